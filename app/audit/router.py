@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from app.audit import service
+from app.audit.models import AuditEvent
+from app.audit.schemas import AuditEventRead, ChainVerification, Checkpoint
+from app.auth.deps import Staff
+from app.core.db import SessionDep
+from app.core.pagination import Page, PageDep, paginate
+from app.core.time import utcnow
+
+router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
+
+
+@router.get("/events")
+async def list_events(
+    session: SessionDep,
+    _actor: Staff,
+    page: PageDep,
+    object_type: Annotated[str | None, Query(max_length=40)] = None,
+    object_id: Annotated[str | None, Query(max_length=64)] = None,
+    action: Annotated[str | None, Query(max_length=64)] = None,
+) -> Page[AuditEventRead]:
+    """The ledger, newest first, filterable by object and action."""
+    query = select(AuditEvent).order_by(AuditEvent.seq.desc())
+    if object_type:
+        query = query.where(AuditEvent.object_type == object_type)
+    if object_id:
+        query = query.where(AuditEvent.object_id == object_id)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    rows, total = await paginate(session, query, page)
+    items = [AuditEventRead.model_validate(r) for r in rows]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.get("/verify")
+async def verify(session: SessionDep, _actor: Staff) -> ChainVerification:
+    """Recompute the hash chain and name the first event that was altered or removed."""
+    return ChainVerification(**asdict(await service.verify_chain(session)))
+
+
+@router.get("/checkpoint")
+async def checkpoint(session: SessionDep, _actor: Staff) -> Checkpoint:
+    """The head of the chain, to keep outside the system as proof of history so far."""
+    seq, head_hash = await service.checkpoint(session)
+    return Checkpoint(seq=seq, hash=head_hash, taken_at=utcnow())

@@ -1,0 +1,147 @@
+"""Authentication and the deny-by-default role check every non-public endpoint declares."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.routing import APIRoute
+from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
+
+from app.auth import repository
+from app.auth.exceptions import NotAuthenticated, RoleNotAllowed
+from app.auth.models import ApiKey, Role, User
+from app.auth.principal import Principal
+from app.auth.tokens import InvalidToken, decode_access_token, sha256_hex
+from app.core.config import Settings
+from app.core.db import SessionDep
+from app.core.time import utcnow
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
+
+API_KEY_PREFIX = "gmk"
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+def _user_principal(user: User) -> Principal:
+    return Principal("user", user.id, user.username, user.role, user.enterprise_id)
+
+
+def _key_principal(key: ApiKey) -> Principal:
+    return Principal("api_key", key.id, key.name, key.role, key.enterprise_id)
+
+
+def split_api_key(raw: str) -> tuple[str, str] | None:
+    parts = raw.split("_", 2)  # the secret itself may contain "_"
+    if len(parts) != 3 or parts[0] != API_KEY_PREFIX:
+        return None
+    return parts[1], parts[2]
+
+
+async def _from_api_key(session: SessionDep, raw: str) -> Principal:
+    parts = split_api_key(raw)
+    key = await repository.api_key_by_prefix(session, parts[0]) if parts else None
+    if key is None or key.revoked_at is not None or parts is None:
+        raise NotAuthenticated("API key not recognised")
+    if not hmac.compare_digest(key.secret_hash, sha256_hex(parts[1])):
+        raise NotAuthenticated("API key not recognised")
+    key.last_used_at = utcnow()
+    return _key_principal(key)
+
+
+async def _from_token(session: SessionDep, settings: Settings, token: str) -> Principal:
+    try:
+        user_id = decode_access_token(settings.jwt_secret, token)
+    except InvalidToken as exc:
+        raise NotAuthenticated("access token invalid or expired") from exc
+    user = await repository.user_by_id(session, user_id)
+    if user is None or not user.is_active:
+        raise NotAuthenticated("account not active")
+    return _user_principal(user)
+
+
+async def current_principal(
+    session: SessionDep,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+    api_key: Annotated[str | None, Depends(api_key_header)],
+) -> Principal:
+    if api_key:
+        return await _from_api_key(session, api_key)
+    if token:
+        return await _from_token(session, settings, token)
+    raise NotAuthenticated("log in (Bearer token) or send an X-API-Key")
+
+
+RoleCheck = Callable[..., Awaitable[Principal]]
+
+
+def require_roles(*roles: Role) -> RoleCheck:
+    """A dependency that admits only ``roles``; attach it to every non-public endpoint."""
+    allowed = frozenset(roles)
+
+    async def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if principal.role not in allowed:
+            names = ", ".join(sorted(r.value for r in allowed))
+            raise RoleNotAllowed(f"this action needs one of the roles: {names}")
+        return principal
+
+    check.allowed_roles = allowed  # type: ignore[attr-defined]
+    return check
+
+
+def public_endpoint() -> None:
+    """Marks an endpoint as deliberately open to anonymous callers."""
+
+
+PUBLIC = Depends(public_endpoint)
+
+# Aliases for handlers: `principal: Staff` reads as what it admits.
+Staff = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR))]
+AdminOnly = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
+AnyRole = Annotated[Principal, Depends(require_roles(*Role))]
+
+
+def _dependency_calls(route: APIRoute) -> list[object]:
+    calls: list[object] = []
+    stack = [route.dependant]
+    while stack:
+        dependant = stack.pop()
+        calls.append(dependant.call)
+        stack.extend(dependant.dependencies)
+    return calls
+
+
+def route_roles(route: APIRoute) -> frozenset[Role] | None:
+    """The roles a route admits, or ``None`` for a public route."""
+    for call in _dependency_calls(route):
+        roles = getattr(call, "allowed_roles", None)
+        if roles is not None:
+            return frozenset(roles)
+    return None
+
+
+def api_routes(routers: Iterable[APIRouter]) -> Iterator[APIRoute]:
+    for router in routers:
+        yield from (route for route in router.routes if isinstance(route, APIRoute))
+
+
+def assert_routes_guarded(routers: Iterable[APIRouter]) -> None:
+    """Deny by default: refuse to start if any API route forgot to declare who may call it."""
+    unguarded = [
+        f"{sorted(route.methods or ())} {route.path}"
+        for route in api_routes(routers)
+        if route_roles(route) is None and public_endpoint not in _dependency_calls(route)
+    ]
+    if unguarded:
+        raise RuntimeError("routes without a role check or PUBLIC marker: " + "; ".join(unguarded))

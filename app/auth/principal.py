@@ -1,0 +1,31 @@
+"""Who is acting: a user or an API key, reduced to what authorisation needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.auth.models import Role
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    kind: str  # "user" | "api_key" | "system"
+    id: int | None
+    name: str
+    role: Role
+    enterprise_id: int | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.ADMIN, Role.REGULATOR)
+
+    @property
+    def is_licensee(self) -> bool:
+        return self.role is Role.LICENSEE
+
+    @property
+    def audit_name(self) -> str:
+        return f"{self.kind}:{self.name}"
+
+
+SYSTEM = Principal(kind="system", id=None, name="gimark", role=Role.ADMIN)

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.security import OAuth2PasswordRequestForm
+
+from app.auth import service
+from app.auth.deps import PUBLIC, AdminOnly, AnyRole, SettingsDep, require_roles
+from app.auth.models import Role
+from app.auth.principal import Principal
+from app.auth.schemas import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyRead,
+    Me,
+    RefreshRequest,
+    TokenPair,
+    UserCreate,
+    UserRead,
+)
+from app.core.db import SessionDep
+
+router = APIRouter(prefix="/api/v1", tags=["auth"])
+
+KeyManager = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR, Role.LICENSEE))]
+
+
+@router.post("/auth/token", dependencies=[PUBLIC])
+async def login(
+    session: SessionDep,
+    settings: SettingsDep,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+) -> TokenPair:
+    """OAuth2 password login: a short-lived access token and a one-time refresh token."""
+    return await service.login(session, settings, form.username, form.password)
+
+
+@router.post("/auth/refresh", dependencies=[PUBLIC])
+async def refresh(session: SessionDep, settings: SettingsDep, body: RefreshRequest) -> TokenPair:
+    """Trade a refresh token for a new pair; the old refresh token stops working."""
+    return await service.refresh(session, settings, body.refresh_token)
+
+
+@router.get("/auth/me")
+async def me(principal: AnyRole) -> Me:
+    return Me(
+        kind=principal.kind,
+        id=principal.id,
+        name=principal.name,
+        role=principal.role,
+        enterprise_id=principal.enterprise_id,
+    )
+
+
+@router.post("/users", status_code=201)
+async def create_user(session: SessionDep, actor: AdminOnly, body: UserCreate) -> UserRead:
+    return UserRead.model_validate(await service.create_user(session, actor, body))
+
+
+@router.get("/users")
+async def list_users(session: SessionDep, _actor: AdminOnly) -> list[UserRead]:
+    return [UserRead.model_validate(u) for u in await service.list_users(session)]
+
+
+@router.post("/api-keys", status_code=201)
+async def create_api_key(
+    session: SessionDep, actor: KeyManager, body: ApiKeyCreate
+) -> ApiKeyCreated:
+    """The secret is in this response only; store it, it cannot be shown again."""
+    return await service.create_api_key(session, actor, body)
+
+
+@router.get("/api-keys")
+async def list_api_keys(session: SessionDep, actor: KeyManager) -> list[ApiKeyRead]:
+    return [ApiKeyRead.model_validate(k) for k in await service.list_api_keys(session, actor)]
+
+
+@router.delete("/api-keys/{key_id}")
+async def revoke_api_key(session: SessionDep, actor: KeyManager, key_id: int) -> ApiKeyRead:
+    return ApiKeyRead.model_validate(await service.revoke_api_key(session, actor, key_id))

@@ -1,0 +1,154 @@
+"""Users, logins, refresh-token rotation and API keys."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit import service as audit
+from app.auth import repository
+from app.auth.exceptions import InvalidCredentials, RoleNotAllowed, UsernameTaken
+from app.auth.models import ApiKey, RefreshToken, Role, User
+from app.auth.passwords import hash_password, verify_password
+from app.auth.principal import Principal
+from app.auth.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead, TokenPair, UserCreate
+from app.auth.tokens import create_access_token, new_opaque_secret, sha256_hex
+from app.core.config import Settings
+from app.core.errors import NotFound, Unprocessable
+from app.core.time import utcnow
+from app.enterprise.models import Enterprise
+
+USER_FIELDS = ("username", "display_name", "role", "enterprise_id", "is_active")
+
+
+async def _check_enterprise_link(
+    session: AsyncSession, role: Role, enterprise_id: int | None
+) -> None:
+    if role is Role.LICENSEE:
+        if enterprise_id is None:
+            raise Unprocessable("a licensee belongs to one enterprise: give enterprise_id")
+        if await session.get(Enterprise, enterprise_id) is None:
+            raise NotFound(f"enterprise {enterprise_id} does not exist")
+    elif enterprise_id is not None:
+        raise Unprocessable("only licensee accounts belong to an enterprise")
+
+
+async def create_user(session: AsyncSession, actor: Principal, data: UserCreate) -> User:
+    await _check_enterprise_link(session, data.role, data.enterprise_id)
+    if await repository.user_by_username(session, data.username):
+        raise UsernameTaken(f"the username {data.username!r} is taken")
+    user = User(
+        username=data.username,
+        display_name=data.display_name,
+        password_hash=hash_password(data.password),
+        role=data.role,
+        enterprise_id=data.enterprise_id,
+    )
+    session.add(user)
+    await session.flush()
+    await audit.record(
+        session, actor, "user.create", "user", user.id, after=audit.snapshot(user, *USER_FIELDS)
+    )
+    return user
+
+
+async def list_users(session: AsyncSession) -> list[User]:
+    return list(await session.scalars(select(User).order_by(User.id)))
+
+
+async def _issue_tokens(session: AsyncSession, settings: Settings, user: User) -> TokenPair:
+    refresh = new_opaque_secret()
+    session.add(
+        RefreshToken(
+            user_id=user.id,
+            token_hash=sha256_hex(refresh),
+            expires_at=utcnow() + timedelta(days=settings.refresh_token_days),
+        )
+    )
+    access = create_access_token(
+        settings.jwt_secret, user.id, user.role.value, settings.access_token_minutes
+    )
+    await session.flush()
+    return TokenPair(
+        access_token=access, expires_in=settings.access_token_minutes * 60, refresh_token=refresh
+    )
+
+
+async def login(
+    session: AsyncSession, settings: Settings, username: str, password: str
+) -> TokenPair:
+    user = await repository.user_by_username(session, username)
+    if not verify_password(password, user.password_hash if user else None) or user is None:
+        raise InvalidCredentials("wrong username or password")
+    if not user.is_active:
+        raise InvalidCredentials("this account is disabled")
+    user.last_login_at = utcnow()
+    return await _issue_tokens(session, settings, user)
+
+
+async def refresh(session: AsyncSession, settings: Settings, token: str) -> TokenPair:
+    """Rotate: the presented token is spent; a spent or expired one is refused."""
+    stored = await repository.refresh_token_by_hash(session, sha256_hex(token))
+    if stored is None or stored.used_at is not None or stored.expires_at <= utcnow():
+        raise InvalidCredentials("refresh token invalid, expired or already used")
+    user = await repository.user_by_id(session, stored.user_id)
+    if user is None or not user.is_active:
+        raise InvalidCredentials("this account is disabled")
+    stored.used_at = utcnow()
+    return await _issue_tokens(session, settings, user)
+
+
+def _key_scope(actor: Principal, data: ApiKeyCreate) -> tuple[Role, int | None]:
+    """Licensees may only mint licensee keys for their own enterprise."""
+    if actor.is_licensee:
+        if data.role is not Role.LICENSEE:
+            raise RoleNotAllowed("a licensee can create only licensee keys")
+        return Role.LICENSEE, actor.enterprise_id
+    return data.role, data.enterprise_id
+
+
+async def create_api_key(
+    session: AsyncSession, actor: Principal, data: ApiKeyCreate
+) -> ApiKeyCreated:
+    role, enterprise_id = _key_scope(actor, data)
+    await _check_enterprise_link(session, role, enterprise_id)
+    prefix, secret = secrets.token_hex(6), new_opaque_secret()
+    key = ApiKey(
+        name=data.name,
+        prefix=prefix,
+        secret_hash=sha256_hex(secret),
+        role=role,
+        enterprise_id=enterprise_id,
+        created_by_id=actor.id if actor.kind == "user" else None,
+    )
+    session.add(key)
+    await session.flush()
+    after = audit.snapshot(key, "name", "prefix", "role", "enterprise_id")
+    await audit.record(session, actor, "api_key.create", "api_key", key.id, after=after)
+    return ApiKeyCreated(
+        **ApiKeyRead.model_validate(key).model_dump(), api_key=f"gmk_{prefix}_{secret}"
+    )
+
+
+def _readable_keys(actor: Principal) -> Select[ApiKey]:
+    query = select(ApiKey).order_by(ApiKey.id)
+    if actor.is_licensee:
+        query = query.where(ApiKey.enterprise_id == actor.enterprise_id)
+    return query
+
+
+async def list_api_keys(session: AsyncSession, actor: Principal) -> list[ApiKey]:
+    return list(await session.scalars(_readable_keys(actor)))
+
+
+async def revoke_api_key(session: AsyncSession, actor: Principal, key_id: int) -> ApiKey:
+    key: ApiKey | None = await session.scalar(_readable_keys(actor).where(ApiKey.id == key_id))
+    if key is None:
+        raise NotFound(f"API key {key_id} not found")
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+        await audit.record(session, actor, "api_key.revoke", "api_key", key.id)
+    return key

@@ -1,0 +1,106 @@
+"""Settings read from the environment (prefix ``GIMARK_``) and an optional ``.env`` file.
+
+Development mode generates its secrets on first run and keeps them under ``var/`` so that
+tokens and label codes survive a restart; every other mode refuses to start without real ones.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "placeholder"})
+DEFAULT_DATA_DIR = Path("var")
+
+
+class ConfigurationError(RuntimeError):
+    """The settings cannot run the service; the message names the variable to fix."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="GIMARK_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    mode: Literal["development", "test", "production"] = "development"
+    data_dir: Path = DEFAULT_DATA_DIR
+    database_url: str = ""
+    public_base_url: str = "http://127.0.0.1:8000"
+    jwt_secret: str = ""
+    access_token_minutes: int = Field(default=15, ge=1, le=30)
+    refresh_token_days: int = Field(default=14, ge=1, le=90)
+    # {"key id": "hex secret"}; the key id is one Crockford base32 character printed in every code.
+    label_keys: dict[str, str] = Field(default_factory=dict)
+    label_current_key_id: str = ""
+    redis_url: str | None = None
+    trusted_proxies: list[str] = Field(default_factory=list)
+    db_pool_size: int = Field(default=10, ge=1)
+    sql_echo: bool = False
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _strip_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///{self.data_dir / 'gimark.db'}"
+
+    def label_key_bytes(self) -> dict[str, bytes]:
+        return {key_id: bytes.fromhex(secret) for key_id, secret in self.label_keys.items()}
+
+
+def _development_secrets(data_dir: Path) -> dict[str, object]:
+    """Secrets generated once per checkout, so a developer never has to invent them."""
+    path = data_dir / "dev-secrets.json"
+    if path.exists():
+        stored: dict[str, object] = json.loads(path.read_text())
+        return stored
+    generated: dict[str, object] = {
+        "jwt_secret": secrets.token_urlsafe(48),
+        "label_keys": {"1": secrets.token_hex(32)},
+        "label_current_key_id": "1",
+    }
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(generated, indent=2))
+    path.chmod(0o600)
+    return generated
+
+
+def _missing_secrets(settings: Settings) -> list[str]:
+    problems = []
+    if settings.jwt_secret.strip().lower() in PLACEHOLDER_SECRETS or len(settings.jwt_secret) < 32:
+        problems.append("GIMARK_JWT_SECRET (at least 32 characters, not a placeholder)")
+    if not settings.label_keys:
+        problems.append('GIMARK_LABEL_KEYS (JSON object {"key id": "hex secret"})')
+    elif settings.label_current_key_id not in settings.label_keys:
+        problems.append("GIMARK_LABEL_CURRENT_KEY_ID (must name one of GIMARK_LABEL_KEYS)")
+    for key_id, secret in settings.label_keys.items():
+        if secret.strip().lower() in PLACEHOLDER_SECRETS or len(secret) < 32:
+            problems.append(f"GIMARK_LABEL_KEYS[{key_id!r}] (at least 16 random bytes as hex)")
+    return problems
+
+
+def load_settings() -> Settings:
+    settings = Settings()
+    if settings.mode == "development":
+        generated = _development_secrets(settings.data_dir)
+        defaults = {k: v for k, v in generated.items() if not getattr(settings, k)}
+        settings = settings.model_copy(update=defaults)
+    problems = _missing_secrets(settings)
+    if problems:
+        raise ConfigurationError(
+            f"gimark refuses to start in {settings.mode} mode; set: " + "; ".join(problems)
+        )
+    return settings
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return load_settings()

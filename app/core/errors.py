@@ -1,0 +1,127 @@
+"""Domain errors and their single rendering as RFC 9457 problem+json."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope
+
+from app.core.requestid import current_request_id
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+logger = logging.getLogger("gimark.errors")
+
+
+class DomainError(Exception):
+    """A refusal the client can act on. Subclasses fix ``status`` and a stable ``code``."""
+
+    status: int = 400
+    code: str = "bad_request"
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+
+class NotFound(DomainError):
+    status, code = 404, "not_found"
+
+
+class Conflict(DomainError):
+    status, code = 409, "conflict"
+
+
+class InvalidState(Conflict):
+    """An illegal state transition; ``current_state`` tells the client where the object is."""
+
+    code = "invalid_state"
+
+    def __init__(self, detail: str, *, current_state: str, **extra: Any) -> None:
+        super().__init__(detail, current_state=current_state, **extra)
+
+
+class Unprocessable(DomainError):
+    status, code = 422, "unprocessable"
+
+
+class Unauthorized(DomainError):
+    status, code = 401, "unauthorized"
+
+
+class Forbidden(DomainError):
+    status, code = 403, "forbidden"
+
+
+def problem(status: int, code: str, detail: str | None = None, **extra: Any) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"/problems/{code}",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "code": code,
+    }
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    body["request_id"] = current_request_id()
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return problem(exc.status, exc.code, exc.detail, **exc.extra)
+
+
+def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    return [
+        {
+            "field": ".".join(str(part) for part in error["loc"]),
+            "message": error["msg"],
+            "type": error["type"],
+        }
+        for error in exc.errors()
+    ]
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = _field_errors(exc)
+    fields = ", ".join(e["field"] for e in errors)
+    return problem(422, "validation_failed", f"invalid input: {fields}", errors=errors)
+
+
+_HTTP_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _HTTP_CODES.get(exc.status_code, HTTPStatus(exc.status_code).phrase.lower())
+    response = problem(exc.status_code, code.replace(" ", "_"), str(exc.detail))
+    for name, value in (exc.headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def unexpected_error(scope: Scope, exc: Exception) -> JSONResponse:
+    """The trace goes to the log with the request id; the client gets only the id to quote."""
+    logger.error(
+        "unhandled error on %s %s [%s]",
+        scope.get("method"),
+        scope.get("path"),
+        current_request_id(),
+        exc_info=exc,
+    )
+    return problem(500, "internal_error", "an unexpected error occurred; quote the request id")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -1,0 +1,124 @@
+"""``gimark demo load``: a small but complete register to try the service with."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit import service as audit
+from app.auth.models import Role, User
+from app.auth.passwords import hash_password
+from app.auth.principal import SYSTEM
+from app.core.time import utcnow
+from app.demo.data import ENTERPRISES, PRODUCTS, USERS
+from app.enterprise.models import Enterprise
+from app.enterprise.uscc import check_character
+from app.licence.models import Licence, LicenceStatus
+from app.registry.models import GIProduct, LegalRoute, TestItem
+
+
+def demo_uscc(region_code: str, organisation_code: str) -> str:
+    body = "91" + region_code + organisation_code  # 9 = enterprise, 1 = company
+    return body + check_character(body)
+
+
+async def already_loaded(session: AsyncSession) -> bool:
+    first_code = PRODUCTS[0]["code"]
+    return (
+        await session.scalar(select(GIProduct.id).where(GIProduct.code == first_code)) is not None
+    )
+
+
+def _limit(value: str | None) -> Decimal | None:
+    return Decimal(value) if value is not None else None
+
+
+async def _product(session: AsyncSession, spec: dict[str, Any]) -> GIProduct:
+    fields = {k: v for k, v in spec.items() if k != "test_items"}
+    product = GIProduct(**fields)
+    product.route = LegalRoute(spec["route"])
+    session.add(product)
+    await session.flush()
+    for code, name_zh, name_en, unit, low, high in spec["test_items"]:
+        item = TestItem(
+            product_id=product.id,
+            code=code,
+            name_zh=name_zh,
+            name_en=name_en,
+            unit=unit,
+            min_value=_limit(low),
+            max_value=_limit(high),
+        )
+        session.add(item)
+    await audit.record(
+        session,
+        SYSTEM,
+        "product.create",
+        "gi_product",
+        product.id,
+        after={"code": product.code},
+        reason="demo data",
+    )
+    return product
+
+
+async def _enterprise_and_licence(
+    session: AsyncSession, row: tuple[str, ...], products: dict[str, GIProduct], serial: int
+) -> Enterprise:
+    name, region_code, org_code, region, address, product_code, area, status = row
+    enterprise = Enterprise(
+        name=name,
+        uscc=demo_uscc(region_code, org_code),
+        region=region,
+        address=address,
+        contact_name="示例联系人",
+        contact_phone="0478-0000000",
+    )
+    session.add(enterprise)
+    await session.flush()
+    today = date.today()
+    active = status == "active"
+    licence = Licence(
+        enterprise_id=enterprise.id,
+        product_id=products[product_code].id,
+        status=LicenceStatus(status),
+        production_area_mu=Decimal(area),
+        production_location=f"{region}（演示数据）",
+        applied_at=utcnow() - timedelta(days=120),
+        number=f"GI-{product_code}-{today.year}-{serial:04d}" if active else None,
+        valid_from=today - timedelta(days=90) if active else None,
+        valid_until=today + timedelta(days=3 * 365) if active else None,
+        decided_at=utcnow() - timedelta(days=90) if active else None,
+    )
+    session.add(licence)
+    await session.flush()
+    for kind, obj in (("enterprise", enterprise), ("licence", licence)):
+        await audit.record(session, SYSTEM, f"{kind}.create", kind, obj.id, reason="demo data")
+    return enterprise
+
+
+async def load_demo(session: AsyncSession) -> bool:
+    """Load the demo register once; returns False if it was already there."""
+    if await already_loaded(session):
+        return False
+    products = {spec["code"]: await _product(session, spec) for spec in PRODUCTS}
+    enterprises = [
+        await _enterprise_and_licence(session, row, products, serial)
+        for serial, row in enumerate(ENTERPRISES, start=1)
+    ]
+    for username, display_name, role, password in USERS:
+        user = User(
+            username=username,
+            display_name=display_name,
+            role=Role(role),
+            password_hash=hash_password(password),
+            enterprise_id=enterprises[0].id if role == "licensee" else None,
+        )
+        session.add(user)
+        await session.flush()
+        await audit.record(session, SYSTEM, "user.create", "user", user.id, reason="demo data")
+    return True

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.models import Base, BigIntPK, str_enum
+from app.core.time import utcnow
+
+
+class InspectionResult(enum.StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+
+
+class PlanPopulation(enum.StrEnum):
+    LICENCES = "licences"
+    BATCHES = "batches"
+
+
+class Inspection(Base):
+    __tablename__ = "inspection"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("label_batch.id"), index=True)
+    inspector_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("inspection_assignment.id"))
+    sample_id: Mapped[str] = mapped_column(String(64))
+    sampled_on: Mapped[date]
+    sampling_place: Mapped[str] = mapped_column(String(200))
+    lab: Mapped[str] = mapped_column(String(200))
+    report_number: Mapped[str] = mapped_column(String(64), unique=True)
+    result: Mapped[InspectionResult] = mapped_column(str_enum(InspectionResult, length=8))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class InspectionItem(Base):
+    __tablename__ = "inspection_item"
+    __table_args__ = (UniqueConstraint("inspection_id", "test_item_id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id", ondelete="CASCADE"))
+    test_item_id: Mapped[int] = mapped_column(ForeignKey("gi_test_item.id"))
+    measured_value: Mapped[Decimal] = mapped_column(Numeric(14, 4))
+    passed: Mapped[bool]
+
+
+class InspectionPlan(Base):
+    """A 双随机 draw: the seed and algorithm are published so anyone can re-run it."""
+
+    __tablename__ = "inspection_plan"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    product_id: Mapped[int] = mapped_column(ForeignKey("gi_product.id"))
+    population: Mapped[PlanPopulation] = mapped_column(str_enum(PlanPopulation, length=12))
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    sample_size: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[str] = mapped_column(String(64))
+    algorithm: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class InspectionAssignment(Base):
+    __tablename__ = "inspection_assignment"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("inspection_plan.id"), index=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("label_batch.id"), index=True)
+    licence_id: Mapped[int | None] = mapped_column(ForeignKey("licence.id"))
+    inspector_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class InspectorConflict(Base):
+    """An inspector who must never be assigned to this enterprise (kinship, employment …)."""
+
+    __tablename__ = "inspector_conflict"
+
+    inspector_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), primary_key=True)
+    reason: Mapped[str | None] = mapped_column(Text)

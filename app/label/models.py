@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.models import Base, BigIntPK, Timestamped, str_enum
+
+
+class BatchStatus(enum.StrEnum):
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    ISSUED = "issued"
+    SUSPENDED = "suspended"  # failed inspection under review
+    RECALLED = "recalled"  # irreversible
+    REVOKED = "revoked"
+
+
+class LabelStatus(enum.StrEnum):
+    ACTIVE = "active"
+    VOID = "void"
+    REVOKED = "revoked"
+
+
+class LabelBatch(Timestamped, Base):
+    __tablename__ = "label_batch"
+    __table_args__ = (UniqueConstraint("licence_id", "lot_number"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    licence_id: Mapped[int] = mapped_column(ForeignKey("licence.id"), index=True)
+    # Denormalised from the licence so that scoping and public lookups need no join.
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("gi_product.id"), index=True)
+    lot_number: Mapped[str] = mapped_column(String(64))
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(40))
+    production_date: Mapped[date]
+    origin: Mapped[str] = mapped_column(Text)
+    season: Mapped[int] = mapped_column(Integer)
+    status: Mapped[BatchStatus] = mapped_column(str_enum(BatchStatus), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    decided_at: Mapped[datetime | None]
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    issued_at: Mapped[datetime | None]
+    key_id: Mapped[str | None] = mapped_column(String(1))
+
+
+class Label(Base):
+    """One printed mark. The code is the key: verification is a single primary-key lookup."""
+
+    __tablename__ = "label"
+    __table_args__ = (UniqueConstraint("batch_id", "serial"),)
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("label_batch.id"))
+    serial: Mapped[int] = mapped_column(Integer)
+    status: Mapped[LabelStatus] = mapped_column(str_enum(LabelStatus, length=8))
+    status_changed_at: Mapped[datetime | None]
+    status_changed_by_id: Mapped[int | None] = mapped_column(BigInteger)
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    revocation_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -1,0 +1,29 @@
+"""Imports every domain's tables so ``Base.metadata`` is complete (Alembic, tests)."""
+
+from app.audit import models as audit_models
+from app.auth import models as auth_models
+from app.core.models import Base
+from app.enterprise import models as enterprise_models
+from app.idempotency import models as idempotency_models
+from app.inspection import models as inspection_models
+from app.label import models as label_models
+from app.licence import models as licence_models
+from app.registry import models as registry_models
+from app.report import models as report_models
+from app.revocation import models as revocation_models
+from app.verification import models as verification_models
+
+__all__ = [
+    "Base",
+    "audit_models",
+    "auth_models",
+    "enterprise_models",
+    "idempotency_models",
+    "inspection_models",
+    "label_models",
+    "licence_models",
+    "registry_models",
+    "report_models",
+    "revocation_models",
+    "verification_models",
+]

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, LargeBinary, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.models import Base, BigIntPK, Timestamped, str_enum
+
+
+class LegalRoute(enum.StrEnum):
+    """How the GI is protected; decides what the label's legal line must print."""
+
+    PROTECTED_PRODUCT = "protected_product"  # 地理标志保护产品 (standard / announcement number)
+    COLLECTIVE_MARK = "collective_mark"  # 集体商标 (trademark + registration number)
+    CERTIFICATION_MARK = "certification_mark"  # 证明商标 (trademark + registration number)
+    AGRI_PRODUCT_GI = "agri_product_gi"  # 农产品地理标志 (registration certificate number)
+
+    @property
+    def is_trademark(self) -> bool:
+        return self in (LegalRoute.COLLECTIVE_MARK, LegalRoute.CERTIFICATION_MARK)
+
+
+class GIProduct(Timestamped, Base):
+    __tablename__ = "gi_product"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(200))
+    route: Mapped[LegalRoute] = mapped_column(str_enum(LegalRoute))
+    standard_number: Mapped[str | None] = mapped_column(String(100))
+    announcement_number: Mapped[str | None] = mapped_column(String(100))
+    trademark: Mapped[str | None] = mapped_column(String(100))
+    trademark_reg_number: Mapped[str | None] = mapped_column(String(50))
+    holder: Mapped[str | None] = mapped_column(String(200))
+    protected_area: Mapped[str] = mapped_column(Text)
+    # Mass balance: kg a registered area unit (mu) yields, and kg in one labelled pack.
+    standard_yield_kg_per_mu: Mapped[Decimal] = mapped_column(Numeric(12, 3))
+    default_pack_size_kg: Mapped[Decimal] = mapped_column(Numeric(12, 3))
+    gtin: Mapped[str | None] = mapped_column(String(14))
+    auto_approve_batches: Mapped[bool] = mapped_column(default=False)
+    clone_distinct_sources: Mapped[int] = mapped_column(default=20)
+    clone_window_hours: Mapped[int] = mapped_column(default=72)
+    clone_max_speed_kmh: Mapped[int] = mapped_column(default=900)
+    artwork: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    artwork_media_type: Mapped[str | None] = mapped_column(String(40))
+
+    test_items: Mapped[list[TestItem]] = relationship(
+        lazy="raise", back_populates="product", order_by="TestItem.id"
+    )
+
+
+class TestItem(Base):
+    """One measured property in the GI standard, with inclusive limits (either may be open)."""
+
+    __tablename__ = "gi_test_item"
+    __table_args__ = (UniqueConstraint("product_id", "code"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("gi_product.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(40))
+    name_zh: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(20))
+    min_value: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))
+    max_value: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))
+    method: Mapped[str | None] = mapped_column(String(100))
+
+    product: Mapped[GIProduct] = relationship(lazy="raise", back_populates="test_items")

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.models import Base, BigIntPK, Timestamped, str_enum
+
+
+class ReportStatus(enum.StrEnum):
+    NEW = "new"
+    INVESTIGATING = "investigating"
+    RESOLVED = "resolved"
+    DISMISSED = "dismissed"
+
+
+class ConsumerReport(Timestamped, Base):
+    __tablename__ = "consumer_report"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    code: Mapped[str | None] = mapped_column(String(20), index=True)
+    # Set when the code resolves to a label, so the licensee concerned can read the report.
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    what_was_seen: Mapped[str] = mapped_column(Text)
+    where_bought: Mapped[str | None] = mapped_column(Text)
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    photo_media_type: Mapped[str | None] = mapped_column(String(20))
+    contact: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[ReportStatus] = mapped_column(str_enum(ReportStatus), index=True)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspection.id"))
+    revocation_id: Mapped[int | None] = mapped_column(ForeignKey("revocation.id"))
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Date, Index, Integer, LargeBinary, Numeric, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.models import Base, BigIntPK
+
+
+class Scan(Base):
+    """One public verification, privacy-minimised: no full IP is ever stored."""
+
+    __tablename__ = "scan"
+    __table_args__ = (Index("ix_scan_code_scanned_at", "code", "scanned_at"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20))
+    scanned_at: Mapped[datetime] = mapped_column(index=True)
+    verdict: Mapped[str] = mapped_column(String(32))
+    network_prefix: Mapped[str] = mapped_column(String(49))
+    source_hash: Mapped[str] = mapped_column(String(32))
+    ua_family: Mapped[str] = mapped_column(String(16))
+    os_family: Mapped[str] = mapped_column(String(16))
+    latitude: Mapped[float | None] = mapped_column(Numeric(4, 1, asdecimal=False))
+    longitude: Mapped[float | None] = mapped_column(Numeric(4, 1, asdecimal=False))
+
+
+class ScanSalt(Base):
+    """The day's key for hashing client addresses; destroyed after 48 h."""
+
+    __tablename__ = "scan_salt"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    salt: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ScanDaily(Base):
+    """Scans older than the retention period, rolled up per code and day."""
+
+    __tablename__ = "scan_daily"
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    scans: Mapped[int] = mapped_column(Integer)
+    distinct_sources: Mapped[int] = mapped_column(Integer)
+
+
+class LabelScanStat(Base):
+    """Running totals per code, so "checked N times, first on …" is one lookup, not a count."""
+
+    __tablename__ = "label_scan_stat"
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    scan_count: Mapped[int] = mapped_column(BigInteger)
+    first_scanned_at: Mapped[datetime]
+    last_scanned_at: Mapped[datetime]

@@ -1,0 +1,150 @@
+"""Builders for test data: each makes one valid object and returns it flushed."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.models import Role, User
+from app.auth.passwords import hash_password
+from app.core.time import utcnow
+from app.enterprise.models import Enterprise
+from app.enterprise.uscc import check_character
+from app.licence.models import Licence, LicenceStatus
+from app.registry.models import GIProduct, LegalRoute, TestItem
+
+_serial = itertools.count(1)
+PASSWORD = "correct horse battery"
+
+
+def make_uscc(n: int) -> str:
+    body = f"91150821MA{n:07d}"
+    return body + check_character(body)
+
+
+async def product(session: AsyncSession, **overrides: Any) -> GIProduct:
+    n = next(_serial)
+    fields: dict[str, Any] = {
+        "code": f"P{n}",
+        "name_zh": f"测试产品{n}",
+        "name_en": f"Test product {n}",
+        "route": LegalRoute.CERTIFICATION_MARK,
+        "trademark": f"测试{n}",
+        "trademark_reg_number": f"第{n:08d}号",
+        "standard_number": f"T/TEST {n}-2024",
+        "protected_area": "五原县",
+        "standard_yield_kg_per_mu": Decimal("250"),
+        "default_pack_size_kg": Decimal("0.5"),
+    }
+    fields.update(overrides)
+    obj = GIProduct(**fields)
+    session.add(obj)
+    await session.flush()
+    return obj
+
+
+async def test_item(session: AsyncSession, product_id: int, **overrides: Any) -> TestItem:
+    fields: dict[str, Any] = {
+        "product_id": product_id,
+        "code": f"item{next(_serial)}",
+        "name_zh": "水分",
+        "name_en": "Moisture",
+        "unit": "%",
+        "min_value": None,
+        "max_value": Decimal("9.0"),
+    }
+    fields.update(overrides)
+    obj = TestItem(**fields)
+    session.add(obj)
+    await session.flush()
+    return obj
+
+
+async def enterprise(session: AsyncSession, **overrides: Any) -> Enterprise:
+    n = next(_serial)
+    fields: dict[str, Any] = {
+        "name": f"测试企业{n}",
+        "uscc": make_uscc(n),
+        "address": "五原县",
+        "region": "巴彦淖尔市五原县",
+    }
+    fields.update(overrides)
+    obj = Enterprise(**fields)
+    session.add(obj)
+    await session.flush()
+    return obj
+
+
+async def licence(
+    session: AsyncSession, enterprise_id: int, product_id: int, **overrides: Any
+) -> Licence:
+    n = next(_serial)
+    today = date.today()
+    fields: dict[str, Any] = {
+        "number": f"GI-TEST-{n:05d}",
+        "enterprise_id": enterprise_id,
+        "product_id": product_id,
+        "status": LicenceStatus.ACTIVE,
+        "production_area_mu": Decimal("100"),
+        "production_location": "五原县隆兴昌镇",
+        "valid_from": today - timedelta(days=30),
+        "valid_until": today + timedelta(days=700),
+        "applied_at": utcnow() - timedelta(days=40),
+        "decided_at": utcnow() - timedelta(days=30),
+    }
+    fields.update(overrides)
+    obj = Licence(**fields)
+    session.add(obj)
+    await session.flush()
+    return obj
+
+
+async def user(
+    session: AsyncSession, role: Role, enterprise_id: int | None = None, **overrides: Any
+) -> User:
+    n = next(_serial)
+    fields: dict[str, Any] = {
+        "username": f"{role.value}{n}",
+        "display_name": f"{role.value} {n}",
+        "password_hash": _password_hash(),
+        "role": role,
+        "enterprise_id": enterprise_id,
+    }
+    fields.update(overrides)
+    obj = User(**fields)
+    session.add(obj)
+    await session.flush()
+    return obj
+
+
+_cached_hash: list[str] = []
+
+
+def _password_hash() -> str:
+    # argon2 is deliberately slow; one hash serves every test user.
+    if not _cached_hash:
+        _cached_hash.append(hash_password(PASSWORD))
+    return _cached_hash[0]
+
+
+async def login(client: httpx.AsyncClient, username: str) -> dict[str, str]:
+    response = await client.post(
+        "/api/v1/auth/token", data={"username": username, "password": PASSWORD}
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+async def auth_headers(
+    session: AsyncSession, client: httpx.AsyncClient, role: Role, enterprise_id: int | None = None
+) -> dict[str, str]:
+    """A fresh user of ``role`` (licensees get an enterprise) and its Authorization header."""
+    if role is Role.LICENSEE and enterprise_id is None:
+        enterprise_id = (await enterprise(session)).id
+    account = await user(session, role, enterprise_id)
+    return await login(client, account.username)
