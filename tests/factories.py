@@ -15,6 +15,7 @@ from app.auth.passwords import hash_password
 from app.core.time import utcnow
 from app.enterprise.models import Enterprise
 from app.enterprise.uscc import check_character
+from app.label.models import BatchStatus, Label, LabelBatch, LabelStatus
 from app.licence.models import Licence, LicenceStatus
 from app.registry.models import GIProduct, LegalRoute, TestItem
 
@@ -148,3 +149,40 @@ async def auth_headers(
         enterprise_id = (await enterprise(session)).id
     account = await user(session, role, enterprise_id)
     return await login(client, account.username)
+
+
+async def batch(session: AsyncSession, licence_row: Licence, **overrides: Any) -> LabelBatch:
+    """A label batch of ``licence_row`` (issued unless ``status`` says otherwise)."""
+    n = next(_serial)
+    fields: dict[str, Any] = {
+        "licence_id": licence_row.id,
+        "enterprise_id": licence_row.enterprise_id,
+        "product_id": licence_row.product_id,
+        "lot_number": f"LOT-{n:05d}",
+        "quantity": 10,
+        "unit": "袋 0.5 kg",
+        "production_date": date.today() - timedelta(days=10),
+        "origin": "五原县隆兴昌镇",
+        "season": date.today().year,
+        "status": BatchStatus.ISSUED,
+        "issued_at": utcnow() - timedelta(days=5),
+        "key_id": "2",
+    }
+    fields.update(overrides)
+    obj = LabelBatch(**fields)
+    session.add(obj)
+    await session.flush()
+    return obj
+
+
+async def labels(
+    session: AsyncSession, batch_row: LabelBatch, codes: list[str], **overrides: Any
+) -> list[Label]:
+    """Label rows for ``codes`` (mint them with the codec under test) in ``batch_row``."""
+    rows = [
+        Label(code=code, batch_id=batch_row.id, serial=i, status=LabelStatus.ACTIVE, **overrides)
+        for i, code in enumerate(codes, start=1)
+    ]
+    session.add_all(rows)
+    await session.flush()
+    return rows
