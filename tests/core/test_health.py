@@ -1,5 +1,3 @@
-
-
 async def test_healthz_and_readyz(client) -> None:
     assert (await client.get("/healthz")).json() == {"status": "ok"}
     ready = await client.get("/readyz")
