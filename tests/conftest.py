@@ -1,5 +1,6 @@
-"""Test harness: the schema is built by running the real migrations, once per session, on the
-database named by GIMARK_TEST_DATABASE_URL (a temporary SQLite file when unset). Each test runs
+"""Test harness: the schema is built by running the real migrations, once per session, in a
+fresh database on the server named by GIMARK_TEST_DATABASE_URL (a temporary SQLite file when
+unset). Each test runs
 inside one outer transaction that is rolled back, so tests see each other's data never."""
 
 from __future__ import annotations
@@ -7,12 +8,20 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from app.core import migrate
 from app.core.config import Settings
@@ -29,10 +38,10 @@ def database_url(tmp_dir: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def test_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def test_settings(test_database_url: str) -> Settings:
     return Settings(
         mode="test",
-        database_url=database_url(tmp_path_factory.mktemp("db")),
+        database_url=test_database_url,
         public_base_url="https://gi.example.cn",
         jwt_secret=secrets.token_urlsafe(48),
         label_keys=TEST_LABEL_KEYS,
@@ -40,19 +49,35 @@ def test_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     )
 
 
-async def reset_schema(engine: AsyncEngine) -> None:
-    """Start from nothing: the audit table's guard refuses DELETE, so drop everything."""
-    async with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-    await migrate.upgrade(engine)
+@asynccontextmanager
+async def private_database(url: str) -> AsyncIterator[str]:
+    """A PostgreSQL database of this run's own, so parallel runs on one server never collide;
+    SQLite URLs already point at a per-run temporary file."""
+    if is_sqlite(url):
+        yield url
+        return
+    name = f"gimark_test_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+
+
+@pytest.fixture(scope="session")
+async def test_database_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    async with private_database(database_url(tmp_path_factory.mktemp("db"))) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 async def engine(test_settings: Settings) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(test_settings.resolved_database_url)
-    await reset_schema(engine)
+    await migrate.upgrade(engine)
     yield engine
     await engine.dispose()
 
