@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
+from pydantic import ValidationError
 
 from app.cli import audit, db, demo, serve, user
+from app.core.config import ConfigurationError
+from app.core.errors import DomainError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class GimarkGroup(click.Group):
+    """Refusals (bad input, illegal state, bad settings) print one clear line, not a trace."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DomainError as exc:
+            raise click.ClickException(f"{exc.code}: {exc.detail}") from exc
+        except ConfigurationError as exc:
+            raise click.ClickException(str(exc)) from exc
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
+            )
+            raise click.ClickException(f"invalid input: {problems}") from exc
+
+
+@click.group(cls=GimarkGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """gimark: geographic-indication special-mark labels, licences and QR verification.
 
