@@ -16,8 +16,20 @@ from app.core.config import Settings, get_settings
 from app.core.db import Database, engine_from_settings
 from app.core.errors import install_error_handlers, unexpected_error
 from app.core.requestid import RequestIdMiddleware
+from app.enterprise.router import router as enterprise_router
+from app.licence.public import router as register_router
+from app.licence.router import router as licence_router
+from app.registry.router import router as registry_router
 
-ROUTERS = (health.router, auth_router, audit_router)
+ROUTERS = (
+    health.router,
+    auth_router,
+    audit_router,
+    registry_router,
+    enterprise_router,
+    licence_router,
+    register_router,
+)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:

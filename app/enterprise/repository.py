@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from sqlalchemy import Select, or_, select
+
+from app.auth.principal import Principal
+from app.enterprise.models import Enterprise
+
+
+def readable_enterprises(principal: Principal) -> Select[Enterprise]:
+    """The one place that scopes enterprises: a licensee sees only its own."""
+    query = select(Enterprise)
+    if principal.is_licensee:
+        query = query.where(Enterprise.id == principal.enterprise_id)
+    return query
+
+
+def search(query: Select[Enterprise], q: str | None) -> Select[Enterprise]:
+    if not q:
+        return query
+    pattern = f"%{q.strip()}%"
+    return query.where(or_(Enterprise.name.ilike(pattern), Enterprise.uscc.ilike(pattern)))

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit import service as audit
+from app.auth.principal import Principal
+from app.core.errors import Conflict, NotFound
+from app.core.pagination import PageParams, paginate
+from app.enterprise import repository
+from app.enterprise.models import Enterprise
+from app.enterprise.schemas import ContactUpdate, EnterpriseCreate, EnterpriseUpdate
+
+FIELDS = tuple(EnterpriseCreate.model_fields)
+
+
+class USCCTaken(Conflict):
+    code = "uscc_taken"
+
+
+async def get_readable(
+    session: AsyncSession, principal: Principal, enterprise_id: int
+) -> Enterprise:
+    query = repository.readable_enterprises(principal).where(Enterprise.id == enterprise_id)
+    enterprise = await session.scalar(query)
+    if enterprise is None:
+        raise NotFound(f"enterprise {enterprise_id} not found")
+    return enterprise
+
+
+async def list_readable(
+    session: AsyncSession, principal: Principal, page: PageParams, q: str | None
+) -> tuple[list[Enterprise], int]:
+    query = repository.search(repository.readable_enterprises(principal), q)
+    return await paginate(session, query.order_by(Enterprise.id), page)
+
+
+async def create(session: AsyncSession, actor: Principal, data: EnterpriseCreate) -> Enterprise:
+    if await session.scalar(select(Enterprise.id).where(Enterprise.uscc == data.uscc)):
+        raise USCCTaken(f"an enterprise with USCC {data.uscc} is registered already")
+    enterprise = Enterprise(**data.model_dump())
+    session.add(enterprise)
+    await session.flush()
+    after = audit.snapshot(enterprise, *FIELDS)
+    await audit.record(
+        session, actor, "enterprise.create", "enterprise", enterprise.id, after=after
+    )
+    return enterprise
+
+
+async def _apply(
+    session: AsyncSession, actor: Principal, enterprise: Enterprise, changes: dict[str, object]
+) -> Enterprise:
+    before = audit.snapshot(enterprise, *changes)
+    for name, value in changes.items():
+        setattr(enterprise, name, value)
+    await session.flush()
+    await audit.record(
+        session, actor, "enterprise.update", "enterprise", enterprise.id,
+        before=before, after=audit.snapshot(enterprise, *changes),
+    )  # fmt: skip
+    return enterprise
+
+
+async def update(
+    session: AsyncSession, actor: Principal, enterprise_id: int, data: EnterpriseUpdate
+) -> Enterprise:
+    enterprise = await get_readable(session, actor, enterprise_id)
+    return await _apply(session, actor, enterprise, data.model_dump())
+
+
+async def update_contact(
+    session: AsyncSession, actor: Principal, enterprise_id: int, data: ContactUpdate
+) -> Enterprise:
+    enterprise = await get_readable(session, actor, enterprise_id)
+    return await _apply(session, actor, enterprise, data.model_dump(exclude_unset=True))

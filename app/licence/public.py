@@ -1,0 +1,106 @@
+"""The public register of licensed users (HTML and its JSON twin): public fields only."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.deps import PUBLIC
+from app.core.db import SessionDep
+from app.core.pagination import Page, PageDep, PageParams
+from app.enterprise.models import Enterprise
+from app.licence.models import Licence, LicenceStatus
+from app.licence.schemas import RegisterEntry
+from app.licence.service import effective_status
+from app.registry.models import GIProduct
+from app.web.templates import render
+
+router = APIRouter(tags=["public"], dependencies=[PUBLIC])
+
+# Applications in progress or refused are not the public's business; exits stay listed.
+LISTED = (LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED, LicenceStatus.WITHDRAWN)
+ROUTE_NAMES = {
+    "protected_product": ("地理标志保护产品", "Protected GI product"),
+    "collective_mark": ("地理标志集体商标", "GI collective mark"),
+    "certification_mark": ("地理标志证明商标", "GI certification mark"),
+    "agri_product_gi": ("农产品地理标志", "Agricultural-product GI"),
+}
+STATUS_NAMES = {
+    "active": ("有效", "active"),
+    "suspended": ("暂停使用", "suspended"),
+    "withdrawn": ("已撤销使用资格", "withdrawn"),
+    "expired": ("已过期", "expired"),
+}
+SearchQuery = Annotated[
+    str | None, Query(max_length=100, description="enterprise name, USCC or GI product")
+]
+
+
+def _register_query(q: str | None) -> Select[Licence, str, str, GIProduct]:
+    query = (
+        select(Licence, Enterprise.name, Enterprise.uscc, GIProduct)
+        .join(Enterprise, Enterprise.id == Licence.enterprise_id)
+        .join(GIProduct, GIProduct.id == Licence.product_id)
+        .where(Licence.status.in_(LISTED))
+        .order_by(GIProduct.code, Enterprise.name, Licence.id)
+    )
+    if q and q.strip():
+        pattern = f"%{q.strip()}%"
+        query = query.where(
+            or_(
+                Enterprise.name.ilike(pattern),
+                Enterprise.uscc.ilike(pattern),
+                GIProduct.name_zh.ilike(pattern),
+                GIProduct.name_en.ilike(pattern),
+                GIProduct.code.ilike(pattern),
+            )
+        )
+    return query
+
+
+def _entry(row: Any) -> RegisterEntry:
+    licence, name, uscc, product = tuple(row)
+    return RegisterEntry(
+        enterprise_name=name,
+        uscc=uscc,
+        product_name_zh=product.name_zh,
+        product_name_en=product.name_en,
+        product_code=product.code,
+        licence_number=licence.number,
+        route=product.route,
+        valid_from=licence.valid_from,
+        valid_until=licence.valid_until,
+        status=effective_status(licence),
+        withdrawn_on=licence.withdrawn_at.date() if licence.withdrawn_at else None,
+    )
+
+
+async def register_page(
+    session: AsyncSession, page: PageParams, q: str | None
+) -> Page[RegisterEntry]:
+    query = _register_query(q)
+    total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = await session.execute(query.limit(page.limit).offset(page.offset))
+    items = [_entry(row) for row in rows]
+    return Page(items=items, total=int(total or 0), limit=page.limit, offset=page.offset)
+
+
+@router.get("/api/v1/public/register")
+async def register_json(
+    session: SessionDep, page: PageDep, q: SearchQuery = None
+) -> Page[RegisterEntry]:
+    """Every licensed user of a GI mark: enterprise, USCC, product, licence, route, validity."""
+    return await register_page(session, page, q)
+
+
+@router.get("/public/register", response_class=HTMLResponse)
+async def register_html(
+    request: Request, session: SessionDep, page: PageDep, q: SearchQuery = None
+) -> HTMLResponse:
+    result = await register_page(session, page, q)
+    context = {"page": result, "q": q or "", "routes": ROUTE_NAMES, "statuses": STATUS_NAMES}
+    return render(request, "register.html", context)

@@ -1,0 +1,251 @@
+"""The licence lifecycle: pending → active ⇄ suspended → withdrawn; rejected; expired by date."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_FLOOR
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit import service as audit
+from app.auth.principal import Principal
+from app.core.errors import InvalidState, NotFound, Unprocessable
+from app.core.pagination import PageParams, paginate
+from app.core.time import utcnow
+from app.enterprise import service as enterprise_service
+from app.licence import repository
+from app.licence.exceptions import DuplicateApplication
+from app.licence.models import Licence, LicenceStatus
+from app.licence.schemas import (
+    LicenceApply,
+    LicenceApprove,
+    LicenceDecision,
+    LicenceWithdraw,
+    Quota,
+)
+from app.registry import service as registry_service
+from app.revocation import service as revocation_service
+from app.verification.invalidation import trust_changed
+
+AUDITED = ("status", "number", "valid_from", "valid_until", "production_area_mu")
+OPEN_STATES = (LicenceStatus.PENDING, LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED)
+
+
+def effective_status(licence: Licence, today: date | None = None) -> LicenceStatus:
+    """Expiry follows the validity date; no scheduled job has to flip it."""
+    today = today or date.today()
+    expired = licence.valid_until is not None and licence.valid_until < today
+    if licence.status is LicenceStatus.ACTIVE and expired:
+        return LicenceStatus.EXPIRED
+    return licence.status
+
+
+async def get_readable(session: AsyncSession, principal: Principal, licence_id: int) -> Licence:
+    query = repository.readable_licences(principal).where(Licence.id == licence_id)
+    licence = await session.scalar(query)
+    if licence is None:
+        raise NotFound(f"licence {licence_id} not found")
+    return licence
+
+
+async def require_active(session: AsyncSession, principal: Principal, licence_id: int) -> Licence:
+    licence = await get_readable(session, principal, licence_id)
+    state = effective_status(licence)
+    if state is not LicenceStatus.ACTIVE:
+        raise InvalidState(
+            f"licence {licence_id} is {state.value}, not active", current_state=state
+        )
+    return licence
+
+
+async def list_readable(
+    session: AsyncSession,
+    principal: Principal,
+    page: PageParams,
+    status: LicenceStatus | None = None,
+    enterprise_id: int | None = None,
+    product_id: int | None = None,
+) -> tuple[list[Licence], int]:
+    query = repository.readable_licences(principal).order_by(Licence.id)
+    if status is LicenceStatus.EXPIRED:
+        query = query.where(
+            Licence.status == LicenceStatus.ACTIVE, Licence.valid_until < date.today()
+        )
+    elif status is LicenceStatus.ACTIVE:
+        query = query.where(Licence.status == status, Licence.valid_until >= date.today())
+    elif status is not None:
+        query = query.where(Licence.status == status)
+    if enterprise_id is not None:
+        query = query.where(Licence.enterprise_id == enterprise_id)
+    if product_id is not None:
+        query = query.where(Licence.product_id == product_id)
+    return await paginate(session, query, page)
+
+
+async def _audit(
+    session: AsyncSession, actor: Principal, licence: Licence, action: str,
+    before: dict[str, object] | None, reason: str | None,
+) -> None:  # fmt: skip
+    after = audit.snapshot(licence, *AUDITED)
+    await audit.record(
+        session, actor, action, "licence", licence.id, before=before, after=after, reason=reason
+    )
+
+
+async def apply(session: AsyncSession, actor: Principal, data: LicenceApply) -> Licence:
+    enterprise_id = actor.enterprise_id if actor.is_licensee else data.enterprise_id
+    if enterprise_id is None:
+        raise Unprocessable("name the enterprise that applies (enterprise_id)")
+    await enterprise_service.get_readable(session, actor, enterprise_id)
+    await registry_service.get_product(session, data.product_id)
+    await _refuse_duplicate(session, enterprise_id, data.product_id)
+    licence = Licence(
+        enterprise_id=enterprise_id,
+        product_id=data.product_id,
+        status=LicenceStatus.PENDING,
+        production_area_mu=data.production_area_mu,
+        production_location=data.production_location,
+        applied_at=utcnow(),
+    )
+    session.add(licence)
+    await session.flush()
+    await _audit(session, actor, licence, "licence.apply", None, None)
+    return licence
+
+
+async def _refuse_duplicate(session: AsyncSession, enterprise_id: int, product_id: int) -> None:
+    existing = await session.scalar(
+        select(Licence.id).where(
+            Licence.enterprise_id == enterprise_id,
+            Licence.product_id == product_id,
+            Licence.status.in_(OPEN_STATES),
+        )
+    )
+    if existing is not None:
+        raise DuplicateApplication(
+            f"licence {existing} for this enterprise and GI product is still open",
+            licence_id=existing,
+        )
+
+
+def _require(licence: Licence, *allowed: LicenceStatus) -> LicenceStatus:
+    state = effective_status(licence)
+    if state not in allowed:
+        names = " or ".join(s.value for s in allowed)
+        raise InvalidState(
+            f"licence {licence.id} is {state.value}; this needs {names}", current_state=state
+        )
+    return state
+
+
+async def _next_number(session: AsyncSession, product_code: str, year: int) -> str:
+    prefix = f"GI-{product_code}-{year}-"
+    count = await session.scalar(select(func.count()).where(Licence.number.like(f"{prefix}%")))
+    return f"{prefix}{(count or 0) + 1:04d}"
+
+
+async def approve(
+    session: AsyncSession, actor: Principal, licence_id: int, data: LicenceApprove
+) -> Licence:
+    licence = await get_readable(session, actor, licence_id)
+    _require(licence, LicenceStatus.PENDING)
+    before = audit.snapshot(licence, *AUDITED)
+    product = await registry_service.get_product(session, licence.product_id)
+    valid_from = data.valid_from or date.today()
+    if data.valid_until <= valid_from:
+        raise Unprocessable("valid_until must be after valid_from")
+    licence.number = await _next_number(session, product.code, valid_from.year)
+    licence.status, licence.valid_from, licence.valid_until = (
+        LicenceStatus.ACTIVE, valid_from, data.valid_until
+    )  # fmt: skip
+    licence.decided_at, licence.decision_reason = utcnow(), data.reason
+    await session.flush()
+    await _audit(session, actor, licence, "licence.approve", before, data.reason)
+    return licence
+
+
+async def reject(
+    session: AsyncSession, actor: Principal, licence_id: int, data: LicenceDecision
+) -> Licence:
+    licence = await get_readable(session, actor, licence_id)
+    _require(licence, LicenceStatus.PENDING)
+    before = audit.snapshot(licence, *AUDITED)
+    licence.status, licence.decided_at, licence.decision_reason = (
+        LicenceStatus.REJECTED, utcnow(), data.reason
+    )  # fmt: skip
+    await _audit(session, actor, licence, "licence.reject", before, data.reason)
+    return licence
+
+
+async def _move(
+    session: AsyncSession, actor: Principal, licence_id: int, reason: str,
+    source: LicenceStatus, target: LicenceStatus, action: str,
+) -> Licence:  # fmt: skip
+    licence = await get_readable(session, actor, licence_id)
+    _require(licence, source)
+    before = audit.snapshot(licence, *AUDITED)
+    licence.status = target
+    await trust_changed(session, licence_ids=[licence.id])
+    await _audit(session, actor, licence, action, before, reason)
+    return licence
+
+
+async def suspend(
+    session: AsyncSession, actor: Principal, licence_id: int, data: LicenceDecision
+) -> Licence:
+    return await _move(
+        session, actor, licence_id, data.reason,
+        LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED, "licence.suspend",
+    )  # fmt: skip
+
+
+async def reinstate(
+    session: AsyncSession, actor: Principal, licence_id: int, data: LicenceDecision
+) -> Licence:
+    return await _move(
+        session, actor, licence_id, data.reason,
+        LicenceStatus.SUSPENDED, LicenceStatus.ACTIVE, "licence.reinstate",
+    )  # fmt: skip
+
+
+async def withdraw(
+    session: AsyncSession, actor: Principal, licence_id: int, data: LicenceWithdraw
+) -> tuple[Licence, int]:
+    """Order the licensee to exit. Labels already issued stay lawful unless revoked too."""
+    licence = await get_readable(session, actor, licence_id)
+    _require(licence, LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED, LicenceStatus.EXPIRED)
+    before = audit.snapshot(licence, *AUDITED)
+    licence.status, licence.withdrawn_at = LicenceStatus.WITHDRAWN, utcnow()
+    licence.withdrawal_reason, licence.legal_basis = data.reason, data.legal_basis
+    licence.case_number = data.case_number
+    await session.flush()
+    revoked = 0
+    if data.revoke_labels:
+        revoked = await revocation_service.revoke_outstanding_labels_of_licence(
+            session, actor, licence,
+            reason=data.reason, legal_basis=data.legal_basis, case_number=data.case_number,
+        )  # fmt: skip
+    await trust_changed(session, licence_ids=[licence.id])
+    await _audit(session, actor, licence, "licence.withdraw", before, data.reason)
+    return licence, revoked
+
+
+async def quota(session: AsyncSession, licence_id: int, season: int) -> Quota:
+    licence = await session.get(Licence, licence_id)
+    if licence is None:
+        raise NotFound(f"licence {licence_id} not found")
+    product = await registry_service.get_product(session, licence.product_id)
+    kilograms = licence.production_area_mu * product.standard_yield_kg_per_mu
+    total = int((kilograms / product.default_pack_size_kg).to_integral_value(ROUND_FLOOR))
+    used = int(await session.scalar(repository.labels_requested(licence.id, season)) or 0)
+    return Quota(
+        licence_id=licence.id,
+        season=season,
+        production_area_mu=licence.production_area_mu,
+        standard_yield_kg_per_mu=product.standard_yield_kg_per_mu,
+        pack_size_kg=product.default_pack_size_kg,
+        total=total,
+        used=used,
+        remaining=max(total - used, 0),
+    )

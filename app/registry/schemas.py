@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.registry.models import LegalRoute
+
+
+class TestItemIn(BaseModel):
+    code: str = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$")
+    name_zh: str = Field(min_length=1, max_length=100)
+    name_en: str = Field(min_length=1, max_length=200)
+    unit: str = Field(min_length=1, max_length=20)
+    min_value: Decimal | None = None
+    max_value: Decimal | None = None
+    method: str | None = Field(default=None, max_length=100)
+
+    @model_validator(mode="after")
+    def _limits(self) -> TestItemIn:
+        if self.min_value is None and self.max_value is None:
+            raise ValueError("a test item needs a lower limit, an upper limit or both")
+        both = self.min_value is not None and self.max_value is not None
+        if both and self.min_value > self.max_value:  # type: ignore[operator]
+            raise ValueError("min_value is above max_value")
+        return self
+
+
+class TestItemRead(TestItemIn):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    code: str
+
+
+class ProductFields(BaseModel):
+    name_zh: str = Field(min_length=1, max_length=100)
+    name_en: str = Field(min_length=1, max_length=200)
+    route: LegalRoute
+    standard_number: str | None = Field(default=None, max_length=100)
+    announcement_number: str | None = Field(default=None, max_length=100)
+    trademark: str | None = Field(default=None, max_length=100)
+    trademark_reg_number: str | None = Field(default=None, max_length=50)
+    holder: str | None = Field(default=None, max_length=200)
+    protected_area: str = Field(min_length=1, max_length=2000)
+    standard_yield_kg_per_mu: Decimal = Field(gt=0, max_digits=12, decimal_places=3)
+    default_pack_size_kg: Decimal = Field(gt=0, max_digits=12, decimal_places=3)
+    gtin: str | None = Field(default=None, pattern=r"^\d{8}$|^\d{12,14}$")
+    auto_approve_batches: bool = False
+    clone_distinct_sources: int = Field(default=20, ge=2, le=100_000)
+    clone_window_hours: int = Field(default=72, ge=1, le=24 * 365)
+    clone_max_speed_kmh: int = Field(default=900, ge=10, le=5000)
+
+
+class ProductCreate(ProductFields):
+    code: str = Field(min_length=2, max_length=16, pattern=r"^[A-Z0-9]+$")
+    test_items: list[TestItemIn] = Field(default_factory=list, max_length=50)
+
+
+class ProductUpdate(ProductFields):
+    """A full replacement of the editable fields (PUT); test items are replaced as a set."""
+
+    test_items: list[TestItemIn] = Field(default_factory=list, max_length=50)
+
+
+class ProductRead(ProductFields):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    code: str
+    test_items: list[TestItemRead]
+    has_artwork: bool
+    created_at: datetime
+    updated_at: datetime

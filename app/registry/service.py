@@ -1,0 +1,140 @@
+"""GI products: the register regulators keep, and what labels and inspections read from it."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from app.audit import service as audit
+from app.auth.principal import Principal
+from app.core.errors import NotFound
+from app.registry.artwork import validate_artwork
+from app.registry.exceptions import DuplicateTestItem, MissingRouteFields, ProductCodeTaken
+from app.registry.models import GIProduct, LegalRoute, TestItem
+from app.registry.schemas import ProductCreate, ProductFields, TestItemIn
+
+AUDITED_FIELDS = (
+    "code", "name_zh", "name_en", "route", "standard_number", "announcement_number",
+    "trademark", "trademark_reg_number", "standard_yield_kg_per_mu", "default_pack_size_kg",
+    "gtin", "auto_approve_batches",
+)  # fmt: skip
+
+
+def check_route_fields(data: ProductFields) -> None:
+    """What the label's legal line must print depends on the route (CNIPA Announcement 354)."""
+    if data.route.is_trademark:
+        missing = [f for f in ("trademark", "trademark_reg_number") if not getattr(data, f)]
+        if missing:
+            raise MissingRouteFields(
+                f"a {data.route.value} GI must name its trademark and registration number",
+                missing=missing,
+            )
+    elif not (data.standard_number or data.announcement_number):
+        raise MissingRouteFields(
+            f"a {data.route.value} GI needs its standard number or approval announcement number",
+            missing=["standard_number", "announcement_number"],
+        )
+
+
+def legal_line(product: GIProduct) -> str:
+    """The text printed beside the mark: trademark + registration number, or GI name + number."""
+    if product.route.is_trademark:
+        return f"{product.trademark} 注册号 {product.trademark_reg_number}"
+    return f"{product.name_zh} {product.standard_number or product.announcement_number}"
+
+
+def _items(product_id: int, items: list[TestItemIn]) -> list[TestItem]:
+    codes = [item.code for item in items]
+    if len(set(codes)) != len(codes):
+        raise DuplicateTestItem("test item codes must be unique within a product")
+    return [TestItem(product_id=product_id, **item.model_dump()) for item in items]
+
+
+async def get_product(session: AsyncSession, product_id: int) -> GIProduct:
+    product = await session.scalar(
+        select(GIProduct)
+        .where(GIProduct.id == product_id)
+        .options(selectinload(GIProduct.test_items))
+    )
+    if product is None:
+        raise NotFound(f"GI product {product_id} not found")
+    return product
+
+
+async def list_products(session: AsyncSession) -> list[GIProduct]:
+    query = select(GIProduct).options(selectinload(GIProduct.test_items)).order_by(GIProduct.id)
+    return list(await session.scalars(query))
+
+
+async def create_product(session: AsyncSession, actor: Principal, data: ProductCreate) -> GIProduct:
+    check_route_fields(data)
+    if await session.scalar(select(GIProduct.id).where(GIProduct.code == data.code)):
+        raise ProductCodeTaken(f"a GI product with code {data.code!r} exists")
+    product = GIProduct(**data.model_dump(exclude={"test_items"}))
+    session.add(product)
+    await session.flush()
+    session.add_all(_items(product.id, data.test_items))
+    await session.flush()
+    after = audit.snapshot(product, *AUDITED_FIELDS) | {"test_items": len(data.test_items)}
+    await audit.record(session, actor, "product.create", "gi_product", product.id, after=after)
+    return await get_product(session, product.id)
+
+
+async def update_product(
+    session: AsyncSession,
+    actor: Principal,
+    product_id: int,
+    data: ProductFields,
+    items: list[TestItemIn],
+) -> GIProduct:
+    check_route_fields(data)
+    product = await get_product(session, product_id)
+    before = audit.snapshot(product, *AUDITED_FIELDS)
+    for name, value in data.model_dump().items():
+        setattr(product, name, value)
+    await _replace_items(session, product, items)
+    after = audit.snapshot(product, *AUDITED_FIELDS) | {"test_items": len(items)}
+    await audit.record(
+        session, actor, "product.update", "gi_product", product.id, before=before, after=after
+    )
+    session.expire(product)
+    return await get_product(session, product_id)
+
+
+async def _replace_items(
+    session: AsyncSession, product: GIProduct, items: list[TestItemIn]
+) -> None:
+    """Items already measured in inspections keep their ids: update by code, add the new ones."""
+    existing = {item.code: item for item in product.test_items}
+    for new in items:
+        if new.code in existing:
+            for name, value in new.model_dump().items():
+                setattr(existing[new.code], name, value)
+    session.add_all(_items(product.id, [i for i in items if i.code not in existing]))
+    await session.flush()
+
+
+async def set_artwork(session: AsyncSession, actor: Principal, product_id: int, data: bytes) -> str:
+    product = await get_product(session, product_id)
+    media_type = validate_artwork(data)
+    product.artwork, product.artwork_media_type = data, media_type
+    after = {"media_type": media_type, "bytes": len(data)}
+    await audit.record(session, actor, "product.artwork", "gi_product", product.id, after=after)
+    return media_type
+
+
+async def get_artwork(session: AsyncSession, product_id: int) -> tuple[bytes, str] | None:
+    row = (
+        await session.execute(
+            select(GIProduct.artwork, GIProduct.artwork_media_type).where(
+                GIProduct.id == product_id
+            )
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"GI product {product_id} not found")
+    return (row.artwork, row.artwork_media_type) if row.artwork else None
+
+
+__all__ = ["LegalRoute", "get_product", "legal_line"]
