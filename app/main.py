@@ -17,6 +17,8 @@ from app.core.db import Database, engine_from_settings
 from app.core.errors import install_error_handlers, unexpected_error
 from app.core.requestid import RequestIdMiddleware
 from app.enterprise.router import router as enterprise_router
+from app.label.files import router as files_router
+from app.label.router import router as label_router
 from app.licence.public import router as register_router
 from app.licence.router import router as licence_router
 from app.registry.router import router as registry_router
@@ -29,6 +31,8 @@ ROUTERS = (
     enterprise_router,
     licence_router,
     register_router,
+    label_router,
+    files_router,
 )
 
 

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import JSONResponse
+
+from app.auth.deps import SettingsDep, Staff, require_roles
+from app.auth.models import Role
+from app.auth.principal import Principal
+from app.core.db import SessionDep
+from app.idempotency import service as idempotency
+from app.label import service
+from app.label.code import format_grouped
+from app.label.models import BatchStatus, Label
+from app.label.schemas import (
+    BatchApprove,
+    BatchDecision,
+    BatchRead,
+    BatchRequest,
+    LabelRead,
+    LabelsChanged,
+    Reconciliation,
+    UndoVoidRequest,
+    VoidRequest,
+)
+from app.label.urls import verification_url
+
+router = APIRouter(prefix="/api/v1", tags=["label batches"])
+
+Licensee = Annotated[Principal, Depends(require_roles(Role.LICENSEE))]
+Reader = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR, Role.LICENSEE))]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+
+
+@router.post("/batches", status_code=201, responses={200: {"description": "replayed"}})
+async def request_batch(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: Licensee,
+    body: BatchRequest,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Request labels for a production lot, within the licence's quota. Needs an
+    ``Idempotency-Key`` header: a retry returns the first response, never a second batch."""
+
+    async def work() -> tuple[int, Any]:
+        batch = await service.request_batch(session, actor, body, settings)
+        return 201, BatchRead.model_validate(batch).model_dump(mode="json")
+
+    digest = idempotency.request_hash("POST", request.url.path, body.model_dump(mode="json"))
+    status, payload = await idempotency.run_once(session, actor, idempotency_key, digest, work)
+    return JSONResponse(payload, status_code=status)
+
+
+@router.get("/batches")
+async def list_batches(
+    session: SessionDep,
+    actor: Reader,
+    status: BatchStatus | None = None,
+    licence_id: int | None = None,
+) -> list[BatchRead]:
+    rows = await service.list_readable(session, actor, status, licence_id)
+    return [BatchRead.model_validate(r) for r in rows]
+
+
+@router.get("/batches/{batch_id}")
+async def get_batch(session: SessionDep, actor: Reader, batch_id: int) -> BatchRead:
+    return BatchRead.model_validate(await service.get_readable(session, actor, batch_id))
+
+
+@router.post("/batches/{batch_id}/approve")
+async def approve(
+    session: SessionDep, settings: SettingsDep, actor: Staff, batch_id: int, body: BatchApprove
+) -> BatchRead:
+    """Approve a request; by default its codes are issued in the same step."""
+    return BatchRead.model_validate(await service.approve(session, actor, batch_id, body, settings))
+
+
+@router.post("/batches/{batch_id}/reject")
+async def reject(
+    session: SessionDep, actor: Staff, batch_id: int, body: BatchDecision
+) -> BatchRead:
+    return BatchRead.model_validate(await service.reject(session, actor, batch_id, body))
+
+
+@router.post("/batches/{batch_id}/issue")
+async def issue(
+    session: SessionDep, settings: SettingsDep, actor: Staff, batch_id: int
+) -> BatchRead:
+    """Issue an approved batch's codes (exactly once, however often it is called)."""
+    return BatchRead.model_validate(await service.issue_batch(session, actor, batch_id, settings))
+
+
+@router.get("/batches/{batch_id}/reconciliation")
+async def reconciliation(session: SessionDep, actor: Reader, batch_id: int) -> Reconciliation:
+    """Issued, voided, revoked and scanned-at-least-once counts: the mark-use ledger."""
+    return await service.reconcile(session, actor, batch_id)
+
+
+def label_read(label: Label, base_url: str) -> LabelRead:
+    return LabelRead(
+        code=label.code,
+        grouped_code=format_grouped(label.code),
+        batch_id=label.batch_id,
+        serial=label.serial,
+        status=label.status,
+        status_changed_at=label.status_changed_at,
+        status_reason=label.status_reason,
+        url=verification_url(base_url, label.code),
+    )
+
+
+@router.get("/labels/{code}")
+async def get_label(
+    session: SessionDep, settings: SettingsDep, actor: Reader, code: str
+) -> LabelRead:
+    return label_read(await service.get_label(session, actor, code), settings.public_base_url)
+
+
+@router.post("/labels/void")
+async def void_labels(session: SessionDep, actor: Licensee, body: VoidRequest) -> LabelsChanged:
+    """Take damaged or misprinted labels out of use (undo possible for 10 days)."""
+    return LabelsChanged(changed=await service.void_labels(session, actor, body.codes, body.reason))
+
+
+@router.post("/labels/unvoid")
+async def undo_void(session: SessionDep, actor: Licensee, body: UndoVoidRequest) -> LabelsChanged:
+    return LabelsChanged(changed=await service.undo_void(session, actor, body.codes))

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from app.label.models import BatchStatus, LabelStatus
+
+
+class BatchRequest(BaseModel):
+    licence_id: int
+    lot_number: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._\-/]+$")
+    quantity: int = Field(gt=0, le=10_000_000)
+    unit: str = Field(
+        min_length=1, max_length=40, description="what one label goes on, e.g. 袋 0.5 kg"
+    )
+    production_date: date
+    origin: str = Field(min_length=2, max_length=500, description="where in the protected area")
+
+    @field_validator("production_date")
+    @classmethod
+    def _not_in_future(cls, value: date) -> date:
+        if value > date.today():
+            raise ValueError("the production date is in the future")
+        return value
+
+
+class BatchDecision(BaseModel):
+    reason: str = Field(min_length=2, max_length=2000)
+
+
+class BatchApprove(BaseModel):
+    reason: str | None = Field(default=None, max_length=2000)
+    issue: bool = Field(default=True, description="issue the codes in the same step")
+
+
+class BatchRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    licence_id: int
+    enterprise_id: int
+    product_id: int
+    lot_number: str
+    quantity: int
+    unit: str
+    production_date: date
+    origin: str
+    season: int
+    status: BatchStatus
+    decision_reason: str | None
+    decided_at: datetime | None
+    issued_at: datetime | None
+    created_at: datetime
+
+
+class Reconciliation(BaseModel):
+    batch_id: int
+    issued: int
+    active: int
+    voided: int
+    revoked: int
+    scanned_at_least_once: int
+
+
+class VoidRequest(BaseModel):
+    codes: list[str] = Field(min_length=1, max_length=10_000)
+    reason: str = Field(min_length=2, max_length=500)
+
+
+class UndoVoidRequest(BaseModel):
+    codes: list[str] = Field(min_length=1, max_length=10_000)
+
+
+class LabelRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str
+    grouped_code: str
+    batch_id: int
+    serial: int
+    status: LabelStatus
+    status_changed_at: datetime | None
+    status_reason: str | None
+    url: str
+
+
+class LabelsChanged(BaseModel):
+    changed: list[str]

@@ -1,0 +1,246 @@
+"""Label batches from request to issue, and what a licensee may do with issued labels."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit import service as audit
+from app.auth.principal import Principal
+from app.core.config import Settings
+from app.core.errors import InvalidState, NotFound
+from app.core.time import utcnow
+from app.label import issuance, repository
+from app.label.code import LabelCodec, normalise
+from app.label.exceptions import LabelsNotVoidable, LotTaken, QuotaExceeded, UndoNotAllowed
+from app.label.models import BatchStatus, Label, LabelBatch, LabelStatus
+from app.label.schemas import BatchApprove, BatchDecision, BatchRequest, Reconciliation
+from app.licence import service as licence_service
+from app.registry import service as registry_service
+from app.verification.invalidation import trust_changed
+from app.verification.models import LabelScanStat
+
+AUDITED = ("status", "lot_number", "quantity", "licence_id", "season")
+UNDO_WINDOW = timedelta(days=10)
+
+
+def codec_from(settings: Settings) -> LabelCodec:
+    return LabelCodec(settings.label_key_bytes(), settings.label_current_key_id)
+
+
+async def get_readable(session: AsyncSession, principal: Principal, batch_id: int) -> LabelBatch:
+    batch = await session.scalar(
+        repository.readable_batches(principal).where(LabelBatch.id == batch_id)
+    )
+    if batch is None:
+        raise NotFound(f"label batch {batch_id} not found")
+    return batch
+
+
+async def list_readable(
+    session: AsyncSession, principal: Principal, status: BatchStatus | None, licence_id: int | None
+) -> list[LabelBatch]:
+    query = repository.readable_batches(principal).order_by(LabelBatch.id.desc())
+    if status is not None:
+        query = query.where(LabelBatch.status == status)
+    if licence_id is not None:
+        query = query.where(LabelBatch.licence_id == licence_id)
+    return list(await session.scalars(query.limit(500)))
+
+
+async def request_batch(
+    session: AsyncSession, actor: Principal, data: BatchRequest, settings: Settings
+) -> LabelBatch:
+    licence = await licence_service.require_active(session, actor, data.licence_id)
+    season = data.production_date.year
+    quota = await licence_service.quota(session, licence.id, season)
+    if data.quantity > quota.remaining:
+        raise QuotaExceeded(
+            f"{data.quantity} labels requested but only {quota.remaining} remain of this season's "
+            f"quota ({quota.total} = {quota.production_area_mu} mu × "
+            f"{quota.standard_yield_kg_per_mu} kg/mu ÷ {quota.pack_size_kg} kg, {quota.used} used)",
+            quota=quota.total, used=quota.used, requested=data.quantity, remaining=quota.remaining,
+        )  # fmt: skip
+    await _refuse_duplicate_lot(session, licence.id, data.lot_number)
+    batch = LabelBatch(
+        **data.model_dump(), enterprise_id=licence.enterprise_id, product_id=licence.product_id,
+        season=season, status=BatchStatus.REQUESTED,
+        requested_by_id=actor.id if actor.kind == "user" else None,
+    )  # fmt: skip
+    session.add(batch)
+    await session.flush()
+    after = audit.snapshot(batch, *AUDITED)
+    await audit.record(session, actor, "batch.request", "label_batch", batch.id, after=after)
+    product = await registry_service.get_product(session, licence.product_id)
+    if product.auto_approve_batches:  # the GI product trusts requests within quota
+        await _approve(session, actor, batch, "auto-approved within quota", settings, issue=True)
+    return batch
+
+
+async def _refuse_duplicate_lot(session: AsyncSession, licence_id: int, lot: str) -> None:
+    query = select(LabelBatch.id).where(
+        LabelBatch.licence_id == licence_id, LabelBatch.lot_number == lot
+    )
+    if await session.scalar(query) is not None:
+        raise LotTaken(f"lot {lot!r} already has a batch under this licence")
+
+
+def _require(batch: LabelBatch, *allowed: BatchStatus) -> None:
+    if batch.status not in allowed:
+        names = " or ".join(s.value for s in allowed)
+        raise InvalidState(
+            f"batch {batch.id} is {batch.status.value}; this needs {names}",
+            current_state=batch.status,
+        )
+
+
+async def _approve(
+    session: AsyncSession, actor: Principal, batch: LabelBatch, reason: str | None,
+    settings: Settings, issue: bool,
+) -> LabelBatch:  # fmt: skip
+    _require(batch, BatchStatus.REQUESTED)
+    before = audit.snapshot(batch, *AUDITED)
+    batch.status, batch.decided_at, batch.decision_reason = BatchStatus.APPROVED, utcnow(), reason
+    await session.flush()
+    after = audit.snapshot(batch, *AUDITED)
+    await audit.record(
+        session, actor, "batch.approve", "label_batch", batch.id, before=before, after=after,
+        reason=reason,
+    )  # fmt: skip
+    if issue:
+        await issue_batch(session, actor, batch.id, settings)
+    return batch
+
+
+async def approve(
+    session: AsyncSession, actor: Principal, batch_id: int, data: BatchApprove, settings: Settings
+) -> LabelBatch:
+    batch = await get_readable(session, actor, batch_id)
+    await _approve(session, actor, batch, data.reason, settings, issue=data.issue)
+    await session.refresh(batch)
+    return batch
+
+
+async def reject(
+    session: AsyncSession, actor: Principal, batch_id: int, data: BatchDecision
+) -> LabelBatch:
+    batch = await get_readable(session, actor, batch_id)
+    _require(batch, BatchStatus.REQUESTED)
+    before = audit.snapshot(batch, *AUDITED)
+    batch.status, batch.decided_at = BatchStatus.REJECTED, utcnow()
+    batch.decision_reason = data.reason
+    await session.flush()
+    await audit.record(
+        session, actor, "batch.reject", "label_batch", batch.id, before=before,
+        after=audit.snapshot(batch, *AUDITED), reason=data.reason,
+    )  # fmt: skip
+    return batch
+
+
+async def issue_batch(
+    session: AsyncSession, actor: Principal, batch_id: int, settings: Settings,
+    progress: issuance.ProgressCallback | None = None,
+) -> LabelBatch:  # fmt: skip
+    """Create the batch's codes exactly once: the conditional UPDATE is the gate, so of two
+    concurrent calls one issues and the other finds the batch issued (409)."""
+    batch = await get_readable(session, actor, batch_id)
+    codec = codec_from(settings)
+    gate = await session.execute(
+        update(LabelBatch)
+        .where(LabelBatch.id == batch_id, LabelBatch.status == BatchStatus.APPROVED)
+        .values(status=BatchStatus.ISSUED, issued_at=utcnow(), key_id=codec.current_key_id)
+        .execution_options(synchronize_session=False)
+    )
+    if gate.rowcount != 1:  # type: ignore[attr-defined]
+        await session.refresh(batch)
+        _require(batch, BatchStatus.APPROVED)
+    written = await issuance.write_labels(session, codec, batch_id, batch.quantity, progress)
+    await session.refresh(batch)
+    after = {"count": written, "key_id": codec.current_key_id, "status": batch.status.value}
+    await audit.record(session, actor, "batch.issue", "label_batch", batch.id, after=after)
+    return batch
+
+
+async def reconcile(session: AsyncSession, actor: Principal, batch_id: int) -> Reconciliation:
+    batch = await get_readable(session, actor, batch_id)
+    by_status = (
+        select(Label.status, func.count()).where(Label.batch_id == batch.id).group_by(Label.status)
+    )
+    counts = dict((await session.execute(by_status)).tuples().all())
+    scanned = await session.scalar(
+        select(func.count())
+        .select_from(Label)
+        .join(LabelScanStat, LabelScanStat.code == Label.code)
+        .where(Label.batch_id == batch.id)
+    )
+    return Reconciliation(
+        batch_id=batch.id,
+        issued=sum(counts.values()),
+        active=counts.get(LabelStatus.ACTIVE, 0),
+        voided=counts.get(LabelStatus.VOID, 0),
+        revoked=counts.get(LabelStatus.REVOKED, 0),
+        scanned_at_least_once=int(scanned or 0),
+    )
+
+
+async def get_label(session: AsyncSession, principal: Principal, code: str) -> Label:
+    label = await session.scalar(
+        repository.readable_labels(principal).where(Label.code == normalise(code))
+    )
+    if label is None:
+        raise NotFound("no such label among yours")
+    return label
+
+
+async def _own_labels(session: AsyncSession, actor: Principal, codes: list[str]) -> list[Label]:
+    wanted = sorted({normalise(c) for c in codes})
+    found = list(
+        await session.scalars(repository.readable_labels(actor).where(Label.code.in_(wanted)))
+    )
+    missing = sorted(set(wanted) - {label.code for label in found})
+    if missing:
+        raise NotFound(
+            f"{len(missing)} of these codes are not among your labels", codes=missing[:50]
+        )
+    return found
+
+
+async def void_labels(
+    session: AsyncSession, actor: Principal, codes: list[str], reason: str
+) -> list[str]:
+    """Damaged or misprinted labels are taken out of use; the same actor may undo for 10 days."""
+    labels = await _own_labels(session, actor, codes)
+    not_active = [label.code for label in labels if label.status is not LabelStatus.ACTIVE]
+    if not_active:
+        raise LabelsNotVoidable("only active labels can be voided", codes=not_active[:50])
+    now = utcnow()
+    for label in labels:
+        label.status, label.status_changed_at = LabelStatus.VOID, now
+        label.status_changed_by_id, label.status_reason = actor.id, reason
+    changed = [label.code for label in labels]
+    await trust_changed(session, codes=changed)
+    await audit.record(
+        session, actor, "label.void", "label_batch", labels[0].batch_id,
+        after={"codes": changed}, reason=reason,
+    )  # fmt: skip
+    return changed
+
+
+async def undo_void(session: AsyncSession, actor: Principal, codes: list[str]) -> list[str]:
+    labels = await _own_labels(session, actor, codes)
+    now = utcnow()
+    for label in labels:
+        if label.status is not LabelStatus.VOID or label.status_changed_by_id != actor.id:
+            raise UndoNotAllowed(f"{label.code} was not voided by you", code_=label.code)
+        if label.status_changed_at is None or now - label.status_changed_at > UNDO_WINDOW:
+            raise UndoNotAllowed(f"{label.code} was voided more than 10 days ago")
+    for label in labels:
+        label.status, label.status_changed_at, label.status_reason = LabelStatus.ACTIVE, now, None
+    changed = [label.code for label in labels]
+    await trust_changed(session, codes=changed)
+    await audit.record(
+        session, actor, "label.unvoid", "label_batch", labels[0].batch_id, after={"codes": changed}
+    )
+    return changed
