@@ -21,5 +21,5 @@ class IdempotencyRecord(Base):
     key: Mapped[str] = mapped_column(String(200))
     request_hash: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int] = mapped_column(Integer)
-    response_body: Mapped[Any] = mapped_column(JSON)
+    response_body: Mapped[Any | None] = mapped_column(JSON)  # None while the first run is in flight
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -168,7 +168,7 @@ async def reconcile(session: AsyncSession, actor: Principal, batch_id: int) -> R
     by_status = (
         select(Label.status, func.count()).where(Label.batch_id == batch.id).group_by(Label.status)
     )
-    counts = dict((await session.execute(by_status)).tuples().all())
+    counts = {status: count for status, count in await session.execute(by_status)}
     scanned = await session.scalar(
         select(func.count())
         .select_from(Label)

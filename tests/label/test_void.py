@@ -1,0 +1,48 @@
+from datetime import timedelta
+
+import factories
+
+from app.auth.models import Role
+from app.core.time import utcnow
+from app.label.models import LabelStatus
+
+
+async def test_void_and_undo_by_the_same_actor(session, client, shop) -> None:
+    batch = await factories.batch(session, shop["licence"])
+    labels = await factories.labels(session, batch, [f"V{i:019d}" for i in range(3)])
+    codes = [label.code for label in labels]
+    me = shop["licensee"]
+    voided = await client.post(
+        "/api/v1/labels/void", json={"codes": codes[:2], "reason": "印刷错误"}, headers=me
+    )
+    assert voided.status_code == 200 and sorted(voided.json()["changed"]) == sorted(codes[:2])
+    again = await client.post(
+        "/api/v1/labels/void", json={"codes": codes[:1], "reason": "x2"}, headers=me
+    )
+    assert again.status_code == 422 and again.json()["code"] == "labels_not_voidable"
+
+    colleague = await factories.auth_headers(session, client, Role.LICENSEE, shop["company"].id)
+    refused = await client.post(
+        "/api/v1/labels/unvoid", json={"codes": codes[:1]}, headers=colleague
+    )
+    assert refused.status_code == 409 and refused.json()["code"] == "undo_not_allowed"
+    undone = await client.post("/api/v1/labels/unvoid", json={"codes": codes[:1]}, headers=me)
+    assert undone.status_code == 200
+    recon = (await client.get(f"/api/v1/batches/{batch.id}/reconciliation", headers=me)).json()
+    assert (recon["active"], recon["voided"]) == (2, 1)
+
+
+async def test_undo_window_is_ten_days(session, client, shop) -> None:
+    batch = await factories.batch(session, shop["licence"])
+    (label,) = await factories.labels(session, batch, ["W" * 19 + "0"])
+    me = shop["licensee"]
+    await client.post(
+        "/api/v1/labels/void", json={"codes": [label.code], "reason": "破损"}, headers=me
+    )
+    await session.refresh(label)
+    label.status_changed_at = utcnow() - timedelta(days=10, minutes=1)
+    await session.flush()
+    late = await client.post("/api/v1/labels/unvoid", json={"codes": [label.code]}, headers=me)
+    assert late.status_code == 409
+    await session.refresh(label)
+    assert label.status is LabelStatus.VOID
