@@ -52,21 +52,16 @@ async def _codes(
     """(serial, code) in serial order, fetched in pages by key so memory stays flat."""
     after = first - 1
     while after < last:
-        rows = (
-            (
-                await session.execute(
-                    select(Label.serial, Label.code)
-                    .where(Label.batch_id == batch_id, Label.serial > after, Label.serial <= last)
-                    .order_by(Label.serial)
-                    .limit(FETCH)
-                )
-            )
-            .tuples()
-            .all()
+        result = await session.execute(
+            select(Label.serial, Label.code)
+            .where(Label.batch_id == batch_id, Label.serial > after, Label.serial <= last)
+            .order_by(Label.serial)
+            .limit(FETCH)
         )
+        rows = [(serial, code) for serial, code in result]
         if not rows:
             return
-        yield list(rows)
+        yield rows
         after = rows[-1][0]
 
 

@@ -170,8 +170,11 @@ class SheetWriter:
         uscc_size = min(5.5, width / (len(self.text.uscc) * 0.6))
         c.setFont("Courier", uscc_size)
         c.drawString(x, top - side - uscc_size - 0.6 * mm, self.text.uscc)
-        lines = _wrap(self.text.legal_line, width, 5.0) + _wrap(f"批次 {self.text.lot}", width, 5.0)
-        c.setFont(CJK_FONT, 5.0)
+        size = _fitting_size(self.text.legal_line, width)
+        lines = _wrap(self.text.legal_line, width, size) + _wrap(
+            f"批次 {self.text.lot}", width, size
+        )
+        c.setFont(CJK_FONT, size)
         for i, line in enumerate(lines[:4]):
             c.drawString(x, top - side - uscc_size - (3.0 + 2.1 * i) * mm, line)
 
@@ -179,15 +182,38 @@ class SheetWriter:
         self.canvas.save()
 
 
+def _fitting_size(text: str, width: float) -> float:
+    """The largest of our small sizes at which the legal line takes at most two lines."""
+    for size in (5.0, 4.6, 4.2, 3.8):
+        if len(_wrap(text, width, size)) <= 2:
+            return size
+    return 3.8
+
+
 def _wrap(text: str, width: float, size: float) -> list[str]:
-    lines, current = [], ""
-    for char in text:
-        if pdfmetrics.stringWidth(current + char, CJK_FONT, size) > width and current:
-            lines.append(current)
-            current = char.lstrip()
+    """Break at spaces (numbers stay whole); break inside a word only if it alone is too wide."""
+    lines: list[str] = []
+    for word in text.split():
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and _fits(candidate, width, size):
+            lines[-1] = candidate
         else:
-            current += char
-    return [*lines, current] if current else lines
+            lines.extend(_split_word(word, width, size))
+    return lines
+
+
+def _fits(text: str, width: float, size: float) -> bool:
+    return bool(pdfmetrics.stringWidth(text, CJK_FONT, size) <= width)
+
+
+def _split_word(word: str, width: float, size: float) -> list[str]:
+    pieces, current = [], ""
+    for char in word:
+        if current and not _fits(current + char, width, size):
+            pieces.append(current)
+            current = ""
+        current += char
+    return [*pieces, current]
 
 
 def render_sheets(
