@@ -13,10 +13,14 @@ from app.audit import service as audit
 from app.auth.models import Role, User
 from app.auth.passwords import hash_password
 from app.auth.principal import SYSTEM
+from app.core.config import Settings
 from app.core.time import utcnow
 from app.demo.data import ENTERPRISES, PRODUCTS, USERS
 from app.enterprise.models import Enterprise
 from app.enterprise.uscc import check_character
+from app.label import service as label_service
+from app.label.models import Label, LabelBatch
+from app.label.schemas import BatchApprove, BatchRequest
 from app.licence.models import Licence, LicenceStatus
 from app.registry.models import GIProduct, LegalRoute, TestItem
 
@@ -41,6 +45,8 @@ async def _product(session: AsyncSession, spec: dict[str, Any]) -> GIProduct:
     fields = {k: v for k, v in spec.items() if k != "test_items"}
     product = GIProduct(**fields)
     product.route = LegalRoute(spec["route"])
+    product.standard_yield_kg_per_mu = Decimal(spec["standard_yield_kg_per_mu"])
+    product.default_pack_size_kg = Decimal(spec["default_pack_size_kg"])
     session.add(product)
     await session.flush()
     for code, name_zh, name_en, unit, low, high in spec["test_items"]:
@@ -101,7 +107,36 @@ async def _enterprise_and_licence(
     return enterprise
 
 
-async def load_demo(session: AsyncSession) -> bool:
+async def _issue_demo_batches(session: AsyncSession, settings: Settings) -> list[str]:
+    """Twenty labels for each active demo licence; returns one code of each batch."""
+    licences = await session.scalars(
+        select(Licence).where(Licence.status == LicenceStatus.ACTIVE).order_by(Licence.id)
+    )
+    samples = []
+    for licence in list(licences):
+        request = BatchRequest(
+            licence_id=licence.id, lot_number=f"DEMO-{date.today().year}-{licence.id:03d}",
+            quantity=20, unit="袋", production_date=date.today() - timedelta(days=20),
+            origin=licence.production_location,
+        )  # fmt: skip
+        batch = await label_service.request_batch(session, SYSTEM, request, settings)
+        await label_service.approve(session, SYSTEM, batch.id, BatchApprove(), settings)
+        code = await session.scalar(select(Label.code).where(Label.batch_id == batch.id).limit(1))
+        samples.append(str(code))
+    return samples
+
+
+async def sample_codes(session: AsyncSession) -> list[str]:
+    query = (
+        select(Label.code)
+        .join(LabelBatch, LabelBatch.id == Label.batch_id)
+        .where(LabelBatch.lot_number.like("DEMO-%"), Label.serial == 1)
+        .order_by(LabelBatch.id)
+    )
+    return list(await session.scalars(query))
+
+
+async def load_demo(session: AsyncSession, settings: Settings) -> bool:
     """Load the demo register once; returns False if it was already there."""
     if await already_loaded(session):
         return False
@@ -121,4 +156,5 @@ async def load_demo(session: AsyncSession) -> bool:
         session.add(user)
         await session.flush()
         await audit.record(session, SYSTEM, "user.create", "user", user.id, reason="demo data")
+    await _issue_demo_batches(session, settings)
     return True
