@@ -11,6 +11,7 @@ it collides, rolled back and written again with fresh codes.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 
 from sqlalchemy import insert
@@ -50,18 +51,26 @@ async def _insert(session: AsyncSession, rows: list[tuple[str, int, int, str]]) 
     await session.execute(insert(Label), params)
 
 
+Rows = list[tuple[str, int, int, str]]
+
+
 async def _write_chunk(
-    session: AsyncSession, codec: LabelCodec, batch_id: int, first: int, stop: int
+    session: AsyncSession, codec: LabelCodec, batch_id: int, first: int, stop: int, rows: Rows
 ) -> None:
     write = _copy if session.get_bind().dialect.name == "postgresql" else _insert
     for attempt in range(MAX_ATTEMPTS):
         try:
             async with session.begin_nested():
-                await write(session, _records(codec, batch_id, first, stop))
+                await write(session, rows)
             return
         except IntegrityError:
             if attempt == MAX_ATTEMPTS - 1:
                 raise
+            rows = _records(codec, batch_id, first, stop)  # a collision: fresh codes
+
+
+def _mint_in_thread(codec: LabelCodec, batch_id: int, first: int, stop: int) -> asyncio.Task[Rows]:
+    return asyncio.create_task(asyncio.to_thread(_records, codec, batch_id, first, stop))
 
 
 async def write_labels(
@@ -71,9 +80,17 @@ async def write_labels(
     quantity: int,
     progress: ProgressCallback | None = None,
 ) -> int:
-    """Create labels 1..quantity of ``batch_id``; returns how many were written."""
-    for first, stop in _chunks(quantity):
-        await _write_chunk(session, codec, batch_id, first, stop)
+    """Create labels 1..quantity of ``batch_id``; returns how many were written.
+
+    The next chunk is minted in a worker thread while the database ingests this one, so the
+    Python side and the database server each keep one of the two cores busy."""
+    chunks = list(_chunks(quantity))
+    pending = _mint_in_thread(codec, batch_id, *chunks[0])
+    for index, (first, stop) in enumerate(chunks):
+        rows = await pending
+        if index + 1 < len(chunks):
+            pending = _mint_in_thread(codec, batch_id, *chunks[index + 1])
+        await _write_chunk(session, codec, batch_id, first, stop, rows)
         if progress:
             progress(stop - first)
     return quantity

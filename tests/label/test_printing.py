@@ -1,6 +1,6 @@
 import pytest
 
-from app.label.printing.qr import dark_runs, qr_matrix
+from app.label.printing.qr import qr_image_mask, qr_matrix
 from app.label.printing.sheet import PrintCheckError, SheetLayout, check_print_size
 
 
@@ -13,10 +13,11 @@ def test_module_size_and_quiet_zone_check() -> None:
         check_print_size(SheetLayout(label_width_mm=28), size)
 
 
-def test_dark_runs_cover_exactly_the_dark_modules() -> None:
+def test_image_mask_packs_exactly_the_dark_modules() -> None:
     size, modules = qr_matrix("HTTPS://GI.EXAMPLE.CN/V/1ABCDEFGHJKMNPQRSTVW")
-    covered = {
-        (row, col + i) for row, col, length in dark_runs(size, modules) for i in range(length)
-    }
-    dark = {(i // size, i % size) for i, value in enumerate(modules) if value == 0}
-    assert covered == dark
+    hex_bits = qr_image_mask(size, modules).split(" ID ")[1].split(">")[0]
+    data, row_bytes = bytes.fromhex(hex_bits), (size + 7) // 8
+    for row in range(size):
+        for col in range(size):
+            bit = data[row * row_bytes + col // 8] >> (7 - col % 8) & 1
+            assert (bit == 0) == (modules[row * size + col] == 0)  # 0 paints: a dark module

@@ -3,8 +3,8 @@
 Each label carries what CNIPA Announcement 354 asks for beside the GI special mark: the mark,
 the user's USCC at the designated position next to it, the GI name with its standard or
 announcement number (or trademark and registration number), plus the lot, the QR symbol and
-the code in print. The QR is drawn as vector rectangles (one per run of dark modules), never
-as a raster image, and the mark artwork is one form XObject reused by every label.
+the code in print. The QR is a 1-bit image mask (sharp modules at any printer resolution);
+everything that is the same on every label is one form XObject drawn by reference.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
@@ -22,7 +23,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
 from app.label.code import format_grouped
-from app.label.printing.qr import QUIET_ZONE_MODULES, dark_runs, qr_matrix
+from app.label.printing.qr import QUIET_ZONE_MODULES, qr_image_mask, qr_matrix
 
 CJK_FONT = "STSong-Light"
 MIN_MODULE_MM = 0.25
@@ -30,6 +31,8 @@ PADDING_MM = 1.5
 CODE_LINE_MM = 3.2
 MIN_TEXT_COLUMN_MM = 16.0
 pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+# Binary (Flate only) streams: ASCII85 on top makes files 25 % larger and costs time.
+rl_config.useA85 = 0
 
 
 class PrintCheckError(ValueError):
@@ -102,6 +105,7 @@ class SheetWriter:
         self.columns, self.rows = layout.grid()
         self.slot = 0
         self._define_mark(artwork_png)
+        self._define_static_text()
 
     def _define_mark(self, artwork_png: bytes | None) -> None:
         side = self._mark_side()
@@ -143,20 +147,26 @@ class SheetWriter:
         self._draw_qr(url, x + pad, y + pad + CODE_LINE_MM * mm, qr_side)
         c.setFont("Courier-Bold", 6.2)
         c.drawCentredString(x + pad + qr_side / 2, y + pad + 0.6 * mm, format_grouped(code))
-        self._draw_text_column(
-            x + 2 * pad + qr_side, y, self.layout.label_width_mm * mm - 3 * pad - qr_side
-        )
+        c.saveState()
+        c.translate(x + 2 * pad + qr_side, y)
+        c.doForm("static")  # mark, USCC, legal line and lot: the same on every label
+        c.restoreState()
 
     def _draw_qr(self, url: str, x: float, y: float, side: float) -> None:
         size, modules = qr_matrix(url)
         module = side / (size + 2 * QUIET_ZONE_MODULES)
-        origin_x, origin_y = x + QUIET_ZONE_MODULES * module, y + side - QUIET_ZONE_MODULES * module
-        path = self.canvas.beginPath()
-        for row, col, length in dark_runs(size, modules):
-            path.rect(
-                origin_x + col * module, origin_y - (row + 1) * module, length * module, module
-            )
-        self.canvas.drawPath(path, stroke=0, fill=1)
+        quiet, symbol = QUIET_ZONE_MODULES * module, size * module
+        self.canvas.saveState()
+        self.canvas.transform(symbol, 0, 0, symbol, x + quiet, y + quiet)
+        self.canvas.addLiteral(qr_image_mask(size, modules))
+        self.canvas.restoreState()
+
+    def _define_static_text(self) -> None:
+        width = self.layout.label_width_mm * mm - 3 * PADDING_MM * mm - self.layout.qr_side_mm * mm
+        height = self.layout.label_height_mm * mm
+        self.canvas.beginForm("static", lowerx=0, lowery=0, upperx=width, uppery=height)
+        self._draw_text_column(0, 0, width)
+        self.canvas.endForm()
 
     def _draw_text_column(self, x: float, y: float, width: float) -> None:
         c, pad = self.canvas, PADDING_MM * mm
