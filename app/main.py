@@ -12,16 +12,26 @@ from app.audit.router import router as audit_router
 from app.auth.deps import assert_routes_guarded
 from app.auth.router import router as auth_router
 from app.core import health
+from app.core.clientip import parse_networks
 from app.core.config import Settings, get_settings
 from app.core.db import Database, engine_from_settings
 from app.core.errors import install_error_handlers, unexpected_error
+from app.core.ratelimit import MemoryBackend, RateLimitMiddleware, RedisBackend, default_rules
 from app.core.requestid import RequestIdMiddleware
 from app.enterprise.router import router as enterprise_router
 from app.label.files import router as files_router
 from app.label.router import router as label_router
+from app.label.service import codec_from
 from app.licence.public import router as register_router
 from app.licence.router import router as licence_router
 from app.registry.router import router as registry_router
+from app.report.router import public as report_public_router
+from app.report.router import router as report_router
+from app.verification.router import public as verify_router
+from app.verification.router import router as scans_router
+from app.verification.salts import SaltStore
+from app.verification.scanlog import ScanLog
+from app.verification.service import Verifier
 
 ROUTERS = (
     health.router,
@@ -33,17 +43,37 @@ ROUTERS = (
     register_router,
     label_router,
     files_router,
+    verify_router,
+    scans_router,
+    report_public_router,
+    report_router,
 )
+
+
+def _verifier(settings: Settings, database: Database) -> Verifier:
+    scans = ScanLog(database, settings.scan_write_mode == "batched", settings.scan_flush_seconds)
+    proxies = parse_networks(settings.trusted_proxies)
+    return Verifier(codec_from(settings), SaltStore(), scans, proxies)
+
+
+def _rate_limits(app: FastAPI, settings: Settings) -> None:
+    backend = RedisBackend(settings.redis_url) if settings.redis_url else MemoryBackend()
+    rules = default_rules(settings.public_rate_limit_per_minute)
+    proxies = parse_networks(settings.trusted_proxies)
+    app.add_middleware(RateLimitMiddleware, rules=rules, backend=backend, trusted_proxies=proxies)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     assert_routes_guarded(ROUTERS)
     settings = settings or get_settings()
     database = database or Database(engine_from_settings(settings))
+    verifier = _verifier(settings, database)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        verifier.scans.start()
         yield
+        await verifier.scans.stop()
         await database.dispose()
 
     app = FastAPI(
@@ -52,11 +82,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         version="0.1.0",
         lifespan=lifespan,
     )
-    app.state.settings = settings
-    app.state.database = database
+    app.state.settings, app.state.database, app.state.verifier = settings, database, verifier
     for router in ROUTERS:
         app.include_router(router)
     install_error_handlers(app)
+    _rate_limits(app, settings)
     app.add_middleware(RequestIdMiddleware, on_error=unexpected_error)
     logging.getLogger("gimark").setLevel(logging.INFO)
     return app

@@ -46,6 +46,7 @@ def test_settings(test_database_url: str) -> Settings:
         jwt_secret=secrets.token_urlsafe(48),
         label_keys=TEST_LABEL_KEYS,
         label_current_key_id="2",
+        scan_write_mode="inline",  # the batched writer is tested on its own
     )
 
 

@@ -73,7 +73,7 @@ async def record(
         "occurred_at": utcnow(),
         "actor": actor.audit_name,
         "actor_id": actor.id,
-        "role": actor.role.value,
+        "role": actor.audit_role,
         "action": action,
         "object_type": object_type,
         "object_id": str(object_id),

@@ -27,5 +27,10 @@ class Principal:
     def audit_name(self) -> str:
         return f"{self.kind}:{self.name}"
 
+    @property
+    def audit_role(self) -> str:
+        """Anonymous members of the public act without any role."""
+        return "public" if self.kind == "public" else self.role.value
+
 
 SYSTEM = Principal(kind="system", id=None, name="gimark", role=Role.ADMIN)

@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     trusted_proxies: list[str] = Field(default_factory=list)
     db_pool_size: int = Field(default=10, ge=1)
+    # Scans are buffered and written in batches off the hot path; "inline" writes each one in
+    # the request's own transaction (tests, or a deployment that wants no buffer at all).
+    scan_write_mode: Literal["batched", "inline"] = "batched"
+    scan_flush_seconds: float = Field(default=0.5, gt=0, le=60)
+    public_rate_limit_per_minute: int = Field(default=120, ge=1)
     sql_echo: bool = False
 
     @field_validator("public_base_url")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 T = TypeVar("T")
@@ -39,4 +39,13 @@ async def paginate(
 ) -> tuple[list[T], int]:
     total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = await session.scalars(query.limit(page.limit).offset(page.offset))
+    return list(rows), int(total or 0)
+
+
+async def paginate_rows(
+    session: AsyncSession, query: Select[*tuple[Any, ...]], page: PageParams
+) -> tuple[list[Row[*tuple[Any, ...]]], int]:
+    """Like :func:`paginate`, for queries that select several columns."""
+    total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = await session.execute(query.limit(page.limit).offset(page.offset))
     return list(rows), int(total or 0)

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, Date, Index, Integer, LargeBinary, Numeric, String
+from sqlalchemy import JSON, BigInteger, Date, Index, Integer, LargeBinary, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import Base, BigIntPK
@@ -47,7 +48,8 @@ class ScanDaily(Base):
 
 
 class LabelScanStat(Base):
-    """Running totals per code, so "checked N times, first on …" is one lookup, not a count."""
+    """Running totals per code, so "checked N times, first on …" is one lookup, not a count;
+    and the clone flag, set by the scan writer off the hot path and read with the verdict."""
 
     __tablename__ = "label_scan_stat"
 
@@ -55,3 +57,9 @@ class LabelScanStat(Base):
     scan_count: Mapped[int] = mapped_column(BigInteger)
     first_scanned_at: Mapped[datetime]
     last_scanned_at: Mapped[datetime]
+    last_latitude: Mapped[float | None] = mapped_column(Numeric(4, 1, asdecimal=False))
+    last_longitude: Mapped[float | None] = mapped_column(Numeric(4, 1, asdecimal=False))
+    last_located_at: Mapped[datetime | None]
+    suspect_reason: Mapped[str | None] = mapped_column(String(32))
+    suspect_evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    flagged_at: Mapped[datetime | None] = mapped_column(index=True)

@@ -114,8 +114,15 @@ def upgrade() -> None:
     sa.Column('scan_count', sa.BigInteger(), nullable=False),
     sa.Column('first_scanned_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('last_scanned_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_latitude', sa.Numeric(precision=4, scale=1, asdecimal=False), nullable=True),
+    sa.Column('last_longitude', sa.Numeric(precision=4, scale=1, asdecimal=False), nullable=True),
+    sa.Column('last_located_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('suspect_reason', sa.String(length=32), nullable=True),
+    sa.Column('suspect_evidence', sa.JSON(), nullable=True),
+    sa.Column('flagged_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('code', name=op.f('pk_label_scan_stat'))
     )
+    op.create_index(op.f('ix_label_scan_stat_flagged_at'), 'label_scan_stat', ['flagged_at'], unique=False)
     op.create_table('scan',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('code', sa.String(length=20), nullable=False),
@@ -441,6 +448,7 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_scan_scanned_at'), table_name='scan')
     op.drop_index('ix_scan_code_scanned_at', table_name='scan')
     op.drop_table('scan')
+    op.drop_index(op.f('ix_label_scan_stat_flagged_at'), table_name='label_scan_stat')
     op.drop_table('label_scan_stat')
     op.drop_table('idempotency_record')
     op.drop_table('gi_product')

@@ -1,0 +1,56 @@
+# ruff: noqa: E501 - sentences read better unbroken
+"""What the public reads for each verdict: (headline, reason, what to do), Chinese and English."""
+
+from app.verification.verdicts import Verdict
+
+EXPLANATIONS: dict[Verdict, dict[str, tuple[str, str, str]]] = {
+    Verdict.GENUINE: {
+        "zh": ("真品：地理标志专用标志有效", "该标签由获准使用人合法使用，批次状态正常。",
+               "请核对包装上印制的企业名称和统一社会信用代码与下方信息一致。"),
+        "en": ("Genuine GI special mark", "This label was issued to a licensed user and its batch is in good standing.",
+               "Check that the enterprise name and USCC printed on the pack match those below."),
+    },
+    Verdict.GENUINE_LICENCE_WITHDRAWN: {
+        "zh": ("真品：使用人资格已被撤销", "该标签在许可有效期内合法发放，使用人之后被撤销了使用资格；在售存货仍属合法。",
+               "可以放心购买存货；如发现在撤销后新生产的产品使用该标志，请举报。"),
+        "en": ("Genuine, issued before the licence was withdrawn", "The label was issued lawfully while the licence was valid; the user's licence has since been withdrawn. Stock in circulation remains lawful.",
+               "Existing stock is fine; report products made after the withdrawal that still carry the mark."),
+    },
+    Verdict.SUSPECT_CLONE: {
+        "zh": ("可疑：该码可能被复制", "这个码被来自多处或相距过远的地点查验，真实标签不应如此。",
+               "请勿购买，并通过下方“举报问题”告诉我们购买地点。"),
+        "en": ("Suspicious: this code may have been copied", "The code has been checked from too many places, or from places too far apart, for one real label.",
+               "Do not buy it; use “Report a problem” below to tell us where you saw it."),
+    },
+    Verdict.SUSPENDED: {
+        "zh": ("暂停：该批次正在调查中", "该批次抽检不合格，监管部门正在调查。", "暂勿购买或食用，请关注公示结果。"),
+        "en": ("Suspended: this batch is under investigation", "A sample of this batch failed inspection and regulators are investigating.",
+               "Do not buy or consume it for now; see the public notices for the outcome."),
+    },
+    Verdict.RECALLED: {
+        "zh": ("已召回：该批次已被召回", "该批次经检验不合格，已被监管部门召回。", "请勿食用，可向销售者退货，并查看召回公告。"),
+        "en": ("Recalled", "This batch failed inspection and has been recalled by the regulator.",
+               "Do not consume it; return it to the seller and see the recall notice."),
+    },
+    Verdict.REVOKED: {
+        "zh": ("已撤销：该标志已被撤销", "监管部门已撤销该标签或批次的专用标志使用。", "该产品不得作为地理标志产品销售，请举报售卖情况。"),
+        "en": ("Revoked", "The regulator has revoked the special mark on this label or batch.",
+               "The product may not be sold as a GI product; please report where you saw it."),
+    },
+    Verdict.VOID: {
+        "zh": ("已作废：该标签已作废", "该标签因破损或印刷错误已被使用人作废，不应出现在市场上。", "请举报购买地点。"),
+        "en": ("Void", "The licensee voided this label (damaged or misprinted); it should not be on the market.",
+               "Please report where you bought it."),
+    },
+    Verdict.MALFORMED: {
+        "zh": ("请检查输入：码有误", "这个码的格式或校验位不正确，多半是输入或扫描错误，并不代表假货。",
+               "请对照标签重新输入或重新扫描。"),
+        "en": ("Please check what you typed", "This code's format or check character is wrong: most likely a typing or scanning slip, not a fake.",
+               "Re-enter the code from the label or scan it again."),
+    },
+    Verdict.UNKNOWN: {
+        "zh": ("未登记：可能是假冒标志", "这不是已登记发放的地理标志专用标志码。", "请勿购买，并通过下方“举报问题”或 12315 举报。"),
+        "en": ("Not registered: possibly counterfeit", "This is not a registered GI special-mark code.",
+               "Do not buy it; report it below or call 12315."),
+    },
+}  # fmt: skip

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+
+from app.auth.deps import PUBLIC, Staff, require_roles
+from app.auth.models import Role
+from app.auth.principal import Principal
+from app.core.clientip import client_ip
+from app.core.db import SessionDep
+from app.core.pagination import Page, PageDep, paginate, paginate_rows
+from app.label.models import Label, LabelBatch
+from app.verification import service
+from app.verification.models import LabelScanStat, Scan
+from app.verification.schemas import LocationShare, ScanRead, SuspiciousCode, VerifyResponse
+from app.web.i18n import choose_lang
+from app.web.templates import render
+
+public = APIRouter(tags=["public verification"], dependencies=[PUBLIC])
+router = APIRouter(prefix="/api/v1/scans", tags=["scans"])
+
+CodePath = Annotated[str, Path(max_length=64, description="the label code, any case, hyphens ok")]
+Reader = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR, Role.LICENSEE))]
+
+
+def _verifier(request: Request) -> service.Verifier:
+    verifier: service.Verifier = request.app.state.verifier
+    return verifier
+
+
+def _client(request: Request, location: tuple[float, float] | None = None) -> service.Client:
+    address = client_ip(request.scope, _verifier(request).trusted_proxies)
+    return service.Client(address, request.headers.get("user-agent"), location)
+
+
+async def _verify(request: Request, session: SessionDep, code: str) -> VerifyResponse:
+    lang = choose_lang(request)
+    return await service.verify(session, _verifier(request), code, _client(request), lang)
+
+
+@public.get("/api/v1/verify/{code}")
+async def verify_json(request: Request, session: SessionDep, code: CodePath) -> VerifyResponse:
+    """The verdict for a label code, with the reason and what to do next (JSON)."""
+    return await _verify(request, session, code)
+
+
+@public.post("/api/v1/verify/{code}/location")
+async def share_location(
+    request: Request, session: SessionDep, code: CodePath, body: LocationShare
+) -> VerifyResponse:
+    """The page's "share location" button: a check with a location rounded to 0.1°."""
+    client = _client(request, (body.latitude, body.longitude))
+    return await service.verify(session, _verifier(request), code, client, choose_lang(request))
+
+
+async def _page(request: Request, session: SessionDep, code: str) -> HTMLResponse:
+    result = await _verify(request, session, code)
+    return render(request, "verify.html", {"r": result})
+
+
+@public.get("/v/{code}", response_class=HTMLResponse)
+async def verify_page(request: Request, session: SessionDep, code: CodePath) -> HTMLResponse:
+    """The page a phone opens when it scans a label."""
+    return await _page(request, session, code)
+
+
+@public.get("/V/{code}", response_class=HTMLResponse, include_in_schema=False)
+async def verify_page_upper(request: Request, session: SessionDep, code: CodePath) -> HTMLResponse:
+    # QR codes carry the URL in upper case (alphanumeric mode), path included.
+    return await _page(request, session, code)
+
+
+@public.get("/01/{gtin}/10/{lot}/21/{code}", response_class=HTMLResponse)
+async def digital_link(
+    request: Request,
+    session: SessionDep,
+    gtin: Annotated[str, Path(pattern=r"^\d{8,14}$")],
+    lot: Annotated[str, Path(max_length=64)],
+    code: CodePath,
+) -> HTMLResponse:
+    """GS1 Digital Link form of the label URL; resolves to the same verdict."""
+    return await _page(request, session, code)
+
+
+@router.get("/suspicious")
+async def suspicious(session: SessionDep, _actor: Staff, page: PageDep) -> Page[SuspiciousCode]:
+    """Codes flagged as possibly copied, with the evidence that flagged them."""
+    query = (
+        select(LabelScanStat, LabelBatch.id, LabelBatch.enterprise_id)
+        .join(Label, Label.code == LabelScanStat.code)
+        .join(LabelBatch, LabelBatch.id == Label.batch_id)
+        .where(LabelScanStat.flagged_at.is_not(None))
+        .order_by(LabelScanStat.flagged_at.desc())
+    )
+    rows, total = await paginate_rows(session, query, page)
+    items = [_suspicious(*row) for row in rows]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+def _suspicious(stat: LabelScanStat, batch_id: int, enterprise_id: int) -> SuspiciousCode:
+    return SuspiciousCode(
+        code=stat.code, reason=stat.suspect_reason, evidence=stat.suspect_evidence or {},
+        flagged_at=stat.flagged_at, scan_count=stat.scan_count, batch_id=batch_id,
+        enterprise_id=enterprise_id,
+    )  # fmt: skip
+
+
+@router.get("")
+async def list_scans(
+    session: SessionDep,
+    actor: Reader,
+    page: PageDep,
+    code: Annotated[str | None, Query(max_length=24)] = None,
+    batch_id: Annotated[int | None, Query(ge=1)] = None,
+) -> Page[ScanRead]:
+    """Scans of labels: a licensee sees only scans of its own labels."""
+    query = (
+        select(Scan)
+        .join(Label, Label.code == Scan.code)
+        .join(LabelBatch, LabelBatch.id == Label.batch_id)
+    )
+    if actor.is_licensee:
+        query = query.where(LabelBatch.enterprise_id == actor.enterprise_id)
+    if code:
+        query = query.where(Scan.code == code.replace("-", "").upper())
+    if batch_id:
+        query = query.where(LabelBatch.id == batch_id)
+    rows, total = await paginate(session, query.order_by(Scan.scanned_at.desc()), page)
+    items = [ScanRead.model_validate(r, from_attributes=True) for r in rows]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)

@@ -1,0 +1,49 @@
+"""Daily salts for hashing client addresses: made on first use each UTC day, kept in the
+database so every worker hashes alike, and destroyed once older than 48 hours."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.verification.models import ScanSalt
+from app.verification.privacy import new_salt, salts_to_destroy
+
+
+class SaltStore:
+    """Per-process cache in front of the ``scan_salt`` table (one query a day per worker)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[date, bytes] = {}
+
+    async def salt_for(self, session: AsyncSession, day: date) -> bytes:
+        salt = self._cache.get(day)
+        if salt is None:
+            salt = await _load_or_create(session, day)
+            self._cache = {day: salt}  # yesterday's salt is never needed again here
+        return salt
+
+
+async def _load_or_create(session: AsyncSession, day: date) -> bytes:
+    stored = await session.scalar(select(ScanSalt.salt).where(ScanSalt.day == day))
+    if stored is not None:
+        return stored
+    try:
+        async with session.begin_nested():
+            session.add(ScanSalt(day=day, salt=new_salt()))
+    except IntegrityError:
+        pass  # another worker made today's salt first; use theirs
+    salt = await session.scalar(select(ScanSalt.salt).where(ScanSalt.day == day))
+    assert salt is not None  # inserted above, by us or by the worker that beat us to it
+    return salt
+
+
+async def destroy_old_salts(session: AsyncSession, today: date) -> list[date]:
+    days = list(await session.scalars(select(ScanSalt.day)))
+    doomed = salts_to_destroy(days, today)
+    if doomed:
+        await session.execute(delete(ScanSalt).where(ScanSalt.day.in_(doomed)))
+    return doomed

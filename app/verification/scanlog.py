@@ -1,0 +1,215 @@
+"""Writing scans: privacy-minimised rows, running totals per code, and the clone flag.
+
+In "batched" mode requests only append to an in-process buffer that a background task
+flushes every ``scan_flush_seconds`` in one transaction: the verify hot path does no write.
+A crash loses at most one interval of scan statistics, never a verdict: verdicts depend on
+label, batch and licence state, which are written by their own transactions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.db import Database
+from app.core.time import utcnow
+from app.label.models import Label, LabelBatch
+from app.registry.models import GIProduct
+from app.verification.geo import impossible_travel
+from app.verification.models import LabelScanStat, Scan
+
+logger = logging.getLogger("gimark.scans")
+KNOWN_VERDICTS = {"genuine", "genuine_licence_withdrawn", "suspect_clone"}
+
+
+@dataclass(frozen=True, slots=True)
+class ScanRecord:
+    code: str
+    scanned_at: datetime
+    verdict: str
+    network_prefix: str
+    source_hash: str
+    ua_family: str
+    os_family: str
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+async def write_scans(session: AsyncSession, records: list[ScanRecord]) -> None:
+    if not records:
+        return
+    await session.execute(insert(Scan), [asdict(r) for r in records])
+    known = [r for r in records if r.verdict in KNOWN_VERDICTS]
+    if known:
+        previous = await _previous_locations(session, {r.code for r in known})
+        await _upsert_stats(session, known)
+        await _flag_clones(session, known, previous)
+
+
+async def _previous_locations(
+    session: AsyncSession, codes: set[str]
+) -> dict[str, tuple[float, float, datetime]]:
+    rows = await session.execute(
+        select(LabelScanStat.code, LabelScanStat.last_latitude, LabelScanStat.last_longitude,
+               LabelScanStat.last_located_at)
+        .where(LabelScanStat.code.in_(codes), LabelScanStat.last_located_at.is_not(None))
+    )  # fmt: skip
+    return {
+        c: (lat, lon, at) for c, lat, lon, at in rows if lat is not None and lon is not None and at
+    }
+
+
+def _stats_rows(records: list[ScanRecord]) -> list[dict[str, Any]]:
+    grouped: dict[str, list[ScanRecord]] = defaultdict(list)
+    for record in records:
+        grouped[record.code].append(record)
+    rows = []
+    for code, group in grouped.items():
+        located = [r for r in group if r.latitude is not None]
+        last = max(located, key=lambda r: r.scanned_at) if located else None
+        rows.append({
+            "code": code, "scan_count": len(group),
+            "first_scanned_at": min(r.scanned_at for r in group),
+            "last_scanned_at": max(r.scanned_at for r in group),
+            "last_latitude": last.latitude if last else None,
+            "last_longitude": last.longitude if last else None,
+            "last_located_at": last.scanned_at if last else None,
+        })  # fmt: skip
+    return rows
+
+
+async def _upsert_stats(session: AsyncSession, records: list[ScanRecord]) -> None:
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(LabelScanStat).values(_stats_rows(records))
+    new = statement.excluded
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["code"],
+            set_={
+                "scan_count": LabelScanStat.scan_count + new.scan_count,
+                "last_scanned_at": new.last_scanned_at,
+                "last_latitude": func.coalesce(new.last_latitude, LabelScanStat.last_latitude),
+                "last_longitude": func.coalesce(new.last_longitude, LabelScanStat.last_longitude),
+                "last_located_at": func.coalesce(
+                    new.last_located_at, LabelScanStat.last_located_at
+                ),
+            },
+        )
+    )
+
+
+async def _thresholds(session: AsyncSession, codes: set[str]) -> dict[str, tuple[int, int, int]]:
+    rows = await session.execute(
+        select(Label.code, GIProduct.clone_distinct_sources, GIProduct.clone_window_hours,
+               GIProduct.clone_max_speed_kmh)
+        .join(LabelBatch, LabelBatch.id == Label.batch_id)
+        .join(GIProduct, GIProduct.id == LabelBatch.product_id)
+        .where(Label.code.in_(codes))
+    )  # fmt: skip
+    return {code: (sources, hours, speed) for code, sources, hours, speed in rows}
+
+
+async def _distinct_sources(session: AsyncSession, code: str, since: datetime) -> int:
+    count = await session.scalar(
+        select(func.count(func.distinct(Scan.source_hash))).where(
+            Scan.code == code, Scan.scanned_at >= since
+        )
+    )
+    return int(count or 0)
+
+
+async def _flag_clones(
+    session: AsyncSession,
+    records: list[ScanRecord],
+    previous: dict[str, tuple[float, float, datetime]],
+) -> None:
+    """A genuine code becomes suspect when too many distinct sources check it within the
+    product's window, or when two located checks are further apart than travel allows."""
+    limits = await _thresholds(session, {r.code for r in records})
+    evidence: dict[str, tuple[str, dict[str, Any]]] = {}
+    for record in sorted(records, key=lambda r: r.scanned_at):
+        if record.code not in limits or record.code in evidence:
+            continue
+        max_sources, window_hours, max_speed = limits[record.code]
+        found = _travel_evidence(record, previous.get(record.code), max_speed)
+        if found is None:
+            since = record.scanned_at - timedelta(hours=window_hours)
+            sources = await _distinct_sources(session, record.code, since)
+            if sources > max_sources:
+                found = ("distinct_sources", {"sources": sources, "window_hours": window_hours,
+                                              "threshold": max_sources})  # fmt: skip
+        if found:
+            evidence[record.code] = found
+        if record.latitude is not None and record.longitude is not None:
+            previous[record.code] = (record.latitude, record.longitude, record.scanned_at)
+    for code, (reason, details) in evidence.items():
+        await session.execute(
+            update(LabelScanStat)
+            .where(LabelScanStat.code == code, LabelScanStat.suspect_reason.is_(None))
+            .values(suspect_reason=reason, suspect_evidence=details, flagged_at=utcnow())
+        )
+
+
+def _travel_evidence(
+    record: ScanRecord, before: tuple[float, float, datetime] | None, max_speed: int
+) -> tuple[str, dict[str, Any]] | None:
+    if before is None or record.latitude is None or record.longitude is None:
+        return None
+    now = (record.latitude, record.longitude, record.scanned_at)
+    if not impossible_travel(before, now, max_speed):
+        return None
+    return "impossible_travel", {
+        "from": [before[0], before[1], before[2].isoformat()],
+        "to": [now[0], now[1], now[2].isoformat()], "max_speed_kmh": max_speed,
+    }  # fmt: skip
+
+
+class ScanLog:
+    """Inline: written in the caller's session. Batched: buffered, flushed by a task."""
+
+    def __init__(self, database: Database, batched: bool, interval: float) -> None:
+        self.database, self.batched, self.interval = database, batched, interval
+        self._buffer: list[ScanRecord] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def record(self, session: AsyncSession, record: ScanRecord) -> None:
+        if self.batched:
+            self._buffer.append(record)
+        else:
+            await write_scans(session, [record])
+
+    async def flush(self) -> int:
+        records, self._buffer = self._buffer, []
+        if records:
+            try:
+                async with self.database.sessionmaker() as session, session.begin():
+                    await write_scans(session, records)
+            except Exception:
+                logger.exception("could not write %d scans; they are lost", len(records))
+        return len(records)
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval)
+            await self.flush()
+
+    def start(self) -> None:
+        if self.batched and self._task is None:
+            self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self.flush()

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+from app.verification.verdicts import Verdict
+
+
+class ProductInfo(BaseModel):
+    code: str
+    name_zh: str
+    name_en: str
+    legal_line: str
+
+
+class EnterpriseInfo(BaseModel):
+    name: str
+    uscc: str
+
+
+class InspectionInfo(BaseModel):
+    result: str
+    sampled_on: date
+    report_number: str
+
+
+class CheckHistory(BaseModel):
+    times_checked_before: int
+    first_checked_at: datetime | None
+
+
+class VerifyResponse(BaseModel):
+    """The public verdict; beyond ``unknown``/``malformed`` it names the label's product."""
+
+    code: str
+    grouped_code: str
+    verdict: Verdict
+    trustworthy: bool
+    headline: str
+    reason: str
+    next_step: str
+    report_url: str
+    product: ProductInfo | None = None
+    enterprise: EnterpriseInfo | None = None
+    lot_number: str | None = None
+    production_date: date | None = None
+    licence_number: str | None = None
+    licence_status: str | None = None
+    latest_inspection: InspectionInfo | None = None
+    history: CheckHistory | None = None
+
+
+class LocationShare(BaseModel):
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+
+
+class SuspiciousCode(BaseModel):
+    code: str
+    reason: str
+    evidence: dict[str, object]
+    flagged_at: datetime
+    scan_count: int
+    batch_id: int
+    enterprise_id: int
+
+
+class ScanRead(BaseModel):
+    code: str
+    scanned_at: datetime
+    verdict: str
+    network_prefix: str
+    ua_family: str
+    os_family: str
+    latitude: float | None
+    longitude: float | None

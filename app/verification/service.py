@@ -1,0 +1,135 @@
+"""Public verification: from a scanned code to a verdict, recording the scan.
+
+A code that fails its check character or its tag is answered without touching the database
+(no query, no scan), so guessing and typos cost nothing and reveal nothing about keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from ipaddress import IPv4Address, IPv6Address
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.clientip import Network
+from app.core.time import utcnow
+from app.label.code import CodeStatus, LabelCodec, format_grouped
+from app.registry.models import LegalRoute
+from app.verification import repository
+from app.verification.geo import round_location
+from app.verification.messages import EXPLANATIONS
+from app.verification.privacy import network_prefix, source_hash
+from app.verification.salts import SaltStore
+from app.verification.scanlog import ScanLog, ScanRecord
+from app.verification.schemas import (
+    CheckHistory,
+    EnterpriseInfo,
+    InspectionInfo,
+    ProductInfo,
+    VerifyResponse,
+)
+from app.verification.useragent import os_family, ua_family
+from app.verification.verdicts import LabelFacts, Verdict, decide
+
+
+@dataclass
+class Verifier:
+    """What verification needs, built once per app (kept on ``app.state``)."""
+
+    codec: LabelCodec
+    salts: SaltStore
+    scans: ScanLog
+    trusted_proxies: tuple[Network, ...]
+
+
+@dataclass(frozen=True)
+class Client:
+    address: IPv4Address | IPv6Address
+    user_agent: str | None
+    location: tuple[float, float] | None = None
+
+
+def _facts(row: dict[str, Any]) -> LabelFacts:
+    return LabelFacts(
+        code=row["code"], label_status=row["label_status"],
+        label_changed_at=row["status_changed_at"], batch_status=row["batch_status"],
+        licence_status=row["licence_status"],
+        licence_withdrawn_at=row["withdrawn_at"], licence_valid_until=row["valid_until"],
+        suspect_reason=row["suspect_reason"],
+    )  # fmt: skip
+
+
+async def verify(
+    session: AsyncSession, verifier: Verifier, raw_code: str, client: Client, lang: str
+) -> VerifyResponse:
+    check = verifier.codec.classify(raw_code)
+    if check.status is CodeStatus.MALFORMED:
+        return _answer(check.code[:24], Verdict.MALFORMED, None, lang)
+    if check.status is CodeStatus.UNKNOWN:
+        return _answer(check.code, Verdict.UNKNOWN, None, lang)
+    connection = await session.connection()
+    row = await repository.lookup(connection, check.code)
+    verdict = decide(_facts(row) if row else None)
+    await _record(session, verifier, check.code, verdict, client)
+    return _answer(check.code, verdict, row if verdict is not Verdict.UNKNOWN else None, lang)
+
+
+async def _record(
+    session: AsyncSession, verifier: Verifier, code: str, verdict: Verdict, client: Client
+) -> None:
+    now = utcnow()
+    salt = await verifier.salts.salt_for(session, now.date())
+    latitude, longitude = round_location(*client.location) if client.location else (None, None)
+    record = ScanRecord(
+        code=code, scanned_at=now, verdict=verdict.value,
+        network_prefix=network_prefix(client.address),
+        source_hash=source_hash(client.address, salt),
+        ua_family=ua_family(client.user_agent), os_family=os_family(client.user_agent),
+        latitude=latitude, longitude=longitude,
+    )  # fmt: skip
+    await verifier.scans.record(session, record)
+
+
+def _legal_line(row: dict[str, Any]) -> str:
+    if LegalRoute(row["route"]).is_trademark:
+        return f"{row['trademark']} 注册号 {row['trademark_reg_number']}"
+    return f"{row['name_zh']} {row['standard_number'] or row['announcement_number']}"
+
+
+def _answer(code: str, verdict: Verdict, row: dict[str, Any] | None, lang: str) -> VerifyResponse:
+    headline, reason, next_step = EXPLANATIONS[verdict]["en" if lang == "en" else "zh"]
+    response = VerifyResponse(
+        code=code, grouped_code=format_grouped(code) if len(code) == 20 else code,
+        verdict=verdict, trustworthy=verdict.trustworthy, headline=headline, reason=reason,
+        next_step=next_step, report_url=f"/report?code={code}&lang={lang}",
+    )  # fmt: skip
+    if row is not None:
+        _add_details(response, row)
+    return response
+
+
+def _add_details(response: VerifyResponse, row: dict[str, Any]) -> None:
+    response.product = ProductInfo(
+        code=row["product_code"], name_zh=row["name_zh"], name_en=row["name_en"],
+        legal_line=_legal_line(row),
+    )  # fmt: skip
+    response.enterprise = EnterpriseInfo(name=row["enterprise_name"], uscc=row["uscc"])
+    response.lot_number, response.production_date = row["lot_number"], row["production_date"]
+    response.licence_number = row["licence_number"]
+    response.licence_status = _licence_status(row)
+    if row["inspection_result"]:
+        response.latest_inspection = InspectionInfo(
+            result=row["inspection_result"], sampled_on=row["inspection_date"],
+            report_number=row["inspection_report"],
+        )  # fmt: skip
+    response.history = CheckHistory(
+        times_checked_before=row["scan_count"] or 0, first_checked_at=row["first_scanned_at"]
+    )
+
+
+def _licence_status(row: dict[str, Any]) -> str:
+    expired = row["valid_until"] is not None and row["valid_until"] < date.today()
+    return (
+        "expired" if row["licence_status"] == "active" and expired else str(row["licence_status"])
+    )
