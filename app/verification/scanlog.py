@@ -136,27 +136,37 @@ async def _flag_clones(
     product's window, or when two located checks are further apart than travel allows."""
     limits = await _thresholds(session, {r.code for r in records})
     evidence: dict[str, tuple[str, dict[str, Any]]] = {}
+    latest: dict[str, ScanRecord] = {}
     for record in sorted(records, key=lambda r: r.scanned_at):
-        if record.code not in limits or record.code in evidence:
-            continue
-        max_sources, window_hours, max_speed = limits[record.code]
-        found = _travel_evidence(record, previous.get(record.code), max_speed)
-        if found is None:
-            since = record.scanned_at - timedelta(hours=window_hours)
-            sources = await _distinct_sources(session, record.code, since)
-            if sources > max_sources:
-                found = ("distinct_sources", {"sources": sources, "window_hours": window_hours,
-                                              "threshold": max_sources})  # fmt: skip
-        if found:
-            evidence[record.code] = found
+        latest[record.code] = record
+        if record.code in limits and record.code not in evidence:
+            found = _travel_evidence(record, previous.get(record.code), limits[record.code][2])
+            if found:
+                evidence[record.code] = found
         if record.latitude is not None and record.longitude is not None:
             previous[record.code] = (record.latitude, record.longitude, record.scanned_at)
+    for code, record in latest.items():
+        if code in limits and code not in evidence:
+            found = await _source_evidence(session, record, *limits[code][:2])
+            if found:
+                evidence[code] = found
     for code, (reason, details) in evidence.items():
         await session.execute(
             update(LabelScanStat)
             .where(LabelScanStat.code == code, LabelScanStat.suspect_reason.is_(None))
             .values(suspect_reason=reason, suspect_evidence=details, flagged_at=utcnow())
         )
+
+
+async def _source_evidence(
+    session: AsyncSession, record: ScanRecord, max_sources: int, window_hours: int
+) -> tuple[str, dict[str, Any]] | None:
+    since = record.scanned_at - timedelta(hours=window_hours)
+    sources = await _distinct_sources(session, record.code, since)
+    if sources <= max_sources:
+        return None
+    details = {"sources": sources, "window_hours": window_hours, "threshold": max_sources}
+    return "distinct_sources", details
 
 
 def _travel_evidence(
