@@ -80,7 +80,9 @@ async def test_file_and_work_a_report(session, client, label_world) -> None:
     report_id = created.json()["id"]
     stored = await session.scalar(select(ConsumerReport).where(ConsumerReport.id == report_id))
     assert stored.code == label_world["code"] and stored.enterprise_id == label_world["company"].id
-    photo_bytes = await session.scalar(select(ConsumerReport.photo).where(ConsumerReport.id == report_id))
+    photo_bytes = await session.scalar(
+        select(ConsumerReport.photo).where(ConsumerReport.id == report_id)
+    )
     assert photo_bytes and b"PhoneMaker" not in photo_bytes
 
     regulator = await factories.auth_headers(session, client, Role.REGULATOR)

@@ -156,3 +156,17 @@ async def test_batched_writer_flushes_buffered_scans(engine) -> None:
             select(Scan.source_hash).where(Scan.code == "Q" * 20, Scan.source_hash == "y")
         )
     assert stored == "y"
+
+
+async def test_rollup_folds_old_scans_into_daily_counts(session, label_world) -> None:
+    from app.verification.models import ScanDaily
+    from app.verification.rollup import roll_up
+
+    code = label_world["code"]
+    old = [record(code, f"s{n % 3}", minutes_ago=60 * 24 * 200) for n in range(6)]
+    await scanlog.write_scans(session, [*old, record(code, "recent")])
+    assert await roll_up(session, utcnow()) == 6
+    (daily,) = list(await session.scalars(select(ScanDaily).where(ScanDaily.code == code)))
+    assert (daily.scans, daily.distinct_sources) == (6, 3)
+    remaining = list(await session.scalars(select(Scan.source_hash).where(Scan.code == code)))
+    assert remaining == ["recent"]
