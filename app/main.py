@@ -27,13 +27,16 @@ from app.licence.router import router as licence_router
 from app.registry.router import router as registry_router
 from app.report.router import public as report_public_router
 from app.report.router import router as report_router
+from app.verification.cache import VerdictCache
 from app.verification.router import public as verify_router
 from app.verification.router import router as scans_router
 from app.verification.salts import SaltStore
 from app.verification.scanlog import ScanLog
 from app.verification.service import Verifier
 
+# The public check comes first: routes are matched in order, and it is the hot path.
 ROUTERS = (
+    verify_router,
     health.router,
     auth_router,
     audit_router,
@@ -43,7 +46,6 @@ ROUTERS = (
     register_router,
     label_router,
     files_router,
-    verify_router,
     scans_router,
     report_public_router,
     report_router,
@@ -53,7 +55,7 @@ ROUTERS = (
 def _verifier(settings: Settings, database: Database) -> Verifier:
     scans = ScanLog(database, settings.scan_write_mode == "batched", settings.scan_flush_seconds)
     proxies = parse_networks(settings.trusted_proxies)
-    return Verifier(codec_from(settings), SaltStore(), scans, proxies)
+    return Verifier(codec_from(settings), SaltStore(), scans, proxies, VerdictCache())
 
 
 def _rate_limits(app: FastAPI, settings: Settings) -> None:

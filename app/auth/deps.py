@@ -25,7 +25,7 @@ api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
 API_KEY_PREFIX = "gmk"
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -100,7 +100,7 @@ def require_roles(*roles: Role) -> RoleCheck:
     return check
 
 
-def public_endpoint() -> None:
+async def public_endpoint() -> None:
     """Marks an endpoint as deliberately open to anonymous callers."""
 
 

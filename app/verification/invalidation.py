@@ -2,14 +2,18 @@
 
 Label, batch and licence services call :func:`trust_changed` whenever something a consumer's
 verification would show changes (a revocation, recall, suspension, void, licence withdrawal,
-a new inspection). Whatever caches verdicts must hear of it here before the change commits.
+a clone flag). It moves the trust epoch, so every worker's verdict cache drops what it read
+before, at the moment the change commits (see ``cache``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.verification.models import TrustEpoch
 
 
 async def trust_changed(
@@ -19,6 +23,9 @@ async def trust_changed(
     batch_ids: Iterable[int] = (),
     licence_ids: Iterable[int] = (),
 ) -> None:
-    """No verdict is cached yet, so there is nothing to invalidate; the verification
-    issue replaces this body when it adds its cache."""
-    del session, codes, batch_ids, licence_ids
+    """One global epoch rather than per-object ones: verdict changes are rare (regulatory
+    acts), and a single counter keeps the per-request check to one primary-key probe."""
+    del codes, batch_ids, licence_ids  # named by callers to say what changed; all share one epoch
+    await session.execute(
+        update(TrustEpoch).where(TrustEpoch.id == 1).values(value=TrustEpoch.value + 1)
+    )

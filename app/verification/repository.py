@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.enterprise.models import Enterprise
@@ -51,6 +51,11 @@ LOOKUP = (
 )  # fmt: skip
 
 
+# Built once: a statement object reused with a bound parameter keeps SQLAlchemy's compiled
+# cache (and asyncpg's prepared statement) hot instead of re-deriving a cache key per request.
+LOOKUP_BY_CODE = LOOKUP.where(Label.code == bindparam("code"))
+
+
 async def lookup(connection: AsyncConnection, code: str) -> dict[str, Any] | None:
-    row = (await connection.execute(LOOKUP.where(Label.code == code))).mappings().first()
+    row = (await connection.execute(LOOKUP_BY_CODE, {"code": code})).mappings().first()
     return dict(row) if row else None

@@ -1,16 +1,18 @@
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.deps import PUBLIC, Staff, require_roles
 from app.auth.models import Role
 from app.auth.principal import Principal
 from app.core.clientip import client_ip
-from app.core.db import SessionDep
+from app.core.db import Database, SessionDep, get_database
 from app.core.pagination import Page, PageDep, paginate, paginate_rows
 from app.label.models import Label, LabelBatch
 from app.verification import service
@@ -26,6 +28,26 @@ CodePath = Annotated[str, Path(max_length=64, description="the label code, any c
 Reader = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR, Role.LICENSEE))]
 
 
+async def _verify_session(
+    request: Request, database: Annotated[Database, Depends(get_database)]
+) -> AsyncIterator[AsyncSession]:
+    """With batched scans a public check only reads, so on PostgreSQL it runs on an autocommit
+    connection: one round trip (the lookup), no BEGIN/COMMIT. Otherwise (inline scan writes,
+    or SQLite's single writer) it gets the ordinary per-request transaction."""
+    batched = _verifier(request).scans.batched
+    if not (batched and database.engine.dialect.name == "postgresql"):
+        async with database.sessionmaker() as session, session.begin():
+            yield session
+        return
+    async with database.engine.connect() as connection:
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        async with AsyncSession(bind=autocommit, expire_on_commit=False) as session:
+            yield session
+
+
+VerifySession = Annotated[AsyncSession, Depends(_verify_session, scope="function")]
+
+
 def _verifier(request: Request) -> service.Verifier:
     verifier: service.Verifier = request.app.state.verifier
     return verifier
@@ -36,13 +58,13 @@ def _client(request: Request, location: tuple[float, float] | None = None) -> se
     return service.Client(address, request.headers.get("user-agent"), location)
 
 
-async def _verify(request: Request, session: SessionDep, code: str) -> VerifyResponse:
+async def _verify(request: Request, session: AsyncSession, code: str) -> VerifyResponse:
     lang = choose_lang(request)
     return await service.verify(session, _verifier(request), code, _client(request), lang)
 
 
 @public.get("/api/v1/verify/{code}")
-async def verify_json(request: Request, session: SessionDep, code: CodePath) -> VerifyResponse:
+async def verify_json(request: Request, session: VerifySession, code: CodePath) -> VerifyResponse:
     """The verdict for a label code, with the reason and what to do next (JSON)."""
     return await _verify(request, session, code)
 
@@ -56,19 +78,21 @@ async def share_location(
     return await service.verify(session, _verifier(request), code, client, choose_lang(request))
 
 
-async def _page(request: Request, session: SessionDep, code: str) -> HTMLResponse:
+async def _page(request: Request, session: AsyncSession, code: str) -> HTMLResponse:
     result = await _verify(request, session, code)
     return render(request, "verify.html", {"r": result})
 
 
 @public.get("/v/{code}", response_class=HTMLResponse)
-async def verify_page(request: Request, session: SessionDep, code: CodePath) -> HTMLResponse:
+async def verify_page(request: Request, session: VerifySession, code: CodePath) -> HTMLResponse:
     """The page a phone opens when it scans a label."""
     return await _page(request, session, code)
 
 
 @public.get("/V/{code}", response_class=HTMLResponse, include_in_schema=False)
-async def verify_page_upper(request: Request, session: SessionDep, code: CodePath) -> HTMLResponse:
+async def verify_page_upper(
+    request: Request, session: VerifySession, code: CodePath
+) -> HTMLResponse:
     # QR codes carry the URL in upper case (alphanumeric mode), path included.
     return await _page(request, session, code)
 
@@ -76,7 +100,7 @@ async def verify_page_upper(request: Request, session: SessionDep, code: CodePat
 @public.get("/01/{gtin}/10/{lot}/21/{code}", response_class=HTMLResponse)
 async def digital_link(
     request: Request,
-    session: SessionDep,
+    session: VerifySession,
     gtin: Annotated[str, Path(pattern=r"^\d{8,14}$")],
     lot: Annotated[str, Path(max_length=64)],
     code: CodePath,

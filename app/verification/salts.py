@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.verification.models import ScanSalt
@@ -31,11 +31,10 @@ async def _load_or_create(session: AsyncSession, day: date) -> bytes:
     stored = await session.scalar(select(ScanSalt.salt).where(ScanSalt.day == day))
     if stored is not None:
         return stored
-    try:
-        async with session.begin_nested():
-            session.add(ScanSalt(day=day, salt=new_salt()))
-    except IntegrityError:
-        pass  # another worker made today's salt first; use theirs
+    # ON CONFLICT DO NOTHING: if another worker made today's salt first, theirs is used.
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    insert = dialect.insert(ScanSalt).values(day=day, salt=new_salt()).on_conflict_do_nothing()
+    await session.execute(insert)
     salt = await session.scalar(select(ScanSalt.salt).where(ScanSalt.day == day))
     assert salt is not None  # inserted above, by us or by the worker that beat us to it
     return salt

@@ -25,6 +25,7 @@ from app.core.time import utcnow
 from app.label.models import Label, LabelBatch
 from app.registry.models import GIProduct
 from app.verification.geo import impossible_travel
+from app.verification.invalidation import trust_changed
 from app.verification.models import LabelScanStat, Scan
 
 logger = logging.getLogger("gimark.scans")
@@ -156,6 +157,8 @@ async def _flag_clones(
             .where(LabelScanStat.code == code, LabelScanStat.suspect_reason.is_(None))
             .values(suspect_reason=reason, suspect_evidence=details, flagged_at=utcnow())
         )
+    if evidence:  # cached 'genuine' verdicts of these codes must go now
+        await trust_changed(session, codes=list(evidence))
 
 
 async def _source_evidence(

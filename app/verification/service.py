@@ -17,6 +17,7 @@ from app.core.time import utcnow
 from app.label.code import CodeStatus, LabelCodec, format_grouped
 from app.registry.models import LegalRoute
 from app.verification import repository
+from app.verification.cache import VerdictCache, current_epoch
 from app.verification.geo import round_location
 from app.verification.messages import EXPLANATIONS
 from app.verification.privacy import network_prefix, source_hash
@@ -41,6 +42,7 @@ class Verifier:
     salts: SaltStore
     scans: ScanLog
     trusted_proxies: tuple[Network, ...]
+    cache: VerdictCache
 
 
 @dataclass(frozen=True)
@@ -68,11 +70,24 @@ async def verify(
         return _answer(check.code[:24], Verdict.MALFORMED, None, lang)
     if check.status is CodeStatus.UNKNOWN:
         return _answer(check.code, Verdict.UNKNOWN, None, lang)
-    connection = await session.connection()
-    row = await repository.lookup(connection, check.code)
+    row = await _label_row(session, verifier.cache, check.code)
     verdict = decide(_facts(row) if row else None)
+    answer = _answer(check.code, verdict, row if verdict is not Verdict.UNKNOWN else None, lang)
     await _record(session, verifier, check.code, verdict, client)
-    return _answer(check.code, verdict, row if verdict is not Verdict.UNKNOWN else None, lang)
+    verifier.cache.count_scan(check.code)
+    return answer
+
+
+async def _label_row(
+    session: AsyncSession, cache: VerdictCache, code: str
+) -> dict[str, Any] | None:
+    connection = await session.connection()
+    epoch = await current_epoch(connection)  # first: a row is only as fresh as its epoch
+    hit, row = cache.get(code, epoch)
+    if not hit:
+        row = await repository.lookup(connection, code)
+        cache.put(code, epoch, row)
+    return dict(row) if row else None
 
 
 async def _record(

@@ -400,6 +400,12 @@ def upgrade() -> None:
     sa.UniqueConstraint('inspection_id', 'test_item_id', name=op.f('uq_inspection_item_inspection_id_test_item_id'))
     )
 
+    trust_epoch = op.create_table('trust_epoch',
+    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('value', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_trust_epoch'))
+    )
+    op.bulk_insert(trust_epoch, [{'id': 1, 'value': 0}])
     if _is_postgresql():
         for statement in AUDIT_GUARD:
             op.execute(statement)
@@ -451,6 +457,7 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_label_scan_stat_flagged_at'), table_name='label_scan_stat')
     op.drop_table('label_scan_stat')
     op.drop_table('idempotency_record')
+    op.drop_table('trust_epoch')
     op.drop_table('gi_product')
     op.drop_index(op.f('ix_enterprise_name'), table_name='enterprise')
     op.drop_table('enterprise')

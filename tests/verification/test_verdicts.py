@@ -179,3 +179,43 @@ async def test_revocation_shows_at_once(session, client, label_world) -> None:
     )
     assert response.json()["labels_revoked"] == 3
     assert (await verify(client, code))["verdict"] == "revoked"
+
+
+async def test_cache_serves_repeat_checks_with_one_tiny_query(
+    engine, client, label_world, on_sqlite
+) -> None:
+    code = label_world["code"]
+    await verify(client, code)
+    statements, stop = count_queries(engine)
+    try:
+        again = await verify(client, code)
+    finally:
+        stop()
+    lookups = [s for s in statements if "label_batch.lot_number" in s]  # the verdict lookup
+    assert again["verdict"] == "genuine" and again["history"]["times_checked_before"] == 1
+    assert lookups == []
+    if on_sqlite:  # on PostgreSQL the epoch probe goes straight to the driver, unseen here
+        assert any("trust_epoch" in s for s in statements)
+
+
+async def test_a_change_on_one_worker_reaches_every_workers_cache(
+    session, test_settings, database, label_world
+) -> None:
+    from verification_fixtures import client_from
+
+    from app.main import create_app
+
+    worker_a, worker_b = create_app(test_settings, database), create_app(test_settings, database)
+    code = label_world["code"]
+    regulator = await factories.auth_headers(
+        session, client_from(worker_b, "192.0.2.1"), factories.Role.REGULATOR
+    )
+    async with client_from(worker_a, "192.0.2.10") as a, client_from(worker_b, "192.0.2.11") as b:
+        assert (await verify(a, code))["verdict"] == "genuine"  # now cached in worker A
+        void = {"codes": [code], "reason": "印刷错误"}
+        owner = await factories.auth_headers(
+            session, b, factories.Role.LICENSEE, label_world["company"].id
+        )
+        assert (await b.post("/api/v1/labels/void", json=void, headers=owner)).status_code == 200
+        assert (await verify(a, code))["verdict"] == "void"
+    del regulator
