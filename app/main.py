@@ -28,6 +28,7 @@ from app.registry.router import router as registry_router
 from app.report.router import public as report_public_router
 from app.report.router import router as report_router
 from app.verification.cache import VerdictCache
+from app.verification.readers import create_pool
 from app.verification.router import public as verify_router
 from app.verification.router import router as scans_router
 from app.verification.salts import SaltStore
@@ -73,9 +74,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if verifier.scans.batched and database.engine.dialect.name == "postgresql":
+            verifier.pool = await create_pool(settings.resolved_database_url, settings.db_pool_size)
         verifier.scans.start()
         yield
         await verifier.scans.stop()
+        if verifier.pool is not None:
+            await verifier.pool.close()
         await database.dispose()
 
     app = FastAPI(

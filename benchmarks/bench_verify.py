@@ -39,7 +39,7 @@ SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 DB = "gimark_bench_verify"
 KEYS = {"1": "cd" * 32}
 PORT = 8791
-WRK = ["wrk", "-t2", "-c64", "-d{seconds}s", "--latency"]
+WRK = ["wrk", "-t1", "-c32", "-d{seconds}s", "--latency"]
 
 
 def url_of(server: str) -> str:
@@ -183,7 +183,7 @@ def report(main_count: int, results: dict[int, dict[str, dict[str, float]]]) -> 
 
     write_section("Public verification", f"""
 One uvicorn worker (uvloop, httptools) on 127.0.0.1, PostgreSQL, scans recorded (batched);
-wrk -t2 -c64 on the same 2-core machine; best of two alternating rounds per side.
+wrk -t1 -c32 on the same 2-core machine; best of two alternating rounds per side.
 
 | labels | baseline req/s | baseline p99 ms | verify req/s | verify p99 ms | non-2xx |
 |---|---|---|---|---|---|

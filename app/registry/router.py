@@ -2,17 +2,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
 
 from app.auth.deps import Staff, require_roles
 from app.auth.models import Role
 from app.auth.principal import Principal
 from app.core.db import SessionDep
 from app.core.errors import NotFound
+from app.core.pagination import Page, PageDep
 from app.registry import service
 from app.registry.artwork import MAX_ARTWORK_BYTES
 from app.registry.exceptions import ArtworkRejected
-from app.registry.models import GIProduct
+from app.registry.models import GIProduct, LegalRoute
 from app.registry.schemas import ProductCreate, ProductRead, ProductUpdate
 
 router = APIRouter(prefix="/api/v1/products", tags=["GI products"])
@@ -36,8 +37,15 @@ def _read(product: GIProduct) -> ProductRead:
 
 
 @router.get("")
-async def list_products(session: SessionDep, _actor: Reader) -> list[ProductRead]:
-    return [_read(p) for p in await service.list_products(session)]
+async def list_products(
+    session: SessionDep,
+    _actor: Reader,
+    page: PageDep,
+    route: LegalRoute | None = None,
+    q: Annotated[str | None, Query(max_length=100, description="code or name contains")] = None,
+) -> Page[ProductRead]:
+    rows, total = await service.list_products(session, page, route=route, q=q)
+    return Page(items=[_read(p) for p in rows], total=total, limit=page.limit, offset=page.offset)
 
 
 @router.post("", status_code=201)

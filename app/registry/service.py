@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.audit import service as audit
 from app.auth.principal import Principal
 from app.core.errors import NotFound
+from app.core.pagination import PageParams, paginate
 from app.registry.artwork import validate_artwork
 from app.registry.exceptions import DuplicateTestItem, MissingRouteFields, ProductCodeTaken
 from app.registry.models import GIProduct, LegalRoute, TestItem
@@ -62,9 +63,22 @@ async def get_product(session: AsyncSession, product_id: int) -> GIProduct:
     return product
 
 
-async def list_products(session: AsyncSession) -> list[GIProduct]:
+async def list_products(
+    session: AsyncSession, page: PageParams, route: LegalRoute | None = None, q: str | None = None
+) -> tuple[list[GIProduct], int]:
     query = select(GIProduct).options(selectinload(GIProduct.test_items)).order_by(GIProduct.id)
-    return list(await session.scalars(query))
+    if route is not None:
+        query = query.where(GIProduct.route == route)
+    if q:
+        like = f"%{q}%"
+        query = query.where(
+            or_(
+                GIProduct.code.ilike(like),
+                GIProduct.name_zh.like(like),
+                GIProduct.name_en.ilike(like),
+            )
+        )
+    return await paginate(session, query, page)
 
 
 async def create_product(session: AsyncSession, actor: Principal, data: ProductCreate) -> GIProduct:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -17,6 +18,8 @@ from app.core.pagination import Page, PageDep, paginate, paginate_rows
 from app.label.models import Label, LabelBatch
 from app.verification import service
 from app.verification.models import LabelScanStat, Scan
+from app.verification.readers import AsyncpgReader, SessionReader
+from app.verification.readers import Reader as LabelReader
 from app.verification.schemas import LocationShare, ScanRead, SuspiciousCode, VerifyResponse
 from app.web.i18n import choose_lang
 from app.web.templates import render
@@ -28,24 +31,28 @@ CodePath = Annotated[str, Path(max_length=64, description="the label code, any c
 Reader = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR, Role.LICENSEE))]
 
 
-async def _verify_session(
+@dataclass(frozen=True)
+class Sources:
+    reader: LabelReader
+    session: AsyncSession | None
+
+
+async def _sources(
     request: Request, database: Annotated[Database, Depends(get_database)]
-) -> AsyncIterator[AsyncSession]:
-    """With batched scans a public check only reads, so on PostgreSQL it runs on an autocommit
-    connection: one round trip (the lookup), no BEGIN/COMMIT. Otherwise (inline scan writes,
-    or SQLite's single writer) it gets the ordinary per-request transaction."""
-    batched = _verifier(request).scans.batched
-    if not (batched and database.engine.dialect.name == "postgresql"):
-        async with database.sessionmaker() as session, session.begin():
-            yield session
+) -> AsyncIterator[Sources]:
+    """On PostgreSQL with batched scans a check only reads: it takes a bare asyncpg connection
+    from the verifier's pool (no SQLAlchemy session or transaction per request). Otherwise
+    (SQLite, or scans written inline) it gets the ordinary per-request transaction."""
+    pool = _verifier(request).pool
+    if pool is not None:
+        async with pool.acquire() as connection:
+            yield Sources(AsyncpgReader(connection), None)
         return
-    async with database.engine.connect() as connection:
-        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-        async with AsyncSession(bind=autocommit, expire_on_commit=False) as session:
-            yield session
+    async with database.sessionmaker() as session, session.begin():
+        yield Sources(SessionReader(session), session)
 
 
-VerifySession = Annotated[AsyncSession, Depends(_verify_session, scope="function")]
+VerifySources = Annotated[Sources, Depends(_sources, scope="function")]
 
 
 def _verifier(request: Request) -> service.Verifier:
@@ -58,55 +65,58 @@ def _client(request: Request, location: tuple[float, float] | None = None) -> se
     return service.Client(address, request.headers.get("user-agent"), location)
 
 
-async def _verify(request: Request, session: AsyncSession, code: str) -> VerifyResponse:
+async def _verify(request: Request, sources: Sources, code: str) -> VerifyResponse:
     lang = choose_lang(request)
-    return await service.verify(session, _verifier(request), code, _client(request), lang)
+    verifier, client = _verifier(request), _client(request)
+    return await service.verify(sources.reader, sources.session, verifier, code, client, lang)
 
 
 @public.get("/api/v1/verify/{code}")
-async def verify_json(request: Request, session: VerifySession, code: CodePath) -> VerifyResponse:
+async def verify_json(request: Request, sources: VerifySources, code: CodePath) -> VerifyResponse:
     """The verdict for a label code, with the reason and what to do next (JSON)."""
-    return await _verify(request, session, code)
+    return await _verify(request, sources, code)
 
 
 @public.post("/api/v1/verify/{code}/location")
 async def share_location(
-    request: Request, session: SessionDep, code: CodePath, body: LocationShare
+    request: Request, sources: VerifySources, code: CodePath, body: LocationShare
 ) -> VerifyResponse:
     """The page's "share location" button: a check with a location rounded to 0.1°."""
     client = _client(request, (body.latitude, body.longitude))
-    return await service.verify(session, _verifier(request), code, client, choose_lang(request))
+    return await service.verify(
+        sources.reader, sources.session, _verifier(request), code, client, choose_lang(request)
+    )
 
 
-async def _page(request: Request, session: AsyncSession, code: str) -> HTMLResponse:
-    result = await _verify(request, session, code)
+async def _page(request: Request, sources: Sources, code: str) -> HTMLResponse:
+    result = await _verify(request, sources, code)
     return render(request, "verify.html", {"r": result})
 
 
 @public.get("/v/{code}", response_class=HTMLResponse)
-async def verify_page(request: Request, session: VerifySession, code: CodePath) -> HTMLResponse:
+async def verify_page(request: Request, sources: VerifySources, code: CodePath) -> HTMLResponse:
     """The page a phone opens when it scans a label."""
-    return await _page(request, session, code)
+    return await _page(request, sources, code)
 
 
 @public.get("/V/{code}", response_class=HTMLResponse, include_in_schema=False)
 async def verify_page_upper(
-    request: Request, session: VerifySession, code: CodePath
+    request: Request, sources: VerifySources, code: CodePath
 ) -> HTMLResponse:
     # QR codes carry the URL in upper case (alphanumeric mode), path included.
-    return await _page(request, session, code)
+    return await _page(request, sources, code)
 
 
 @public.get("/01/{gtin}/10/{lot}/21/{code}", response_class=HTMLResponse)
 async def digital_link(
     request: Request,
-    session: VerifySession,
+    sources: VerifySources,
     gtin: Annotated[str, Path(pattern=r"^\d{8,14}$")],
     lot: Annotated[str, Path(max_length=64)],
     code: CodePath,
 ) -> HTMLResponse:
     """GS1 Digital Link form of the label URL; resolves to the same verdict."""
-    return await _page(request, session, code)
+    return await _page(request, sources, code)
 
 
 @router.get("/suspicious")

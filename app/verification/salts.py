@@ -3,6 +3,7 @@ database so every worker hashes alike, and destroyed once older than 48 hours.""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 
 from sqlalchemy import delete, select
@@ -19,15 +20,15 @@ class SaltStore:
     def __init__(self) -> None:
         self._cache: dict[date, bytes] = {}
 
-    async def salt_for(self, session: AsyncSession, day: date) -> bytes:
+    async def salt_for(self, load: Callable[[date], Awaitable[bytes]], day: date) -> bytes:
         salt = self._cache.get(day)
         if salt is None:
-            salt = await _load_or_create(session, day)
+            salt = await load(day)
             self._cache = {day: salt}  # yesterday's salt is never needed again here
         return salt
 
 
-async def _load_or_create(session: AsyncSession, day: date) -> bytes:
+async def load_or_create(session: AsyncSession, day: date) -> bytes:
     stored = await session.scalar(select(ScanSalt.salt).where(ScanSalt.day == day))
     if stored is not None:
         return stored

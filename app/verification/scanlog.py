@@ -108,24 +108,31 @@ async def _upsert_stats(session: AsyncSession, records: list[ScanRecord]) -> Non
     )
 
 
-async def _thresholds(session: AsyncSession, codes: set[str]) -> dict[str, tuple[int, int, int]]:
+Limits = tuple[int, int, int, int]  # max sources, window hours, max speed, scans so far
+
+
+async def _thresholds(session: AsyncSession, codes: set[str]) -> dict[str, Limits]:
     rows = await session.execute(
         select(Label.code, GIProduct.clone_distinct_sources, GIProduct.clone_window_hours,
-               GIProduct.clone_max_speed_kmh)
+               GIProduct.clone_max_speed_kmh, LabelScanStat.scan_count)
         .join(LabelBatch, LabelBatch.id == Label.batch_id)
         .join(GIProduct, GIProduct.id == LabelBatch.product_id)
+        .join(LabelScanStat, LabelScanStat.code == Label.code)
         .where(Label.code.in_(codes))
     )  # fmt: skip
-    return {code: (sources, hours, speed) for code, sources, hours, speed in rows}
+    return {code: (sources, hours, speed, count) for code, sources, hours, speed, count in rows}
 
 
-async def _distinct_sources(session: AsyncSession, code: str, since: datetime) -> int:
-    count = await session.scalar(
-        select(func.count(func.distinct(Scan.source_hash))).where(
-            Scan.code == code, Scan.scanned_at >= since
-        )
+async def _distinct_sources(
+    session: AsyncSession, codes: list[str], since: datetime
+) -> dict[str, int]:
+    """Distinct sources per code since ``since``, for many codes in one query."""
+    rows = await session.execute(
+        select(Scan.code, func.count(func.distinct(Scan.source_hash)))
+        .where(Scan.code.in_(codes), Scan.scanned_at >= since)
+        .group_by(Scan.code)
     )
-    return int(count or 0)
+    return {code: int(count) for code, count in rows}
 
 
 async def _flag_clones(
@@ -146,11 +153,7 @@ async def _flag_clones(
                 evidence[record.code] = found
         if record.latitude is not None and record.longitude is not None:
             previous[record.code] = (record.latitude, record.longitude, record.scanned_at)
-    for code, record in latest.items():
-        if code in limits and code not in evidence:
-            found = await _source_evidence(session, record, *limits[code][:2])
-            if found:
-                evidence[code] = found
+    evidence.update(await _source_evidence(session, latest, limits, set(evidence)))
     for code, (reason, details) in evidence.items():
         await session.execute(
             update(LabelScanStat)
@@ -162,14 +165,23 @@ async def _flag_clones(
 
 
 async def _source_evidence(
-    session: AsyncSession, record: ScanRecord, max_sources: int, window_hours: int
-) -> tuple[str, dict[str, Any]] | None:
-    since = record.scanned_at - timedelta(hours=window_hours)
-    sources = await _distinct_sources(session, record.code, since)
-    if sources <= max_sources:
-        return None
-    details = {"sources": sources, "window_hours": window_hours, "threshold": max_sources}
-    return "distinct_sources", details
+    session: AsyncSession, latest: dict[str, ScanRecord], limits: dict[str, Limits], done: set[str]
+) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Codes checked by more distinct sources than their product allows within its window.
+    A code scanned no more times in all than the threshold cannot qualify, so ordinary
+    traffic costs no query; the rest are counted one query per product window."""
+    by_window: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for code, (max_sources, hours, _speed, scans) in limits.items():
+        if code in latest and code not in done and scans > max_sources:
+            by_window[(max_sources, hours)].append(code)
+    found: dict[str, tuple[str, dict[str, Any]]] = {}
+    for (max_sources, hours), codes in by_window.items():
+        since = max(latest[c].scanned_at for c in codes) - timedelta(hours=hours)
+        for code, sources in (await _distinct_sources(session, codes, since)).items():
+            if sources > max_sources:
+                details = {"sources": sources, "window_hours": hours, "threshold": max_sources}
+                found[code] = ("distinct_sources", details)
+    return found
 
 
 def _travel_evidence(
@@ -194,11 +206,13 @@ class ScanLog:
         self._buffer: list[ScanRecord] = []
         self._task: asyncio.Task[None] | None = None
 
-    async def record(self, session: AsyncSession, record: ScanRecord) -> None:
+    async def record(self, session: AsyncSession | None, record: ScanRecord) -> None:
         if self.batched:
             self._buffer.append(record)
-        else:
+        elif session is not None:
             await write_scans(session, [record])
+        else:
+            raise RuntimeError("inline scan writes need the request's session")
 
     async def flush(self) -> int:
         records, self._buffer = self._buffer, []

@@ -10,17 +10,18 @@ from datetime import date
 from ipaddress import IPv4Address, IPv6Address
 from typing import Any
 
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clientip import Network
 from app.core.time import utcnow
 from app.label.code import CodeStatus, LabelCodec, format_grouped
 from app.registry.models import LegalRoute
-from app.verification import repository
-from app.verification.cache import VerdictCache, current_epoch
+from app.verification.cache import VerdictCache
 from app.verification.geo import round_location
 from app.verification.messages import EXPLANATIONS
 from app.verification.privacy import network_prefix, source_hash
+from app.verification.readers import Reader
 from app.verification.salts import SaltStore
 from app.verification.scanlog import ScanLog, ScanRecord
 from app.verification.schemas import (
@@ -43,6 +44,7 @@ class Verifier:
     scans: ScanLog
     trusted_proxies: tuple[Network, ...]
     cache: VerdictCache
+    pool: asyncpg.Pool | None = None  # PostgreSQL hot path, opened with the app
 
 
 @dataclass(frozen=True)
@@ -63,38 +65,43 @@ def _facts(row: dict[str, Any]) -> LabelFacts:
 
 
 async def verify(
-    session: AsyncSession, verifier: Verifier, raw_code: str, client: Client, lang: str
-) -> VerifyResponse:
+    reader: Reader, session: AsyncSession | None, verifier: Verifier, raw_code: str,
+    client: Client, lang: str,
+) -> VerifyResponse:  # fmt: skip
+    """``session`` is needed only when scans are written inline."""
     check = verifier.codec.classify(raw_code)
     if check.status is CodeStatus.MALFORMED:
         return _answer(check.code[:24], Verdict.MALFORMED, None, lang)
     if check.status is CodeStatus.UNKNOWN:
         return _answer(check.code, Verdict.UNKNOWN, None, lang)
-    row = await _label_row(session, verifier.cache, check.code)
+    row = await _label_row(reader, verifier.cache, check.code)
     verdict = decide(_facts(row) if row else None)
     answer = _answer(check.code, verdict, row if verdict is not Verdict.UNKNOWN else None, lang)
-    await _record(session, verifier, check.code, verdict, client)
+    await _record(reader, session, verifier, _scan(check.code, verdict, client))
     verifier.cache.count_scan(check.code)
     return answer
 
 
-async def _label_row(
-    session: AsyncSession, cache: VerdictCache, code: str
-) -> dict[str, Any] | None:
-    connection = await session.connection()
-    epoch = await current_epoch(connection)  # first: a row is only as fresh as its epoch
+async def _label_row(reader: Reader, cache: VerdictCache, code: str) -> dict[str, Any] | None:
+    epoch = await reader.epoch()  # first: a row is only as fresh as its epoch
     hit, row = cache.get(code, epoch)
     if not hit:
-        row = await repository.lookup(connection, code)
+        row = await reader.lookup(code)
         cache.put(code, epoch, row)
     return dict(row) if row else None
 
 
+def _scan(code: str, verdict: Verdict, client: Client) -> tuple[str, Verdict, Client]:
+    return code, verdict, client
+
+
 async def _record(
-    session: AsyncSession, verifier: Verifier, code: str, verdict: Verdict, client: Client
-) -> None:
+    reader: Reader, session: AsyncSession | None, verifier: Verifier,
+    scan: tuple[str, Verdict, Client],
+) -> None:  # fmt: skip
+    code, verdict, client = scan
     now = utcnow()
-    salt = await verifier.salts.salt_for(session, now.date())
+    salt = await verifier.salts.salt_for(reader.salt, now.date())
     latitude, longitude = round_location(*client.location) if client.location else (None, None)
     record = ScanRecord(
         code=code, scanned_at=now, verdict=verdict.value,

@@ -131,3 +131,18 @@ async def test_licensee_reads_but_cannot_create_products(session, client) -> Non
     licensee = await factories.auth_headers(session, client, Role.LICENSEE)
     assert (await client.get("/api/v1/products", headers=licensee)).status_code == 200
     assert (await client.post("/api/v1/products", json=BASE, headers=licensee)).status_code == 403
+
+
+async def test_product_list_is_paginated_and_filtered(session, client, regulator) -> None:
+    await factories.product(session, code="LISTA", name_en="Hetao flour")
+    await factories.product(session, code="LISTB", route="protected_product", trademark=None)
+    url = "/api/v1/products"
+    page = (await client.get(url, params={"q": "hetao", "limit": 1}, headers=regulator)).json()
+    assert [p["code"] for p in page["items"]] == ["LISTA"] and page["total"] == 1
+    routed = (
+        await client.get(url, params={"route": "protected_product"}, headers=regulator)
+    ).json()
+    assert "LISTB" in [p["code"] for p in routed["items"]]
+    assert "LISTA" not in [p["code"] for p in routed["items"]]
+    bad = await client.get(url, params={"route": "nonsense"}, headers=regulator)
+    assert bad.status_code == 422 and "route" in bad.text

@@ -219,3 +219,31 @@ async def test_a_change_on_one_worker_reaches_every_workers_cache(
         assert (await b.post("/api/v1/labels/void", json=void, headers=owner)).status_code == 200
         assert (await verify(a, code))["verdict"] == "void"
     del regulator
+
+
+async def test_the_asyncpg_hot_path_reads_exactly_what_the_session_path_reads(
+    session, label_world, on_sqlite
+) -> None:
+    if on_sqlite:
+        pytest.skip("the asyncpg reader is PostgreSQL's hot path")
+    from app.verification.readers import AsyncpgReader, SessionReader
+
+    session.add(
+        Inspection(
+            batch_id=label_world["batch"].id,
+            sample_id="S9",
+            sampled_on=date(2026, 9, 1),
+            sampling_place="五原县",
+            lab="质检所",
+            report_number="R-9",
+            result=InspectionResult.FAIL,
+        )
+    )
+    await session.flush()
+    raw = (await (await session.connection()).get_raw_connection()).driver_connection
+    fast, slow = AsyncpgReader(raw), SessionReader(session)
+    code = label_world["code"]
+    assert await fast.lookup(code) == await slow.lookup(code)
+    assert (await fast.lookup(code))["inspection_report"] == "R-9"
+    assert await fast.lookup("0" * 20) is None
+    assert await fast.epoch() == await slow.epoch()
