@@ -5,7 +5,8 @@ Every change that can alter a public verdict bumps ``trust_epoch`` in its own tr
 (see ``invalidation.trust_changed``), so the bump commits exactly when the change does. Each
 verification reads the epoch first (one primary-key probe of a one-row table) and uses a
 cached row only if it was read under that same epoch: after a revocation commits, no worker
-anywhere serves the old verdict. Scan totals in a cached row may lag by up to ``max_age``.
+anywhere serves the old verdict. A lookup reads the epoch in the same statement as the row, so a
+cache miss still costs one round trip. Scan totals in a cached row may lag by up to ``max_age``.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ class VerdictCache:
     def __init__(self, max_entries: int = 200_000, max_age: float = 10.0) -> None:
         self.max_entries, self.max_age = max_entries, max_age
         self._rows: OrderedDict[str, tuple[int, float, dict[str, Any] | None]] = OrderedDict()
+
+    def __contains__(self, code: str) -> bool:
+        return code in self._rows
 
     def get(self, code: str, epoch: int) -> tuple[bool, dict[str, Any] | None]:
         """(hit, row): a hit may carry ``None``, a code we know is not issued."""

@@ -13,7 +13,7 @@ from app.inspection.models import Inspection
 from app.label.models import Label, LabelBatch
 from app.licence.models import Licence
 from app.registry.models import GIProduct
-from app.verification.models import LabelScanStat
+from app.verification.models import LabelScanStat, TrustEpoch
 
 
 def _latest_inspection(column: Any) -> Any:
@@ -42,6 +42,8 @@ LOOKUP = (
         _latest_inspection(Inspection.result).label("inspection_result"),
         _latest_inspection(Inspection.sampled_on).label("inspection_date"),
         _latest_inspection(Inspection.report_number).label("inspection_report"),
+        # Read in the same statement, hence the same snapshot, as the row it tags.
+        select(TrustEpoch.value).where(TrustEpoch.id == 1).scalar_subquery().label("epoch"),
     )
     .join(LabelBatch, LabelBatch.id == Label.batch_id)
     .join(Licence, Licence.id == LabelBatch.licence_id)

@@ -83,12 +83,17 @@ async def verify(
 
 
 async def _label_row(reader: Reader, cache: VerdictCache, code: str) -> dict[str, Any] | None:
-    epoch = await reader.epoch()  # first: a row is only as fresh as its epoch
-    hit, row = cache.get(code, epoch)
-    if not hit:
-        row = await reader.lookup(code)
-        cache.put(code, epoch, row)
-    return dict(row) if row else None
+    """One round trip either way: a cached code needs only the epoch probe; any other code is
+    looked up with the epoch read in the same statement, which tags it for the cache."""
+    if code in cache:
+        hit, row = cache.get(code, await reader.epoch())
+        if hit:
+            return dict(row) if row else None
+    row = await reader.lookup(code)
+    if row is not None:
+        cache.put(code, row.pop("epoch"), row)
+        return dict(row)
+    return None
 
 
 def _scan(code: str, verdict: Verdict, client: Client) -> tuple[str, Verdict, Client]:
