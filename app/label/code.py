@@ -7,12 +7,17 @@
     └ key id: which HMAC key minted the code (keys rotate; old ones keep verifying)
 
 The check character is where we part from the design's letter ("Luhn mod 32") to keep its
-promise ("catches every single-character typo and adjacent swap"): Luhn mod N cannot tell the
-swap of the first and last alphabet symbols apart (0↔Z here, like 09↔90 in decimal), and no
-check over the integers mod 32 can catch every adjacent swap (Z/32 has no complete mapping).
-Arithmetic in the field GF(32) can: the check c makes Σ wᵢ·xᵢ = 0 with distinct non-zero
-weights wᵢ = αⁱ, so a substitution changes the sum by wᵢ·(a−b) ≠ 0 and an adjacent swap by
-(wᵢ+wᵢ₊₁)·(a−b) ≠ 0. The tests check both claims exhaustively.
+promise ("catches every single-character typo and adjacent swap"). Luhn mod N misses one swap:
+for a digit v the pair (v, doubled v) changes the sum by v − d(v), which is 0 for both v = 0
+and v = N−1, so swapping 0 and Z goes unseen (like 09↔90 in decimal Luhn). No check that adds
+weighted values mod 32 can do better: the weights must be odd for substitutions to show, and
+then the difference of two neighbours' weights is even, so some swap a−b = 16 slips through
+(and no scheme of per-position permutations over Z/32 can either: it has no complete mapping).
+Arithmetic in the field GF(32) has no such gap: the check c makes Σ wᵢ·xᵢ = 0 with distinct
+non-zero weights wᵢ = αⁱ, so a substitution changes the sum by wᵢ·(a−b) ≠ 0 and an adjacent
+swap by (wᵢ+wᵢ₊₁)·(a−b) ≠ 0. It is still one table lookup per character. The check is linear,
+so whether an error is caught does not depend on the rest of the code, and the tests prove both
+claims over every position and every pair of characters.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import enum
 import hashlib
 import hmac
 import secrets
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -28,9 +34,12 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 20
 RANDOM_LENGTH = 14
 TAG_LENGTH = 4
+MIN_KEY_BYTES = 16
+_MAX_INPUT = 64  # a code with generous separators; anything longer is not worth normalising
 _VALUE = {char: value for value, char in enumerate(ALPHABET)}
-# Crockford: read I and L as 1, O as 0; separators are ignored.
-_NORMALISE = str.maketrans({"I": "1", "L": "1", "O": "0", "-": None, " ": None})
+# Crockford: read I and L as 1, O as 0. Separators are dropped: hyphens, the dashes phones
+# substitute for them, and (in normalise) any white space.
+_NORMALISE = str.maketrans({"I": "1", "L": "1", "O": "0"} | dict.fromkeys("-‐‑‒–—―−"))
 # Any byte → the alphabet character of its low 5 bits. 256 is a multiple of 32, so uniform
 # random bytes give uniform characters (5 bits each), and bytes.translate runs in C.
 _BYTE_TO_CHAR = bytes(ALPHABET[b % 32].encode()[0] for b in range(256))
@@ -55,31 +64,46 @@ def _gf_mul(a: int, b: int) -> int:
     return 0 if a == 0 or b == 0 else _EXP[_LOG[a] + _LOG[b]]
 
 
-# _WEIGHTED[i][v] = α^(i+1) · v for the 19 characters before the check, whose own weight is 1.
-_WEIGHTED = [[_gf_mul(_EXP[i + 1], v) for v in range(32)] for i in range(CODE_LENGTH - 1)]
+# _WEIGHTED[i][char] = α^(i+1) · value(char) for the 19 characters before the check character,
+# whose own weight is α⁰ = 1. Addition in GF(32) is XOR. Keyed by character so the hot path
+# does one dict lookup per character and nothing else.
+_WEIGHTED = [
+    {char: _gf_mul(_EXP[i + 1], value) for char, value in _VALUE.items()}
+    for i in range(CODE_LENGTH - 1)
+]
+_SYNDROME_TABLES = [*_WEIGHTED, _VALUE]
 
 
 def check_character(first19: str) -> str:
+    """The character that makes the weighted sum of all 20 zero."""
     total = 0
     for table, char in zip(_WEIGHTED, first19, strict=True):
-        total ^= table[_VALUE[char]]
-    return ALPHABET[total]  # adding it (XOR) makes the weighted sum zero
+        total ^= table[char]
+    return ALPHABET[total]
 
 
 def normalise(text: str) -> str:
-    """Upper case, I/L→1, O→0, hyphens and white space dropped."""
+    """Upper case, I/L→1, O→0, hyphens and white space dropped; full-width forms (a Chinese
+    input method's ＡＢ１２) read as their ASCII twins."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
     return "".join(text.upper().translate(_NORMALISE).split())
 
 
 def format_grouped(code: str) -> str:
+    """``K3F9-ABCD-EFGH-JKMN-PQRS``: how the code is printed under the QR."""
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 def is_well_formed(code: str) -> bool:
     """Length, alphabet and check character of an already normalised code."""
-    if len(code) != CODE_LENGTH or any(char not in _VALUE for char in code):
+    # strip() removes alphabet characters from both ends in C: only a valid code is emptied.
+    if len(code) != CODE_LENGTH or code.strip(ALPHABET):
         return False
-    return check_character(code[:-1]) == code[-1]
+    total = 0
+    for table, char in zip(_SYNDROME_TABLES, code, strict=True):  # length checked above
+        total ^= table[char]
+    return total == 0
 
 
 class CodeStatus(enum.StrEnum):
@@ -94,23 +118,30 @@ class CodeCheck:
     code: str  # the normalised input
 
 
+def _validated_keys(keys: Mapping[str, bytes], current_key_id: str) -> dict[str, bytes]:
+    for key_id, secret in keys.items():
+        if len(key_id) != 1 or key_id not in _VALUE:
+            raise ValueError(f"key id {key_id!r} must be one Crockford base32 character")
+        if len(secret) < MIN_KEY_BYTES:
+            raise ValueError(f"key {key_id!r} is shorter than {MIN_KEY_BYTES} bytes")
+    if current_key_id not in keys:
+        raise ValueError(f"the current key id {current_key_id!r} has no key")
+    return {key_id: bytes(secret) for key_id, secret in keys.items()}
+
+
 class LabelCodec:
     """Mints and checks codes with HMAC keys named by one-character key ids."""
 
     def __init__(self, keys: Mapping[str, bytes], current_key_id: str) -> None:
-        for key_id, secret in keys.items():
-            if len(key_id) != 1 or key_id not in _VALUE:
-                raise ValueError(f"key id {key_id!r} must be one Crockford base32 character")
-            if len(secret) < 16:
-                raise ValueError(f"key {key_id!r} is shorter than 16 bytes")
-        if current_key_id not in keys:
-            raise ValueError(f"the current key id {current_key_id!r} has no key")
+        self._keys = _validated_keys(keys, current_key_id)
         self.current_key_id = current_key_id
-        self._keys = {key_id: bytes(secret) for key_id, secret in keys.items()}
+        # Codes under a key id we do not hold still cost one HMAC, under a throw-away key, so
+        # the time a check takes does not tell which key ids exist.
+        self._decoy = secrets.token_bytes(32)
 
-    def _tag(self, key_id: str, random_part: str) -> str:
+    def _tag(self, key: bytes, key_id: str, random_part: str) -> str:
         """20 bits of HMAC-SHA256: the low 5 bits of the digest's first four bytes."""
-        digest = hmac.digest(self._keys[key_id], (key_id + random_part).encode(), hashlib.sha256)
+        digest = hmac.digest(key, (key_id + random_part).encode(), hashlib.sha256)
         return digest[:TAG_LENGTH].translate(_BYTE_TO_CHAR).decode()
 
     def mint(self) -> str:
@@ -118,21 +149,24 @@ class LabelCodec:
 
     def mint_many(self, count: int) -> list[str]:
         """``count`` fresh codes; the bulk path of issuance, so it leans on C where it can."""
-        key_id, tag = self.current_key_id, self._tag
+        key_id, key = self.current_key_id, self._keys[self.current_key_id]
         randomness = secrets.token_bytes(RANDOM_LENGTH * count).translate(_BYTE_TO_CHAR).decode()
         codes = []
         for offset in range(0, RANDOM_LENGTH * count, RANDOM_LENGTH):
             random_part = randomness[offset : offset + RANDOM_LENGTH]
-            body = key_id + random_part + tag(key_id, random_part)
+            body = key_id + random_part + self._tag(key, key_id, random_part)
             codes.append(body + check_character(body))
         return codes
 
     def classify(self, text: str) -> CodeCheck:
         """Decide from the code alone, with no database query: typo, forgery or ours."""
-        code = normalise(text[:64])
+        code = normalise(text[:_MAX_INPUT])
         if not is_well_formed(code):
             return CodeCheck(CodeStatus.MALFORMED, code)
-        key_id, random_part, tag = code[0], code[1:15], code[15:19]
-        if key_id not in self._keys or not hmac.compare_digest(tag, self._tag(key_id, random_part)):
+        key_id = code[0]
+        key = self._keys.get(key_id, self._decoy)
+        expected = self._tag(key, key_id, code[1 : 1 + RANDOM_LENGTH])
+        tag_ok = hmac.compare_digest(code[1 + RANDOM_LENGTH : -1], expected)
+        if not tag_ok or key is self._decoy:
             return CodeCheck(CodeStatus.UNKNOWN, code)
         return CodeCheck(CodeStatus.AUTHENTIC, code)

@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import AsyncIterator, Iterator
 from typing import Annotated, BinaryIO, cast
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -106,19 +106,19 @@ def _drain(spool: tempfile.SpooledTemporaryFile[bytes]) -> Iterator[bytes]:
             yield chunk
 
 
-@router.get("/labels/{code}/qr.png")
-async def label_png(
-    session: SessionDep, settings: SettingsDep, actor: Printer, code: str
-) -> Response:
-    label = await service.get_label(session, actor, code)
-    url = verification_url(settings.public_base_url, label.code)
-    return Response(await run_in_threadpool(qr_png, url), media_type="image/png")
+QR_FORMATS = {"png": (qr_png, "image/png"), "svg": (qr_svg, "image/svg+xml")}
 
 
-@router.get("/labels/{code}/qr.svg")
-async def label_svg(
-    session: SessionDep, settings: SettingsDep, actor: Printer, code: str
+@router.get("/labels/{code}/qr.{kind}")
+async def label_qr(
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: Printer,
+    code: str,
+    kind: Annotated[str, Path(pattern="^(png|svg)$")],
 ) -> Response:
+    """One label's QR symbol as PNG or SVG, encoding its verification URL."""
     label = await service.get_label(session, actor, code)
     url = verification_url(settings.public_base_url, label.code)
-    return Response(await run_in_threadpool(qr_svg, url), media_type="image/svg+xml")
+    render, media_type = QR_FORMATS[kind]
+    return Response(await run_in_threadpool(render, url), media_type=media_type)
