@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import logging
 from http import HTTPStatus
 from typing import Any
@@ -45,6 +46,13 @@ class InvalidState(Conflict):
 
     def __init__(self, detail: str, *, current_state: str, **extra: Any) -> None:
         super().__init__(detail, current_state=current_state, **extra)
+
+
+def require_state(what: str, state: enum.StrEnum, *allowed: enum.StrEnum) -> None:
+    """Refuse a transition from ``state`` unless it is one of ``allowed`` (409 naming it)."""
+    if state not in allowed:
+        names = " or ".join(s.value for s in allowed)
+        raise InvalidState(f"{what} is {state.value}; this needs {names}", current_state=state)
 
 
 class Unprocessable(DomainError):

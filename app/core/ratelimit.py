@@ -1,10 +1,21 @@
-"""Per-client rate limits for the public endpoints: in memory by default, Redis when set.
+"""Per-client rate limits for the public endpoints: in memory by default, Redis when shared.
 
-The memory backend is a fixed window per (rule, client) with O(1) work per hit and a bounded
-table (oldest windows are dropped first), so a flood of distinct addresses cannot exhaust
-memory. The Redis backend shares counts across workers with one INCR+EXPIRE round trip; if
-Redis is unreachable the request is let through and a warning logged: a public page must not
-go down because the limiter's store did.
+Both backends run GCRA (the generic cell rate algorithm): each key stores one number, the
+"theoretical arrival time" (TAT) of its next request. A rule of ``limit`` per ``period`` lets a
+client spend ``limit`` requests at once and then one every ``period / limit`` seconds, which is
+a sliding window without storing timestamps.
+
+* Memory: per worker, O(1) per hit, one float per live key. Keys are kept in last-hit order;
+  each hit drops up to two keys from the cold end whose TAT has passed (such a key is the same
+  as no key), and a hard cap evicts the coldest key even if live, so a flood of distinct
+  addresses can never grow the table past ``max_keys``. An evicted live key only gets a fresh
+  allowance: the error is always on the lenient side.
+* Redis: shared by every worker; one EVALSHA round trip per hit, atomic in a Lua script that
+  reads the Redis server's clock so workers with skewed clocks agree. Keys expire by themselves.
+  **If Redis fails, the request is not refused**: a warning is logged, Redis is left alone for
+  ``cooldown_seconds`` (so an outage costs one timeout, not one per request) and meanwhile each
+  worker judges requests with its own in-memory limiter (``local_fallback=False``: let
+  everything through). A public verification page must not go down because the limiter's store did.
 """
 
 from __future__ import annotations
@@ -13,34 +24,60 @@ import logging
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from ipaddress import IPv6Address
 from typing import Protocol
 
+from redis.asyncio import Redis
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+from redis.retry import Retry
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.core.clientip import Network, client_ip
+from app.core.clientip import Address, Network, client_ip, parse_networks
 from app.core.errors import problem
 
 logger = logging.getLogger("gimark.ratelimit")
 
+_SLACK = 1e-9  # float rounding must not cost a client the last request of its burst
+_IPV6_SUBNET_MASK = ((1 << 64) - 1) << 64
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class Rule:
-    name: str
-    prefixes: tuple[str, ...]
+    """``limit`` requests per ``period_seconds``, all at once or spread out."""
+
     limit: int
-    period_seconds: int
-    methods: frozenset[str] = frozenset({"GET", "POST", "HEAD"})
+    period_seconds: float
+    interval: float = field(init=False, repr=False, compare=False)  # what one request costs
 
-    def matches(self, method: str, path: str) -> bool:
-        return method in self.methods and path.startswith(self.prefixes)
+    def __post_init__(self) -> None:
+        if self.limit < 1 or not self.period_seconds > 0:
+            raise ValueError("a rate-limit rule needs limit >= 1 and period_seconds > 0")
+        object.__setattr__(self, "interval", self.period_seconds / self.limit)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
+    """``retry_after`` is whole seconds (0 when allowed); ``remaining`` is what is left now."""
+
     allowed: bool
     retry_after: int
+    remaining: int
+
+
+def _refused(excess: float) -> Decision:
+    return Decision(False, max(1, math.ceil(excess)), 0)
+
+
+def _allowed(rule: Rule, ahead: float) -> Decision:
+    return Decision(True, 0, int((rule.period_seconds - ahead) / rule.interval + _SLACK))
+
+
+ALLOW = Decision(True, 0, 0)
 
 
 class Backend(Protocol):
@@ -48,90 +85,179 @@ class Backend(Protocol):
 
 
 class MemoryBackend:
-    def __init__(self, max_keys: int = 100_000) -> None:
-        self.max_keys = max_keys
-        self._windows: OrderedDict[str, tuple[int, int]] = OrderedDict()
+    """One worker's limiter; see the module docstring for the memory bound."""
+
+    def __init__(
+        self, max_keys: int = 100_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.max_keys, self._clock = max_keys, clock
+        self._tats: OrderedDict[str, float] = OrderedDict()
+
+    @property
+    def size(self) -> int:
+        """Keys held now (not ``__len__``: an empty limiter must not be falsy)."""
+        return len(self._tats)
 
     async def hit(self, key: str, rule: Rule) -> Decision:
-        now = time.monotonic()
-        window = int(now // rule.period_seconds)
-        started, count = self._windows.pop(key, (window, 0))
-        count = count + 1 if started == window else 1
-        self._windows[key] = (window, count)
-        if len(self._windows) > self.max_keys:
-            self._windows.popitem(last=False)
-        if count <= rule.limit:
-            return Decision(True, 0)
-        return Decision(False, max(1, math.ceil((window + 1) * rule.period_seconds - now)))
+        now = self._clock()
+        tat = max(self._tats.pop(key, now), now)  # pop + insert keeps last-hit order
+        ahead = tat + rule.interval - now  # how far past its allowance this hit would go
+        allowed = ahead <= rule.period_seconds + _SLACK
+        self._tats[key] = tat + rule.interval if allowed else tat
+        self._evict(now)
+        return _allowed(rule, ahead) if allowed else _refused(ahead - rule.period_seconds)
+
+    def _evict(self, now: float) -> None:
+        tats = self._tats
+        for _ in range(2):  # two per hit outpaces the one key a hit can add
+            coldest = next(iter(tats), None)
+            if coldest is None or tats[coldest] > now:
+                break
+            del tats[coldest]
+        while len(tats) > self.max_keys:
+            tats.popitem(last=False)
+
+
+# KEYS[1] = the client's key; ARGV = interval, period (milliseconds). Returns {allowed,
+# retry-after ms, remaining}. TIME is allowed in scripts since Redis 5 (effects replication).
+_GCRA_LUA = """
+local t = redis.call('TIME')
+local now = t[1] * 1000 + t[2] / 1000
+local interval, period = tonumber(ARGV[1]), tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1])) or now
+if tat < now then tat = now end
+local ahead = tat + interval - now
+if ahead > period + 0.001 then return {0, math.ceil(ahead - period), 0} end
+redis.call('SET', KEYS[1], string.format('%.3f', tat + interval), 'PX', math.ceil(ahead))
+return {1, 0, math.floor((period - ahead) / interval + 1e-9)}
+"""
 
 
 class RedisBackend:
-    def __init__(self, url: str, prefix: str = "gimark:rl:") -> None:
-        from redis.asyncio import Redis
+    """Shared across workers; fails open (see the module docstring)."""
 
-        self.redis = Redis.from_url(url, socket_timeout=0.25, socket_connect_timeout=0.25)
-        self.prefix = prefix
+    def __init__(
+        self,
+        url: str,
+        *,
+        prefix: str = "gimark:rl:",
+        timeout: float = 0.25,
+        cooldown_seconds: float = 5.0,
+        local_fallback: bool = True,
+    ) -> None:
+        # No client-side retries: a retry only adds latency to a page we will serve anyway.
+        self.redis: Redis = Redis.from_url(
+            url, socket_timeout=timeout, socket_connect_timeout=timeout, retry=Retry(NoBackoff(), 0)
+        )
+        self.prefix, self.cooldown_seconds = prefix, cooldown_seconds
+        self.fallback: Backend | None = MemoryBackend() if local_fallback else None
+        self._script = self.redis.register_script(_GCRA_LUA)
+        self._down_until = 0.0
 
     async def hit(self, key: str, rule: Rule) -> Decision:
-        window = int(time.time() // rule.period_seconds)
-        redis_key = f"{self.prefix}{key}:{window}"
+        if time.monotonic() < self._down_until:
+            return await self._degraded(key, rule)
         try:
-            async with self.redis.pipeline(transaction=True) as pipe:
-                pipe.incr(redis_key)
-                pipe.expire(redis_key, rule.period_seconds)
-                count, _ = await pipe.execute()
-        except Exception as exc:
-            logger.warning("rate-limit store unavailable, letting request through: %s", exc)
-            return Decision(True, 0)
-        if int(count) <= rule.limit:
-            return Decision(True, 0)
-        return Decision(False, max(1, math.ceil((window + 1) * rule.period_seconds - time.time())))
+            reply: list[int] = await self._script(
+                keys=[self.prefix + key], args=[rule.interval * 1000, rule.period_seconds * 1000]
+            )
+        except (RedisError, OSError) as exc:
+            self._down_until = time.monotonic() + self.cooldown_seconds
+            meanwhile = "no limits" if self.fallback is None else "each worker limits alone"
+            logger.warning("rate-limit store unreachable (%r); for %.0f s: %s",
+                           exc, self.cooldown_seconds, meanwhile)  # fmt: skip
+            return await self._degraded(key, rule)
+        allowed, retry_ms, remaining = reply
+        if allowed:
+            return Decision(True, 0, int(remaining))
+        return _refused(int(retry_ms) / 1000)
+
+    async def _degraded(self, key: str, rule: Rule) -> Decision:
+        return await self.fallback.hit(key, rule) if self.fallback is not None else ALLOW
+
+    async def aclose(self) -> None:
+        await self.redis.aclose()
+
+
+@dataclass(frozen=True, slots=True)
+class PathLimit:
+    """Which requests a rule covers; ``name`` keeps each group's counts apart."""
+
+    name: str
+    rule: Rule
+    prefixes: tuple[str, ...] = ()
+    paths: frozenset[str] = frozenset()
+    methods: frozenset[str] = frozenset({"GET", "HEAD", "POST"})
+
+    def matches(self, method: str, path: str) -> bool:
+        return method in self.methods and (path in self.paths or path.startswith(self.prefixes))
+
+
+@lru_cache(maxsize=16_384)
+def client_key(address: Address) -> str:
+    """IPv4 per address; IPv6 per /64, the smallest block one subscriber is given (limiting a
+    single IPv6 address would let anyone rotate through 2^64 of them)."""
+    if isinstance(address, IPv6Address):
+        return f"{IPv6Address(int(address) & _IPV6_SUBNET_MASK)}/64"
+    return str(address)
 
 
 class RateLimitMiddleware:
-    """Pure ASGI, so its cost on the verify hot path is a dict lookup."""
+    """Pure ASGI (no BaseHTTPMiddleware): an unlimited path costs a few ``startswith``, a
+    limited one a client-address parse and one backend hit."""
 
     def __init__(
         self,
         app: ASGIApp,
-        rules: Sequence[Rule],
-        backend: Backend,
-        trusted_proxies: Sequence[Network],
+        rules: Sequence[PathLimit],
+        trusted_proxies: Sequence[Network | str] = (),
+        redis_url: str | None = None,
+        backend: Backend | None = None,
     ) -> None:
-        self.app, self.rules, self.backend = app, tuple(rules), backend
-        self.trusted_proxies = tuple(trusted_proxies)
+        self.app, self.rules = app, tuple(rules)
+        self.trusted_proxies = parse_networks(trusted_proxies)
+        if backend is None:
+            backend = RedisBackend(redis_url) if redis_url else MemoryBackend()
+        self.backend = backend
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            rule = self._rule(scope["method"], scope["path"])
-            if rule is not None:
-                client = client_ip(scope, self.trusted_proxies)
-                decision = await self.backend.hit(f"{rule.name}:{client}", rule)
-                if not decision.allowed:
-                    await self._refuse(decision, scope, receive, send)
-                    return
+        limit = self._limit_for(scope) if scope["type"] == "http" else None
+        if limit is not None:
+            key = f"{limit.name}:{client_key(client_ip(scope, self.trusted_proxies))}"
+            decision = await self.backend.hit(key, limit.rule)
+            if not decision.allowed:
+                await _too_many_requests(decision.retry_after)(scope, receive, send)
+                return
         await self.app(scope, receive, send)
 
-    def _rule(self, method: str, path: str) -> Rule | None:
-        for rule in self.rules:
-            if rule.matches(method, path):
-                return rule
+    def _limit_for(self, scope: Scope) -> PathLimit | None:
+        method, path = scope["method"], scope["path"]
+        for limit in self.rules:
+            if limit.matches(method, path):
+                return limit
         return None
 
-    async def _refuse(self, decision: Decision, scope: Scope, receive: Receive, send: Send) -> None:
-        response = problem(
-            429, "rate_limited",
-            f"too many requests from your network; try again in {decision.retry_after} s",
-        )  # fmt: skip
-        response.headers["Retry-After"] = str(decision.retry_after)
-        await response(scope, receive, send)
+
+def _too_many_requests(retry_after: int) -> JSONResponse:
+    detail = f"too many requests from your network; try again in {retry_after} s"
+    response = problem(429, "rate_limited", detail, retry_after=retry_after)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
-def default_rules(per_minute: int) -> list[Rule]:
-    """Reports are stricter than checks: a person files a few, a scanner checks many."""
+VERIFY_PREFIXES = ("/v/", "/V/", "/api/v1/verify/", "/01/")
+PUBLIC_PREFIXES = ("/public/", "/api/v1/public/")
+REPORT_PATHS = frozenset({"/api/v1/reports", "/report"})  # exact: staff triage lives below
+LOGIN_PATHS = frozenset({"/api/v1/auth/token", "/api/v1/auth/refresh"})
+POST = frozenset({"POST"})
+
+
+def default_rules(per_minute: int) -> list[PathLimit]:
+    """Checking is what scanners do all day; filing a report is something a person does a few
+    times, so reports get an hourly budget; signing in is throttled against password guessing."""
     return [
-        Rule("report", ("/api/v1/reports", "/report"), max(per_minute // 20, 3), 60,
-             frozenset({"POST"})),
-        Rule("verify", ("/v/", "/V/", "/api/v1/verify/", "/01/"), per_minute, 60),
-        Rule("public", ("/public/", "/api/v1/public/", "/api/v1/auth/token"), per_minute, 60),
-    ]  # fmt: skip
+        PathLimit("report", Rule(max(per_minute // 12, 5), 3600), paths=REPORT_PATHS, methods=POST),
+        PathLimit("verify", Rule(per_minute, 60), prefixes=VERIFY_PREFIXES),
+        PathLimit("public", Rule(per_minute, 60), prefixes=PUBLIC_PREFIXES),
+        PathLimit("login", Rule(max(per_minute // 4, 10), 60), paths=LOGIN_PATHS, methods=POST),
+    ]

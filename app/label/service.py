@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit import service as audit
 from app.auth.principal import Principal
 from app.core.config import Settings
-from app.core.errors import InvalidState, NotFound
+from app.core.errors import NotFound, require_state
 from app.core.time import utcnow
 from app.label import issuance, repository
 from app.label.code import LabelCodec, normalise
@@ -88,12 +88,7 @@ async def _refuse_duplicate_lot(session: AsyncSession, licence_id: int, lot: str
 
 
 def _require(batch: LabelBatch, *allowed: BatchStatus) -> None:
-    if batch.status not in allowed:
-        names = " or ".join(s.value for s in allowed)
-        raise InvalidState(
-            f"batch {batch.id} is {batch.status.value}; this needs {names}",
-            current_state=batch.status,
-        )
+    require_state(f"batch {batch.id}", batch.status, *allowed)
 
 
 async def _approve(
