@@ -24,6 +24,11 @@ class Principal:
         return self.role is Role.LICENSEE
 
     @property
+    def user_id(self) -> int | None:
+        """The user behind the act, for ``…_by_id`` columns (API keys and the system have none)."""
+        return self.id if self.kind == "user" else None
+
+    @property
     def audit_name(self) -> str:
         return f"{self.kind}:{self.name}"
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import Base, BigIntPK, str_enum
@@ -50,7 +51,8 @@ class InspectionItem(Base):
 
 
 class InspectionPlan(Base):
-    """A 双随机 draw: the seed and algorithm are published so anyone can re-run it."""
+    """A 双随机 draw: the seed, algorithm, population and pool are published, so anyone can
+    re-run the draw (``app.inspection.draw``) and get the same targets and inspectors."""
 
     __tablename__ = "inspection_plan"
 
@@ -61,8 +63,12 @@ class InspectionPlan(Base):
     period_start: Mapped[date]
     period_end: Mapped[date]
     sample_size: Mapped[int] = mapped_column(Integer)
+    sample_fraction: Mapped[Decimal | None] = mapped_column(Numeric(5, 4))
+    inspectors_per_target: Mapped[int] = mapped_column(Integer, default=1)
     seed: Mapped[str] = mapped_column(String(64))
     algorithm: Mapped[str] = mapped_column(Text)
+    # The published inputs of the draw: population keys, inspector pool, excluded pairs.
+    draw_input: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -75,6 +81,9 @@ class InspectionAssignment(Base):
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("label_batch.id"), index=True)
     licence_id: Mapped[int | None] = mapped_column(ForeignKey("licence.id"))
     inspector_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    # Position in the draw (targets in drawn order); None for a regulator's direct assignment.
+    draw_rank: Mapped[int | None] = mapped_column(Integer)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

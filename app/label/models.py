@@ -7,6 +7,7 @@ from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import Base, BigIntPK, Timestamped, str_enum
+from app.core.time import utcnow
 
 
 class BatchStatus(enum.StrEnum):
@@ -62,3 +63,25 @@ class Label(Base):
     status_changed_by_id: Mapped[int | None] = mapped_column(BigInteger)
     status_reason: Mapped[str | None] = mapped_column(Text)
     revocation_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class BatchMeasureKind(enum.StrEnum):
+    SUSPEND = "suspend"
+    CLEAR = "clear"
+    RECALL = "recall"
+
+
+class BatchMeasure(Base):
+    """A regulator's (or a failed inspection's) act on a batch's standing, with its reason."""
+
+    __tablename__ = "batch_measure"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("label_batch.id"), index=True)
+    kind: Mapped[BatchMeasureKind] = mapped_column(str_enum(BatchMeasureKind, length=12))
+    inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspection.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    legal_basis: Mapped[str | None] = mapped_column(Text)
+    case_number: Mapped[str | None] = mapped_column(String(64))
+    acted_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    acted_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -87,3 +87,23 @@ class LabelRead(BaseModel):
 
 class LabelsChanged(BaseModel):
     changed: list[str]
+
+
+class StandingChange(BaseModel):
+    reason: str = Field(min_length=2, max_length=2000)
+    legal_basis: str | None = Field(default=None, max_length=2000)
+    case_number: str | None = Field(default=None, max_length=64)
+
+
+class BatchMeasureRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    batch_id: int
+    kind: str
+    inspection_id: int | None
+    reason: str
+    legal_basis: str | None
+    case_number: str | None
+    acted_by_id: int | None
+    acted_at: datetime

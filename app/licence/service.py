@@ -10,10 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth.principal import Principal
-from app.core.errors import InvalidState, NotFound, Unprocessable
+from app.core.errors import InvalidState, NotFound, Unprocessable, require_state
 from app.core.pagination import PageParams, paginate
 from app.core.time import utcnow
 from app.enterprise import service as enterprise_service
+from app.enterprise.models import Enterprise
 from app.licence import repository
 from app.licence.exceptions import DuplicateApplication
 from app.licence.models import Licence, LicenceStatus
@@ -24,8 +25,12 @@ from app.licence.schemas import (
     LicenceWithdraw,
     Quota,
 )
+from app.notice import service as notices
+from app.notice.models import NoticeKind
 from app.registry import service as registry_service
+from app.registry.models import GIProduct
 from app.revocation import service as revocation_service
+from app.revocation.schemas import Grounds
 from app.verification.invalidation import trust_changed
 
 AUDITED = ("status", "number", "valid_from", "valid_until", "production_area_mu")
@@ -131,11 +136,7 @@ async def _refuse_duplicate(session: AsyncSession, enterprise_id: int, product_i
 
 def _require(licence: Licence, *allowed: LicenceStatus) -> LicenceStatus:
     state = effective_status(licence)
-    if state not in allowed:
-        names = " or ".join(s.value for s in allowed)
-        raise InvalidState(
-            f"licence {licence.id} is {state.value}; this needs {names}", current_state=state
-        )
+    require_state(f"licence {licence.id}", state, *allowed)
     return state
 
 
@@ -222,13 +223,30 @@ async def withdraw(
     await session.flush()
     revoked = 0
     if data.revoke_labels:
-        revoked = await revocation_service.revoke_outstanding_labels_of_licence(
-            session, actor, licence,
-            reason=data.reason, legal_basis=data.legal_basis, case_number=data.case_number,
-        )  # fmt: skip
+        grounds = Grounds(
+            reason=data.reason, legal_basis=data.legal_basis, case_number=data.case_number
+        )
+        revocation = await revocation_service.revoke_outstanding_labels_of_licence(
+            session, actor, licence, grounds
+        )
+        revoked = revocation.label_count
     await trust_changed(session, licence_ids=[licence.id])
     await _audit(session, actor, licence, "licence.withdraw", before, data.reason)
+    await _publish_withdrawal(session, licence, revoked)
     return licence, revoked
+
+
+async def _publish_withdrawal(session: AsyncSession, licence: Licence, revoked: int) -> None:
+    about = notices.Subject(
+        product=await session.get(GIProduct, licence.product_id),
+        enterprise=await session.get(Enterprise, licence.enterprise_id),
+        licence_number=licence.number,
+        reason=licence.withdrawal_reason,
+        legal_basis=licence.legal_basis,
+        case_number=licence.case_number,
+        detail={"labels_revoked": revoked, "outstanding_labels_stay_lawful": revoked == 0},
+    )
+    await notices.publish(session, NoticeKind.LICENCE_WITHDRAWAL, licence.id, about)
 
 
 async def quota(session: AsyncSession, licence_id: int, season: int) -> Quota:

@@ -30,5 +30,8 @@ class Revocation(Base):
     case_number: Mapped[str] = mapped_column(String(64))
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     revoked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A batch revocation remembers the status it ended, so a reversal can restore it.
+    previous_batch_status: Mapped[str | None] = mapped_column(String(24))
     reversed_at: Mapped[datetime | None]
     reversal_reason: Mapped[str | None] = mapped_column(Text)
+    reversed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

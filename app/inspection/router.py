@@ -1,0 +1,63 @@
+"""Inspections (recorded by inspectors and regulators) and the annual coverage report."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from app.auth.deps import Staff, require_roles
+from app.auth.models import Role
+from app.auth.principal import Principal
+from app.core.db import SessionDep
+from app.core.pagination import Page, PageDep
+from app.inspection import coverage, service
+from app.inspection.models import InspectionResult
+from app.inspection.schemas import CoverageReport, InspectionCreate, InspectionRead
+
+router = APIRouter(prefix="/api/v1", tags=["inspections"])
+
+Recorder = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR, Role.INSPECTOR))]
+Reader = Annotated[
+    Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR, Role.INSPECTOR, Role.LICENSEE))
+]
+
+
+@router.post("/inspections", status_code=201)
+async def record_inspection(
+    session: SessionDep, actor: Recorder, body: InspectionCreate
+) -> InspectionRead:
+    """Record a sampling inspection. The result is computed from the GI standard's limits; a
+    failing result suspends the batch at once (public verdict ``suspended``)."""
+    return await service.record(session, actor, body)
+
+
+@router.get("/inspections")
+async def list_inspections(
+    session: SessionDep,
+    actor: Reader,
+    page: PageDep,
+    batch_id: int | None = None,
+    result: InspectionResult | None = None,
+) -> Page[InspectionRead]:
+    rows, total = await service.list_readable(session, actor, page, batch_id, result)
+    items = [InspectionRead.model_validate(row) for row in rows]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.get("/inspections/{inspection_id}")
+async def get_inspection(session: SessionDep, actor: Reader, inspection_id: int) -> InspectionRead:
+    return await service.get(session, actor, inspection_id)
+
+
+@router.get("/inspection-coverage")
+async def inspection_coverage(
+    session: SessionDep,
+    actor: Staff,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    product_id: int | None = None,
+) -> CoverageReport:
+    """Batches issued in ``year`` (default: this year) without a passing inspection, and
+    licensed enterprises not sampled in it: the programme wants every batch sampled and passed."""
+    return await coverage.annual(session, year or date.today().year, product_id)

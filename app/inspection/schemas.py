@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from app.inspection.models import InspectionResult
+
+
+class MeasuredItem(BaseModel):
+    item: str = Field(min_length=1, max_length=40, description="the test item's code")
+    value: Decimal = Field(max_digits=14, decimal_places=4)
+
+
+class InspectionCreate(BaseModel):
+    batch_id: int
+    sample_id: str = Field(min_length=1, max_length=64)
+    sampled_on: date
+    sampling_place: str = Field(min_length=2, max_length=200)
+    lab: str = Field(min_length=2, max_length=200)
+    report_number: str = Field(min_length=1, max_length=64)
+    inspector_id: int | None = Field(
+        default=None, description="the inspector who took the sample (staff recording for one)"
+    )
+    items: list[MeasuredItem] = Field(min_length=1, max_length=100)
+
+    @field_validator("sampled_on")
+    @classmethod
+    def _not_in_future(cls, value: date) -> date:
+        if value > date.today():
+            raise ValueError("the sampling date is in the future")
+        return value
+
+    @field_validator("items")
+    @classmethod
+    def _one_value_per_item(cls, items: list[MeasuredItem]) -> list[MeasuredItem]:
+        counts = Counter(m.item for m in items)
+        repeated = [code for code, n in counts.items() if n > 1]
+        if repeated:
+            raise ValueError(f"one value per test item; repeated: {', '.join(sorted(repeated))}")
+        return items
+
+
+class ItemResultRead(BaseModel):
+    item: str
+    name_zh: str
+    name_en: str
+    unit: str
+    value: Decimal
+    min_value: Decimal | None
+    max_value: Decimal | None
+    passed: bool
+
+
+class InspectionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    batch_id: int
+    inspector_id: int | None
+    assignment_id: int | None
+    sample_id: str
+    sampled_on: date
+    sampling_place: str
+    lab: str
+    report_number: str
+    result: InspectionResult
+    recorded_by_id: int | None
+    recorded_at: datetime
+    items: list[ItemResultRead] = []
+    batch_status: str | None = Field(default=None, description="the batch's standing afterwards")
+
+
+class CoverageBatch(BaseModel):
+    batch_id: int
+    lot_number: str
+    enterprise_name: str
+    uscc: str
+    product_code: str
+    issued_at: datetime | None
+    status: str
+    latest_result: InspectionResult | None
+
+
+class CoverageEnterprise(BaseModel):
+    enterprise_id: int
+    name: str
+    uscc: str
+
+
+class CoverageReport(BaseModel):
+    year: int
+    product_id: int | None
+    batches_issued: int
+    batches_without_pass: list[CoverageBatch]
+    enterprises_licensed: int
+    enterprises_not_sampled: list[CoverageEnterprise]

@@ -1,0 +1,185 @@
+"""Recording sampling inspections against the GI standard.
+
+An inspector records results only for batches assigned to them (directly or through a drawn
+licence); regulators record for any batch. The result is computed from the product's limits
+(``limits``). A failing result suspends an issued batch in the same transaction, and every
+result is published as a notice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit import service as audit
+from app.auth.models import Role, User
+from app.auth.principal import Principal
+from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable, require_state
+from app.core.pagination import PageParams, paginate
+from app.inspection import assignments, limits
+from app.inspection.models import Inspection, InspectionItem, InspectionResult
+from app.inspection.schemas import InspectionCreate, InspectionRead, ItemResultRead
+from app.label import standing
+from app.label.models import BatchStatus, LabelBatch
+from app.notice import service as notices
+from app.notice.models import NoticeKind
+from app.registry import service as registry
+from app.registry.models import TestItem
+from app.verification.invalidation import trust_changed
+
+# A batch can be sampled while it is on the market or under review; not before issue or
+# after it has been taken off the market for good.
+INSPECTABLE = (BatchStatus.ISSUED, BatchStatus.SUSPENDED)
+
+
+async def record(session: AsyncSession, actor: Principal, data: InspectionCreate) -> InspectionRead:
+    batch = await standing.get_batch_for_update(session, data.batch_id)
+    assignment_id, inspector_id = await _who_samples(session, actor, data, batch)
+    require_state(f"batch {batch.id}", batch.status, *INSPECTABLE)
+    if data.sampled_on < batch.production_date:
+        raise Unprocessable(
+            f"sampled on {data.sampled_on}, before the lot was produced ({batch.production_date})"
+        )
+    product = await registry.get_product(session, batch.product_id)
+    verdicts = limits.judge(product.test_items, {m.item: m.value for m in data.items})
+    passed = limits.overall(verdicts)
+    inspection = Inspection(
+        batch_id=batch.id,
+        inspector_id=inspector_id,
+        assignment_id=assignment_id,
+        sample_id=data.sample_id,
+        sampled_on=data.sampled_on,
+        sampling_place=data.sampling_place,
+        lab=data.lab,
+        report_number=data.report_number,
+        result=InspectionResult.PASS if passed else InspectionResult.FAIL,
+        recorded_by_id=actor.user_id,
+    )
+    session.add(inspection)
+    await _flush_refusing_duplicate(session, data.report_number)
+    session.add_all(
+        InspectionItem(inspection_id=inspection.id, test_item_id=v.item.id,
+                       measured_value=v.value, passed=v.passed)
+        for v in verdicts
+    )  # fmt: skip
+    after = audit.snapshot(inspection, "batch_id", "report_number", "result", "sampled_on", "lab")
+    await audit.record(
+        session, actor, "inspection.record", "inspection", inspection.id, after=after
+    )
+    if not passed and batch.status is BatchStatus.ISSUED:
+        failed = ", ".join(v.item.code for v in verdicts if not v.passed)
+        await standing.suspend(
+            session, actor, batch, f"inspection {data.report_number} failed: {failed}",
+            inspection_id=inspection.id,
+        )  # fmt: skip
+    else:
+        await trust_changed(session, batch_ids=[batch.id])  # the page shows the latest result
+    items = [_item_read(v.item, v.value, v.passed) for v in verdicts]
+    await _publish(session, batch, inspection, items)
+    return _read(inspection, items, batch.status)
+
+
+async def _who_samples(
+    session: AsyncSession, actor: Principal, data: InspectionCreate, batch: LabelBatch
+) -> tuple[int | None, int | None]:
+    """(assignment, inspector) of the sample; an inspector must hold an assignment."""
+    if actor.role is Role.INSPECTOR:
+        if data.inspector_id not in (None, actor.id):
+            raise Forbidden("an inspector records only their own samples")
+        assignment = await assignments.covering(session, actor.id or 0, batch)
+        if assignment is None:
+            raise Forbidden(f"batch {batch.id} is not assigned to you", batch_id=batch.id)
+        return assignment.id, actor.id
+    if data.inspector_id is None:
+        return None, None
+    inspector = await session.get(User, data.inspector_id)
+    if inspector is None or inspector.role is not Role.INSPECTOR:
+        raise Unprocessable(f"user {data.inspector_id} is not an inspector", field="inspector_id")
+    assignment = await assignments.covering(session, inspector.id, batch)
+    return (assignment.id if assignment else None), inspector.id
+
+
+async def _flush_refusing_duplicate(session: AsyncSession, report_number: str) -> None:
+    exists = await session.scalar(
+        select(Inspection.id).where(Inspection.report_number == report_number)
+    )
+    if exists is not None:
+        raise Conflict(f"report {report_number} is already recorded", inspection_id=exists)
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:  # a concurrent recording of the same report won the race
+        raise Conflict(f"report {report_number} is already recorded") from exc
+
+
+async def _publish(
+    session: AsyncSession, batch: LabelBatch, inspection: Inspection, items: list[ItemResultRead]
+) -> None:
+    about = await standing.batch_subject(session, batch)
+    about.report_number, about.result = inspection.report_number, inspection.result.value
+    about.detail |= {
+        "sampled_on": inspection.sampled_on.isoformat(),
+        "lab": inspection.lab,
+        "items": [item.model_dump(mode="json") for item in items],
+    }
+    await notices.publish(session, NoticeKind.INSPECTION, inspection.id, about)
+
+
+def _item_read(item: TestItem, value: object, passed: bool) -> ItemResultRead:
+    return ItemResultRead(
+        item=item.code, name_zh=item.name_zh, name_en=item.name_en, unit=item.unit,
+        value=value, min_value=item.min_value, max_value=item.max_value, passed=passed,
+    )  # fmt: skip
+
+
+def _read(
+    inspection: Inspection, items: list[ItemResultRead], batch_status: BatchStatus | None = None
+) -> InspectionRead:
+    read = InspectionRead.model_validate(inspection)
+    read.items = items
+    read.batch_status = batch_status.value if batch_status else None
+    return read
+
+
+def _readable(actor: Principal) -> Select[Inspection]:
+    """Staff see every inspection; inspectors their own; licensees those of their batches."""
+    query = select(Inspection)
+    if actor.is_licensee:
+        query = query.join(LabelBatch, LabelBatch.id == Inspection.batch_id).where(
+            LabelBatch.enterprise_id == actor.enterprise_id
+        )
+    elif actor.role is Role.INSPECTOR:
+        query = query.where(Inspection.inspector_id == actor.id)
+    return query
+
+
+async def get(session: AsyncSession, actor: Principal, inspection_id: int) -> InspectionRead:
+    inspection = await session.scalar(_readable(actor).where(Inspection.id == inspection_id))
+    if inspection is None:
+        raise NotFound(f"inspection {inspection_id} not found")
+    rows = await session.execute(
+        select(InspectionItem, TestItem)
+        .join(TestItem, TestItem.id == InspectionItem.test_item_id)
+        .where(InspectionItem.inspection_id == inspection.id)
+        .order_by(TestItem.id)
+    )
+    items = [_item_read(t, i.measured_value, i.passed) for i, t in rows]
+    return _read(inspection, items)
+
+
+async def list_readable(
+    session: AsyncSession,
+    actor: Principal,
+    page: PageParams,
+    batch_id: int | None = None,
+    result: InspectionResult | None = None,
+) -> tuple[Sequence[Inspection], int]:
+    query = _readable(actor).order_by(Inspection.sampled_on.desc(), Inspection.id.desc())
+    if batch_id is not None:
+        query = query.where(Inspection.batch_id == batch_id)
+    if result is not None:
+        query = query.where(Inspection.result == result)
+    return await paginate(session, query, page)

@@ -1,0 +1,148 @@
+"""A batch's standing after issue: suspended while a failed inspection is reviewed, then
+cleared (back to good standing) or recalled (irreversible, published).
+
+Each act is one ``BatchMeasure`` row, one audit event and a trust-epoch bump, all in the
+caller's transaction, so no verification after the commit can still say ``genuine``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit import service as audit
+from app.auth.principal import Principal
+from app.core.errors import NotFound, require_state
+from app.enterprise.models import Enterprise
+from app.label.models import BatchMeasure, BatchMeasureKind, BatchStatus, LabelBatch
+from app.licence.models import Licence
+from app.notice import service as notices
+from app.notice.models import NoticeKind
+from app.registry.models import GIProduct
+from app.verification.invalidation import trust_changed
+
+
+async def get_batch_for_update(session: AsyncSession, batch_id: int) -> LabelBatch:
+    """Row-locked on PostgreSQL, so two regulators acting at once take turns."""
+    batch = await session.scalar(
+        select(LabelBatch).where(LabelBatch.id == batch_id).with_for_update()
+    )
+    if batch is None:
+        raise NotFound(f"label batch {batch_id} not found")
+    return batch
+
+
+async def _act(
+    session: AsyncSession,
+    actor: Principal,
+    batch: LabelBatch,
+    kind: BatchMeasureKind,
+    to: BatchStatus,
+    reason: str,
+    *,
+    inspection_id: int | None = None,
+    legal_basis: str | None = None,
+    case_number: str | None = None,
+) -> BatchMeasure:
+    before = audit.snapshot(batch, "status")
+    batch.status = to
+    measure = BatchMeasure(
+        batch_id=batch.id,
+        kind=kind,
+        inspection_id=inspection_id,
+        reason=reason,
+        legal_basis=legal_basis,
+        case_number=case_number,
+        acted_by_id=actor.user_id,
+    )
+    session.add(measure)
+    await session.flush()
+    after = audit.snapshot(batch, "status") | {"inspection_id": inspection_id,
+                                               "case_number": case_number}  # fmt: skip
+    await audit.record(
+        session, actor, f"batch.{kind.value}", "label_batch", batch.id,
+        before=before, after=after, reason=reason,
+    )  # fmt: skip
+    await trust_changed(session, batch_ids=[batch.id])
+    return measure
+
+
+async def suspend(
+    session: AsyncSession,
+    actor: Principal,
+    batch: LabelBatch,
+    reason: str,
+    *,
+    inspection_id: int | None = None,
+) -> BatchMeasure:
+    """Take an issued batch out of the public's trust while it is investigated."""
+    require_state(f"batch {batch.id}", batch.status, BatchStatus.ISSUED)
+    return await _act(
+        session, actor, batch, BatchMeasureKind.SUSPEND, BatchStatus.SUSPENDED, reason,
+        inspection_id=inspection_id,
+    )  # fmt: skip
+
+
+async def clear(
+    session: AsyncSession, actor: Principal, batch_id: int, reason: str
+) -> BatchMeasure:
+    """End a suspension: the investigation found the batch fit to stay on the market."""
+    batch = await get_batch_for_update(session, batch_id)
+    require_state(f"batch {batch.id}", batch.status, BatchStatus.SUSPENDED)
+    return await _act(session, actor, batch, BatchMeasureKind.CLEAR, BatchStatus.ISSUED, reason)
+
+
+async def recall(
+    session: AsyncSession,
+    actor: Principal,
+    batch_id: int,
+    reason: str,
+    *,
+    legal_basis: str | None = None,
+    case_number: str | None = None,
+) -> BatchMeasure:
+    """Confirm the failure: the batch is recalled for good, and the recall is published."""
+    batch = await get_batch_for_update(session, batch_id)
+    require_state(f"batch {batch.id}", batch.status, BatchStatus.SUSPENDED)
+    measure = await _act(
+        session, actor, batch, BatchMeasureKind.RECALL, BatchStatus.RECALLED, reason,
+        legal_basis=legal_basis, case_number=case_number,
+    )  # fmt: skip
+    await notices.publish(
+        session, NoticeKind.RECALL, measure.id, await batch_subject(session, batch, reason,
+        legal_basis=legal_basis, case_number=case_number),
+    )  # fmt: skip
+    return measure
+
+
+async def batch_subject(
+    session: AsyncSession,
+    batch: LabelBatch,
+    reason: str | None = None,
+    **fields: str | None,
+) -> notices.Subject:
+    """The public facts of a batch, for a notice about it."""
+    product = await session.get(GIProduct, batch.product_id)
+    enterprise = await session.get(Enterprise, batch.enterprise_id)
+    licence_number = await session.scalar(
+        select(Licence.number).where(Licence.id == batch.licence_id)
+    )
+    return notices.Subject(
+        product=product,
+        enterprise=enterprise,
+        licence_number=licence_number,
+        lot_number=batch.lot_number,
+        reason=reason,
+        legal_basis=fields.get("legal_basis"),
+        case_number=fields.get("case_number"),
+        detail={
+            "production_date": batch.production_date.isoformat(),
+            "quantity": batch.quantity,
+            "unit": batch.unit,
+        },
+    )
+
+
+async def measures_of(session: AsyncSession, batch_id: int) -> list[BatchMeasure]:
+    query = select(BatchMeasure).where(BatchMeasure.batch_id == batch_id).order_by(BatchMeasure.id)
+    return list(await session.scalars(query))

@@ -1,0 +1,60 @@
+"""A batch's standing after issue: suspend, clear, recall (regulators), and its history."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from app.auth.deps import Staff, require_roles
+from app.auth.models import Role
+from app.auth.principal import Principal
+from app.core.db import SessionDep
+from app.label import service, standing
+from app.label.models import BatchMeasure
+from app.label.schemas import BatchMeasureRead, StandingChange
+
+router = APIRouter(prefix="/api/v1/batches/{batch_id}", tags=["label batches"])
+
+Reader = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR, Role.LICENSEE))]
+
+
+def _read(measure: BatchMeasure) -> BatchMeasureRead:
+    return BatchMeasureRead.model_validate(measure)
+
+
+@router.post("/suspend")
+async def suspend(
+    session: SessionDep, actor: Staff, batch_id: int, body: StandingChange
+) -> BatchMeasureRead:
+    """Suspend an issued batch pending investigation (e.g. on consumer reports); a failing
+    inspection does this by itself."""
+    batch = await standing.get_batch_for_update(session, batch_id)
+    return _read(await standing.suspend(session, actor, batch, body.reason))
+
+
+@router.post("/clear")
+async def clear(
+    session: SessionDep, actor: Staff, batch_id: int, body: StandingChange
+) -> BatchMeasureRead:
+    """End a suspension: the batch returns to good standing (public verdict ``genuine``)."""
+    return _read(await standing.clear(session, actor, batch_id, body.reason))
+
+
+@router.post("/recall")
+async def recall(
+    session: SessionDep, actor: Staff, batch_id: int, body: StandingChange
+) -> BatchMeasureRead:
+    """Recall a suspended batch. Irreversible; published in the public notices."""
+    measure = await standing.recall(
+        session, actor, batch_id, body.reason,
+        legal_basis=body.legal_basis, case_number=body.case_number,
+    )  # fmt: skip
+    return _read(measure)
+
+
+@router.get("/measures")
+async def measures(session: SessionDep, actor: Reader, batch_id: int) -> list[BatchMeasureRead]:
+    """Every suspension, clearance and recall of the batch, oldest first."""
+    batch = await service.get_readable(session, actor, batch_id)
+    return [_read(m) for m in await standing.measures_of(session, batch.id)]

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.revocation.models import RevocationScope
+
+
+class Grounds(BaseModel):
+    """What every revocation must state (DESIGN §3)."""
+
+    reason: str = Field(min_length=2, max_length=2000)
+    legal_basis: str = Field(min_length=2, max_length=2000)
+    case_number: str = Field(min_length=1, max_length=64)
+
+
+class RevocationCreate(Grounds):
+    scope: Literal["batch", "labels"] = Field(
+        description="a whole batch, or single labels by code (a licence's labels are revoked "
+        "with its withdrawal)"
+    )
+    batch_id: int | None = None
+    codes: list[str] | None = Field(default=None, min_length=1, max_length=10_000)
+
+    @model_validator(mode="after")
+    def _target_matches_scope(self) -> RevocationCreate:
+        if self.scope == "batch" and (self.batch_id is None or self.codes):
+            raise ValueError("a batch revocation names batch_id and no codes")
+        if self.scope == "labels" and (not self.codes or self.batch_id is not None):
+            raise ValueError("a label revocation lists codes and no batch_id")
+        return self
+
+
+class Reversal(BaseModel):
+    reason: str = Field(min_length=2, max_length=2000)
+
+
+class RevocationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    scope: RevocationScope
+    licence_id: int | None
+    batch_id: int | None
+    enterprise_id: int
+    label_count: int
+    reason: str
+    legal_basis: str
+    case_number: str
+    revoked_by_id: int | None
+    revoked_at: datetime
+    reversed_at: datetime | None
+    reversal_reason: str | None

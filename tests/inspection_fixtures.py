@@ -1,0 +1,72 @@
+"""A GI world for inspection, revocation and notice tests: a product whose standard sets
+limits, an issued batch of genuine labels, a regulator and an assigned inspector."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import factories
+import pytest
+
+from app.auth.models import Role
+from app.inspection.models import InspectionAssignment
+from app.label.code import LabelCodec
+
+
+@pytest.fixture
+def codec(test_settings) -> LabelCodec:
+    return LabelCodec(test_settings.label_key_bytes(), test_settings.label_current_key_id)
+
+
+@pytest.fixture
+async def gi(session, client, codec):
+    product = await factories.product(
+        session, code="WYXRK", name_zh="五原向日葵", name_en="Wuyuan Sunflower"
+    )
+    moisture = await factories.test_item(
+        session, product.id, code="moisture", max_value=Decimal("9.0"), min_value=None
+    )
+    purity = await factories.test_item(
+        session, product.id, code="purity", name_zh="纯度", name_en="Purity",
+        min_value=Decimal("95.0"), max_value=Decimal("100"),
+    )  # fmt: skip
+    company = await factories.enterprise(session, name="丰瑞农业")
+    licence = await factories.licence(session, company.id, product.id)
+    batch = await factories.batch(
+        session, licence, lot_number="WY-2026-001",
+        production_date=date.today() - timedelta(days=30),
+    )  # fmt: skip
+    labels = await factories.labels(session, batch, codec.mint_many(3))
+    inspector = await factories.user(session, Role.INSPECTOR)
+    session.add(InspectionAssignment(batch_id=batch.id, inspector_id=inspector.id))
+    await session.flush()
+    return {
+        "product": product,
+        "items": (moisture, purity),
+        "company": company,
+        "licence": licence,
+        "batch": batch,
+        "codes": [label.code for label in labels],
+        "inspector": inspector,
+        "as_inspector": await factories.login(client, inspector.username),
+        "as_regulator": await factories.auth_headers(session, client, Role.REGULATOR),
+        "as_licensee": await factories.auth_headers(session, client, Role.LICENSEE, company.id),
+    }
+
+
+def inspection_body(batch_id: int, report: str = "BYNE-2026-0001", **values: str) -> dict:
+    measured = {"moisture": "8.5", "purity": "97.0"} | values
+    return {
+        "batch_id": batch_id,
+        "sample_id": f"S-{report}",
+        "sampled_on": (date.today() - timedelta(days=2)).isoformat(),
+        "sampling_place": "五原县隆兴昌镇 仓库",
+        "lab": "巴彦淖尔市产品质量检验所",
+        "report_number": report,
+        "items": [{"item": code, "value": value} for code, value in measured.items()],
+    }
+
+
+async def verdict_of(client, code: str) -> str:
+    response = await client.get(f"/api/v1/verify/{code}")
+    assert response.status_code == 200, response.text
+    return response.json()["verdict"]
