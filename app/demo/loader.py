@@ -18,6 +18,9 @@ from app.core.time import utcnow
 from app.demo.data import ENTERPRISES, PRODUCTS, USERS
 from app.enterprise.models import Enterprise
 from app.enterprise.uscc import check_character
+from app.inspection import service as inspection_service
+from app.inspection.models import InspectionAssignment
+from app.inspection.schemas import InspectionCreate, MeasuredItem
 from app.label import service as label_service
 from app.label.models import Label, LabelBatch
 from app.label.schemas import BatchApprove, BatchRequest
@@ -157,4 +160,43 @@ async def load_demo(session: AsyncSession, settings: Settings) -> bool:
         await session.flush()
         await audit.record(session, SYSTEM, "user.create", "user", user.id, reason="demo data")
     await _issue_demo_batches(session, settings)
+    await _inspect_demo_batches(session)
     return True
+
+
+def _typical(item: TestItem, failing: bool) -> Decimal:
+    """A plausible measurement: inside the limits, or just outside them for a failing sample."""
+    low, high = item.min_value, item.max_value
+    if failing:
+        return (high + Decimal("0.5")) if high is not None else (low or Decimal(1)) / 2
+    if low is not None and high is not None:
+        return (low + high) / 2
+    return high * Decimal("0.8") if high is not None else (low or Decimal(0)) * Decimal("1.1")
+
+
+async def _inspect_demo_batches(session: AsyncSession) -> None:
+    """Every demo batch sampled once; the second sunflower lot fails (so the demo shows a
+    suspended batch and a published failing result), and the inspector is assigned the first."""
+    batches = list(
+        await session.scalars(
+            select(LabelBatch).where(LabelBatch.lot_number.like("DEMO-%")).order_by(LabelBatch.id)
+        )
+    )
+    inspector_id = await session.scalar(select(User.id).where(User.role == Role.INSPECTOR))
+    for n, batch in enumerate(batches, start=1):
+        if n == 1 and inspector_id is not None:
+            assignment = InspectionAssignment(batch_id=batch.id, inspector_id=inspector_id)
+            session.add(assignment)
+            continue  # left for the demo inspector to record
+        items = await session.scalars(
+            select(TestItem).where(TestItem.product_id == batch.product_id)
+        )
+        failing = n == 2
+        data = InspectionCreate(
+            batch_id=batch.id, sample_id=f"DEMO-S{n:03d}",
+            sampled_on=batch.production_date + timedelta(days=5),
+            sampling_place="生产企业成品库", lab="巴彦淖尔市产品质量检验所",
+            report_number=f"BYNE-{date.today().year}-{n:04d}", inspector_id=inspector_id,
+            items=[MeasuredItem(item=i.code, value=_typical(i, failing)) for i in items],
+        )  # fmt: skip
+        await inspection_service.record(session, SYSTEM, data)

@@ -23,8 +23,8 @@ EXPLANATIONS: dict[Verdict, dict[str, tuple[str, str, str]]] = {
                "Do not buy it; use “Report a problem” below to tell us where you saw it."),
     },
     Verdict.SUSPENDED: {
-        "zh": ("暂停：该批次正在调查中", "该批次抽检不合格，监管部门正在调查。", "暂勿购买或食用，请关注公示结果。"),
-        "en": ("Suspended: this batch is under investigation", "A sample of this batch failed inspection and regulators are investigating.",
+        "zh": ("暂停：正在调查中", "该批次抽检不合格或使用人的使用资格被暂停，监管部门正在调查。", "暂勿购买或食用，请关注公示结果。"),
+        "en": ("Suspended: under investigation", "A sample of this batch failed inspection, or the user's licence is suspended; regulators are investigating.",
                "Do not buy or consume it for now; see the public notices for the outcome."),
     },
     Verdict.RECALLED: {

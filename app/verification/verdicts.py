@@ -1,7 +1,7 @@
 """The public verdict (DESIGN §5), decided from what the database says about one label.
 
-Precedence: a label taken out of circulation (void, revoked) or a batch recalled, revoked or
-suspended outranks everything; then a copied-looking scan history; then genuine, which
+Precedence: a label taken out of circulation (void, revoked), a batch recalled, revoked or
+suspended, or a licence suspended outranks everything; then a copied-looking scan history; then genuine, which
 notes a licence withdrawn after issue (lawful stock, DESIGN §3)."""
 
 from __future__ import annotations
@@ -52,6 +52,8 @@ def decide(facts: LabelFacts | None) -> Verdict:
     }.get(facts.batch_status)  # fmt: skip
     if by_batch:
         return by_batch
+    if facts.licence_status == "suspended":  # not "issued under an active licence" (DESIGN §5)
+        return Verdict.SUSPENDED
     if facts.suspect_reason:
         return Verdict.SUSPECT_CLONE
     if facts.licence_status == "withdrawn":

@@ -87,3 +87,13 @@ async def test_licensees_and_inspectors_cannot_change_standing(session, client, 
             f"/api/v1/batches/{gi['batch'].id}/suspend", json={"reason": "x" * 5}, headers=headers
         )
         assert response.status_code == 403
+
+
+async def test_a_suspended_licence_suspends_its_labels_until_reinstated(client, gi) -> None:
+    url, headers = f"/api/v1/licences/{gi['licence'].id}", gi["as_regulator"]
+    assert await verdict_of(client, gi["codes"][0]) == "genuine"
+    response = await client.post(f"{url}/suspend", json={"reason": "整改期间"}, headers=headers)
+    assert response.status_code == 200, response.text
+    assert await verdict_of(client, gi["codes"][0]) == "suspended"
+    await client.post(f"{url}/reinstate", json={"reason": "整改完成"}, headers=headers)
+    assert await verdict_of(client, gi["codes"][0]) == "genuine"

@@ -23,6 +23,8 @@ from app.core.db import Database, create_engine
 from app.label.code import LabelCodec
 from app.label.models import LabelStatus
 from app.main import create_app
+from app.notice import service as notices
+from app.notice.models import NoticeKind
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
@@ -49,6 +51,11 @@ async def seed(url: str, codec: LabelCodec) -> tuple[str, str]:
         batch = await factories.batch(session, licence, lot_number="WY-2026-001")
         genuine, revoked = await factories.labels(session, batch, codec.mint_many(2))
         revoked.status = LabelStatus.REVOKED
+        about = notices.Subject(
+            product=product, enterprise=company, licence_number=licence.number,
+            lot_number="WY-2026-001", reason="抽检不合格，确认召回", case_number="五市监〔2026〕12号",
+        )  # fmt: skip
+        await notices.publish(session, NoticeKind.RECALL, 1, about)
     await database.dispose()
     return genuine.code, revoked.code
 
@@ -116,3 +123,15 @@ def test_report_form_submits_from_the_browser(server) -> None:
     )
     dom = chromium("--dump-dom", driver.as_uri(), folder=server["folder"])
     assert "Thank you, we have your report" in dom and "data-report=" in dom
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_notices_page_in_chromium(server, lang) -> None:
+    url = f"{server['base']}/public/notices?lang={lang}"
+    shot = server["folder"] / f"notices-{lang}.png"
+    chromium(f"--screenshot={shot}", url, folder=server["folder"])
+    assert shot.stat().st_size > 5_000
+    dom = chromium("--dump-dom", url, folder=server["folder"])
+    heading, kind = ("监管公示", "召回") if lang == "zh" else ("Public notices", "Recall")
+    for text in (heading, kind, "五原县丰瑞农业开发有限公司", "WY-2026-001", "五市监〔2026〕12号"):
+        assert text in dom
