@@ -1,0 +1,346 @@
+"""Random inspection plans (双随机、一公开).
+
+A plan fixes its population, its inspector pool and the conflicts that exclude inspectors from
+enterprises, draws with ``app.inspection.draw`` and stores the result as assignments. The plan,
+its assignments, its audit event and its public notice commit together. What the draw used is
+published (``draw_input`` and the seed), so anyone can re-run it and get the same result.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit import service as audit
+from app.auth.models import User
+from app.auth.principal import Principal
+from app.core.errors import NotFound, Unprocessable
+from app.core.pagination import PageParams, paginate
+from app.enterprise.models import Enterprise
+from app.inspection import draw, staffing
+from app.inspection.models import (
+    InspectionAssignment,
+    InspectionPlan,
+    InspectorConflict,
+    PlanPopulation,
+)
+from app.inspection.plan_schemas import (
+    PlanCreate,
+    PlanRead,
+    PlanSummary,
+    PublicPlan,
+    PublicProduct,
+    PublicTarget,
+)
+from app.label.models import LabelBatch
+from app.licence import service as licence_service
+from app.licence.models import Licence, LicenceStatus
+from app.notice import service as notices
+from app.notice.models import NoticeKind
+from app.registry import service as registry_service
+from app.registry.models import GIProduct
+
+# The days of a plan's period are UTC days, like every other date boundary in gimark.
+PERIOD_ZONE = UTC
+POPULATION_RULES = {
+    PlanPopulation.LICENCES: "licences of the product active on the day of the draw and valid "
+    "during the period; key: licence number",
+    PlanPopulation.BATCHES: "label batches of the product issued during the period (UTC days) "
+    "and issued or suspended on the day of the draw; key: licence number/lot number",
+}
+
+
+class EmptyPopulation(Unprocessable):
+    code = "empty_population"
+
+
+class DrawNotPossible(Unprocessable):
+    code = "draw_not_possible"
+
+
+@dataclass(frozen=True)
+class Member:
+    """One member of a plan's population: its public target and the rows behind it."""
+
+    target: draw.Target
+    enterprise_id: int
+    licence_id: int
+    batch_id: int | None
+
+
+# --- the population, the pool and the exclusions --------------------------------------------
+
+
+async def _licence_population(session: AsyncSession, data: PlanCreate) -> list[Member]:
+    rows = await session.execute(
+        select(Licence, Enterprise.uscc)
+        .join(Enterprise, Enterprise.id == Licence.enterprise_id)
+        .where(
+            Licence.product_id == data.product_id,
+            Licence.status == LicenceStatus.ACTIVE,
+            Licence.valid_from <= data.period_end,
+            Licence.valid_until >= data.period_start,
+        )
+    )
+    today = date.today()
+    return [
+        Member(draw.Target(licence.number, uscc), licence.enterprise_id, licence.id, None)
+        for licence, uscc in rows
+        if licence.number
+        and licence_service.effective_status(licence, today) is LicenceStatus.ACTIVE
+    ]
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, PERIOD_ZONE)
+
+
+async def _batch_population(session: AsyncSession, data: PlanCreate) -> list[Member]:
+    rows = await session.execute(
+        select(LabelBatch, Licence.number, Enterprise.uscc)
+        .join(Licence, Licence.id == LabelBatch.licence_id)
+        .join(Enterprise, Enterprise.id == LabelBatch.enterprise_id)
+        .where(
+            LabelBatch.product_id == data.product_id,
+            LabelBatch.status.in_(staffing.SAMPLED_BATCHES),
+            LabelBatch.issued_at >= _day_start(data.period_start),
+            LabelBatch.issued_at < _day_start(data.period_end + timedelta(days=1)),
+        )
+    )
+    return [
+        Member(
+            draw.Target(staffing.target_key(number, batch.lot_number), uscc),
+            batch.enterprise_id,
+            batch.licence_id,
+            batch.id,
+        )
+        for batch, number, uscc in rows
+        if number
+    ]
+
+
+async def _population(session: AsyncSession, data: PlanCreate) -> list[Member]:
+    if data.population is PlanPopulation.LICENCES:
+        members = await _licence_population(session, data)
+    else:
+        members = await _batch_population(session, data)
+    if not members:
+        raise EmptyPopulation(
+            f"no {data.population.value} of GI product {data.product_id} in the period "
+            f"{data.period_start} to {data.period_end}: nothing to draw from"
+        )
+    return sorted(members, key=lambda m: m.target.key)
+
+
+async def _excluded(
+    session: AsyncSession, pool: list[User], members: list[Member]
+) -> list[tuple[int, str]]:
+    """(inspector, USCC) pairs of the pool's conflicts with enterprises in the population."""
+    uscc_of = {m.enterprise_id: m.target.enterprise for m in members}
+    rows = await session.execute(
+        select(InspectorConflict.inspector_id, InspectorConflict.enterprise_id).where(
+            InspectorConflict.inspector_id.in_([u.id for u in pool])
+        )
+    )
+    return sorted({(i, uscc_of[e]) for i, e in rows if e in uscc_of})
+
+
+# --- drawing --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Draw:
+    seed: str
+    members: list[Member]
+    pool: list[User]
+    excluded: list[tuple[int, str]]
+    drawn: list[draw.Drawn]
+
+    def published_input(self, data: PlanCreate) -> dict[str, Any]:
+        """What is published for a re-run, besides the seed and sample (plan columns)."""
+        return {
+            "population_rule": POPULATION_RULES[data.population],
+            "population": [
+                {"key": m.target.key, "enterprise": m.target.enterprise} for m in self.members
+            ],
+            "pool": [{"id": u.id, "name": u.display_name} for u in self.pool],
+            "excluded": [{"inspector": i, "enterprise": uscc} for i, uscc in self.excluded],
+            "seed_source": "generated" if data.seed is None else "supplied",
+        }
+
+
+async def _draw(session: AsyncSession, data: PlanCreate) -> Draw:
+    pool = await staffing.active_inspectors(session, data.inspector_ids)
+    members = await _population(session, data)
+    excluded = await _excluded(session, pool, members)
+    seed = data.seed or secrets.token_hex(16)
+    fraction = data.sample_fraction
+    spec = draw.DrawInput(
+        seed=seed,
+        population=[m.target for m in members],
+        pool=[u.id for u in pool],
+        excluded=frozenset(excluded),
+        inspectors_per_target=data.inspectors_per_target,
+        sample_size=data.sample_size,
+        sample_fraction=None if fraction is None else str(fraction),
+    )
+    try:
+        drawn = draw.draw(spec)
+    except draw.DrawRefused as exc:
+        raise DrawNotPossible(str(exc)) from exc
+    return Draw(seed, members, pool, excluded, drawn)
+
+
+def _assignments(
+    plan: InspectionPlan, result: Draw, actor: Principal
+) -> list[InspectionAssignment]:
+    by_key = {m.target.key: m for m in result.members}
+    rows = []
+    for drawn in result.drawn:
+        member = by_key[drawn.key]
+        # A drawn batch is assigned by batch; a drawn licence by licence, covering its batches.
+        licence_id = None if member.batch_id else member.licence_id
+        rows += [
+            InspectionAssignment(
+                plan_id=plan.id,
+                inspector_id=inspector,
+                draw_rank=drawn.rank,
+                licence_id=licence_id,
+                batch_id=member.batch_id,
+                created_by_id=actor.user_id,
+            )
+            for inspector in drawn.inspectors
+        ]
+    return rows
+
+
+async def create_plan(session: AsyncSession, actor: Principal, data: PlanCreate) -> InspectionPlan:
+    """Draw the targets and their inspectors, store and publish the plan."""
+    product = await registry_service.get_product(session, data.product_id)
+    result = await _draw(session, data)
+    plan = InspectionPlan(
+        title=data.title,
+        product_id=product.id,
+        population=data.population,
+        period_start=data.period_start,
+        period_end=data.period_end,
+        sample_size=len(result.drawn),
+        sample_fraction=data.sample_fraction,
+        inspectors_per_target=data.inspectors_per_target,
+        seed=result.seed,
+        algorithm=draw.ALGORITHM,
+        draw_input=result.published_input(data),
+        created_by_id=actor.user_id,
+    )
+    session.add(plan)
+    await session.flush()
+    session.add_all(_assignments(plan, result, actor))
+    await session.flush()
+    await _record_and_publish(session, actor, plan, product, result)
+    return plan
+
+
+async def _record_and_publish(
+    session: AsyncSession, actor: Principal, plan: InspectionPlan, product: GIProduct, result: Draw
+) -> None:
+    names = {u.id: u.display_name for u in result.pool}
+    facts = {
+        "plan_id": plan.id,
+        "title": plan.title,
+        "population": plan.population.value,
+        "period": [plan.period_start.isoformat(), plan.period_end.isoformat()],
+        "population_size": len(result.members),
+        "sample_size": plan.sample_size,
+        "sample_fraction": None if plan.sample_fraction is None else str(plan.sample_fraction),
+        "inspectors_per_target": plan.inspectors_per_target,
+        "seed": plan.seed,
+        "seed_source": plan.draw_input["seed_source"],
+        "algorithm": draw.ALGORITHM_NAME,
+    }
+    after = facts | {"pool": sorted(names), "targets": [d.key for d in result.drawn]}
+    await audit.record(
+        session, actor, "inspection_plan.draw", "inspection_plan", plan.id,
+        after=after, reason=plan.title,
+    )  # fmt: skip
+    targets = [
+        {"rank": d.rank, "key": d.key, "enterprise": d.enterprise,
+         "inspectors": [names[i] for i in d.inspectors]}
+        for d in result.drawn
+    ]  # fmt: skip
+    detail = facts | {"targets": targets, "json": f"/api/v1/public/inspection-plans/{plan.id}"}
+    subject = notices.Subject(product=product, detail=detail)
+    await notices.publish(session, NoticeKind.PLAN, plan.id, subject)
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+async def _get(session: AsyncSession, plan_id: int) -> InspectionPlan:
+    plan = await session.get(InspectionPlan, plan_id)
+    if plan is None:
+        raise NotFound(f"inspection plan {plan_id} not found")
+    return plan
+
+
+def _algorithm_name(plan: InspectionPlan) -> str:
+    return plan.algorithm.split("\n", 1)[0]
+
+
+def _summary(plan: InspectionPlan) -> dict[str, Any]:
+    names = (n for n in PlanSummary.model_fields if n not in ("population_size", "algorithm"))
+    return {name: getattr(plan, name) for name in names} | {
+        "population_size": len(plan.draw_input["population"]),
+        "algorithm": _algorithm_name(plan),
+    }
+
+
+async def list_plans(
+    session: AsyncSession, page: PageParams, product_id: int | None = None
+) -> tuple[list[PlanSummary], int]:
+    query = select(InspectionPlan).order_by(InspectionPlan.id.desc())
+    if product_id is not None:
+        query = query.where(InspectionPlan.product_id == product_id)
+    plans, total = await paginate(session, query, page)
+    return [PlanSummary.model_validate(_summary(p)) for p in plans], total
+
+
+async def get_plan(session: AsyncSession, plan_id: int) -> PlanRead:
+    plan = await _get(session, plan_id)
+    assignments = await staffing.plan_assignments(session, plan.id)
+    return PlanRead.model_validate(_summary(plan) | {"assignments": assignments})
+
+
+async def public_plan(session: AsyncSession, plan_id: int) -> PublicPlan:
+    """The published plan: exactly what ``python -m app.inspection.draw`` needs, and the
+    targets and inspectors as stored (not re-computed), so a re-run can disagree."""
+    plan = await _get(session, plan_id)
+    product = await registry_service.get_product(session, plan.product_id)
+    targets: dict[int, PublicTarget] = {}
+    for a in await staffing.plan_assignments(session, plan.id):
+        rank = a.draw_rank or 0
+        target = targets.setdefault(
+            rank, PublicTarget(rank=rank, key=a.target, enterprise=a.uscc, inspectors=[])
+        )
+        target.inspectors.append(a.inspector_id)
+    return PublicPlan(
+        id=plan.id,
+        title=plan.title,
+        product=PublicProduct.model_validate(product),
+        population=plan.population,
+        period_start=plan.period_start,
+        period_end=plan.period_end,
+        created_at=plan.created_at,
+        algorithm=_algorithm_name(plan),
+        algorithm_text=plan.algorithm,
+        seed=plan.seed,
+        sample_size=plan.sample_size,
+        sample_fraction=plan.sample_fraction,
+        inspectors_per_target=plan.inspectors_per_target,
+        draw_input=plan.draw_input,
+        targets=list(targets.values()),
+    )

@@ -1,0 +1,262 @@
+"""Who inspects whom: inspectors' conflicts of interest, assignments outside a draw, and
+reading assignments with their target's public key.
+
+A conflict excludes the inspector from every later draw for the enterprise
+(``app.inspection.plans``) and refuses a direct assignment to it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit import service as audit
+from app.auth.models import Role, User
+from app.auth.principal import Principal
+from app.core.errors import Conflict, NotFound, Unprocessable, require_state
+from app.core.pagination import PageParams, paginate_rows
+from app.enterprise import service as enterprise_service
+from app.enterprise.models import Enterprise
+from app.inspection.models import InspectionAssignment, InspectorConflict
+from app.inspection.plan_schemas import (
+    AssignmentCreate,
+    AssignmentRead,
+    ConflictRead,
+    ConflictSetResult,
+)
+from app.label import service as label_service
+from app.label.models import BatchStatus, LabelBatch
+from app.licence import service as licence_service
+from app.licence.models import Licence, LicenceStatus
+
+SAMPLED_BATCHES = (BatchStatus.ISSUED, BatchStatus.SUSPENDED)
+ASSIGNABLE_LICENCES = (LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED)
+
+
+class NotInspectors(Unprocessable):
+    code = "not_inspectors"
+
+
+class InspectorConflicted(Conflict):
+    code = "inspector_conflicted"
+
+
+class AlreadyAssigned(Conflict):
+    code = "already_assigned"
+
+
+def target_key(licence_number: str, lot_number: str | None = None) -> str:
+    """The public identifier of a draw target (see the algorithm in ``app.inspection.draw``)."""
+    return licence_number if lot_number is None else f"{licence_number}/{lot_number}"
+
+
+async def active_inspectors(session: AsyncSession, user_ids: list[int]) -> list[User]:
+    """The users, by id, refusing (422, naming them) any that is not an active inspector."""
+    wanted = sorted(set(user_ids))
+    users = {u.id: u for u in await session.scalars(select(User).where(User.id.in_(wanted)))}
+    refused = [
+        i
+        for i in wanted
+        if i not in users or users[i].role is not Role.INSPECTOR or not users[i].is_active
+    ]
+    if refused:
+        names = ", ".join(map(str, refused))
+        raise NotInspectors(f"not active inspectors: {names}", inspector_ids=refused)
+    return [users[i] for i in wanted]
+
+
+# --- reading assignments --------------------------------------------------------------------
+
+
+def _assignment_rows() -> Select[InspectionAssignment, str | None, str, Enterprise]:
+    """Assignments with their target's public key and enterprise (drawn or direct)."""
+    licence_id = func.coalesce(InspectionAssignment.licence_id, LabelBatch.licence_id)
+    return (
+        select(InspectionAssignment, Licence.number, LabelBatch.lot_number, Enterprise)
+        .outerjoin(LabelBatch, LabelBatch.id == InspectionAssignment.batch_id)
+        .join(Licence, Licence.id == licence_id)
+        .join(Enterprise, Enterprise.id == Licence.enterprise_id)
+    )
+
+
+def _assignment_read(row: Any) -> AssignmentRead:
+    assignment, number, lot, enterprise = tuple(row)
+    return AssignmentRead(
+        id=assignment.id,
+        plan_id=assignment.plan_id,
+        inspector_id=assignment.inspector_id,
+        licence_id=assignment.licence_id,
+        batch_id=assignment.batch_id,
+        target=target_key(number or "", lot),
+        enterprise_id=enterprise.id,
+        enterprise_name=enterprise.name,
+        uscc=enterprise.uscc,
+        draw_rank=assignment.draw_rank,
+        created_at=assignment.created_at,
+    )
+
+
+async def plan_assignments(session: AsyncSession, plan_id: int) -> list[AssignmentRead]:
+    """A plan's assignments in draw order (rank, then the order inspectors were chosen)."""
+    query = _assignment_rows().where(InspectionAssignment.plan_id == plan_id)
+    order = (InspectionAssignment.draw_rank, InspectionAssignment.id)
+    return [_assignment_read(row) for row in await session.execute(query.order_by(*order))]
+
+
+async def list_assignments(
+    session: AsyncSession,
+    page: PageParams,
+    inspector_id: int | None = None,
+    plan_id: int | None = None,
+) -> tuple[list[AssignmentRead], int]:
+    query = _assignment_rows().order_by(InspectionAssignment.id.desc())
+    if inspector_id is not None:
+        query = query.where(InspectionAssignment.inspector_id == inspector_id)
+    if plan_id is not None:
+        query = query.where(InspectionAssignment.plan_id == plan_id)
+    rows, total = await paginate_rows(session, query, page)
+    return [_assignment_read(row) for row in rows], total
+
+
+# --- conflicts of interest ------------------------------------------------------------------
+
+
+async def conflicted(session: AsyncSession, inspector_id: int, enterprise_id: int) -> bool:
+    """Whether the inspector is marked as conflicted with the enterprise."""
+    return await session.get(InspectorConflict, (inspector_id, enterprise_id)) is not None
+
+
+async def _inspector(session: AsyncSession, inspector_id: int) -> User:
+    user = await session.get(User, inspector_id)
+    if user is None or user.role is not Role.INSPECTOR:
+        raise NotFound(f"inspector {inspector_id} not found")
+    return user
+
+
+def _conflict_fields(conflict: InspectorConflict, enterprise: Enterprise) -> dict[str, Any]:
+    return {
+        "inspector_id": conflict.inspector_id,
+        "enterprise_id": enterprise.id,
+        "enterprise_name": enterprise.name,
+        "uscc": enterprise.uscc,
+        "reason": conflict.reason,
+    }
+
+
+async def _standing_assignments(
+    session: AsyncSession, inspector_id: int, enterprise_id: int
+) -> list[int]:
+    query = (
+        _assignment_rows()
+        .with_only_columns(InspectionAssignment.id)
+        .where(InspectionAssignment.inspector_id == inspector_id)
+        .where(Licence.enterprise_id == enterprise_id)
+        .order_by(InspectionAssignment.id)
+    )
+    return list(await session.scalars(query))
+
+
+async def set_conflict(
+    session: AsyncSession, actor: Principal, inspector_id: int, enterprise_id: int, reason: str
+) -> ConflictSetResult:
+    """Mark (or re-word) a conflict: the inspector is never drawn for the enterprise again.
+    Assignments made before it stand; the result lists them so they can be reassigned."""
+    await _inspector(session, inspector_id)
+    enterprise = await enterprise_service.get_readable(session, actor, enterprise_id)
+    conflict = await session.get(InspectorConflict, (inspector_id, enterprise_id))
+    before = audit.snapshot(conflict, "reason") if conflict else None
+    if conflict is None:
+        conflict = InspectorConflict(inspector_id=inspector_id, enterprise_id=enterprise_id)
+        session.add(conflict)
+    conflict.reason = reason
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:  # a concurrent PUT of the same pair got there first
+        raise Conflict("this conflict was marked by someone else just now; retry") from exc
+    await audit.record(
+        session, actor, "inspector_conflict.set", "inspector_conflict",
+        f"{inspector_id}:{enterprise_id}", before=before, after={"reason": reason}, reason=reason,
+    )  # fmt: skip
+    standing = await _standing_assignments(session, inspector_id, enterprise_id)
+    fields = _conflict_fields(conflict, enterprise) | {"standing_assignments": standing}
+    return ConflictSetResult.model_validate(fields)
+
+
+async def clear_conflict(
+    session: AsyncSession, actor: Principal, inspector_id: int, enterprise_id: int, reason: str
+) -> None:
+    conflict = await session.get(InspectorConflict, (inspector_id, enterprise_id))
+    if conflict is None:
+        raise NotFound(f"inspector {inspector_id} has no conflict with enterprise {enterprise_id}")
+    before = audit.snapshot(conflict, "reason")
+    await session.delete(conflict)
+    await session.flush()
+    await audit.record(
+        session, actor, "inspector_conflict.clear", "inspector_conflict",
+        f"{inspector_id}:{enterprise_id}", before=before, reason=reason,
+    )  # fmt: skip
+
+
+async def list_conflicts(session: AsyncSession, inspector_id: int) -> list[ConflictRead]:
+    await _inspector(session, inspector_id)
+    rows = await session.execute(
+        select(InspectorConflict, Enterprise)
+        .join(Enterprise, Enterprise.id == InspectorConflict.enterprise_id)
+        .where(InspectorConflict.inspector_id == inspector_id)
+        .order_by(Enterprise.name, Enterprise.id)
+    )
+    return [ConflictRead.model_validate(_conflict_fields(c, e)) for c, e in rows]
+
+
+# --- direct assignments ---------------------------------------------------------------------
+
+
+async def _target(
+    session: AsyncSession, actor: Principal, data: AssignmentCreate
+) -> tuple[int, Select[Any]]:
+    """The enterprise of a direct assignment's target, and a query for an equal assignment."""
+    same = select(InspectionAssignment.id).where(
+        InspectionAssignment.inspector_id == data.inspector_id
+    )
+    if data.batch_id is not None:
+        batch = await label_service.get_readable(session, actor, data.batch_id)
+        require_state(f"batch {batch.id}", batch.status, *SAMPLED_BATCHES)
+        return batch.enterprise_id, same.where(InspectionAssignment.batch_id == batch.id)
+    assert data.licence_id is not None  # the schema requires one of the two
+    licence = await licence_service.get_readable(session, actor, data.licence_id)
+    state = licence_service.effective_status(licence)
+    require_state(f"licence {licence.id}", state, *ASSIGNABLE_LICENCES)
+    return licence.enterprise_id, same.where(InspectionAssignment.licence_id == licence.id)
+
+
+async def assign(session: AsyncSession, actor: Principal, data: AssignmentCreate) -> AssignmentRead:
+    """Assign an inspector to a batch, or to a licence (covering its batches), outside a draw."""
+    await active_inspectors(session, [data.inspector_id])
+    enterprise_id, same = await _target(session, actor, data)
+    if await conflicted(session, data.inspector_id, enterprise_id):
+        raise InspectorConflicted(
+            f"inspector {data.inspector_id} is marked as conflicted with enterprise "
+            f"{enterprise_id}",
+            enterprise_id=enterprise_id,
+        )
+    existing = await session.scalar(same.limit(1))
+    if existing is not None:
+        raise AlreadyAssigned("the inspector is assigned to it already", assignment_id=existing)
+    assignment = InspectionAssignment(
+        inspector_id=data.inspector_id,
+        batch_id=data.batch_id,
+        licence_id=data.licence_id,
+        created_by_id=actor.user_id,
+    )
+    session.add(assignment)
+    await session.flush()
+    await audit.record(
+        session, actor, "inspection_assignment.create", "inspection_assignment", assignment.id,
+        after=audit.snapshot(assignment, "inspector_id", "batch_id", "licence_id"),
+    )  # fmt: skip
+    query = _assignment_rows().where(InspectionAssignment.id == assignment.id)
+    return _assignment_read((await session.execute(query)).one())
