@@ -19,14 +19,19 @@ from app.core.errors import install_error_handlers, unexpected_error
 from app.core.ratelimit import MemoryBackend, RateLimitMiddleware, RedisBackend, default_rules
 from app.core.requestid import RequestIdMiddleware
 from app.enterprise.router import router as enterprise_router
+from app.inspection.plan_router import router as plan_router
+from app.inspection.router import router as inspection_router
 from app.label.files import router as files_router
 from app.label.router import router as label_router
 from app.label.service import codec_from
+from app.label.standing_router import router as standing_router
 from app.licence.public import router as register_router
 from app.licence.router import router as licence_router
+from app.notice.router import router as notice_router
 from app.registry.router import router as registry_router
 from app.report.router import public as report_public_router
 from app.report.router import router as report_router
+from app.revocation.router import router as revocation_router
 from app.verification.cache import VerdictCache
 from app.verification.readers import create_pool
 from app.verification.router import public as verify_router
@@ -50,6 +55,11 @@ ROUTERS = (
     scans_router,
     report_public_router,
     report_router,
+    standing_router,
+    inspection_router,
+    plan_router,
+    revocation_router,
+    notice_router,
 )
 
 

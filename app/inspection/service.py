@@ -19,7 +19,7 @@ from app.auth.models import Role, User
 from app.auth.principal import Principal
 from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable, require_state
 from app.core.pagination import PageParams, paginate
-from app.inspection import assignments, limits
+from app.inspection import assignments, limits, staffing
 from app.inspection.models import Inspection, InspectionItem, InspectionResult
 from app.inspection.schemas import InspectionCreate, InspectionRead, ItemResultRead
 from app.label import standing
@@ -85,21 +85,31 @@ async def record(session: AsyncSession, actor: Principal, data: InspectionCreate
 async def _who_samples(
     session: AsyncSession, actor: Principal, data: InspectionCreate, batch: LabelBatch
 ) -> tuple[int | None, int | None]:
-    """(assignment, inspector) of the sample; an inspector must hold an assignment."""
+    """(assignment, inspector) of the sample; an inspector must hold an assignment and
+    must not be conflicted with the enterprise (a conflict declared after the draw counts)."""
     if actor.role is Role.INSPECTOR:
         if data.inspector_id not in (None, actor.id):
             raise Forbidden("an inspector records only their own samples")
         assignment = await assignments.covering(session, actor.id or 0, batch)
         if assignment is None:
             raise Forbidden(f"batch {batch.id} is not assigned to you", batch_id=batch.id)
+        await _refuse_conflicted(session, actor.id or 0, batch)
         return assignment.id, actor.id
     if data.inspector_id is None:
         return None, None
     inspector = await session.get(User, data.inspector_id)
     if inspector is None or inspector.role is not Role.INSPECTOR:
         raise Unprocessable(f"user {data.inspector_id} is not an inspector", field="inspector_id")
+    await _refuse_conflicted(session, inspector.id, batch)
     assignment = await assignments.covering(session, inspector.id, batch)
     return (assignment.id if assignment else None), inspector.id
+
+
+async def _refuse_conflicted(session: AsyncSession, inspector_id: int, batch: LabelBatch) -> None:
+    if await staffing.conflicted(session, inspector_id, batch.enterprise_id):
+        raise staffing.InspectorConflicted(
+            f"inspector {inspector_id} is marked as conflicted with this batch's enterprise"
+        )
 
 
 async def _flush_refusing_duplicate(session: AsyncSession, report_number: str) -> None:

@@ -1,8 +1,8 @@
 """The public verdict (DESIGN §5), decided from what the database says about one label.
 
 Precedence: a label taken out of circulation (void, revoked), a batch recalled, revoked or
-suspended, or a licence suspended outranks everything; then a copied-looking scan history; then genuine, which
-notes a licence withdrawn after issue (lawful stock, DESIGN §3)."""
+suspended, or a licence suspended outranks everything; then a copied-looking scan history;
+then genuine, which notes a licence withdrawn after issue (lawful stock, DESIGN §3)."""
 
 from __future__ import annotations
 

@@ -172,3 +172,18 @@ async def test_refusals(session, client, gi) -> None:
     assert refused.status_code == 422 and refused.json()["unknown"] == ["colour"]
     batch = await session.get(LabelBatch, gi["batch"].id)
     assert batch.status == "issued"
+
+
+async def test_a_conflict_declared_after_assignment_blocks_recording(session, client, gi) -> None:
+    url = f"/api/v1/inspectors/{gi['inspector'].id}/conflicts/{gi['company'].id}"
+    declared = await client.put(
+        url, json={"reason": "配偶任该企业质检员"}, headers=gi["as_regulator"]
+    )
+    assert declared.status_code in (200, 201), declared.text
+    body = inspection_body(gi["batch"].id)
+    refused = await client.post("/api/v1/inspections", json=body, headers=gi["as_inspector"])
+    assert refused.status_code == 409 and refused.json()["code"] == "inspector_conflicted"
+    for_them = body | {"inspector_id": gi["inspector"].id}
+    refused = await client.post("/api/v1/inspections", json=for_them, headers=gi["as_regulator"])
+    assert refused.status_code == 409
+    assert await count(session, Inspection) == 0

@@ -265,6 +265,10 @@ async def test_the_plan_is_audited_and_published_as_a_notice(session, client, wo
         )
     )
     assert event.action == "inspection_plan.draw" and event.reason == plan["title"]
+    page = (await client.get("/public/notices", params={"kind": "plan", "lang": "en"})).text
+    assert "notice-seed" in page and "gimark-draw-v1" in page
+    assert f"/api/v1/public/inspection-plans/{plan['id']}" in page
+    assert all(t["key"] in page for t in notice.detail["targets"])
 
 
 @pytest.mark.parametrize("role", [Role.LICENSEE, Role.INSPECTOR])

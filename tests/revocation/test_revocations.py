@@ -141,3 +141,16 @@ async def test_only_regulators_revoke_and_licensees_see_their_own(session, clien
     hidden = await client.get(f"/api/v1/revocations/{created.json()['id']}", headers=outsider)
     assert hidden.status_code == 404
     assert (await client.get("/api/v1/revocations", headers=outsider)).json()["total"] == 0
+
+
+async def test_reversing_a_batch_revocation_restores_its_suspension(client, gi) -> None:
+    headers = gi["as_regulator"]
+    batch_url = f"/api/v1/batches/{gi['batch'].id}"
+    await client.post(f"{batch_url}/suspend", json={"reason": "举报核查"}, headers=headers)
+    revoked = await revoke(client, gi, scope="batch", batch_id=gi["batch"].id)
+    assert await verdict_of(client, gi["codes"][0]) == "revoked"
+    url = f"/api/v1/revocations/{revoked.json()['id']}/reverse"
+    assert (
+        await client.post(url, json={"reason": "撤销决定被复议撤销"}, headers=headers)
+    ).status_code == 200
+    assert await verdict_of(client, gi["codes"][0]) == "suspended"
