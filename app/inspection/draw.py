@@ -12,24 +12,8 @@ draw from the published seed and inputs, prints whether the drawn targets and th
 inspectors match the published ones, and exits 0 if they do, 1 if they do not and 2 if the plan
 cannot be read or names an algorithm this file does not implement.
 
-The algorithm, stored verbatim with every plan (``InspectionPlan.algorithm``):
-
-gimark-draw-v1
-Inputs, all published with the plan: the seed (printable ASCII text); the population, a list
-of targets, each a unique public key (a licence number, or "licence number/lot number" for a
-batch) and the USCC of its enterprise; the sample, either a size s or a fraction f written as
-a decimal; the inspector pool (user ids); the excluded pairs (inspector id, USCC), one per
-declared conflict of interest; k, the number of inspectors per target.
-H(t) is the SHA-256 digest of the UTF-8 text t, as 64 lower-case hexadecimal digits.
-1. Sample size. N is the population size. n = ceil(f x N), computed exactly (f as a decimal
-   fraction, no floating point), when a fraction is given; otherwise n = s. n is capped at N.
-2. Targets. Sort the population by (H(seed + "|target|" + key), key) ascending. The first n
-   are drawn; their position in this order is their rank (1 to n).
-3. Inspectors. For each drawn target, in rank order: the eligible inspectors are the pool
-   without those excluded with the target's USCC. Sort them by (the number of targets already
-   assigned to the inspector in this draw, H(seed + "|inspector|" + key + "|" + id), id)
-   ascending, where id is the inspector id in decimal, and assign the first k. If fewer than
-   k are eligible, there is no draw: the pool must be widened.
+The algorithm is the text of ``ALGORITHM`` below, stored verbatim with every plan
+(``InspectionPlan.algorithm``) and published with it.
 """
 
 from __future__ import annotations
