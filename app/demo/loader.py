@@ -168,10 +168,12 @@ def _typical(item: TestItem, failing: bool) -> Decimal:
     """A plausible measurement: inside the limits, or just outside them for a failing sample."""
     low, high = item.min_value, item.max_value
     if failing:
-        return (high + Decimal("0.5")) if high is not None else (low or Decimal(1)) / 2
-    if low is not None and high is not None:
-        return (low + high) / 2
-    return high * Decimal("0.8") if high is not None else (low or Decimal(0)) * Decimal("1.1")
+        value = (high + Decimal("0.5")) if high is not None else (low or Decimal(1)) / 2
+    elif low is not None and high is not None:
+        value = (low + high) / 2
+    else:
+        value = high * Decimal("0.8") if high is not None else (low or Decimal(0)) * Decimal("1.1")
+    return value.quantize(Decimal("0.01"))  # as a lab report prints it
 
 
 async def _inspect_demo_batches(session: AsyncSession) -> None:
