@@ -56,6 +56,10 @@ class BatchRead(BaseModel):
 
 class Reconciliation(BaseModel):
     batch_id: int
+    batch_status: BatchStatus = Field(
+        description="the batch's standing: a suspended, recalled or revoked batch is out of "
+        "the public's trust whatever its labels' own status"
+    )
     issued: int
     active: int
     voided: int

@@ -172,6 +172,7 @@ async def reconcile(session: AsyncSession, actor: Principal, batch_id: int) -> R
     )
     return Reconciliation(
         batch_id=batch.id,
+        batch_status=batch.status,
         issued=sum(counts.values()),
         active=counts.get(LabelStatus.ACTIVE, 0),
         voided=counts.get(LabelStatus.VOID, 0),

@@ -8,10 +8,10 @@ notice commit together. A notice copies the public fields of its subject at that
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import PageParams, paginate
@@ -76,19 +76,23 @@ class NoticeFilter:
     until: date | None = None
 
 
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
 def _query(filters: NoticeFilter) -> Select[PublicNotice]:
     query = select(PublicNotice).order_by(PublicNotice.published_at.desc(), PublicNotice.id.desc())
     if filters.q:
         words = filters.q.lower().split()
         query = query.where(*(PublicNotice.search_text.contains(word) for word in words))
     if filters.kind:
-        query = query.where(or_(PublicNotice.kind == filters.kind))
+        query = query.where(PublicNotice.kind == filters.kind)
     if filters.product_id:
         query = query.where(PublicNotice.product_id == filters.product_id)
     if filters.since:
-        query = query.where(PublicNotice.published_at >= filters.since)
+        query = query.where(PublicNotice.published_at >= _midnight(filters.since))
     if filters.until:
-        query = query.where(PublicNotice.published_at < filters.until)
+        query = query.where(PublicNotice.published_at < _midnight(filters.until))
     return query
 
 

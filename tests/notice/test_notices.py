@@ -1,5 +1,7 @@
 """Public notices (一公开): what is published, newest first, searchable, public fields only."""
 
+from datetime import date, timedelta
+
 from inspection_fixtures import inspection_body
 
 GROUNDS = {"reason": "冒用", "legal_basis": "《商标法》第五十七条", "case_number": "案-2026-7"}
@@ -65,6 +67,10 @@ async def test_search_and_filters(client, gi) -> None:
     assert await kinds(q="召-2026-1") == ["recall"]
     assert await kinds(kind="recall") == ["recall"]
     assert await kinds(q="nobody") == []
+    today = date.today()
+    assert len(await kinds(since=today.isoformat())) == 3
+    assert await kinds(until=today.isoformat()) == []
+    assert len(await kinds(until=(today + timedelta(days=1)).isoformat())) == 3
     bad = await client.get("/api/v1/public/notices", params={"kind": "gossip"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "query.kind"
 

@@ -28,6 +28,9 @@ async def test_revoking_a_batch_and_reversing_it(session, client, gi) -> None:
     revocation = response.json()
     assert revocation["label_count"] == 3 and revocation["case_number"] == GROUNDS["case_number"]
     assert [await verdict_of(client, c) for c in gi["codes"]] == ["revoked"] * 3
+    recon_url = f"/api/v1/batches/{gi['batch'].id}/reconciliation"
+    recon = (await client.get(recon_url, headers=gi["as_licensee"])).json()
+    assert recon["batch_status"] == "revoked" and recon["active"] == 3  # labels keep their own
     again = await revoke(client, gi, scope="batch", batch_id=gi["batch"].id)
     assert again.status_code == 409 and again.json()["current_state"] == "revoked"
 
