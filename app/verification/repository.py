@@ -1,11 +1,16 @@
 """The verification lookup: one statement, driven by the label's primary key, whatever the
-size of the label table (DESIGN §7). Core, not ORM: no objects are built on the hot path."""
+size of the label table (DESIGN §7). Core, not ORM: no objects are built on the hot path.
+
+Two forms of the one row shape: ``LOOKUP_BY_CODE`` (one code, the session path) and
+``LOOKUP_MANY`` (any number of codes at once, the PostgreSQL hot path that coalesces concurrent
+checks). Both read the trust epoch in the same statement, hence the same snapshot, as the rows."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import String, any_, bindparam, select, true
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.enterprise.models import Enterprise
@@ -26,7 +31,9 @@ def _latest_inspection(column: Any) -> Any:
     )
 
 
-LOOKUP = (
+EPOCH = select(TrustEpoch.value).where(TrustEpoch.id == 1).scalar_subquery()
+
+ROWS = (
     select(
         Label.code, Label.status.label("label_status"), Label.status_changed_at,
         LabelBatch.id.label("batch_id"), LabelBatch.status.label("batch_status"),
@@ -42,8 +49,6 @@ LOOKUP = (
         _latest_inspection(Inspection.result).label("inspection_result"),
         _latest_inspection(Inspection.sampled_on).label("inspection_date"),
         _latest_inspection(Inspection.report_number).label("inspection_report"),
-        # Read in the same statement, hence the same snapshot, as the row it tags.
-        select(TrustEpoch.value).where(TrustEpoch.id == 1).scalar_subquery().label("epoch"),
     )
     .join(LabelBatch, LabelBatch.id == Label.batch_id)
     .join(Licence, Licence.id == LabelBatch.licence_id)
@@ -53,9 +58,29 @@ LOOKUP = (
 )  # fmt: skip
 
 
+# Read in the same statement, hence the same snapshot, as the row it tags.
+LOOKUP = ROWS.add_columns(EPOCH.label("epoch"))
+
 # Built once: a statement object reused with a bound parameter keeps SQLAlchemy's compiled
 # cache (and asyncpg's prepared statement) hot instead of re-deriving a cache key per request.
 LOOKUP_BY_CODE = LOOKUP.where(Label.code == bindparam("code"))
+
+
+def _lookup_many() -> Any:
+    """The rows of every issued label among ``codes`` (PostgreSQL: an array parameter, so one
+    prepared statement serves any number of codes), each beside the epoch; driven from the
+    one-row ``trust_epoch`` so that the epoch comes back even when no code matches."""
+    wanted = Label.code == any_(bindparam("codes", type_=ARRAY(String)))
+    found = ROWS.where(wanted).subquery("found")
+    return (
+        select(TrustEpoch.value.label("epoch"), *found.c)
+        .select_from(TrustEpoch)
+        .outerjoin(found, true())
+        .where(TrustEpoch.id == 1)
+    )
+
+
+LOOKUP_MANY = _lookup_many()
 
 
 async def lookup(connection: AsyncConnection, code: str) -> dict[str, Any] | None:

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.convertors import StringConvertor, register_url_convertor
+from starlette.types import Receive, Scope, Send
 
 from app.auth.deps import PUBLIC, Staff, require_roles
 from app.auth.models import Role
@@ -19,8 +17,7 @@ from app.core.pagination import Page, PageDep, paginate, paginate_rows
 from app.label.models import Label, LabelBatch
 from app.verification import service
 from app.verification.models import LabelScanStat, Scan
-from app.verification.readers import AsyncpgReader, SessionReader
-from app.verification.readers import Reader as LabelReader
+from app.verification.readers import SessionReader
 from app.verification.schemas import LocationShare, ScanRead, SuspiciousCode, VerifyResponse
 from app.web.i18n import choose_lang
 from app.web.templates import render
@@ -28,30 +25,11 @@ from app.web.templates import render
 public = APIRouter(tags=["public verification"], dependencies=[PUBLIC])
 router = APIRouter(prefix="/api/v1/scans", tags=["scans"])
 
-CodePath = Annotated[str, Path(max_length=64, description="the label code, any case, hyphens ok")]
+MAX_CODE_INPUT = 64
+CodePath = Annotated[
+    str, Path(max_length=MAX_CODE_INPUT, description="the label code, any case, hyphens ok")
+]
 Reader = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR, Role.LICENSEE))]
-
-
-@dataclass(frozen=True)
-class Sources:
-    reader: LabelReader
-    session: AsyncSession | None
-
-
-@asynccontextmanager
-async def _sources(request: Request) -> AsyncIterator[Sources]:
-    """On PostgreSQL with batched scans a check only reads: it takes a bare asyncpg connection
-    from the verifier's pool (no SQLAlchemy session or transaction per request). Otherwise
-    (SQLite, or scans written inline) it gets the ordinary per-request transaction. A plain
-    context manager rather than a dependency: this is the hottest path in the service."""
-    pool = _verifier(request).pool
-    if pool is not None:
-        async with pool.acquire() as connection:
-            yield Sources(AsyncpgReader(connection), None)
-        return
-    database: Database = request.app.state.database
-    async with database.sessionmaker() as session, session.begin():
-        yield Sources(SessionReader(session), session)
 
 
 def _verifier(request: Request) -> service.Verifier:
@@ -59,25 +37,75 @@ def _verifier(request: Request) -> service.Verifier:
     return verifier
 
 
-def _client(request: Request, location: tuple[float, float] | None = None) -> service.Client:
-    address = client_ip(request.scope, _verifier(request).trusted_proxies)
+def _client(
+    request: Request, verifier: service.Verifier, location: tuple[float, float] | None
+) -> service.Client:
+    address = client_ip(request.scope, verifier.trusted_proxies)
     return service.Client(address, request.headers.get("user-agent"), location)
 
 
 async def _verify(
     request: Request, code: str, location: tuple[float, float] | None = None
 ) -> VerifyResponse:
-    lang, verifier, client = choose_lang(request), _verifier(request), _client(request, location)
-    async with _sources(request) as sources:
-        return await service.verify(sources.reader, sources.session, verifier, code, client, lang)
+    """On PostgreSQL with batched scans a check only reads, through the verifier's pooled
+    reader, which coalesces concurrent checks into one round trip on a bare asyncpg connection
+    (no SQLAlchemy session or transaction per request). Otherwise (SQLite, or scans written
+    inline) it gets the ordinary per-request transaction. Plain code rather than a dependency
+    or a context manager: this is the hottest path in the service."""
+    verifier = _verifier(request)
+    lang, client = choose_lang(request), _client(request, verifier, location)
+    if verifier.pooled is not None:
+        return await service.verify(verifier.pooled, None, verifier, code, client, lang)
+    database: Database = request.app.state.database
+    async with database.sessionmaker() as session, session.begin():
+        reader = SessionReader(session, verifier.cache)
+        return await service.verify(reader, session, verifier, code, client, lang)
+
+
+async def _verify_json(request: Request, code: str) -> Response:
+    result = await _verify(request, code)
+    # Serialised by pydantic-core directly: the model is already validated.
+    return Response(result.model_dump_json(), media_type="application/json")
+
+
+class _CodeConvertor(StringConvertor):
+    """A path segment of at most ``MAX_CODE_INPUT`` characters, as ``CodePath`` admits."""
+
+    regex = f"[^/]{{1,{MAX_CODE_INPUT}}}"
+
+
+register_url_convertor("gimark_code", _CodeConvertor())
+
+
+class _LeanVerifyJson:
+    """``GET /api/v1/verify/{code}`` served as a bare ASGI endpoint: FastAPI's per-request
+    dependency solving, parameter validation and response handling were ~30 % of this
+    endpoint's CPU (py-spy), more than the verification itself. The body, headers and errors
+    are the same; the middlewares (request id, rate limit, problem+json errors) apply as to
+    every route. The FastAPI route below stays: it documents the endpoint in OpenAPI and
+    answers what this one does not match (a code over ``MAX_CODE_INPUT`` characters: 422)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] != "GET":  # Starlette adds HEAD to GET routes; FastAPI's does not
+            raise HTTPException(405, headers={"Allow": "GET"})
+        response = await _verify_json(Request(scope, receive), scope["path_params"]["code"])
+        await response(scope, receive, send)
+
+
+# Before the FastAPI route of the same path: routes are tried in order. Starlette serves a
+# non-function endpoint as a plain ASGI app, which FastAPI's annotation does not admit.
+public.add_route(
+    "/api/v1/verify/{code:gimark_code}",
+    _LeanVerifyJson(),  # type: ignore[arg-type]
+    methods=["GET"],
+    include_in_schema=False,
+)
 
 
 @public.get("/api/v1/verify/{code}", response_model=VerifyResponse)
 async def verify_json(request: Request, code: CodePath) -> Response:
     """The verdict for a label code, with the reason and what to do next (JSON)."""
-    result = await _verify(request, code)
-    # Serialised by pydantic-core directly: the model is already validated.
-    return Response(result.model_dump_json(), media_type="application/json")
+    return await _verify_json(request, code)
 
 
 @public.post("/api/v1/verify/{code}/location")

@@ -12,12 +12,26 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import (
+    Result,
+    String,
+    Table,
+    any_,
+    bindparam,
+    column,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import Database
@@ -45,10 +59,68 @@ class ScanRecord:
     longitude: float | None = None
 
 
+# The PostgreSQL type of each column's array parameter (see ``_from_arrays``).
+SCAN_TYPES = {"code": "varchar", "scanned_at": "timestamptz", "verdict": "varchar",
+              "network_prefix": "varchar", "source_hash": "varchar", "ua_family": "varchar",
+              "os_family": "varchar", "latitude": "float8", "longitude": "float8"}  # fmt: skip
+STAT_TYPES = {"code": "varchar", "scan_count": "bigint", "first_scanned_at": "timestamptz",
+              "last_scanned_at": "timestamptz", "last_latitude": "float8",
+              "last_longitude": "float8", "last_located_at": "timestamptz"}  # fmt: skip
+assert list(SCAN_TYPES) == [f.name for f in fields(ScanRecord)]
+
+
+def _from_arrays(types: dict[str, str]) -> Any:
+    """PostgreSQL: ``SELECT * FROM unnest(:a, :b, …)``, one array parameter per column, so the
+    statement has the same shape for any number of rows: SQLAlchemy compiles it once and
+    asyncpg prepares it once, where a multi-row VALUES list would be compiled on every flush."""
+    arrays = ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in types.items())
+    query = f"SELECT * FROM unnest({arrays})"  # noqa: S608 - names and types are constants above
+    return text(query).columns(*(column(name) for name in types))
+
+
+# Core tables, not the mapped classes: a dict of arrays must not look like an ORM bulk insert.
+SCAN_TABLE, STAT_TABLE = cast(Table, Scan.__table__), cast(Table, LabelScanStat.__table__)
+_SCANS_FROM_ARRAYS = _from_arrays(SCAN_TYPES)
+_STATS_FROM_ARRAYS = _from_arrays(STAT_TYPES)
+
+
+def _as_arrays(rows: list[dict[str, Any]], columns: dict[str, str]) -> dict[str, list[Any]]:
+    return {c: [row[c] for row in rows] for c in columns}
+
+
+def _as_dict(record: ScanRecord) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in SCAN_TYPES}  # not asdict(): no deep copies
+
+
+def _on_postgresql(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _among(session: AsyncSession, column: Any, codes: Collection[str]) -> Any:
+    """``column IN codes``; on PostgreSQL ``= ANY(:array)``, one prepared statement for any
+    number of codes (an expanded IN list would be a new statement for every count)."""
+    if _on_postgresql(session):
+        return column == any_(bindparam(None, sorted(codes), type_=ARRAY(String), unique=True))
+    return column.in_(codes)
+
+
+async def _core(
+    session: AsyncSession, statement: Any, parameters: Any = None
+) -> Result[*tuple[Any, ...]]:
+    """Core execution on the session's connection: no ORM result processing."""
+    return await (await session.connection()).execute(statement, parameters)
+
+
 async def write_scans(session: AsyncSession, records: list[ScanRecord]) -> None:
     if not records:
         return
-    await session.execute(insert(Scan), [asdict(r) for r in records])
+    if _on_postgresql(session):
+        arrays = {name: [getattr(r, name) for r in records] for name in SCAN_TYPES}
+        await _core(
+            session, insert(SCAN_TABLE).from_select(list(SCAN_TYPES), _SCANS_FROM_ARRAYS), arrays
+        )
+    else:
+        await _core(session, insert(SCAN_TABLE), [_as_dict(r) for r in records])
     known = [r for r in records if r.verdict in KNOWN_VERDICTS]
     if known:
         previous = await _previous_locations(session, {r.code for r in known})
@@ -57,12 +129,12 @@ async def write_scans(session: AsyncSession, records: list[ScanRecord]) -> None:
 
 
 async def _previous_locations(
-    session: AsyncSession, codes: set[str]
+    session: AsyncSession, codes: Collection[str]
 ) -> dict[str, tuple[float, float, datetime]]:
-    rows = await session.execute(
-        select(LabelScanStat.code, LabelScanStat.last_latitude, LabelScanStat.last_longitude,
-               LabelScanStat.last_located_at)
-        .where(LabelScanStat.code.in_(codes), LabelScanStat.last_located_at.is_not(None))
+    stat = LabelScanStat
+    rows = await _core(session,
+        select(stat.code, stat.last_latitude, stat.last_longitude, stat.last_located_at)
+        .where(_among(session, stat.code, codes), stat.last_located_at.is_not(None))
     )  # fmt: skip
     return {
         c: (lat, lon, at) for c, lat, lon, at in rows if lat is not None and lon is not None and at
@@ -89,36 +161,40 @@ def _stats_rows(records: list[ScanRecord]) -> list[dict[str, Any]]:
 
 
 async def _upsert_stats(session: AsyncSession, records: list[ScanRecord]) -> None:
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(LabelScanStat).values(_stats_rows(records))
-    new = statement.excluded
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["code"],
-            set_={
-                "scan_count": LabelScanStat.scan_count + new.scan_count,
-                "last_scanned_at": new.last_scanned_at,
-                "last_latitude": func.coalesce(new.last_latitude, LabelScanStat.last_latitude),
-                "last_longitude": func.coalesce(new.last_longitude, LabelScanStat.last_longitude),
-                "last_located_at": func.coalesce(
-                    new.last_located_at, LabelScanStat.last_located_at
-                ),
-            },
+    rows = _stats_rows(records)
+    if _on_postgresql(session):
+        pg = postgresql.insert(STAT_TABLE).from_select(list(STAT_TYPES), _STATS_FROM_ARRAYS)
+        upsert = pg.on_conflict_do_update(index_elements=["code"], set_=_merged(pg.excluded))
+        await _core(session, upsert, _as_arrays(rows, STAT_TYPES))
+    else:
+        lite = sqlite.insert(LabelScanStat).values(rows)
+        await session.execute(
+            lite.on_conflict_do_update(index_elements=["code"], set_=_merged(lite.excluded))
         )
-    )
+
+
+def _merged(new: Any) -> dict[str, Any]:
+    """How a flush's totals fold into a code's running totals."""
+    return {
+        "scan_count": LabelScanStat.scan_count + new.scan_count,
+        "last_scanned_at": new.last_scanned_at,
+        "last_latitude": func.coalesce(new.last_latitude, LabelScanStat.last_latitude),
+        "last_longitude": func.coalesce(new.last_longitude, LabelScanStat.last_longitude),
+        "last_located_at": func.coalesce(new.last_located_at, LabelScanStat.last_located_at),
+    }
 
 
 Limits = tuple[int, int, int, int]  # max sources, window hours, max speed, scans so far
 
 
-async def _thresholds(session: AsyncSession, codes: set[str]) -> dict[str, Limits]:
-    rows = await session.execute(
+async def _thresholds(session: AsyncSession, codes: Collection[str]) -> dict[str, Limits]:
+    rows = await _core(session,
         select(Label.code, GIProduct.clone_distinct_sources, GIProduct.clone_window_hours,
                GIProduct.clone_max_speed_kmh, LabelScanStat.scan_count)
         .join(LabelBatch, LabelBatch.id == Label.batch_id)
         .join(GIProduct, GIProduct.id == LabelBatch.product_id)
         .join(LabelScanStat, LabelScanStat.code == Label.code)
-        .where(Label.code.in_(codes))
+        .where(_among(session, Label.code, codes))
     )  # fmt: skip
     return {code: (sources, hours, speed, count) for code, sources, hours, speed, count in rows}
 
@@ -127,10 +203,11 @@ async def _distinct_sources(
     session: AsyncSession, codes: list[str], since: datetime
 ) -> dict[str, int]:
     """Distinct sources per code since ``since``, for many codes in one query."""
-    rows = await session.execute(
+    rows = await _core(
+        session,
         select(Scan.code, func.count(func.distinct(Scan.source_hash)))
-        .where(Scan.code.in_(codes), Scan.scanned_at >= since)
-        .group_by(Scan.code)
+        .where(_among(session, Scan.code, codes), Scan.scanned_at >= since)
+        .group_by(Scan.code),
     )
     return {code: int(count) for code, count in rows}
 

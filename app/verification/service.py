@@ -5,7 +5,7 @@ A code that fails its check character or its tag is answered without touching th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from ipaddress import IPv4Address, IPv6Address
 from typing import Any
@@ -21,7 +21,7 @@ from app.verification.cache import VerdictCache
 from app.verification.geo import round_location
 from app.verification.messages import EXPLANATIONS
 from app.verification.privacy import network_prefix, source_hash
-from app.verification.readers import Reader
+from app.verification.readers import PooledReader, Reader
 from app.verification.salts import SaltStore
 from app.verification.scanlog import ScanLog, ScanRecord
 from app.verification.schemas import (
@@ -45,6 +45,17 @@ class Verifier:
     trusted_proxies: tuple[Network, ...]
     cache: VerdictCache
     pool: asyncpg.Pool | None = None  # PostgreSQL hot path, opened with the app
+    _pooled: PooledReader | None = field(default=None, init=False, repr=False)
+
+    @property
+    def pooled(self) -> PooledReader | None:
+        """The hot-path reader over ``pool``, which coalesces concurrent checks (made on first
+        use, once the app's lifespan has opened the pool)."""
+        if self.pool is None:
+            return None
+        if self._pooled is None or self._pooled.pool is not self.pool:
+            self._pooled = PooledReader(self.pool, self.cache)
+        return self._pooled
 
 
 @dataclass(frozen=True)
@@ -74,26 +85,12 @@ async def verify(
         return _answer(check.code[:24], Verdict.MALFORMED, None, lang)
     if check.status is CodeStatus.UNKNOWN:
         return _answer(check.code, Verdict.UNKNOWN, None, lang)
-    row = await _label_row(reader, verifier.cache, check.code)
+    row = await reader.label_row(check.code)
     verdict = decide(_facts(row) if row else None)
     answer = _answer(check.code, verdict, row if verdict is not Verdict.UNKNOWN else None, lang)
     await _record(reader, session, verifier, _scan(check.code, verdict, client))
     verifier.cache.count_scan(check.code)
     return answer
-
-
-async def _label_row(reader: Reader, cache: VerdictCache, code: str) -> dict[str, Any] | None:
-    """One round trip either way: a cached code needs only the epoch probe; any other code is
-    looked up with the epoch read in the same statement, which tags it for the cache."""
-    if code in cache:
-        hit, row = cache.get(code, await reader.epoch())
-        if hit:
-            return dict(row) if row else None
-    row = await reader.lookup(code)
-    if row is not None:
-        cache.put(code, row.pop("epoch"), row)
-        return dict(row)
-    return None
 
 
 def _scan(code: str, verdict: Verdict, client: Client) -> tuple[str, Verdict, Client]:
@@ -126,33 +123,36 @@ def _legal_line(row: dict[str, Any]) -> str:
 
 def _answer(code: str, verdict: Verdict, row: dict[str, Any] | None, lang: str) -> VerifyResponse:
     headline, reason, next_step = EXPLANATIONS[verdict]["en" if lang == "en" else "zh"]
-    response = VerifyResponse(
+    return VerifyResponse(
         code=code, grouped_code=format_grouped(code) if len(code) == 20 else code,
         verdict=verdict, trustworthy=verdict.trustworthy, headline=headline, reason=reason,
         next_step=next_step, report_url=f"/report?code={code}&lang={lang}",
+        **(_details(row) if row is not None else {}),
     )  # fmt: skip
-    if row is not None:
-        _add_details(response, row)
-    return response
 
 
-def _add_details(response: VerifyResponse, row: dict[str, Any]) -> None:
-    response.product = ProductInfo(
-        code=row["product_code"], name_zh=row["name_zh"], name_en=row["name_en"],
-        legal_line=_legal_line(row),
-    )  # fmt: skip
-    response.enterprise = EnterpriseInfo(name=row["enterprise_name"], uscc=row["uscc"])
-    response.lot_number, response.production_date = row["lot_number"], row["production_date"]
-    response.licence_number = row["licence_number"]
-    response.licence_status = _licence_status(row)
+def _details(row: dict[str, Any]) -> dict[str, Any]:
+    """The label's particulars, passed to the constructor (each attribute set afterwards would
+    cost a pydantic ``__setattr__``)."""
+    inspection = None
     if row["inspection_result"]:
-        response.latest_inspection = InspectionInfo(
+        inspection = InspectionInfo(
             result=row["inspection_result"], sampled_on=row["inspection_date"],
             report_number=row["inspection_report"],
         )  # fmt: skip
-    response.history = CheckHistory(
-        times_checked_before=row["scan_count"] or 0, first_checked_at=row["first_scanned_at"]
-    )
+    return {
+        "product": ProductInfo(
+            code=row["product_code"], name_zh=row["name_zh"], name_en=row["name_en"],
+            legal_line=_legal_line(row),
+        ),
+        "enterprise": EnterpriseInfo(name=row["enterprise_name"], uscc=row["uscc"]),
+        "lot_number": row["lot_number"], "production_date": row["production_date"],
+        "licence_number": row["licence_number"], "licence_status": _licence_status(row),
+        "latest_inspection": inspection,
+        "history": CheckHistory(
+            times_checked_before=row["scan_count"] or 0, first_checked_at=row["first_scanned_at"]
+        ),
+    }  # fmt: skip
 
 
 def _licence_status(row: dict[str, Any]) -> str:

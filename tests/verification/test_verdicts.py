@@ -226,7 +226,9 @@ async def test_the_asyncpg_hot_path_reads_exactly_what_the_session_path_reads(
 ) -> None:
     if on_sqlite:
         pytest.skip("the asyncpg reader is PostgreSQL's hot path")
-    from app.verification.readers import AsyncpgReader, SessionReader
+    from app.verification import repository
+    from app.verification.cache import current_epoch
+    from app.verification.readers import lookup_many
 
     session.add(
         Inspection(
@@ -240,10 +242,15 @@ async def test_the_asyncpg_hot_path_reads_exactly_what_the_session_path_reads(
         )
     )
     await session.flush()
-    raw = (await (await session.connection()).get_raw_connection()).driver_connection
-    fast, slow = AsyncpgReader(raw), SessionReader(session)
-    code = label_world["code"]
-    assert await fast.lookup(code) == await slow.lookup(code)
-    assert (await fast.lookup(code))["inspection_report"] == "R-9"
-    assert await fast.lookup("0" * 20) is None
-    assert await fast.epoch() == await slow.epoch()
+    connection = await session.connection()
+    raw = (await connection.get_raw_connection()).driver_connection
+    codes = [label.code for label in label_world["labels"]]
+    epoch, rows = await lookup_many(raw, [*codes, "0" * 20])
+    for code in codes:
+        one = await repository.lookup(connection, code)
+        assert rows[code] == {k: v for k, v in one.items() if k != "epoch"}
+        assert one["epoch"] == epoch
+    assert set(rows) == set(codes)  # the unknown code is simply absent
+    assert rows[codes[0]]["inspection_report"] == "R-9"
+    assert await lookup_many(raw, []) == (epoch, {})  # the epoch comes back even for no codes
+    assert epoch == await current_epoch(connection)
