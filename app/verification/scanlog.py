@@ -123,9 +123,10 @@ async def write_scans(session: AsyncSession, records: list[ScanRecord]) -> None:
         await _core(session, insert(SCAN_TABLE), [_as_dict(r) for r in records])
     known = [r for r in records if r.verdict in KNOWN_VERDICTS]
     if known:
-        previous = await _previous_locations(session, {r.code for r in known})
-        await _upsert_stats(session, known)
-        await _flag_clones(session, known, previous)
+        located = {r.code for r in known if r.latitude is not None}
+        previous = await _previous_locations(session, located) if located else {}
+        totals = await _upsert_stats(session, known)
+        await _flag_clones(session, known, previous, totals)
 
 
 async def _previous_locations(
@@ -160,17 +161,19 @@ def _stats_rows(records: list[ScanRecord]) -> list[dict[str, Any]]:
     return rows
 
 
-async def _upsert_stats(session: AsyncSession, records: list[ScanRecord]) -> None:
+async def _upsert_stats(session: AsyncSession, records: list[ScanRecord]) -> dict[str, int]:
+    """Fold the records into the running totals; returns each code's new scan count."""
     rows = _stats_rows(records)
+    totals = (STAT_TABLE.c.code, STAT_TABLE.c.scan_count)
     if _on_postgresql(session):
         pg = postgresql.insert(STAT_TABLE).from_select(list(STAT_TYPES), _STATS_FROM_ARRAYS)
         upsert = pg.on_conflict_do_update(index_elements=["code"], set_=_merged(pg.excluded))
-        await _core(session, upsert, _as_arrays(rows, STAT_TYPES))
+        result = await _core(session, upsert.returning(*totals), _as_arrays(rows, STAT_TYPES))
     else:
-        lite = sqlite.insert(LabelScanStat).values(rows)
-        await session.execute(
-            lite.on_conflict_do_update(index_elements=["code"], set_=_merged(lite.excluded))
-        )
+        lite = sqlite.insert(STAT_TABLE).values(rows)
+        merge = lite.on_conflict_do_update(index_elements=["code"], set_=_merged(lite.excluded))
+        result = await _core(session, merge.returning(*totals))
+    return {code: int(count) for code, count in result}
 
 
 def _merged(new: Any) -> dict[str, Any]:
@@ -187,16 +190,28 @@ def _merged(new: Any) -> dict[str, Any]:
 Limits = tuple[int, int, int, int]  # max sources, window hours, max speed, scans so far
 
 
-async def _thresholds(session: AsyncSession, codes: Collection[str]) -> dict[str, Limits]:
+async def _thresholds(
+    session: AsyncSession, codes: Collection[str], totals: dict[str, int]
+) -> dict[str, Limits]:
     rows = await _core(session,
         select(Label.code, GIProduct.clone_distinct_sources, GIProduct.clone_window_hours,
-               GIProduct.clone_max_speed_kmh, LabelScanStat.scan_count)
+               GIProduct.clone_max_speed_kmh)
         .join(LabelBatch, LabelBatch.id == Label.batch_id)
         .join(GIProduct, GIProduct.id == LabelBatch.product_id)
-        .join(LabelScanStat, LabelScanStat.code == Label.code)
         .where(_among(session, Label.code, codes))
     )  # fmt: skip
-    return {code: (sources, hours, speed, count) for code, sources, hours, speed, count in rows}
+    return {code: (sources, hours, speed, totals[code]) for code, sources, hours, speed in rows}
+
+
+async def _candidates(
+    session: AsyncSession, records: list[ScanRecord], totals: dict[str, int]
+) -> set[str]:
+    """Codes that could be flagged now: scanned more times in all than the lowest threshold of
+    any product (fewer scans cannot come from too many sources), or located in this flush
+    (travel). Ordinary traffic, a few scans per label, leaves none: no threshold lookup."""
+    lowest = await session.scalar(select(func.min(GIProduct.clone_distinct_sources)))
+    crowded = {code for code, count in totals.items() if count > (lowest or 0)}
+    return crowded | {r.code for r in records if r.latitude is not None}
 
 
 async def _distinct_sources(
@@ -216,10 +231,14 @@ async def _flag_clones(
     session: AsyncSession,
     records: list[ScanRecord],
     previous: dict[str, tuple[float, float, datetime]],
+    totals: dict[str, int],
 ) -> None:
     """A genuine code becomes suspect when too many distinct sources check it within the
     product's window, or when two located checks are further apart than travel allows."""
-    limits = await _thresholds(session, {r.code for r in records})
+    candidates = await _candidates(session, records, totals)
+    if not candidates:
+        return
+    limits = await _thresholds(session, candidates, totals)
     evidence: dict[str, tuple[str, dict[str, Any]]] = {}
     latest: dict[str, ScanRecord] = {}
     for record in sorted(records, key=lambda r: r.scanned_at):
