@@ -59,9 +59,10 @@ async def publish(
         case_number=about.case_number,
         detail=about.detail,
     )
-    notice.search_text = " ".join(
-        str(value).lower() for name in SEARCHED if (value := getattr(notice, name))
-    )
+    searched = [str(value) for name in SEARCHED if (value := getattr(notice, name))]
+    # A label revocation is found by any of its codes, as a shopper's page links to it.
+    searched += about.detail.get("codes", [])
+    notice.search_text = " ".join(searched).lower()
     session.add(notice)
     await session.flush()
     return notice

@@ -41,6 +41,11 @@ class VerifyResponse(BaseModel):
     reason: str
     next_step: str
     report_url: str
+    notice_url: str | None = Field(
+        default=None,
+        description="the public notice behind a recall, revocation, suspension "
+        "or licence withdrawal",
+    )
     product: ProductInfo | None = None
     enterprise: EnterpriseInfo | None = None
     lot_number: str | None = None

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from ipaddress import IPv4Address, IPv6Address
 from typing import Any
+from urllib.parse import urlencode
 
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -121,14 +122,34 @@ def _legal_line(row: dict[str, Any]) -> str:
     return f"{row['name_zh']} {row['standard_number'] or row['announcement_number']}"
 
 
+# A batch's measure and the notice that announced it: a suspension follows a failed inspection.
+NOTICE_OF_BATCH = {
+    Verdict.RECALLED: "recall", Verdict.REVOKED: "revocation", Verdict.SUSPENDED: "inspection",
+}  # fmt: skip
+
+
 def _answer(code: str, verdict: Verdict, row: dict[str, Any] | None, lang: str) -> VerifyResponse:
     headline, reason, next_step = EXPLANATIONS[verdict]["en" if lang == "en" else "zh"]
     return VerifyResponse(
         code=code, grouped_code=format_grouped(code) if len(code) == 20 else code,
         verdict=verdict, trustworthy=verdict.trustworthy, headline=headline, reason=reason,
         next_step=next_step, report_url=f"/report?code={code}&lang={lang}",
+        notice_url=_notice_url(verdict, code, row, lang) if row is not None else None,
         **(_details(row) if row is not None else {}),
     )  # fmt: skip
+
+
+def _notice_url(verdict: Verdict, code: str, row: dict[str, Any], lang: str) -> str | None:
+    """Where the public notice of the measure behind this verdict is found (DESIGN §5)."""
+    if verdict is Verdict.REVOKED and row["label_status"] == "revoked":
+        kind, q = "revocation", code  # a label revocation's notice lists its codes
+    elif verdict in NOTICE_OF_BATCH and row["batch_status"] == verdict.value:
+        kind, q = NOTICE_OF_BATCH[verdict], row["lot_number"]
+    elif verdict is Verdict.GENUINE_LICENCE_WITHDRAWN and row["licence_number"]:
+        kind, q = "licence_withdrawal", row["licence_number"]
+    else:
+        return None
+    return "/public/notices?" + urlencode({"kind": kind, "q": q, "lang": lang})
 
 
 def _details(row: dict[str, Any]) -> dict[str, Any]:

@@ -47,6 +47,11 @@ async def test_recall_is_irreversible_and_published(session, client, gi) -> None
     revoke = {"scope": "batch", "batch_id": batch_id} | REASON
     refused = await client.post("/api/v1/revocations", json=revoke, headers=headers)
     assert refused.status_code == 409
+    shown = (await client.get(f"/api/v1/verify/{gi['codes'][0]}")).json()
+    linked = (await client.get(shown["notice_url"].replace("/public/", "/api/v1/public/"))).json()
+    assert [n["kind"] for n in linked["items"]] == ["recall"]
+    page = await client.get(f"/v/{gi['codes'][0]}")
+    assert "查看监管公示" in page.text
     notice = await session.scalar(select(PublicNotice).where(PublicNotice.kind == "recall"))
     assert notice.case_number == REASON["case_number"] and notice.lot_number == "WY-2026-001"
     measures = await client.get(f"/api/v1/batches/{batch_id}/measures", headers=gi["as_licensee"])

@@ -47,12 +47,20 @@ async def test_revoking_a_batch_and_reversing_it(session, client, gi) -> None:
 
 
 async def test_revoking_single_labels_by_code(session, client, gi) -> None:
-    first, second, _third = gi["codes"]
+    first, second, third = gi["codes"]
     typed = [format_grouped(first).lower(), second.replace("", " ").strip()]
     response = await revoke(client, gi, scope="labels", codes=typed)
     assert response.status_code == 201, response.text
     assert response.json()["label_count"] == 2 and response.json()["batch_id"] == gi["batch"].id
     assert [await verdict_of(client, c) for c in gi["codes"]] == ["revoked", "revoked", "genuine"]
+    for code in (first, second):
+        shown = (await client.get(f"/api/v1/verify/{code}", params={"lang": "en"})).json()
+        api = shown["notice_url"].replace("/public/", "/api/v1/public/")
+        linked = (await client.get(api)).json()["items"]
+        assert [(n["kind"], n["case_number"]) for n in linked] == [
+            ("revocation", GROUNDS["case_number"])
+        ]
+    assert (await client.get(f"/api/v1/verify/{third}")).json()["notice_url"] is None
     nothing_left = await revoke(client, gi, scope="labels", codes=[first])
     assert nothing_left.status_code == 409
 
