@@ -134,15 +134,17 @@ def _answer(code: str, verdict: Verdict, row: dict[str, Any] | None, lang: str) 
         code=code, grouped_code=format_grouped(code) if len(code) == 20 else code,
         verdict=verdict, trustworthy=verdict.trustworthy, headline=headline, reason=reason,
         next_step=next_step, report_url=f"/report?code={code}&lang={lang}",
-        notice_url=_notice_url(verdict, code, row, lang) if row is not None else None,
+        notice_url=_notice_url(verdict, row, lang) if row is not None else None,
         **(_details(row) if row is not None else {}),
     )  # fmt: skip
 
 
-def _notice_url(verdict: Verdict, code: str, row: dict[str, Any], lang: str) -> str | None:
+def _notice_url(verdict: Verdict, row: dict[str, Any], lang: str) -> str | None:
     """Where the public notice of the measure behind this verdict is found (DESIGN §5)."""
     if verdict is Verdict.REVOKED and row["label_status"] == "revoked":
-        kind, q = "revocation", code  # a label revocation's notice lists its codes
+        # Revoked by a code list or with the licence: every revocation notice names the
+        # enterprise, whatever the scope, so this never links to an empty list.
+        kind, q = "revocation", row["uscc"]
     elif verdict in NOTICE_OF_BATCH and row["batch_status"] == verdict.value:
         kind, q = NOTICE_OF_BATCH[verdict], row["lot_number"]
     elif verdict is Verdict.GENUINE_LICENCE_WITHDRAWN and row["licence_number"]:

@@ -131,6 +131,9 @@ async def test_withdrawal_with_and_without_revoking_outstanding_labels(
     response = await client.post(url, json=GROUNDS | {"revoke_labels": True}, headers=headers)
     assert response.json()["labels_revoked"] == 2
     assert [await verdict_of(client, label.code) for label in labels] == ["revoked", "revoked"]
+    shown = (await client.get(f"/api/v1/verify/{labels[0].code}")).json()
+    linked = (await client.get(shown["notice_url"].replace("/public/", "/api/v1/public/"))).json()
+    assert [n["licence_number"] for n in linked["items"]] == [other.number]
     revoked_notice = await session.scalar(
         select(PublicNotice).where(PublicNotice.kind == "revocation")
     )
