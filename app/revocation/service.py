@@ -62,7 +62,11 @@ async def _record(
     about.case_number = revocation.case_number
     about.detail |= {"scope": revocation.scope.value, "label_count": revocation.label_count}
     await notices.publish(session, NoticeKind.REVOCATION, revocation.id, about)
-    await trust_changed(session, batch_ids=[revocation.batch_id] if revocation.batch_id else ())
+    await trust_changed(
+        session,
+        batch_ids=[revocation.batch_id] if revocation.batch_id else (),
+        licence_ids=[revocation.licence_id] if revocation.licence_id else (),
+    )  # one bump for the whole act, whatever its scope
     return revocation
 
 
@@ -103,7 +107,6 @@ async def revoke_outstanding_labels_of_licence(
         enterprise=await session.get(Enterprise, licence.enterprise_id),
         licence_number=licence.number,
     )
-    await trust_changed(session, licence_ids=[licence.id])
     return await _record(session, actor, revocation, about)
 
 
@@ -184,7 +187,6 @@ async def revoke_labels(
     )
     about = await _enterprise_subject(session, revocation)
     about.detail["codes"] = active[:1000]
-    await trust_changed(session, codes=active)
     return await _record(session, actor, revocation, about)
 
 
