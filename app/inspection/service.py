@@ -30,15 +30,11 @@ from app.registry import service as registry
 from app.registry.models import TestItem
 from app.verification.invalidation import trust_changed
 
-# A batch can be sampled while it is on the market or under review; not before issue or
-# after it has been taken off the market for good.
-INSPECTABLE = (BatchStatus.ISSUED, BatchStatus.SUSPENDED)
-
 
 async def record(session: AsyncSession, actor: Principal, data: InspectionCreate) -> InspectionRead:
     batch = await standing.get_batch_for_update(session, data.batch_id)
     assignment_id, inspector_id = await _who_samples(session, actor, data, batch)
-    require_state(f"batch {batch.id}", batch.status, *INSPECTABLE)
+    require_state(f"batch {batch.id}", batch.status, *staffing.SAMPLED_BATCHES)
     if data.sampled_on < batch.production_date:
         raise Unprocessable(
             f"sampled on {data.sampled_on}, before the lot was produced ({batch.production_date})"

@@ -32,6 +32,8 @@ from app.label.models import BatchStatus, LabelBatch
 from app.licence import service as licence_service
 from app.licence.models import Licence, LicenceStatus
 
+# A batch is sampled while on the market or under review; not before issue, nor after it has
+# been taken off the market for good. Drawing, assigning and recording all use this one rule.
 SAMPLED_BATCHES = (BatchStatus.ISSUED, BatchStatus.SUSPENDED)
 ASSIGNABLE_LICENCES = (LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED)
 
