@@ -1,0 +1,1 @@
+"""Checks of the code's own structure, run by scripts/lint (``python -m app.tools.layers``)."""
