@@ -53,7 +53,7 @@ def violations(path: Path) -> Iterator[tuple[int, str]]:
 
 
 def report(root: Path = APP) -> list[str]:
-    lines = []
+    lines: list[str] = []
     for path in checked_modules(root):
         relative = path.relative_to(root.parent).as_posix()
         if relative in ALLOWED:
