@@ -1,11 +1,11 @@
 import csv
 import io
-import re
 
 import factories
 import pypdfium2
 import zxingcpp
 from PIL import Image
+from qr_images import decoded_texts, svg_image
 
 from app.auth.models import Role
 from app.label.code import format_grouped
@@ -34,10 +34,17 @@ def expected_url(code: str) -> str:
     return f"HTTPS://GI.EXAMPLE.CN/V/{code}"
 
 
-async def csv_rows(client, shop, batch_id):
+async def csv_file(client, shop, batch_id) -> tuple[str, list[dict[str, str]]]:
+    """(the summary comment line, the rows under the header)."""
     response = await client.get(f"/api/v1/batches/{batch_id}/labels.csv", headers=shop["licensee"])
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.text)))
+    comment, rest = response.text.split("\n", 1)
+    assert comment.startswith("# ")
+    return comment, list(csv.DictReader(io.StringIO(rest)))
+
+
+async def csv_rows(client, shop, batch_id):
+    return (await csv_file(client, shop, batch_id))[1]
 
 
 async def test_csv_lists_every_label_once(session, client, shop) -> None:
@@ -62,19 +69,7 @@ async def test_png_and_svg_qr_decode_to_the_label_url(session, client, shop) -> 
 
     svg = await client.get(f"/api/v1/labels/{code}/qr.svg", headers=shop["licensee"])
     assert svg.headers["content-type"].startswith("image/svg+xml")
-    assert zxingcpp.read_barcodes(rasterise_svg_path(svg.text))[0].text == expected_url(code)
-
-
-def rasterise_svg_path(svg: str) -> Image.Image:
-    """qrcode's SvgPathImage draws modules as 'M x y h1 v1 h-1 z'-style unit squares."""
-    size = float(re.search(r'width="([\d.]+)mm"', svg).group(1))
-    image = Image.new("L", (int(size * 10) + 20, int(size * 10) + 20), 255)
-    pixels = image.load()
-    for x, y in re.findall(r"M([\d.]+),([\d.]+)", svg):
-        for dx in range(10):
-            for dy in range(10):
-                pixels[int(float(x) * 10) + dx, int(float(y) * 10) + dy] = 0
-    return image
+    assert decoded_texts(svg_image(svg.content)) == [expected_url(code)]
 
 
 async def test_pdf_sheets_decode_and_carry_the_legal_text(session, client, shop) -> None:
@@ -133,4 +128,4 @@ async def test_print_shop_api_key_downloads_files(session, client, shop) -> None
     response = await client.get(
         f"/api/v1/batches/{batch_id}/labels.csv", headers={"X-API-Key": key["api_key"]}
     )
-    assert response.status_code == 200 and response.text.count("\n") == 3
+    assert response.status_code == 200 and response.text.count("\n") == 1 + 1 + 2
