@@ -138,8 +138,11 @@ async def test_print_shop_api_key_downloads_files(session, client, shop) -> None
 
 # -- only live labels are printed ---------------------------------------------------------
 
-GROUNDS = {"reason": "冒用标志", "legal_basis": "《地理标志产品保护办法》第二十一条",
-           "case_number": "五市监罚〔2026〕7号"}  # fmt: skip
+GROUNDS = {
+    "reason": "冒用标志",
+    "legal_basis": "《地理标志产品保护办法》第二十一条",
+    "case_number": "五市监罚〔2026〕7号",
+}
 
 
 async def void_and_revoke(client, shop, codes, voided, revoked) -> None:
