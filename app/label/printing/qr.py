@@ -9,9 +9,9 @@ Why not a fixed level: the symbol's size (its version) is set by the text at lev
 that version the higher levels are free where the text still fits. A short label URL (up to 47
 characters) fits version 3 (29 modules) at Q as at M. Measured with zxing-cpp on 200 printed
 symbols (tests/label/test_qr_damage.py), a solid blot over 10 % of the symbol (finder patterns
-spared) leaves 199 readable at the level chosen here and 116 at M. A longer URL (a GS1 Digital Link of 68–90 characters) fits
-version 4 only at M: it stays at M rather than growing, because a bigger symbol means smaller
-modules on the same label.
+spared) leaves 199 readable at the level chosen here and 116 at M. A longer URL (a GS1 Digital
+Link of 68–90 characters) fits version 4 only at M: it stays at M rather than growing, because
+a bigger symbol means smaller modules on the same label.
 
 The text is encoded exactly as given: callers build upper-case URLs (``app.label.urls``) so
 that the symbol uses alphanumeric mode and stays small, and a GS1 lot, which is case-sensitive,
