@@ -100,12 +100,14 @@ async def _write_csv(
 ) -> list[Path]:
     path = out / f"batch-{job.batch_id}.csv"
     with path.open("w", encoding="utf-8") as handle:
-        first = True
+        handle.write((await printjobs.summary(session, job, 1, job.quantity)).csv_comment())
+        first, done = True, 0
         async for chunk in printjobs.codes(session, job.batch_id, 1, job.quantity):
             lines = csv_lines([(serial, code, job.url(code)) for serial, code in chunk])
             handle.writelines(lines if first else list(lines)[1:])
             first = False
-            progress(len(chunk))
+            progress(chunk[-1][0] - done)  # by serial: void and revoked labels are skipped
+            done = chunk[-1][0]
     return [path]
 
 
@@ -120,10 +122,13 @@ async def _write_pdfs(
             async for chunk in printjobs.codes(session, job.batch_id, first, last)
             for _, code in chunk
         ]
+        notice = (await printjobs.summary(session, job, first, last)).pdf_line()
         path = out / f"batch-{job.batch_id}-{first}-{last}.pdf"
         with path.open("wb") as handle:
-            await asyncio.to_thread(printjobs.render_pdf, handle, job, labels, SheetLayout())
-        progress(len(labels))
+            await asyncio.to_thread(
+                printjobs.render_pdf, handle, job, labels, SheetLayout(), notice
+            )
+        progress(last - first + 1)
         paths.append(path)
     return paths
 

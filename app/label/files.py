@@ -1,11 +1,16 @@
-"""Print files over HTTP: CSV streamed row by row; PDF rendered off the event loop and
-streamed from a spool file, in files of at most 10,000 labels."""
+"""Print files over HTTP. Everything CPU-heavy runs in worker threads, never on the event loop,
+so the server keeps answering (``/healthz``, verification) while a big file is built: the PDF
+is written page by page in a thread and streamed as it grows, in files of at most 10,000
+labels; CSV rows are formatted a fetch (5,000 rows) at a time in a thread; QR images too.
+
+Files hold only live labels (``printjobs``) and say, in their first line, how many of the range
+were left out and why."""
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import AsyncIterator, Iterator
-from typing import Annotated, BinaryIO, cast
+from collections.abc import AsyncIterator
+from itertools import chain
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response, StreamingResponse
@@ -15,7 +20,7 @@ from app.auth.deps import SettingsDep, require_roles
 from app.auth.models import Role
 from app.auth.principal import Principal
 from app.core.db import Database, SessionDep, get_database
-from app.label import printjobs, service
+from app.label import printjobs
 from app.label.exceptions import TooManyLabelsForOneFile
 from app.label.printing.csv_export import csv_lines
 from app.label.printing.qr import qr_png, qr_svg
@@ -43,22 +48,26 @@ async def batch_csv(
 ) -> StreamingResponse:
     """Code, grouped code and QR URL of every label, for variable-data printers."""
     job = await printjobs.prepare(session, actor, batch_id, settings.public_base_url)
+    comment = (await printjobs.summary(session, job, 1, job.quantity)).csv_comment()
 
     async def lines() -> AsyncIterator[str]:
+        yield comment
         # The request's session has committed by the time the body streams: read with our own.
         async with database.sessionmaker() as reader:
-            first = True
+            header = True
             async for chunk in printjobs.codes(reader, job.batch_id, 1, job.quantity):
-                rows = [(serial, code, job.url(code)) for serial, code in chunk]
-                for i, line in enumerate(csv_lines(rows)):
-                    if i or first:  # the header line only once
-                        yield line
-                first = False
+                yield await run_in_threadpool(_csv_block, job, chunk, header)
+                header = False
 
     name = f"labels-{job.lot_number}.csv"
     return StreamingResponse(
         lines(), media_type="text/csv; charset=utf-8", headers=_attachment(name)
     )
+
+
+def _csv_block(job: printjobs.PrintJob, chunk: list[tuple[int, str]], header: bool) -> str:
+    rows = [(serial, code, job.url(code)) for serial, code in chunk]
+    return "".join(csv_lines(rows, header=header))
 
 
 @router.get("/batches/{batch_id}/labels.pdf")
@@ -83,27 +92,21 @@ async def batch_pdf(
             f"at most {MAX_LABELS_PER_PDF} labels per PDF; ask for serial ranges, "
             f"e.g. from_serial={from_serial}&to_serial={from_serial + MAX_LABELS_PER_PDF - 1}"
         )
-    labels = [
-        (code, job.url(code))
+    notice = (await printjobs.summary(session, job, from_serial, last)).pdf_line()
+    codes = [
+        code
         async for chunk in printjobs.codes(session, job.batch_id, from_serial, last)
         for _, code in chunk
     ]
     layout = SheetLayout(label_width_mm, label_height_mm, margin_mm, gap_mm)
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - streamed below
-    try:
-        await run_in_threadpool(printjobs.render_pdf, cast(BinaryIO, spool), job, labels, layout)
-    except Exception:
-        spool.close()
-        raise
-    spool.seek(0)
+    pages = printjobs.pdf_chunks(job, codes, layout, notice)
+    # The first piece passes the print check: a refusal is still a 422, not a cut-off file.
+    # Starlette pulls the rest of a plain iterator in worker threads as well.
+    first = await run_in_threadpool(next, pages)
     name = f"labels-{job.lot_number}-{from_serial}-{last}.pdf"
-    return StreamingResponse(_drain(spool), media_type="application/pdf", headers=_attachment(name))
-
-
-def _drain(spool: tempfile.SpooledTemporaryFile[bytes]) -> Iterator[bytes]:
-    with spool:
-        while chunk := spool.read(256 * 1024):
-            yield chunk
+    return StreamingResponse(
+        chain([first], pages), media_type="application/pdf", headers=_attachment(name)
+    )
 
 
 QR_FORMATS = {"png": (qr_png, "image/png"), "svg": (qr_svg, "image/svg+xml")}
@@ -117,8 +120,9 @@ async def label_qr(
     code: str,
     kind: Annotated[str, Path(pattern="^(png|svg)$")],
 ) -> Response:
-    """One label's QR symbol as PNG or SVG, encoding its verification URL."""
-    label = await service.get_label(session, actor, code)
+    """One label's QR symbol as PNG or SVG, encoding its verification URL (live labels of a
+    batch that prints only, as for the batch's files)."""
+    label = await printjobs.printable_label(session, actor, code)
     url = verification_url(settings.public_base_url, label.code)
     render, media_type = QR_FORMATS[kind]
     return Response(await run_in_threadpool(render, url), media_type=media_type)

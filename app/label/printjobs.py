@@ -1,8 +1,13 @@
-"""What every print file of a batch needs, gathered once; HTTP endpoints and the CLI share it."""
+"""What every print file of a batch needs, gathered once; HTTP endpoints and the CLI share it.
+
+Only live labels are printed: a batch prints only while it is issued and in good standing
+(not suspended, recalled or revoked) under a licence that is not suspended or withdrawn, and
+within it void and revoked labels are left out, counted in the file's summary line.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -12,11 +17,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.principal import Principal
 from app.core.errors import InvalidState
 from app.enterprise.models import Enterprise
-from app.label import service
+from app.label import repository, service
 from app.label.exceptions import PrintSizeRefused
 from app.label.models import BatchStatus, Label, LabelBatch
-from app.label.printing.sheet import LabelText, PrintCheckError, SheetLayout, render_sheets
+from app.label.printing.sheet import (
+    LabelText,
+    PrintCheckError,
+    SheetLayout,
+    SheetPdf,
+    render_sheets,
+)
+from app.label.printing.summary import PrintSummary
 from app.label.urls import verification_url
+from app.licence import service as licence_service
+from app.licence.models import LicenceStatus
 from app.registry import service as registry_service
 
 FETCH = 5_000
@@ -40,11 +54,7 @@ async def prepare(
     session: AsyncSession, actor: Principal, batch_id: int, base_url: str
 ) -> PrintJob:
     batch = await service.get_readable(session, actor, batch_id)
-    if batch.status is not BatchStatus.ISSUED:
-        raise InvalidState(
-            f"only issued batches are printed; this one is {batch.status.value}",
-            current_state=batch.status,
-        )
+    await require_printable_batch(session, actor, batch)
     product = await registry_service.get_product(session, batch.product_id)
     artwork = await registry_service.get_artwork(session, product.id)
     legal = registry_service.legal_line(product)
@@ -61,18 +71,61 @@ async def _label_text(session: AsyncSession, batch: LabelBatch, name: str, legal
     return LabelText(uscc=uscc or "", legal_line=legal, gi_name=name, lot=batch.lot_number)
 
 
+# Licence states under which nothing is printed: using the mark is what they forbid. Labels
+# already on packages stay lawful (DESIGN §3); new prints are new use. An expired licence
+# still prints what it issued while valid.
+LICENCE_STATES_NOT_PRINTING = (LicenceStatus.SUSPENDED, LicenceStatus.WITHDRAWN)
+
+
+async def require_printable_batch(
+    session: AsyncSession, actor: Principal, batch: LabelBatch
+) -> None:
+    """409 unless the batch is issued and in good standing under a licence that may use the
+    mark: a suspended, recalled or revoked batch prints nothing."""
+    if batch.status is not BatchStatus.ISSUED:
+        raise InvalidState(
+            f"batch {batch.id} is {batch.status.value}; only issued batches in good standing "
+            "are printed",
+            current_state=batch.status,
+        )
+    licence = await licence_service.get_readable(session, actor, batch.licence_id)
+    state = licence_service.effective_status(licence)
+    if state in LICENCE_STATES_NOT_PRINTING:
+        raise InvalidState(
+            f"licence {licence.id} is {state.value}; its labels are not printed",
+            current_state=state,
+        )
+
+
+async def printable_label(session: AsyncSession, actor: Principal, code: str) -> Label:
+    """One label to print on its own (its QR image): live, in a batch that prints."""
+    label = await service.get_label(session, actor, code)
+    if label.status in repository.NOT_PRINTED:
+        raise InvalidState(
+            f"label {label.code} is {label.status.value}; void and revoked labels are not printed",
+            current_state=label.status,
+        )
+    batch = await service.get_readable(session, actor, label.batch_id)
+    await require_printable_batch(session, actor, batch)
+    return label
+
+
+async def summary(session: AsyncSession, job: PrintJob, first: int, last: int) -> PrintSummary:
+    """How many labels serials first..last print, and how many are left out, by status."""
+    query = repository.status_counts(job.batch_id, first, last)
+    counts = {status: count for status, count in await session.execute(query)}
+    left_out = {status.value: counts.pop(status, 0) for status in repository.NOT_PRINTED}
+    return PrintSummary(job.batch_id, job.lot_number, first, last, sum(counts.values()), left_out)
+
+
 async def codes(
     session: AsyncSession, batch_id: int, first: int, last: int
 ) -> AsyncIterator[list[tuple[int, str]]]:
-    """(serial, code) in serial order, fetched in pages by key so memory stays flat."""
+    """(serial, code) of the labels to print, in serial order, fetched in pages by key so
+    memory stays flat; void and revoked labels are skipped."""
     after = first - 1
     while after < last:
-        result = await session.execute(
-            select(Label.serial, Label.code)
-            .where(Label.batch_id == batch_id, Label.serial > after, Label.serial <= last)
-            .order_by(Label.serial)
-            .limit(FETCH)
-        )
+        result = await session.execute(repository.printable_codes(batch_id, after, last, FETCH))
         rows = [(serial, code) for serial, code in result]
         if not rows:
             return
@@ -81,10 +134,27 @@ async def codes(
 
 
 def render_pdf(
-    out: BinaryIO, job: PrintJob, labels: list[tuple[str, str]], layout: SheetLayout
+    out: BinaryIO,
+    job: PrintJob,
+    labels: list[tuple[str, str]],
+    layout: SheetLayout,
+    notice: str | None = None,
 ) -> int:
     """Blocking (CPU-bound): run it in a worker thread."""
     try:
-        return render_sheets(out, labels, job.text, layout, job.artwork_png)
+        return render_sheets(out, labels, job.text, layout, job.artwork_png, notice)
+    except PrintCheckError as exc:
+        raise PrintSizeRefused(str(exc)) from exc
+
+
+def pdf_chunks(
+    job: PrintJob, codes: Iterable[str], layout: SheetLayout, notice: str | None
+) -> Iterator[bytes]:
+    """The PDF in pieces, page by page. Blocking (CPU-bound): every ``next`` belongs in a
+    worker thread. The print check runs before the first piece, so a refusal (422) comes
+    before any byte of the file."""
+    sheets = SheetPdf(job.text, layout, job.artwork_png, notice)
+    try:
+        yield from sheets.chunks((code, job.url(code)) for code in codes)
     except PrintCheckError as exc:
         raise PrintSizeRefused(str(exc)) from exc

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from app.auth.principal import Principal
-from app.label.models import Label, LabelBatch
+from app.label.models import Label, LabelBatch, LabelStatus
 
 
 def readable_batches(principal: Principal) -> Select[LabelBatch]:
@@ -21,3 +21,27 @@ def readable_labels(principal: Principal) -> Select[Label]:
             LabelBatch.enterprise_id == principal.enterprise_id
         )
     return query
+
+
+# Void (damaged, misprinted) and revoked labels are never printed; any other status is.
+NOT_PRINTED = (LabelStatus.VOID, LabelStatus.REVOKED)
+
+
+def printable_codes(batch_id: int, after: int, last: int, limit: int) -> Select[int, str]:
+    """(serial, code) of the labels to print in serials (after, last], in serial order."""
+    return (
+        select(Label.serial, Label.code)
+        .where(Label.batch_id == batch_id, Label.serial > after, Label.serial <= last)
+        .where(Label.status.not_in(NOT_PRINTED))
+        .order_by(Label.serial)
+        .limit(limit)
+    )
+
+
+def status_counts(batch_id: int, first: int, last: int) -> Select[LabelStatus, int]:
+    """How many labels of each status the serials first..last hold."""
+    return (
+        select(Label.status, func.count())
+        .where(Label.batch_id == batch_id, Label.serial >= first, Label.serial <= last)
+        .group_by(Label.status)
+    )

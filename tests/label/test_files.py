@@ -1,15 +1,20 @@
+import asyncio
 import csv
 import io
-import re
+import threading
 
 import factories
 import pypdfium2
+import pytest
 import zxingcpp
 from PIL import Image
+from qr_images import decoded_texts, pdf_pages, pdf_text, svg_image
 
 from app.auth.models import Role
+from app.label import files
 from app.label.code import format_grouped
 from app.label.models import BatchStatus
+from app.label.printing.pdf import PdfWriter
 
 
 async def issued(session, client, shop, quantity: int = 30):
@@ -34,10 +39,17 @@ def expected_url(code: str) -> str:
     return f"HTTPS://GI.EXAMPLE.CN/V/{code}"
 
 
-async def csv_rows(client, shop, batch_id):
+async def csv_file(client, shop, batch_id) -> tuple[str, list[dict[str, str]]]:
+    """(the summary comment line, the rows under the header)."""
     response = await client.get(f"/api/v1/batches/{batch_id}/labels.csv", headers=shop["licensee"])
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.text)))
+    comment, rest = response.text.split("\n", 1)
+    assert comment.startswith("# ")
+    return comment, list(csv.DictReader(io.StringIO(rest)))
+
+
+async def csv_rows(client, shop, batch_id):
+    return (await csv_file(client, shop, batch_id))[1]
 
 
 async def test_csv_lists_every_label_once(session, client, shop) -> None:
@@ -62,19 +74,7 @@ async def test_png_and_svg_qr_decode_to_the_label_url(session, client, shop) -> 
 
     svg = await client.get(f"/api/v1/labels/{code}/qr.svg", headers=shop["licensee"])
     assert svg.headers["content-type"].startswith("image/svg+xml")
-    assert zxingcpp.read_barcodes(rasterise_svg_path(svg.text))[0].text == expected_url(code)
-
-
-def rasterise_svg_path(svg: str) -> Image.Image:
-    """qrcode's SvgPathImage draws modules as 'M x y h1 v1 h-1 z'-style unit squares."""
-    size = float(re.search(r'width="([\d.]+)mm"', svg).group(1))
-    image = Image.new("L", (int(size * 10) + 20, int(size * 10) + 20), 255)
-    pixels = image.load()
-    for x, y in re.findall(r"M([\d.]+),([\d.]+)", svg):
-        for dx in range(10):
-            for dy in range(10):
-                pixels[int(float(x) * 10) + dx, int(float(y) * 10) + dy] = 0
-    return image
+    assert decoded_texts(svg_image(svg.content)) == [expected_url(code)]
 
 
 async def test_pdf_sheets_decode_and_carry_the_legal_text(session, client, shop) -> None:
@@ -133,4 +133,177 @@ async def test_print_shop_api_key_downloads_files(session, client, shop) -> None
     response = await client.get(
         f"/api/v1/batches/{batch_id}/labels.csv", headers={"X-API-Key": key["api_key"]}
     )
-    assert response.status_code == 200 and response.text.count("\n") == 3
+    assert response.status_code == 200 and response.text.count("\n") == 1 + 1 + 2
+
+
+# -- only live labels are printed ---------------------------------------------------------
+
+GROUNDS = {
+    "reason": "冒用标志",
+    "legal_basis": "《地理标志产品保护办法》第二十一条",
+    "case_number": "五市监罚〔2026〕7号",
+}
+
+
+async def void_and_revoke(client, shop, codes, voided, revoked) -> None:
+    response = await client.post(
+        "/api/v1/labels/void",
+        json={"codes": voided, "reason": "卷标破损"},
+        headers=shop["licensee"],
+    )
+    assert response.status_code == 200
+    response = await client.post(
+        "/api/v1/revocations",
+        json={"scope": "labels", "codes": revoked} | GROUNDS,
+        headers=shop["regulator"],
+    )
+    assert response.status_code == 201
+
+
+def pdf_urls(pdf: bytes) -> list[str]:
+    """Every QR symbol found on every page, in page order."""
+    return [text for page in pdf_pages(pdf) for text in decoded_texts(page)]
+
+
+async def test_print_files_hold_only_live_labels_and_count_the_rest(session, client, shop) -> None:
+    batch_id = await issued(session, client, shop, quantity=30)
+    codes = [r["code"] for r in await csv_rows(client, shop, batch_id)]
+    voided, revoked = codes[2:5], [codes[9], codes[29]]
+    await void_and_revoke(client, shop, codes, voided, revoked)
+    live = [c for c in codes if c not in voided + revoked]
+
+    comment, rows = await csv_file(client, shop, batch_id)
+    assert [r["code"] for r in rows] == live
+    assert "25 labels printed, 5 left out (void 3, revoked 2)" in comment
+    assert "印制 25 枚，未印 5 枚（作废 3, 撤销 2）" in comment
+
+    response = await client.get(f"/api/v1/batches/{batch_id}/labels.pdf", headers=shop["licensee"])
+    assert response.status_code == 200
+    found = pdf_urls(response.content)
+    assert sorted(found) == sorted(expected_url(code) for code in live)  # each once
+    assert "25 labels printed, 5 left out (void 3, revoked 2)" in pdf_text(response.content)
+
+
+async def test_a_serial_range_counts_only_what_it_left_out(session, client, shop) -> None:
+    batch_id = await issued(session, client, shop, quantity=30)
+    codes = [r["code"] for r in await csv_rows(client, shop, batch_id)]
+    await void_and_revoke(client, shop, codes, [codes[0]], [codes[20]])
+    response = await client.get(
+        f"/api/v1/batches/{batch_id}/labels.pdf",
+        params={"from_serial": 11, "to_serial": 30},
+        headers=shop["licensee"],
+    )
+    assert sorted(pdf_urls(response.content)) == sorted(
+        expected_url(c) for c in codes[10:] if c != codes[20]
+    )
+    text = pdf_text(response.content)
+    assert "serials 11-30: 19 labels printed, 1 left out (revoked 1)" in text
+
+
+async def test_a_narrow_margin_puts_the_count_on_a_cover_page(session, client, shop) -> None:
+    batch_id = await issued(session, client, shop, quantity=2)
+    response = await client.get(
+        f"/api/v1/batches/{batch_id}/labels.pdf",
+        params={"margin_mm": 1},
+        headers=shop["licensee"],
+    )
+    cover, sheet = pdf_pages(response.content, dpi=150)
+    assert decoded_texts(cover) == [] and len(decoded_texts(sheet)) == 2
+    assert "2 labels printed, 0 left out" in pdf_text(response.content)
+
+
+async def refusals(client, shop, batch_id: int, code: str) -> list[tuple[int, str, str]]:
+    """(status, problem code, current state) of every print file of the batch and label."""
+    paths = [f"/api/v1/batches/{batch_id}/labels.{kind}" for kind in ("csv", "pdf")]
+    paths += [f"/api/v1/labels/{code}/qr.{kind}" for kind in ("png", "svg")]
+    found = []
+    for path in paths:
+        response = await client.get(path, headers=shop["licensee"])
+        body = response.json()
+        assert response.headers["content-type"] == "application/problem+json"
+        found.append((response.status_code, body["code"], body["current_state"]))
+    return found
+
+
+async def test_a_batch_out_of_good_standing_prints_nothing(session, client, shop) -> None:
+    batch_id = await issued(session, client, shop, quantity=3)
+    code = (await csv_rows(client, shop, batch_id))[0]["code"]
+    regulator = shop["regulator"]
+    url = f"/api/v1/batches/{batch_id}"
+    await client.post(f"{url}/suspend", json={"reason": "抽检不合格"}, headers=regulator)
+    assert await refusals(client, shop, batch_id, code) == [(409, "invalid_state", "suspended")] * 4
+    await client.post(f"{url}/recall", json={"reason": "复检确认"}, headers=regulator)
+    assert await refusals(client, shop, batch_id, code) == [(409, "invalid_state", "recalled")] * 4
+
+
+async def test_a_revoked_batch_or_a_suspended_licence_prints_nothing(session, client, shop) -> None:
+    batch_id = await issued(session, client, shop, quantity=3)
+    code = (await csv_rows(client, shop, batch_id))[0]["code"]
+    licence_url = f"/api/v1/licences/{shop['licence'].id}"
+    suspended = await client.post(
+        f"{licence_url}/suspend", json={"reason": "未按规定使用专用标志"}, headers=shop["regulator"]
+    )
+    assert suspended.status_code == 200
+    assert await refusals(client, shop, batch_id, code) == [(409, "invalid_state", "suspended")] * 4
+    await client.post(
+        f"{licence_url}/reinstate", json={"reason": "整改完成"}, headers=shop["regulator"]
+    )
+    revoked = await client.post(
+        "/api/v1/revocations",
+        json={"scope": "batch", "batch_id": batch_id} | GROUNDS,
+        headers=shop["regulator"],
+    )
+    assert revoked.status_code == 201
+    assert await refusals(client, shop, batch_id, code) == [(409, "invalid_state", "revoked")] * 4
+
+
+async def test_the_qr_image_of_a_void_or_revoked_label_is_refused(session, client, shop) -> None:
+    batch_id = await issued(session, client, shop, quantity=3)
+    codes = [r["code"] for r in await csv_rows(client, shop, batch_id)]
+    await void_and_revoke(client, shop, codes, [codes[0]], [codes[1]])
+    for code, state in ((codes[0], "void"), (codes[1], "revoked")):
+        response = await client.get(f"/api/v1/labels/{code}/qr.png", headers=shop["licensee"])
+        assert response.status_code == 409 and response.json()["current_state"] == state
+    live = await client.get(f"/api/v1/labels/{codes[2]}/qr.png", headers=shop["licensee"])
+    assert decoded_texts(Image.open(io.BytesIO(live.content))) == [expected_url(codes[2])]
+
+
+# -- the event loop stays free ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "owner", "step"),
+    [("pdf", PdfWriter, "take"), ("csv", files, "csv_lines")],
+    ids=["pdf-writer", "csv-rows"],
+)
+async def test_healthz_answers_while_a_print_file_is_being_built(
+    session, client, shop, monkeypatch, kind, owner, step
+) -> None:
+    """The file's builder is held on an event in the middle of its work: if it ran on the
+    event loop, nothing else could be served until it was released."""
+    batch_id = await issued(session, client, shop, quantity=60)  # 3 PDF pages
+    codes = [r["code"] for r in await csv_rows(client, shop, batch_id)]
+    building, release = threading.Event(), threading.Event()
+    original = getattr(owner, step)
+
+    def held(*args, **kwargs):
+        building.set()
+        # A safety net, not a timing: a builder on the event loop never sees the release.
+        if not release.wait(timeout=120):
+            raise RuntimeError("the file's builder was never released")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, step, held)
+    url = f"/api/v1/batches/{batch_id}/labels.{kind}"
+    download = asyncio.create_task(client.get(url, headers=shop["licensee"]))
+    assert await asyncio.to_thread(building.wait, 120)
+    health = await client.get("/healthz")
+    assert health.status_code == 200 and not download.done()
+    release.set()
+    response = await download
+    assert response.status_code == 200
+    if kind == "pdf":
+        assert sorted(pdf_urls(response.content)) == sorted(expected_url(c) for c in codes)
+    else:
+        assert [row["code"] for row in await csv_rows(client, shop, batch_id)] == codes
+        assert response.text.count("\n") == 1 + 1 + len(codes)

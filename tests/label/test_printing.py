@@ -7,6 +7,7 @@ import pypdfium2
 import pytest
 import zxingcpp
 from PIL import Image
+from qr_images import pdf_pages, read_all, svg_image
 
 from app.label.code import LabelCodec, format_grouped
 from app.label.printing import qr
@@ -91,6 +92,19 @@ def test_both_matrix_encoders_give_a_decodable_symbol(matrix) -> None:
     size, modules = matrix(GS1_URL)
     assert len(modules) == size * size and set(modules) == {qr.DARK, qr.LIGHT}
     assert decode(matrix_image(size, modules)) == {GS1_URL}
+
+
+@pytest.mark.parametrize(("url", "level"), [(URL, "Q"), (GS1_URL, "M")])
+def test_every_print_file_draws_the_strongest_level_that_keeps_the_version(url, level) -> None:
+    """44 characters fit version 3 at Q as at M; the 78-character GS1 URI fits version 4
+    only at M, and stays there rather than growing."""
+    assert qr.error_correction_for(url) == level
+    assert qr.qr_matrix(url)[0] == qr.encode(url, "M")[0] < qr.encode(url, "H")[0]
+    code = url.rsplit("/", 1)[1]
+    pdf = pdf_pages(render([(code, url)]))[0]
+    for image in (Image.open(io.BytesIO(qr.qr_png(url))), svg_image(qr.qr_svg(url)), pdf):
+        (result,) = read_all(image)
+        assert (result.text, result.ec_level) == (url, level)
 
 
 def runs_of(size: int, modules: bytes) -> list[tuple[int, int, int]]:

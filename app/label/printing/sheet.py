@@ -16,11 +16,15 @@ from typing import BinaryIO
 from app.label.code import format_grouped
 from app.label.printing.artwork import add_mark_form
 from app.label.printing.fonts import (
+    CJK_FONT,
     MONO,
     MONO_ADVANCE,
     MONO_BOLD,
     cjk_font_object,
+    cjk_string,
+    show_text,
     standard_font_object,
+    text_width,
 )
 from app.label.printing.layout import (
     A4_MM,
@@ -32,13 +36,16 @@ from app.label.printing.layout import (
     check_print_size,
 )
 from app.label.printing.pdf import PdfWriter, pdf_text_string
-from app.label.printing.qr import qr_matrix
+from app.label.printing.qr import label_matrix
 from app.label.printing.template import LabelText, mark_side, template_ops
 from app.label.printing.vector import module_strokes
 
 __all__ = ["LabelText", "PrintCheckError", "SheetLayout", "SheetPdf", "render_sheets"]
 
 CODE_SIZE_MAX = 7.0  # points
+NOTICE_SIZE_MAX, NOTICE_SIZE_MIN = 6.0, 3.5  # points
+NOTICE_MIN_MARGIN_MM = 3.0  # a top margin narrower than this gets a cover page instead
+COVER_MARGIN_MM = 20.0
 GROUPED_LENGTH = 24  # K3F9-ABCD-EFGH-JKMN-PQRS
 
 
@@ -46,9 +53,14 @@ class SheetPdf:
     """One print job: the label text, layout and mark, written as PDF by :meth:`chunks`."""
 
     def __init__(
-        self, text: LabelText, layout: SheetLayout | None = None, artwork_png: bytes | None = None
+        self,
+        text: LabelText,
+        layout: SheetLayout | None = None,
+        artwork_png: bytes | None = None,
+        notice: str | None = None,
     ) -> None:
         self.text, self.layout, self.artwork = text, layout or SheetLayout(), artwork_png
+        self.notice = notice  # one line for the print shop, on the first page (see _notice_ops)
         self.origins = self.layout.origins()
         self.labels_drawn = 0
         self._code_size = min(
@@ -64,7 +76,7 @@ class SheetPdf:
         remaining = iter(labels)
         first = next(remaining, None)
         if first is not None:
-            self._qr_head(qr_matrix(first[1])[0])
+            self._qr_head(label_matrix(first[1], first[0])[0])
         writer = PdfWriter()
         pages_tree, resources = writer.reserve(), self._add_resources(writer)
         yield writer.take()
@@ -76,21 +88,38 @@ class SheetPdf:
         yield writer.take()
 
     def _page_contents(self, labels: Iterable[tuple[str, str]]) -> Iterator[bytes]:
-        """Content streams, one per page; a blank page if there are no labels at all."""
-        per_page, ops = len(self.origins), list[str]()
+        """Content streams, one per page; a blank page if there are no labels at all. The
+        notice goes in the first page's top margin, or on a cover page if the margin is too
+        narrow to hold it."""
+        per_page, ops, slot = len(self.origins), list[str](), 0
+        head = self._first_page_head()
+        if head is not None and not head[1]:  # a cover page of its own
+            yield head[0].encode("latin-1")
+        elif head is not None:
+            ops.append(head[0])
         for code, url in labels:
-            ops.append(self._label_ops(len(ops), code, url))
+            ops.append(self._label_ops(slot, code, url))
             self.labels_drawn += 1
-            if len(ops) == per_page:
+            slot += 1
+            if slot == per_page:
                 yield "".join(ops).encode("latin-1")
-                ops = []
-        if ops or not self.labels_drawn:
+                ops, slot = [], 0
+        if slot or not self.labels_drawn:
             yield "".join(ops).encode("latin-1")
+
+    def _first_page_head(self) -> tuple[str, bool] | None:
+        """(operators, whether they share the first page with labels) for the notice."""
+        if self.notice is None:
+            return None
+        in_margin = notice_ops(self.notice, self.layout.margin_mm)
+        if in_margin is not None:
+            return in_margin, True
+        return notice_ops(self.notice, COVER_MARGIN_MM) or "", False
 
     def _label_ops(self, slot: int, code: str, url: str) -> str:
         if not (code.isascii() and code.isalnum()):  # it goes into the page as a literal string
             raise ValueError(f"not a label code: {code!r}")
-        size, modules = qr_matrix(url)
+        size, modules = label_matrix(url, code)
         qr_head = self._qr_heads.get(size) or self._qr_head(size)
         strokes = module_strokes(size, modules)
         return f"{self._label_heads[slot]}{format_grouped(code)}) Tj ET\n{qr_head}{strokes}S Q\n"
@@ -135,7 +164,8 @@ class SheetPdf:
             f"/XObject << /Mark {mark} 0 R >> >>",
             template_ops(self.layout, self.text).encode("latin-1"),
         )
-        return writer.add(f"<< /Font << /B {bold} 0 R >> /XObject << /T {template} 0 R >> >>")
+        fonts = f"/Font << /B {bold} 0 R /CJK {cjk} 0 R >>"  # /CJK: the notice line
+        return writer.add(f"<< {fonts} /XObject << /T {template} 0 R >> >>")
 
     def _add_page(self, writer: PdfWriter, content: bytes, parent: int, resources: int) -> int:
         contents = writer.add_stream("", content)
@@ -154,15 +184,29 @@ class SheetPdf:
         writer.finish(root, info)
 
 
+def notice_ops(text: str, margin_mm: float) -> str | None:
+    """The notice as one line centred in a top margin of ``margin_mm``, outside every label,
+    so it costs no label; None if it does not fit there."""
+    side_mm = max(margin_mm, 5.0)
+    width = (A4_MM[0] - 2 * side_mm) * MM
+    size = min(NOTICE_SIZE_MAX, width / max(text_width(text, CJK_FONT, 1.0), 1e-6))
+    if margin_mm < NOTICE_MIN_MARGIN_MM or size < NOTICE_SIZE_MIN:
+        return None
+    x = (A4_MM[0] * MM - text_width(text, CJK_FONT, size)) / 2
+    baseline = (A4_MM[1] - margin_mm / 2) * MM - 0.35 * size
+    return show_text("CJK", size, x, baseline, cjk_string(text))
+
+
 def render_sheets(
     out: BinaryIO,
     labels: Iterable[tuple[str, str]],
     text: LabelText,
     layout: SheetLayout | None = None,
     artwork_png: bytes | None = None,
+    notice: str | None = None,
 ) -> int:
     """Write a PDF of ``(code, url)`` labels to ``out``; returns how many were drawn."""
-    job = SheetPdf(text, layout, artwork_png)
+    job = SheetPdf(text, layout, artwork_png, notice)
     for chunk in job.chunks(labels):
         out.write(chunk)
     return job.labels_drawn
