@@ -16,6 +16,8 @@ from app.core.jobs.registry import Registry
 from app.core.jobs.runner import BACKOFF_BASE
 from app.core.jobs.worker import Worker
 
+PROJECT_ROOT = Path(app.__file__).resolve().parents[1]
+
 DOOMED_WORKER = textwrap.dedent(
     """
     import asyncio, sys
@@ -67,7 +69,7 @@ async def test_a_job_whose_worker_was_killed_runs_again_after_its_lease(
         DOOMED_WORKER,
         test_settings.resolved_database_url,
         kind,
-        cwd=Path(app.__file__).resolve().parents[1],
+        cwd=PROJECT_ROOT,  # so the child imports this checkout's app
     )
     try:
         running = await _wait_until_running(committed, job_id, process)
