@@ -112,6 +112,15 @@ async def enqueue_once(
     return new_id
 
 
+async def kinds_with_period(
+    session: AsyncSession, kinds: Sequence[str], period_key: str
+) -> set[str]:
+    """Which of ``kinds`` already have their job for ``period_key`` (read before inserting, so a
+    scheduler ticking every minute does not burn an id on PostgreSQL at every conflict)."""
+    query = select(Job.kind).where(Job.kind.in_(kinds), Job.period_key == period_key)
+    return set(await session.scalars(query))
+
+
 def _claimable(now: datetime, kinds: Sequence[str]) -> ColumnElement[bool]:
     due = and_(Job.status == JobStatus.QUEUED, Job.run_after <= now)
     abandoned = and_(

@@ -50,8 +50,9 @@ async def tick(
 ) -> list[int]:
     """Enqueue today's job of each periodic kind that has none yet; the new jobs' ids."""
     today = local_day(now, zone)
+    present = await queue.kinds_with_period(session, [p.kind for p in periodics], today.isoformat())
     created = []
-    for periodic in periodics:
+    for periodic in (p for p in periodics if p.kind not in present):
         new_id = await queue.enqueue_once(
             session,
             periodic.kind,

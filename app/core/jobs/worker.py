@@ -103,10 +103,14 @@ class BackgroundWorker:
     def start(self) -> None:
         self._task = asyncio.create_task(self.worker.run(self._stop), name="gimark-jobs")
 
-    async def stop(self) -> None:
-        """Finish the loop; a job still running is cancelled and handed back to the queue."""
+    async def stop(self, grace_seconds: float = 5.0) -> None:
+        """End the loop, letting a running job finish for ``grace_seconds``; after that it is
+        cancelled and handed back to the queue for another worker."""
         self._stop.set()
-        if self._task is not None:
-            self._task.cancel()
-            with suppress(asyncio.CancelledError):
-                await self._task
+        if self._task is None:
+            return
+        with suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(self._task), grace_seconds)
+        self._task.cancel()
+        with suppress(asyncio.CancelledError):
+            await self._task
