@@ -21,10 +21,11 @@ def test_the_in_app_worker_is_on_by_default_except_in_tests(monkeypatch) -> None
     assert not JobSettings().runs_in_app("production")
 
 
-async def test_the_app_lifespan_runs_queued_jobs(test_settings, monkeypatch) -> None:
+async def test_the_app_lifespan_runs_queued_jobs(engine, test_settings, monkeypatch) -> None:
     monkeypatch.setenv("GIMARK_JOBS_IN_APP", "true")
     monkeypatch.setenv("GIMARK_JOBS_SCHEDULER", "false")  # only the job queued below
     monkeypatch.setenv("GIMARK_JOBS_IDLE_SECONDS", "0.05")
+    # its own engine (the schema is the `engine` fixture's): the lifespan disposes of it
     database = Database(create_engine(test_settings.resolved_database_url))
     async with database.sessionmaker() as session, session.begin():
         # queue.enqueue, not the audited service: a committed audit event could not be removed
