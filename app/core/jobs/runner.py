@@ -156,7 +156,7 @@ class Runner:
             await asyncio.sleep(self.lease.total_seconds() / 3)
             try:
                 owned = await self._write(queue.heartbeat, ctx.owner, self.lease)
-            except SQLAlchemyError:
+            except Exception:  # the database is away: keep trying while the lease lasts
                 logger.warning("job %s: heartbeat failed; retrying", ctx.job_id, exc_info=True)
                 continue
             if not owned:

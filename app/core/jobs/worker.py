@@ -15,8 +15,6 @@ from contextlib import suppress
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from app.core.db import Database
 from app.core.jobs import queue, schedule
 from app.core.jobs.models import Job, JobStatus
@@ -75,8 +73,10 @@ class Worker:
             try:
                 await self._tick_if_due()
                 ran = await self.run_once()
-            except SQLAlchemyError:
-                logger.warning("job worker: database unavailable; waiting", exc_info=True)
+            except Exception:
+                # The loop must outlive any one failure (database down, a bug in a handler's
+                # bookkeeping): a job left running is retried after its lease.
+                logger.exception("job worker %s: iteration failed; carrying on", self.name)
                 ran = None
             if ran is None:
                 with suppress(TimeoutError):
