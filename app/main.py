@@ -21,6 +21,8 @@ from app.core.requestid import RequestIdMiddleware
 from app.enterprise.router import router as enterprise_router
 from app.inspection.plan_router import router as plan_router
 from app.inspection.router import router as inspection_router
+from app.jobs.router import router as jobs_router
+from app.jobs.runtime import in_app_worker
 from app.label.files import router as files_router
 from app.label.router import router as label_router
 from app.label.service import codec_from
@@ -60,6 +62,7 @@ ROUTERS = (
     plan_router,
     revocation_router,
     notice_router,
+    jobs_router,
 )
 
 
@@ -81,13 +84,18 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     settings = settings or get_settings()
     database = database or Database(engine_from_settings(settings))
     verifier = _verifier(settings, database)
+    jobs = in_app_worker(database, settings.mode)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if verifier.scans.batched and database.engine.dialect.name == "postgresql":
             verifier.pool = await create_pool(settings.resolved_database_url, settings.db_pool_size)
         verifier.scans.start()
+        if jobs is not None:
+            jobs.start()
         yield
+        if jobs is not None:
+            await jobs.stop()
         await verifier.scans.stop()
         if verifier.pool is not None:
             await verifier.pool.close()

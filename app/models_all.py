@@ -2,6 +2,7 @@
 
 from app.audit import models as audit_models
 from app.auth import models as auth_models
+from app.core.jobs import models as job_models
 from app.core.models import Base
 from app.enterprise import models as enterprise_models
 from app.idempotency import models as idempotency_models
@@ -21,6 +22,7 @@ __all__ = [
     "enterprise_models",
     "idempotency_models",
     "inspection_models",
+    "job_models",
     "label_models",
     "licence_models",
     "notice_models",

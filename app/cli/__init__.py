@@ -7,7 +7,7 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
-from app.cli import audit, batch, db, demo, plan, scans, serve, user
+from app.cli import audit, batch, db, demo, jobs, plan, scans, serve, user
 from app.core.config import ConfigurationError
 from app.core.errors import DomainError
 
@@ -37,5 +37,5 @@ def main() -> None:
     """
 
 
-for module in (serve, db, demo, user, audit, batch, scans, plan):
+for module in (serve, db, demo, user, audit, batch, scans, plan, jobs):
     module.register(main)

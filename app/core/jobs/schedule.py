@@ -1,0 +1,66 @@
+"""Periodic jobs: each runs once per local calendar day, however many schedulers tick.
+
+A day is a day in the deployment's time zone (``GIMARK_TIME_ZONE``, Asia/Shanghai by default),
+like every other calendar-day rule: at 16:30 UTC it is already 00:30 the next day in Shanghai,
+so a tick then enqueues the next day's jobs. Every scheduler (one per worker, on every
+instance) inserts the job of (kind, day) with ON CONFLICT DO NOTHING, so exactly one exists.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.jobs import queue
+
+DEFAULT_TIME_ZONE = "Asia/Shanghai"
+
+
+def deployment_zone(name: str | None = None) -> ZoneInfo:
+    """The deployment's zone. Another change adds ``time_zone`` to the settings (the same
+    ``GIMARK_TIME_ZONE``); until then the variable is read here, with the same default."""
+    return ZoneInfo(name or os.environ.get("GIMARK_TIME_ZONE") or DEFAULT_TIME_ZONE)
+
+
+def local_day(at: datetime, zone: ZoneInfo) -> date:
+    return at.astimezone(zone).date()
+
+
+def local_moment(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """``at`` o'clock on local ``day``, in UTC."""
+    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Periodic:
+    """A job of ``kind`` every local day, due from ``at`` local time (quiet hours by default)."""
+
+    kind: str
+    at: time = time(2, 0)
+    max_attempts: int = 3
+
+
+async def tick(
+    session: AsyncSession, periodics: Sequence[Periodic], now: datetime, zone: ZoneInfo
+) -> list[int]:
+    """Enqueue today's job of each periodic kind that has none yet; the new jobs' ids."""
+    today = local_day(now, zone)
+    present = await queue.kinds_with_period(session, [p.kind for p in periodics], today.isoformat())
+    created = []
+    for periodic in (p for p in periodics if p.kind not in present):
+        new_id = await queue.enqueue_once(
+            session,
+            periodic.kind,
+            today.isoformat(),
+            now,
+            run_after=local_moment(today, periodic.at, zone),
+            max_attempts=periodic.max_attempts,
+        )
+        if new_id is not None:
+            created.append(new_id)
+    return created

@@ -1,0 +1,54 @@
+"""The periodic jobs and their handlers; importing this module registers them.
+
+Each is idempotent (it works on whatever is due when it runs), as at-least-once delivery needs.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+
+from app.audit import service as audit_service
+from app.core.jobs.registry import JobArgs, JobResult, job
+from app.core.jobs.runner import JobContext
+from app.core.jobs.schedule import Periodic
+from app.core.time import utcnow
+from app.verification.rollup import roll_up
+from app.verification.salts import destroy_old_salts
+
+ROLLUP = "scans.rollup"
+PURGE_SALTS = "scans.purge_salts"
+AUDIT_CHECKPOINT = "audit.checkpoint"
+
+# Local times of day (deployment zone); quiet hours, and the checkpoint just after midnight so
+# it pins the ledger as it stood at the end of the previous local day.
+PERIODIC = (
+    Periodic(AUDIT_CHECKPOINT, at=time(0, 5)),
+    Periodic(PURGE_SALTS, at=time(1, 0)),
+    Periodic(ROLLUP, at=time(2, 0)),
+)
+
+
+@job(ROLLUP)
+async def rollup_scans(ctx: JobContext, _args: JobArgs) -> JobResult:
+    """Fold scans older than 180 days into daily counts (``app.verification.rollup``)."""
+    async with ctx.session() as session:
+        folded = await roll_up(session, utcnow())
+    return {"rolled_up": folded}
+
+
+@job(PURGE_SALTS)
+async def purge_salts(ctx: JobContext, _args: JobArgs) -> JobResult:
+    """Destroy address-hashing salts older than 48 hours (``app.verification.salts``)."""
+    async with ctx.session() as session:
+        destroyed = await destroy_old_salts(session, utcnow().date())
+    return {"destroyed": [day.isoformat() for day in destroyed]}
+
+
+@job(AUDIT_CHECKPOINT)
+async def audit_checkpoint(ctx: JobContext, _args: JobArgs) -> JobResult:
+    """REGISTRATION POINT for the audit-checkpoint publisher (issue 11, written in parallel):
+    call it here once it lands. Until then the job records the ledger's head in its result,
+    which is itself a dated checkpoint kept in the database."""
+    async with ctx.session() as session:
+        seq, head_hash = await audit_service.checkpoint(session)
+    return {"seq": seq, "hash": head_hash}
