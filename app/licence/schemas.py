@@ -114,3 +114,4 @@ class RegisterEntry(BaseModel):
     valid_until: date | None
     status: LicenceStatus
     withdrawn_on: date | None
+    is_demo: bool = False
