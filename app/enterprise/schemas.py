@@ -61,5 +61,6 @@ class EnterpriseRead(BaseModel):
     contact_phone: str | None
     contact_email: str | None
     credit_standing: CreditStanding
+    is_demo: bool
     created_at: datetime
     updated_at: datetime

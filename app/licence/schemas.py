@@ -16,7 +16,13 @@ class LicenceApply(BaseModel):
     enterprise_id: int | None = Field(
         default=None, description="staff only; a licensee applies for itself"
     )
-    production_area_mu: Decimal = Field(gt=0, max_digits=14, decimal_places=2)
+    production_area_mu: Decimal = Field(
+        gt=0,
+        max_digits=14,
+        decimal_places=2,
+        description="registered production in the product's quota unit: mu of land, head of "
+        "livestock, …",
+    )
     production_location: str = Field(min_length=2, max_length=2000)
 
 
