@@ -1,10 +1,13 @@
 """Demo data is flagged, and every public page that shows it says "演示数据 / demo data"."""
 
+import factories
 from sqlalchemy import select
 from verification_fixtures import codec, label_world  # noqa: F401
 
+from app.auth.models import Role
 from app.demo.loader import load_demo, sample_codes
 from app.enterprise.models import Enterprise
+from app.label.models import BatchStatus, LabelBatch
 from app.registry.models import GIProduct
 
 MARKER = "演示数据 / demo data"
@@ -42,3 +45,17 @@ async def test_real_data_carries_no_demo_marker(client, label_world) -> None:  #
     assert (await client.get(f"/api/v1/verify/{label_world['code']}")).json()["is_demo"] is False
     register = await client.get("/public/register")
     assert "丰瑞农业" in register.text and MARKER not in register.text
+
+
+async def test_demo_labels_print_with_the_programme_document(
+    session, client, test_settings
+) -> None:
+    """Every demo product's legal line fits a default label: the demo is printable."""
+    await load_demo(session, test_settings)
+    issued = select(LabelBatch).where(LabelBatch.status == BatchStatus.ISSUED)
+    batches = list(await session.scalars(issued.order_by(LabelBatch.id)))
+    assert len(batches) == 4
+    for batch in batches:
+        headers = await factories.auth_headers(session, client, Role.LICENSEE, batch.enterprise_id)
+        pdf = await client.get(f"/api/v1/batches/{batch.id}/labels.pdf", headers=headers)
+        assert pdf.status_code == 200, (batch.product_id, pdf.text[:300])
