@@ -144,6 +144,11 @@ def lineage(code: str) -> tuple[Division, ...]:
     return tuple(chain)
 
 
+def full_name(code: str) -> str:
+    """内蒙古自治区巴彦淖尔市五原县: the names of the lineage, outermost first."""
+    return "".join(division.name for division in reversed(lineage(code)))
+
+
 def is_within(inner: str, outer: str) -> bool:
     """True if ``inner`` is ``outer`` or lies inside it (150821 ⊂ 150800 ⊂ 150000).
 

@@ -34,11 +34,6 @@ def demo_uscc(row: DemoEnterprise) -> str:
     return compose(row.kind, row.registered_in, row.organisation_body)
 
 
-def place_name(division_code: str) -> str:
-    """内蒙古自治区巴彦淖尔市五原县: the division's full name, outermost first."""
-    return "".join(d.name for d in reversed(divisions.lineage(division_code)))
-
-
 async def already_loaded(session: AsyncSession) -> bool:
     first_code = PRODUCTS[0]["code"]
     return (
@@ -85,7 +80,7 @@ async def _product(session: AsyncSession, spec: dict[str, Any]) -> GIProduct:
 async def _enterprise_and_licence(
     session: AsyncSession, row: DemoEnterprise, products: dict[str, GIProduct], serial: int
 ) -> Enterprise:
-    region = place_name(row.produces_in).removeprefix("内蒙古自治区")
+    region = divisions.full_name(row.produces_in).removeprefix("内蒙古自治区")
     enterprise = Enterprise(
         name=row.name,
         uscc=demo_uscc(row),
@@ -104,7 +99,7 @@ async def _enterprise_and_licence(
         product_id=products[row.product].id,
         status=LicenceStatus(row.status),
         production_area_mu=Decimal(row.registered_units),
-        production_location=f"{place_name(row.produces_in)}（演示数据）",
+        production_location=f"{divisions.full_name(row.produces_in)}（演示数据）",
         applied_at=utcnow() - timedelta(days=120),
         number=f"GI-{row.product}-{today.year}-{serial:04d}" if active else None,
         valid_from=today - timedelta(days=90) if active else None,

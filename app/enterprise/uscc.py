@@ -145,9 +145,7 @@ def _division(code: str) -> divisions.Division | None:
 
 
 def _organisation_code(code: str) -> str:
-    organisation = code[8:17]
-    if not organisation[:8].isalnum():  # the USCC charset already bars everything else
-        raise InvalidUSCC("organisation_code", "characters 9–16 must be digits or letters")
+    organisation = code[8:17]  # the USCC charset has already barred all but digits and letters
     expected = organisation_check_digit(organisation[:8])
     if organisation[8] != expected:
         raise InvalidUSCC(

@@ -18,6 +18,7 @@ def test_wuyuan_county_in_bayannur_in_inner_mongolia() -> None:
         Level.PROVINCE,
     ]
     assert divisions.parent("150800").name == "内蒙古自治区"
+    assert divisions.full_name("150821") == "内蒙古自治区巴彦淖尔市五原县"
     assert divisions.parent("150000") is None
 
 
