@@ -14,7 +14,7 @@ from app.auth.models import Role, User
 from app.auth.passwords import hash_password
 from app.core.time import utcnow
 from app.enterprise.models import Enterprise
-from app.enterprise.uscc import check_character
+from app.enterprise.uscc import compose
 from app.label.models import BatchStatus, Label, LabelBatch, LabelStatus
 from app.licence.models import Licence, LicenceStatus
 from app.registry.models import GIProduct, LegalRoute, TestItem
@@ -24,8 +24,8 @@ PASSWORD = "correct horse battery"
 
 
 def make_uscc(n: int) -> str:
-    body = f"91150821MA{n:07d}"
-    return body + check_character(body)
+    """A company registered in 五原县, with valid organisation-code and USCC check characters."""
+    return compose("91", "150821", f"MA{n:06d}")
 
 
 async def product(session: AsyncSession, **overrides: Any) -> GIProduct:

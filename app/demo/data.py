@@ -1,12 +1,24 @@
-"""Demo register: the real Inner Mongolia GI products, with plausible standards and limits.
+"""The demo register: real Inner Mongolia GI products, fictitious enterprises.
 
-Names, holders and legal routes follow the programme documents (shared/seeds); registration
-numbers, standard numbers and enterprises are illustrative and marked as demo data.
+What is real: the products, their places (GB/T 2260 codes of the protected areas), the holders
+named in the programme documents (shared/seeds) and the documents' titles. What is not known
+is not made up: no standard, trademark or registration number is invented; where one is not
+known, the legal line cites the programme document the GI comes from. The enterprises are
+fictitious and say so in their names (演示); their USCCs are composed with correct GB 11714 and
+GB 32100 check characters, registered in the county they produce in, and their telephone
+numbers carry that place's area code. Everything loaded is flagged ``is_demo``, and the public
+pages mark it "演示数据 / demo data".
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+# Titles of the programme documents the GIs come from (shared/seeds).
+WUYUAN_PROGRAMME = "五原向日葵国家地理标志产品保护示范区建设工作方案（2023—2024年）"
+WUHAI_PROGRAMME = "乌海市农畜产品区域公用品牌建设三年行动方案（2021—2023年）"
+BAYANNUR_PROGRAMME = "巴彦淖尔市人民政府关于进一步实施商标品牌战略的意见"
 
 PRODUCTS: list[dict[str, Any]] = [
     {
@@ -15,10 +27,11 @@ PRODUCTS: list[dict[str, Any]] = [
         "name_en": "Wuyuan Sunflower Seeds",
         "route": "certification_mark",
         "trademark": "五原向日葵",
-        "trademark_reg_number": "第10358831号",
-        "standard_number": "T/WYXRK 001-2021",
-        "holder": "五原县向日葵产业协会",
+        "programme_document": WUYUAN_PROGRAMME,
+        "holder": "五原县特色产业协会",  # with 内蒙古向日葵协会, named by the programme
         "protected_area": "内蒙古自治区巴彦淖尔市五原县现辖行政区域",
+        "protected_area_codes": ["150821"],
+        "quota_unit": "mu",
         "standard_yield_kg_per_mu": "250",
         "default_pack_size_kg": "0.5",
         "test_items": [
@@ -34,10 +47,11 @@ PRODUCTS: list[dict[str, Any]] = [
         "name_en": "Wuhai Grape",
         "route": "certification_mark",
         "trademark": "乌海葡萄",
-        "trademark_reg_number": "第13620577号",
-        "standard_number": "DB1503/T 02-2015",
+        "programme_document": WUHAI_PROGRAMME,
         "holder": "乌海市农业产业化指导中心",
-        "protected_area": "内蒙古自治区乌海市海勃湾区、乌达区、海南区现辖行政区域",
+        "protected_area": "内蒙古自治区乌海市海勃湾区、海南区、乌达区现辖行政区域",
+        "protected_area_codes": ["150302", "150303", "150304"],
+        "quota_unit": "mu",
         "standard_yield_kg_per_mu": "1500",
         "default_pack_size_kg": "2.5",
         "test_items": [
@@ -52,11 +66,12 @@ PRODUCTS: list[dict[str, Any]] = [
         "name_en": "Urad Mutton",
         "route": "certification_mark",
         "trademark": "乌拉特羊肉",
-        "trademark_reg_number": "第9046972号",
-        "standard_number": "DB15/T 1402-2018",
-        "holder": "巴彦淖尔市乌拉特羊养殖协会",
+        "programme_document": BAYANNUR_PROGRAMME,
+        "holder": None,  # not named in the programme documents
         "protected_area": "内蒙古自治区巴彦淖尔市乌拉特前旗、乌拉特中旗、乌拉特后旗现辖行政区域",
-        "standard_yield_kg_per_mu": "12",
+        "protected_area_codes": ["150823", "150824", "150825"],
+        "quota_unit": "head",  # a sheep yields its carcass once: kg per head, not per mu
+        "standard_yield_kg_per_mu": "15",
         "default_pack_size_kg": "1",
         "test_items": [
             ("protein", "蛋白质", "Protein", "g/100g", "19.0", None),
@@ -70,10 +85,11 @@ PRODUCTS: list[dict[str, Any]] = [
         "name_en": "Dengkou Hualaishi Melon",
         "route": "certification_mark",
         "trademark": "磴口华莱士瓜",
-        "trademark_reg_number": "第11528610号",
-        "standard_number": "DB15/T 1097-2016",
-        "holder": "磴口县华莱士瓜协会",
+        "programme_document": BAYANNUR_PROGRAMME,
+        "holder": None,
         "protected_area": "内蒙古自治区巴彦淖尔市磴口县现辖行政区域",
+        "protected_area_codes": ["150822"],
+        "quota_unit": "mu",
         "standard_yield_kg_per_mu": "2000",
         "default_pack_size_kg": "5",
         "test_items": [
@@ -85,12 +101,17 @@ PRODUCTS: list[dict[str, Any]] = [
         "code": "HTMF",
         "name_zh": "河套面粉",
         "name_en": "Hetao Wheat Flour",
-        "route": "protected_product",
-        "standard_number": "GB/T 19xxx-demo 地理标志产品 河套小麦粉",
-        "announcement_number": "国家质检总局公告2011年第150号",
-        "holder": "巴彦淖尔市河套面粉行业协会",
-        "protected_area": "内蒙古自治区巴彦淖尔市临河区、五原县、磴口县、杭锦后旗、乌拉特前旗",
-        "standard_yield_kg_per_mu": "350",
+        # The programme presses on with registering "河套" as a GI certification mark.
+        "route": "certification_mark",
+        "trademark": "河套",
+        "programme_document": BAYANNUR_PROGRAMME,
+        "holder": None,
+        "protected_area": (
+            "内蒙古自治区巴彦淖尔市河套灌区：临河区、五原县、磴口县、杭锦后旗、乌拉特前旗"
+        ),
+        "protected_area_codes": ["150802", "150821", "150822", "150826", "150823"],
+        "quota_unit": "mu",
+        "standard_yield_kg_per_mu": "280",  # flour milled from a mu of wheat
         "default_pack_size_kg": "5",
         "test_items": [
             ("moisture", "水分", "Moisture", "%", None, "14.0"),
@@ -100,74 +121,59 @@ PRODUCTS: list[dict[str, Any]] = [
     },
 ]
 
-# (name, region code, organisation code, region, address, product code, area in mu, status)
-ENTERPRISES: list[tuple[str, str, str, str, str, str, str, str]] = [
-    (
-        "五原县丰瑞农业开发有限公司",
-        "150821",
-        "MA0N1K2X3",
-        "巴彦淖尔市五原县",
-        "五原县隆兴昌镇工业园区 8 号",
-        "WYXRK",
-        "4000",
-        "active",
+
+@dataclass(frozen=True)
+class DemoEnterprise:
+    name: str
+    kind: str  # GB 32100 authority + type: 91 company, 93 farmers' co-operative
+    registered_in: str  # division of the registering office (USCC characters 3–8)
+    organisation_body: str  # 8 characters; the GB 11714 check digit is computed
+    produces_in: str  # county of the licensed production, inside the protected area
+    address: str
+    phone: str
+    product: str
+    registered_units: str  # production in the product's quota unit (mu, head)
+    status: str
+
+
+# One enterprise a row, in DemoEnterprise's field order: read as the register it is.
+ENTERPRISES: list[DemoEnterprise] = [
+    DemoEnterprise(
+        "五原县演示葵花籽加工有限公司", "91", "150821", "MA0DEM01", "150821",
+        "五原县隆兴昌镇（演示地址）", "0478-0000001", "WYXRK", "4000", "active",
     ),
-    (
-        "巴彦淖尔市河套葵花籽加工有限责任公司",
-        "150802",
-        "MA0P7Q8R1",
-        "巴彦淖尔市临河区",
-        "临河区新华东街 116 号",
-        "WYXRK",
-        "6500",
-        "active",
+    DemoEnterprise(
+        "五原县演示向日葵种植专业合作社", "93", "150821", "MA0DEM02", "150821",
+        "五原县新公中镇（演示地址）", "0478-0000002", "WYXRK", "1500", "active",
     ),
-    (
-        "乌海市阳光田园葡萄种植专业合作社",
-        "150302",
-        "MA0R2T4W6",
-        "乌海市海勃湾区",
-        "海勃湾区千里山镇团结村",
-        "WHPT",
-        "800",
-        "active",
+    DemoEnterprise(
+        "乌海市海勃湾区演示葡萄种植专业合作社", "93", "150302", "MA0DEM03", "150302",
+        "乌海市海勃湾区千里山镇（演示地址）", "0473-0000003", "WHPT", "800", "active",
     ),
-    (
-        "乌拉特中旗草原红牧业有限公司",
-        "150824",
-        "MA0X9Y3K2",
-        "巴彦淖尔市乌拉特中旗",
-        "乌拉特中旗海流图镇牧业路 21 号",
-        "WLTYR",
-        "30000",
-        "active",
+    DemoEnterprise(
+        "乌拉特中旗演示牧业有限公司", "91", "150824", "MA0DEM04", "150824",
+        "乌拉特中旗海流图镇（演示地址）", "0478-0000004", "WLTYR", "4000", "active",
     ),
-    (
-        "磴口县黄河湾瓜果专业合作社",
-        "150822",
-        "MA0L5M6N7",
-        "巴彦淖尔市磴口县",
-        "磴口县巴彦高勒镇南粮台村",
-        "DKHLS",
-        "1200",
-        "pending",
+    DemoEnterprise(
+        "磴口县演示瓜果专业合作社", "93", "150822", "MA0DEM05", "150822",
+        "磴口县巴彦高勒镇（演示地址）", "0478-0000005", "DKHLS", "1200", "pending",
     ),
-    (
-        "内蒙古河套面业集团有限公司",
-        "150800",
-        "MA0H8J9A1",
-        "巴彦淖尔市",
-        "临河区经济技术开发区面业路 1 号",
-        "HTMF",
-        "50000",
-        "active",
+    DemoEnterprise(  # registered by the city's bureau, milling in 临河区
+        "巴彦淖尔市演示面业有限公司", "91", "150800", "MA0DEM06", "150802",
+        "巴彦淖尔市临河区（演示地址）", "0478-0000006", "HTMF", "20000", "active",
     ),
-]
+    DemoEnterprise(
+        "乌海市乌达区演示葡萄酒庄有限公司", "91", "150304", "MA0DEM07", "150304",
+        "乌海市乌达区（演示地址）", "0473-0000007", "WHPT", "300", "pending",
+    ),
+]  # fmt: skip
+
+DEMO_LAB = "演示检验实验室 (demo laboratory)"
 
 # username, display name, role, password; the licensee belongs to the first enterprise.
 USERS: list[tuple[str, str, str, str]] = [
     ("admin", "系统管理员 Administrator", "admin", "demo-admin-pass"),
-    ("regulator", "五原县市场监督管理局 Regulator", "regulator", "demo-regulator-pass"),
-    ("inspector", "巴彦淖尔市产品质量检验所 Inspector", "inspector", "demo-inspector-pass"),
-    ("licensee", "丰瑞农业 Licensee", "licensee", "demo-licensee-pass"),
+    ("regulator", "五原县市场监督管理局（演示账号）Regulator", "regulator", "demo-regulator-pass"),
+    ("inspector", "演示检验员 Inspector", "inspector", "demo-inspector-pass"),
+    ("licensee", "演示葵花籽加工 Licensee", "licensee", "demo-licensee-pass"),
 ]

@@ -13,11 +13,12 @@ from app.audit import service as audit
 from app.auth.models import Role, User
 from app.auth.passwords import hash_password
 from app.auth.principal import SYSTEM
+from app.core import divisions
 from app.core.config import Settings
 from app.core.time import utcnow
-from app.demo.data import ENTERPRISES, PRODUCTS, USERS
+from app.demo.data import DEMO_LAB, ENTERPRISES, PRODUCTS, USERS, DemoEnterprise
 from app.enterprise.models import Enterprise
-from app.enterprise.uscc import check_character
+from app.enterprise.uscc import compose
 from app.inspection import service as inspection_service
 from app.inspection.models import InspectionAssignment
 from app.inspection.schemas import InspectionCreate, MeasuredItem
@@ -25,12 +26,12 @@ from app.label import service as label_service
 from app.label.models import Label, LabelBatch
 from app.label.schemas import BatchApprove, BatchRequest
 from app.licence.models import Licence, LicenceStatus
-from app.registry.models import GIProduct, LegalRoute, TestItem
+from app.registry.models import GIProduct, LegalRoute, QuotaUnit, TestItem
 
 
-def demo_uscc(region_code: str, organisation_code: str) -> str:
-    body = "91" + region_code + organisation_code  # 9 = enterprise, 1 = company
-    return body + check_character(body)
+def demo_uscc(row: DemoEnterprise) -> str:
+    """Structurally valid (GB 32100, GB 11714) for a fictitious enterprise."""
+    return compose(row.kind, row.registered_in, row.organisation_body)
 
 
 async def already_loaded(session: AsyncSession) -> bool:
@@ -46,8 +47,9 @@ def _limit(value: str | None) -> Decimal | None:
 
 async def _product(session: AsyncSession, spec: dict[str, Any]) -> GIProduct:
     fields = {k: v for k, v in spec.items() if k != "test_items"}
-    product = GIProduct(**fields)
+    product = GIProduct(**fields, is_demo=True)
     product.route = LegalRoute(spec["route"])
+    product.quota_unit = QuotaUnit(spec["quota_unit"])
     product.standard_yield_kg_per_mu = Decimal(spec["standard_yield_kg_per_mu"])
     product.default_pack_size_kg = Decimal(spec["default_pack_size_kg"])
     session.add(product)
@@ -76,29 +78,30 @@ async def _product(session: AsyncSession, spec: dict[str, Any]) -> GIProduct:
 
 
 async def _enterprise_and_licence(
-    session: AsyncSession, row: tuple[str, ...], products: dict[str, GIProduct], serial: int
+    session: AsyncSession, row: DemoEnterprise, products: dict[str, GIProduct], serial: int
 ) -> Enterprise:
-    name, region_code, org_code, region, address, product_code, area, status = row
+    region = divisions.full_name(row.produces_in).removeprefix("内蒙古自治区")
     enterprise = Enterprise(
-        name=name,
-        uscc=demo_uscc(region_code, org_code),
+        name=row.name,
+        uscc=demo_uscc(row),
         region=region,
-        address=address,
-        contact_name="示例联系人",
-        contact_phone="0478-0000000",
+        address=row.address,
+        contact_name="演示联系人",
+        contact_phone=row.phone,
+        is_demo=True,
     )
     session.add(enterprise)
     await session.flush()
     today = date.today()
-    active = status == "active"
+    active = row.status == "active"
     licence = Licence(
         enterprise_id=enterprise.id,
-        product_id=products[product_code].id,
-        status=LicenceStatus(status),
-        production_area_mu=Decimal(area),
-        production_location=f"{region}（演示数据）",
+        product_id=products[row.product].id,
+        status=LicenceStatus(row.status),
+        production_area_mu=Decimal(row.registered_units),
+        production_location=f"{divisions.full_name(row.produces_in)}（演示数据）",
         applied_at=utcnow() - timedelta(days=120),
-        number=f"GI-{product_code}-{today.year}-{serial:04d}" if active else None,
+        number=f"GI-{row.product}-{today.year}-{serial:04d}" if active else None,
         valid_from=today - timedelta(days=90) if active else None,
         valid_until=today + timedelta(days=3 * 365) if active else None,
         decided_at=utcnow() - timedelta(days=90) if active else None,
@@ -197,8 +200,8 @@ async def _inspect_demo_batches(session: AsyncSession) -> None:
         data = InspectionCreate(
             batch_id=batch.id, sample_id=f"DEMO-S{n:03d}",
             sampled_on=batch.production_date + timedelta(days=5),
-            sampling_place="生产企业成品库", lab="巴彦淖尔市产品质量检验所",
-            report_number=f"BYNE-{date.today().year}-{n:04d}", inspector_id=inspector_id,
+            sampling_place="生产企业成品库", lab=DEMO_LAB,
+            report_number=f"DEMO-R-{date.today().year}-{n:04d}", inspector_id=inspector_id,
             items=[MeasuredItem(item=i.code, value=_typical(i, failing)) for i in items],
         )  # fmt: skip
         await inspection_service.record(session, SYSTEM, data)

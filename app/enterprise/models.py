@@ -28,3 +28,4 @@ class Enterprise(Timestamped, Base):
     credit_standing: Mapped[CreditStanding] = mapped_column(
         str_enum(CreditStanding), default=CreditStanding.NORMAL
     )
+    is_demo: Mapped[bool] = mapped_column(default=False)  # set only by the demo loader

@@ -19,3 +19,7 @@ def search(query: Select[Enterprise], q: str | None) -> Select[Enterprise]:
         return query
     pattern = f"%{q.strip()}%"
     return query.where(or_(Enterprise.name.ilike(pattern), Enterprise.uscc.ilike(pattern)))
+
+
+def id_by_uscc(uscc: str) -> Select[int]:
+    return select(Enterprise.id).where(Enterprise.uscc == uscc)

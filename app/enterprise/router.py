@@ -46,7 +46,8 @@ async def get_enterprise(session: SessionDep, actor: Reader, enterprise_id: int)
 async def update_enterprise(
     session: SessionDep, actor: Staff, enterprise_id: int, body: EnterpriseUpdate
 ) -> EnterpriseRead:
-    """Regulators change any registered detail except the USCC, which identifies the enterprise."""
+    """Regulators change any registered detail; the USCC, which identifies the enterprise, only
+    to correct a mistyped code (checked like a new one, audited)."""
     return EnterpriseRead.model_validate(await service.update(session, actor, enterprise_id, body))
 
 

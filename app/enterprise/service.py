@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
@@ -35,9 +34,13 @@ async def list_readable(
     return await paginate(session, query.order_by(Enterprise.id), page)
 
 
+async def _refuse_taken_uscc(session: AsyncSession, uscc: str) -> None:
+    if await session.scalar(repository.id_by_uscc(uscc)):
+        raise USCCTaken(f"an enterprise with USCC {uscc} is registered already")
+
+
 async def create(session: AsyncSession, actor: Principal, data: EnterpriseCreate) -> Enterprise:
-    if await session.scalar(select(Enterprise.id).where(Enterprise.uscc == data.uscc)):
-        raise USCCTaken(f"an enterprise with USCC {data.uscc} is registered already")
+    await _refuse_taken_uscc(session, data.uscc)
     enterprise = Enterprise(**data.model_dump())
     session.add(enterprise)
     await session.flush()
@@ -66,7 +69,10 @@ async def update(
     session: AsyncSession, actor: Principal, enterprise_id: int, data: EnterpriseUpdate
 ) -> Enterprise:
     enterprise = await get_readable(session, actor, enterprise_id)
-    return await _apply(session, actor, enterprise, data.model_dump())
+    changes = data.model_dump(exclude={"uscc"} if data.uscc is None else set())
+    if data.uscc is not None and data.uscc != enterprise.uscc:  # a correction
+        await _refuse_taken_uscc(session, data.uscc)
+    return await _apply(session, actor, enterprise, changes)
 
 
 async def update_contact(

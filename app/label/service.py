@@ -59,9 +59,11 @@ async def request_batch(
     if data.quantity > quota.remaining:
         raise QuotaExceeded(
             f"{data.quantity} labels requested but only {quota.remaining} remain of this season's "
-            f"quota ({quota.total} = {quota.production_area_mu} mu × "
-            f"{quota.standard_yield_kg_per_mu} kg/mu ÷ {quota.pack_size_kg} kg, {quota.used} used)",
+            f"quota ({quota.total} = {quota.production_area_mu} {quota.quota_unit} × "
+            f"{quota.standard_yield_kg_per_mu} kg/{quota.quota_unit} ÷ {quota.pack_size_kg} kg, "
+            f"{quota.used} used)",
             quota=quota.total, used=quota.used, requested=data.quantity, remaining=quota.remaining,
+            quota_unit=quota.quota_unit.value,
         )  # fmt: skip
     await _refuse_duplicate_lot(session, licence.id, data.lot_number)
     batch = LabelBatch(

@@ -40,9 +40,9 @@ SearchQuery = Annotated[
 ]
 
 
-def _register_query(q: str | None) -> Select[Licence, str, str, GIProduct]:
+def _register_query(q: str | None) -> Select[Licence, str, str, bool, GIProduct]:
     query = (
-        select(Licence, Enterprise.name, Enterprise.uscc, GIProduct)
+        select(Licence, Enterprise.name, Enterprise.uscc, Enterprise.is_demo, GIProduct)
         .join(Enterprise, Enterprise.id == Licence.enterprise_id)
         .join(GIProduct, GIProduct.id == Licence.product_id)
         .where(Licence.status.in_(LISTED))
@@ -63,7 +63,7 @@ def _register_query(q: str | None) -> Select[Licence, str, str, GIProduct]:
 
 
 def _entry(row: Any) -> RegisterEntry:
-    licence, name, uscc, product = tuple(row)
+    licence, name, uscc, demo_enterprise, product = tuple(row)
     return RegisterEntry(
         enterprise_name=name,
         uscc=uscc,
@@ -76,6 +76,7 @@ def _entry(row: Any) -> RegisterEntry:
         valid_until=licence.valid_until,
         status=effective_status(licence),
         withdrawn_on=licence.withdrawn_at.date() if licence.withdrawn_at else None,
+        is_demo=demo_enterprise or product.is_demo,
     )
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.licence.models import LicenceStatus
-from app.registry.models import LegalRoute
+from app.registry.models import LegalRoute, QuotaUnit
 
 Reason = Field(min_length=2, max_length=2000)
 
@@ -16,7 +16,13 @@ class LicenceApply(BaseModel):
     enterprise_id: int | None = Field(
         default=None, description="staff only; a licensee applies for itself"
     )
-    production_area_mu: Decimal = Field(gt=0, max_digits=14, decimal_places=2)
+    production_area_mu: Decimal = Field(
+        gt=0,
+        max_digits=14,
+        decimal_places=2,
+        description="registered production in the product's quota unit: mu of land, head of "
+        "livestock, …",
+    )
     production_location: str = Field(min_length=2, max_length=2000)
 
 
@@ -75,12 +81,14 @@ class WithdrawResult(BaseModel):
 
 
 class Quota(BaseModel):
-    """Mass balance for one season: registered area × standard yield ÷ pack size."""
+    """Mass balance for one season: registered production (land or livestock, counted in the
+    product's quota unit) × standard yield per unit ÷ pack size."""
 
     licence_id: int
     season: int
-    production_area_mu: Decimal
-    standard_yield_kg_per_mu: Decimal
+    quota_unit: QuotaUnit
+    production_area_mu: Decimal = Field(description="registered production, in quota units")
+    standard_yield_kg_per_mu: Decimal = Field(description="kg per quota unit")
     pack_size_kg: Decimal
     total: int
     used: int
@@ -112,3 +120,4 @@ class RegisterEntry(BaseModel):
     valid_until: date | None
     status: LicenceStatus
     withdrawn_on: date | None
+    is_demo: bool = False

@@ -260,6 +260,7 @@ async def quota(session: AsyncSession, licence_id: int, season: int) -> Quota:
     return Quota(
         licence_id=licence.id,
         season=season,
+        quota_unit=product.quota_unit,
         production_area_mu=licence.production_area_mu,
         standard_yield_kg_per_mu=product.standard_yield_kg_per_mu,
         pack_size_kg=product.default_pack_size_kg,

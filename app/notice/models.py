@@ -47,3 +47,5 @@ class PublicNotice(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # Lower-cased concatenation of the searchable fields; one LIKE serves the search box.
     search_text: Mapped[str] = mapped_column(Text)
+    # About demo data (product or enterprise loaded by ``gimark demo load``): pages mark it.
+    is_demo: Mapped[bool] = mapped_column(default=False)

@@ -29,3 +29,4 @@ class NoticeRead(BaseModel):
     legal_basis: str | None
     case_number: str | None
     detail: dict[str, Any]
+    is_demo: bool = False

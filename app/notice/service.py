@@ -38,6 +38,10 @@ class Subject:
     case_number: str | None = None
     detail: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def is_demo(self) -> bool:
+        return any(o is not None and o.is_demo for o in (self.product, self.enterprise))
+
 
 async def publish(
     session: AsyncSession, kind: NoticeKind, subject_id: int, about: Subject
@@ -58,6 +62,7 @@ async def publish(
         legal_basis=about.legal_basis,
         case_number=about.case_number,
         detail=about.detail,
+        is_demo=about.is_demo,
     )
     searched = [str(value) for name in SEARCHED if (value := getattr(notice, name))]
     # A label revocation is found by any of its codes, as a shopper's page links to it.

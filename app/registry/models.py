@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, LargeBinary, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models import Base, BigIntPK, Timestamped, str_enum
@@ -22,6 +22,17 @@ class LegalRoute(enum.StrEnum):
         return self in (LegalRoute.COLLECTIVE_MARK, LegalRoute.CERTIFICATION_MARK)
 
 
+class QuotaUnit(enum.StrEnum):
+    """What a licence's registered production is counted in, for the mass-balance quota."""
+
+    MU = "mu"  # 亩 of registered land (crops, fruit)
+    HEAD = "head"  # 头/只 of registered livestock (mutton: a sheep yields its carcass once)
+
+    @property
+    def name_zh(self) -> str:
+        return {"mu": "亩", "head": "头（只）"}[self.value]
+
+
 class GIProduct(Timestamped, Base):
     __tablename__ = "gi_product"
 
@@ -34,9 +45,16 @@ class GIProduct(Timestamped, Base):
     announcement_number: Mapped[str | None] = mapped_column(String(100))
     trademark: Mapped[str | None] = mapped_column(String(100))
     trademark_reg_number: Mapped[str | None] = mapped_column(String(50))
+    # Where the standard or trademark number is not known, the public programme document the
+    # GI comes from is cited instead, never a made-up number.
+    programme_document: Mapped[str | None] = mapped_column(String(300))
     holder: Mapped[str | None] = mapped_column(String(200))
     protected_area: Mapped[str] = mapped_column(Text)
-    # Mass balance: kg a registered area unit (mu) yields, and kg in one labelled pack.
+    # GB/T 2260 codes of the divisions the protected area is made of (see app.core.divisions).
+    protected_area_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Mass balance: kg one quota unit yields (a mu of land, a head of livestock; the column's
+    # name predates units other than the mu), and kg in one labelled pack.
+    quota_unit: Mapped[QuotaUnit] = mapped_column(str_enum(QuotaUnit), default=QuotaUnit.MU)
     standard_yield_kg_per_mu: Mapped[Decimal] = mapped_column(Numeric(12, 3))
     default_pack_size_kg: Mapped[Decimal] = mapped_column(Numeric(12, 3))
     gtin: Mapped[str | None] = mapped_column(String(14))
@@ -46,6 +64,7 @@ class GIProduct(Timestamped, Base):
     clone_max_speed_kmh: Mapped[int] = mapped_column(default=900)
     artwork: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     artwork_media_type: Mapped[str | None] = mapped_column(String(40))
+    is_demo: Mapped[bool] = mapped_column(default=False)  # set only by the demo loader
 
     test_items: Mapped[list[TestItem]] = relationship(
         lazy="raise", back_populates="product", order_by="TestItem.id"

@@ -3,9 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from app.registry.models import LegalRoute
+from app.core import divisions
+from app.registry.models import LegalRoute, QuotaUnit
 
 
 class TestItemIn(BaseModel):
@@ -42,9 +43,25 @@ class ProductFields(BaseModel):
     announcement_number: str | None = Field(default=None, max_length=100)
     trademark: str | None = Field(default=None, max_length=100)
     trademark_reg_number: str | None = Field(default=None, max_length=50)
+    programme_document: str | None = Field(
+        default=None,
+        max_length=300,
+        description="title of the public document the GI comes from, cited on labels where "
+        "the standard or registration number is not known",
+    )
     holder: str | None = Field(default=None, max_length=200)
     protected_area: str = Field(min_length=1, max_length=2000)
-    standard_yield_kg_per_mu: Decimal = Field(gt=0, max_digits=12, decimal_places=3)
+    protected_area_codes: list[str] = Field(
+        default_factory=list,
+        max_length=200,
+        description="GB/T 2260 codes of the current divisions making up the protected area",
+    )
+    quota_unit: QuotaUnit = Field(
+        default=QuotaUnit.MU, description="what a licence's registered production counts"
+    )
+    standard_yield_kg_per_mu: Decimal = Field(
+        gt=0, max_digits=12, decimal_places=3, description="kg per quota unit (mu, head, …)"
+    )
     default_pack_size_kg: Decimal = Field(gt=0, max_digits=12, decimal_places=3)
     gtin: str | None = Field(default=None, pattern=r"^\d{8}$|^\d{12,14}$")
     auto_approve_batches: bool = False
@@ -53,12 +70,26 @@ class ProductFields(BaseModel):
     clone_max_speed_kmh: int = Field(default=900, ge=10, le=5000)
 
 
-class ProductCreate(ProductFields):
+class ProductInput(ProductFields):
+    """What a regulator submits: checked here, never on read (a division may be abolished
+    after the product was registered; its stored record must stay readable)."""
+
+    @field_validator("protected_area_codes")
+    @classmethod
+    def _current_divisions(cls, codes: list[str]) -> list[str]:
+        for code in codes:
+            division = divisions.get(code)
+            if division is None or division.historical:
+                raise ValueError(f"{code!r} is not a current GB/T 2260 division code")
+        return list(dict.fromkeys(codes))
+
+
+class ProductCreate(ProductInput):
     code: str = Field(min_length=2, max_length=16, pattern=r"^[A-Z0-9]+$")
     test_items: list[TestItemIn] = Field(default_factory=list, max_length=50)
 
 
-class ProductUpdate(ProductFields):
+class ProductUpdate(ProductInput):
     """A full replacement of the editable fields (PUT); test items are replaced as a set."""
 
     test_items: list[TestItemIn] = Field(default_factory=list, max_length=50)
@@ -71,5 +102,6 @@ class ProductRead(ProductFields):
     code: str
     test_items: list[TestItemRead]
     has_artwork: bool
+    is_demo: bool
     created_at: datetime
     updated_at: datetime

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -17,32 +20,60 @@ from app.registry.schemas import ProductCreate, ProductFields, TestItemIn
 
 AUDITED_FIELDS = (
     "code", "name_zh", "name_en", "route", "standard_number", "announcement_number",
-    "trademark", "trademark_reg_number", "standard_yield_kg_per_mu", "default_pack_size_kg",
-    "gtin", "auto_approve_batches",
+    "trademark", "trademark_reg_number", "programme_document", "protected_area_codes",
+    "quota_unit", "standard_yield_kg_per_mu", "default_pack_size_kg", "gtin",
+    "auto_approve_batches",
+)  # fmt: skip
+LEGAL_FIELDS = (
+    "route", "name_zh", "trademark", "trademark_reg_number", "standard_number",
+    "announcement_number", "programme_document",
 )  # fmt: skip
 
 
 def check_route_fields(data: ProductFields) -> None:
-    """What the label's legal line must print depends on the route (CNIPA Announcement 354)."""
-    if data.route.is_trademark:
-        missing = [f for f in ("trademark", "trademark_reg_number") if not getattr(data, f)]
-        if missing:
-            raise MissingRouteFields(
-                f"a {data.route.value} GI must name its trademark and registration number",
-                missing=missing,
-            )
-    elif not (data.standard_number or data.announcement_number):
+    """What the label's legal line must print depends on the route (CNIPA Announcement 354).
+
+    Where the number is not (yet) known, e.g. a mark whose registration is under way, the
+    programme document the GI comes from is cited instead: a label must never carry a
+    placeholder number."""
+    if data.route.is_trademark and not data.trademark:
         raise MissingRouteFields(
-            f"a {data.route.value} GI needs its standard number or approval announcement number",
-            missing=["standard_number", "announcement_number"],
+            f"a {data.route.value} GI must name its trademark", missing=["trademark"]
+        )
+    if data.route.is_trademark and not (data.trademark_reg_number or data.programme_document):
+        raise MissingRouteFields(
+            f"a {data.route.value} GI needs its registration number (or, while it is not "
+            "known, the programme document it comes from)",
+            missing=["trademark_reg_number", "programme_document"],
+        )
+    numbers = (data.standard_number, data.announcement_number, data.programme_document)
+    if not data.route.is_trademark and not any(numbers):
+        raise MissingRouteFields(
+            f"a {data.route.value} GI needs its standard number or approval announcement number "
+            "(or, while neither is known, the programme document it comes from)",
+            missing=["standard_number", "announcement_number", "programme_document"],
         )
 
 
+def legal_line_of(fields: Mapping[str, Any]) -> str:
+    """The text printed beside the mark: trademark + registration number, GI name + standard
+    or announcement number, or, where no number is known, the programme document cited."""
+    route = LegalRoute(fields["route"])
+    if route.is_trademark:
+        name, number = fields["trademark"], fields["trademark_reg_number"]
+        if number:
+            return f"{name} 注册号 {number}"
+    else:
+        name = fields["name_zh"]
+        number = fields["standard_number"] or fields["announcement_number"]
+        if number:
+            return f"{name} {number}"
+    document = fields["programme_document"]
+    return f"{name}（依据《{document}》）" if document else name
+
+
 def legal_line(product: GIProduct) -> str:
-    """The text printed beside the mark: trademark + registration number, or GI name + number."""
-    if product.route.is_trademark:
-        return f"{product.trademark} 注册号 {product.trademark_reg_number}"
-    return f"{product.name_zh} {product.standard_number or product.announcement_number}"
+    return legal_line_of({name: getattr(product, name) for name in LEGAL_FIELDS})
 
 
 def _items(product_id: int, items: list[TestItemIn]) -> list[TestItem]:
@@ -151,4 +182,4 @@ async def get_artwork(session: AsyncSession, product_id: int) -> tuple[bytes, st
     return (row.artwork, row.artwork_media_type) if row.artwork else None
 
 
-__all__ = ["LegalRoute", "get_product", "legal_line"]
+__all__ = ["LegalRoute", "get_product", "legal_line", "legal_line_of"]

@@ -54,6 +54,9 @@ class VerifyResponse(BaseModel):
     licence_status: str | None = None
     latest_inspection: InspectionInfo | None = None
     history: CheckHistory | None = None
+    is_demo: bool = Field(
+        default=False, description="the label belongs to demo data, not a real licensee"
+    )
 
 
 class LocationShare(BaseModel):

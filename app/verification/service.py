@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.clientip import Network
 from app.core.time import utcnow
 from app.label.code import CodeStatus, LabelCodec, format_grouped
-from app.registry.models import LegalRoute
+from app.registry.service import legal_line_of
 from app.verification.cache import VerdictCache
 from app.verification.geo import round_location
 from app.verification.messages import EXPLANATIONS
@@ -116,12 +116,6 @@ async def _record(
     await verifier.scans.record(session, record)
 
 
-def _legal_line(row: dict[str, Any]) -> str:
-    if LegalRoute(row["route"]).is_trademark:
-        return f"{row['trademark']} 注册号 {row['trademark_reg_number']}"
-    return f"{row['name_zh']} {row['standard_number'] or row['announcement_number']}"
-
-
 # A batch's measure and the notice that announced it: a suspension follows a failed inspection.
 NOTICE_OF_BATCH = {
     Verdict.RECALLED: "recall", Verdict.REVOKED: "revocation", Verdict.SUSPENDED: "inspection",
@@ -166,12 +160,13 @@ def _details(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "product": ProductInfo(
             code=row["product_code"], name_zh=row["name_zh"], name_en=row["name_en"],
-            legal_line=_legal_line(row),
+            legal_line=legal_line_of(row),
         ),
         "enterprise": EnterpriseInfo(name=row["enterprise_name"], uscc=row["uscc"]),
         "lot_number": row["lot_number"], "production_date": row["production_date"],
         "licence_number": row["licence_number"], "licence_status": _licence_status(row),
         "latest_inspection": inspection,
+        "is_demo": bool(row["product_is_demo"] or row["enterprise_is_demo"]),
         "history": CheckHistory(
             times_checked_before=row["scan_count"] or 0, first_checked_at=row["first_scanned_at"]
         ),

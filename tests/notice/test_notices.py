@@ -8,7 +8,7 @@ GROUNDS = {"reason": "冒用", "legal_basis": "《商标法》第五十七条", 
 PUBLIC_FIELDS = {
     "id", "kind", "published_at", "product_id", "product_name_zh", "product_name_en",
     "enterprise_name", "uscc", "licence_number", "lot_number", "report_number", "result",
-    "reason", "legal_basis", "case_number", "detail",
+    "reason", "legal_basis", "case_number", "detail", "is_demo",
 }  # fmt: skip
 
 

@@ -16,6 +16,7 @@ PUBLIC_FIELDS = {
     "valid_until",
     "status",
     "withdrawn_on",
+    "is_demo",
 }
 
 

@@ -5,6 +5,7 @@ import pytest
 from PIL import Image
 
 from app.auth.models import Role
+from app.registry.service import legal_line_of
 
 BASE = {
     "code": "WYXRK",
@@ -146,3 +147,34 @@ async def test_product_list_is_paginated_and_filtered(session, client, regulator
     assert "LISTA" not in [p["code"] for p in routed["items"]]
     bad = await client.get(url, params={"route": "nonsense"}, headers=regulator)
     assert bad.status_code == 422 and "route" in bad.text
+
+
+async def test_quota_unit_and_protected_area_codes(client, regulator) -> None:
+    mutton = dict(
+        BASE,
+        code="WLTYR",
+        name_zh="乌拉特羊肉",
+        quota_unit="head",
+        protected_area_codes=["150823", "150824", "150825"],
+    )
+    created = await client.post("/api/v1/products", json=mutton, headers=regulator)
+    assert created.status_code == 201, created.text
+    assert created.json()["quota_unit"] == "head" and created.json()["is_demo"] is False
+    assert created.json()["protected_area_codes"] == ["150823", "150824", "150825"]
+
+    for wrong in ("150899", "152822"):  # never a division; abolished in 2003
+        body = dict(mutton, code="X1", protected_area_codes=[wrong])
+        refused = await client.post("/api/v1/products", json=body, headers=regulator)
+        assert refused.status_code == 422 and wrong in refused.text
+
+
+async def test_programme_document_stands_in_for_an_unknown_number(client, regulator) -> None:
+    title = "五原向日葵国家地理标志产品保护示范区建设工作方案（2023—2024年）"
+    body = {k: v for k, v in BASE.items() if k != "trademark_reg_number"}
+    body["programme_document"] = title
+    created = await client.post("/api/v1/products", json=body, headers=regulator)
+    assert created.status_code == 201, created.text
+    assert created.json()["trademark_reg_number"] is None
+
+    line = legal_line_of(created.json())
+    assert line == f"五原向日葵（依据《{title}》）"

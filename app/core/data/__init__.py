@@ -1,0 +1,1 @@
+"""Vendored reference data (see README.md): read through app.core.divisions."""
