@@ -27,6 +27,7 @@ from app.label.service import codec_from
 from app.label.standing_router import router as standing_router
 from app.licence.public import router as register_router
 from app.licence.router import router as licence_router
+from app.notice.daily import DailyCheckpoints
 from app.notice.router import router as notice_router
 from app.registry.router import router as registry_router
 from app.report.router import public as report_public_router
@@ -81,13 +82,18 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     settings = settings or get_settings()
     database = database or Database(engine_from_settings(settings))
     verifier = _verifier(settings, database)
+    checkpoints = DailyCheckpoints(database) if settings.audit_checkpoint_task else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if verifier.scans.batched and database.engine.dialect.name == "postgresql":
             verifier.pool = await create_pool(settings.resolved_database_url, settings.db_pool_size)
         verifier.scans.start()
+        if checkpoints is not None:
+            checkpoints.start()
         yield
+        if checkpoints is not None:
+            await checkpoints.stop()
         await verifier.scans.stop()
         if verifier.pool is not None:
             await verifier.pool.close()

@@ -52,3 +52,33 @@ def judge(items: Sequence[TestItem], measured: Mapping[str, Decimal]) -> list[It
 
 def overall(verdicts: Sequence[ItemVerdict]) -> bool:
     return bool(verdicts) and all(v.passed for v in verdicts)
+
+
+def places(*numbers: Decimal | None) -> int:
+    """Decimal places an item is reported at: as many as its value or limits need
+    (9.0000 stored for "9.0" reads back as 9, and 8.5 needs one place)."""
+    exponents = [n.normalize().as_tuple().exponent for n in numbers if n is not None]
+    return max([0, *(-e for e in exponents if isinstance(e, int))])
+
+
+def _fixed(number: Decimal, digits: int) -> str:
+    return f"{number:.{digits}f}"
+
+
+def with_unit(text: str, unit: str) -> str:
+    return f"{text} {unit}" if unit else text
+
+
+def value_text(value: Decimal, digits: int, unit: str) -> str:
+    return with_unit(_fixed(value, digits), unit)
+
+
+def limits_text(low: Decimal | None, high: Decimal | None, unit: str, digits: int) -> str:
+    """The limits as a person reads them: "≤ 9.0 %", "≥ 2.5 g/100g", "2.0–9.0 mm"."""
+    if low is not None and high is not None:
+        return with_unit(f"{_fixed(low, digits)}–{_fixed(high, digits)}", unit)
+    if high is not None:
+        return with_unit(f"≤ {_fixed(high, digits)}", unit)
+    if low is not None:
+        return with_unit(f"≥ {_fixed(low, digits)}", unit)
+    return "—"

@@ -48,6 +48,12 @@ class InspectionItem(Base):
     test_item_id: Mapped[int] = mapped_column(ForeignKey("gi_test_item.id"))
     measured_value: Mapped[Decimal] = mapped_column(Numeric(14, 4))
     passed: Mapped[bool]
+    # The standard's limits as they were when the sample was judged: a later edit of the
+    # product's limits must not rewrite what this inspection was measured against.
+    min_value: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))
+    max_value: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))
+    unit: Mapped[str] = mapped_column(String(20))
+    method: Mapped[str | None] = mapped_column(String(100))
 
 
 class InspectionPlan(Base):
