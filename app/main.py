@@ -106,6 +106,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         lifespan=lifespan,
     )
     app.state.settings, app.state.database, app.state.verifier = settings, database, verifier
+    app.state.audit_checkpoints = checkpoints
     for router in ROUTERS:
         app.include_router(router)
     install_error_handlers(app)

@@ -35,6 +35,7 @@ def seconds_until_next_local_day(now: datetime) -> float:
 class DailyCheckpoints:
     def __init__(self, database: Database) -> None:
         self.database = database
+        self.attempted = asyncio.Event()  # set once the first attempt has finished
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -55,6 +56,8 @@ class DailyCheckpoints:
         except Exception:
             log.exception("publishing today's audit checkpoint failed; retrying later")
             return False
+        finally:
+            self.attempted.set()
         if notice is not None:
             log.info(
                 "published audit checkpoint %s:%s", notice.detail["seq"], notice.detail["hash"]
