@@ -54,11 +54,17 @@ def overall(verdicts: Sequence[ItemVerdict]) -> bool:
     return bool(verdicts) and all(v.passed for v in verdicts)
 
 
-def places(*numbers: Decimal | None) -> int:
-    """Decimal places an item is reported at: as many as its value or limits need
-    (9.0000 stored for "9.0" reads back as 9, and 8.5 needs one place)."""
-    exponents = [n.normalize().as_tuple().exponent for n in numbers if n is not None]
-    return max([0, *(-e for e in exponents if isinstance(e, int))])
+def reported_places(value: Decimal) -> int:
+    """Places the value was written with, trailing zeros included: "8.50" → 2, "10" → 0."""
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def places(*numbers: Decimal | None, reported: int | None = None) -> int:
+    """Decimal places to print an item at: those the lab reported the value at, or more if a
+    limit needs them (a limit stored as 9.0000 needs none; 2.25 needs two)."""
+    needed = [reported_places(n.normalize()) for n in numbers if n is not None]
+    return max([reported or 0, *needed])
 
 
 def _fixed(number: Decimal, digits: int) -> str:

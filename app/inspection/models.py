@@ -5,7 +5,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Integer,
+    Numeric,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import Base, BigIntPK, str_enum
@@ -54,6 +63,8 @@ class InspectionItem(Base):
     max_value: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))
     unit: Mapped[str] = mapped_column(String(20))
     method: Mapped[str | None] = mapped_column(String(100))
+    # Decimal places the lab reported the value at ("8.50" → 2); Numeric(14, 4) keeps 8.5000.
+    decimals: Mapped[int | None] = mapped_column(SmallInteger)
 
 
 class InspectionPlan(Base):

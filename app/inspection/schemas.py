@@ -55,11 +55,12 @@ class ItemResultRead(BaseModel):
     min_value: Decimal | None
     max_value: Decimal | None
     method: str | None = None
+    decimals: int | None = Field(default=None, description="places the lab reported at")
     passed: bool
 
     @property
     def _places(self) -> int:
-        return judging.places(self.value, self.min_value, self.max_value)
+        return judging.places(self.value, self.min_value, self.max_value, reported=self.decimals)
 
     @computed_field  # type: ignore[prop-decorator]
     @property

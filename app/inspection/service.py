@@ -144,6 +144,7 @@ def _stored_item(inspection_id: int, verdict: limits.ItemVerdict) -> InspectionI
         max_value=item.max_value,
         unit=item.unit,
         method=item.method,
+        decimals=limits.reported_places(verdict.value),
     )
 
 
@@ -158,6 +159,7 @@ def _item_read(item: TestItem, stored: InspectionItem) -> ItemResultRead:
         min_value=stored.min_value,
         max_value=stored.max_value,
         method=stored.method,
+        decimals=stored.decimals,
         passed=stored.passed,
     )
 

@@ -28,6 +28,6 @@ def item_texts(item: dict[str, Any]) -> tuple[str, str]:
         return str(item["measured"]), str(item["limits"])
     value, low, high = (_number(item.get(k)) for k in ("value", "min_value", "max_value"))
     unit = str(item.get("unit") or "")
-    digits = limits.places(value, low, high)
+    digits = limits.places(value, low, high, reported=item.get("decimals"))
     measured = limits.value_text(value, digits, unit) if value is not None else "—"
     return measured, limits.limits_text(low, high, unit, digits)

@@ -25,7 +25,8 @@ SQLITE_AUDIT_GUARD = tuple(
 )
 
 # The limits each inspection was judged against, copied from the standard at the time; rows
-# recorded before this revision get the limits in force now, the best record there is.
+# recorded before this revision get the limits in force now, the best record there is, and no
+# ``decimals`` (the places the lab reported at): displays infer them from the numbers.
 LIMIT_COLUMNS = ("min_value", "max_value", "unit", "method")
 BACKFILL_LIMITS = (
     "UPDATE inspection_item SET "
@@ -46,6 +47,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('max_value', sa.Numeric(precision=14, scale=4), nullable=True))
         batch_op.add_column(sa.Column('unit', sa.String(length=20), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('method', sa.String(length=100), nullable=True))
+        batch_op.add_column(sa.Column('decimals', sa.SmallInteger(), nullable=True))
     op.execute(BACKFILL_LIMITS)
 
     with op.batch_alter_table('batch_measure', schema=None) as batch_op:
@@ -67,6 +69,7 @@ def downgrade() -> None:
         batch_op.drop_column('report_id')
 
     with op.batch_alter_table('inspection_item', schema=None) as batch_op:
+        batch_op.drop_column('decimals')
         batch_op.drop_column('method')
         batch_op.drop_column('unit')
         batch_op.drop_column('max_value')
