@@ -67,13 +67,6 @@ async def test_published_once_a_day_and_shown_in_html_and_json(session, client) 
     assert "Audit ledger checkpoint" in en.text and "--checkpoint" in en.text
 
 
-async def test_an_empty_ledger_publishes_nothing(session) -> None:
-    head = await audit.checkpoint(session)
-    if head[0] != 0:
-        pytest.skip("other tests have committed events to this database")
-    assert await checkpoints.publish_checkpoint(session) is None
-
-
 async def test_the_in_app_task_publishes_when_enabled(session, database, test_settings) -> None:
     await _event(session)
     await session.commit()
