@@ -53,6 +53,8 @@ async def test_editing_a_limit_does_not_rewrite_an_inspection(client, gi) -> Non
     item = _moisture(judged.json()["items"])
     assert judged.json()["result"] == "fail" and item["limits"] == "≤ 8.0 g/100g"
     assert item["method"] == "GB 5009.3-2016"
+    page = await client.get("/public/notices", params={"q": "KEEP-2"})
+    assert "≤ 8.0 g/100g" in page.text and "GB 5009.3-2016" in page.text
 
 
 async def test_the_migration_backfills_items_recorded_before_it(session, client, gi) -> None:
