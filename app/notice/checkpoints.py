@@ -30,6 +30,12 @@ def local_day(moment: datetime) -> date:
     return moment.astimezone(PUBLIC_ZONE).date()
 
 
+def local_time(iso: str) -> str:
+    """A stored UTC timestamp as a Wuyuan reader sees it: "2026-11-30 12:05 (UTC+8)"."""
+    moment = datetime.fromisoformat(iso).astimezone(PUBLIC_ZONE)
+    return moment.strftime("%Y-%m-%d %H:%M (UTC%z)").replace("+0800", "+8")
+
+
 def day_key(day: date) -> int:
     """The notice's subject id for a day: 2026-11-30 → 20261130."""
     return day.year * 10_000 + day.month * 100 + day.day

@@ -60,8 +60,8 @@ async def _page(
 
 @router.get("/api/v1/public/notices")
 async def notices_json(session: SessionDep, filters: FilterDep, page: PageDep) -> Page[NoticeRead]:
-    """Published plans (with their seed), inspection results, recalls, revocations and
-    licence withdrawals, newest first."""
+    """Published plans (with their seed), inspection results, recalls, revocations, licence
+    withdrawals and the daily audit checkpoint (``detail``: seq, hash, taken_at), newest first."""
     return await _page(session, filters, page)
 
 
@@ -73,5 +73,6 @@ async def notices_html(
     context = {
         "page": result, "filters": filters, "kinds": KIND_NAMES, "results": RESULT_NAMES,
         "q": filters.q or "", "item_texts": item_texts, "local_day": checkpoints.local_day,
+        "local_time": checkpoints.local_time,
     }  # fmt: skip
     return render(request, "notices.html", context)

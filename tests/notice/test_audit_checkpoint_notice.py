@@ -63,6 +63,7 @@ async def test_published_once_a_day_and_shown_in_html_and_json(session, client) 
     assert published == 2
     zh = await client.get("/public/notices", params={"kind": "audit_checkpoint"})
     assert "审计链检查点" in zh.text and f"{seq}:{head_hash}" in zh.text
+    assert "2030-03-04 09:00 (UTC+8)" in zh.text  # taken at 01:00 UTC
     en = await client.get("/public/notices", params={"kind": "audit_checkpoint", "lang": "en"})
     assert "Audit ledger checkpoint" in en.text and "--checkpoint" in en.text
 
