@@ -29,6 +29,7 @@ from app.label.service import codec_from
 from app.label.standing_router import router as standing_router
 from app.licence.public import router as register_router
 from app.licence.router import router as licence_router
+from app.notice.daily import DailyCheckpoints
 from app.notice.router import router as notice_router
 from app.registry.router import router as registry_router
 from app.report.router import public as report_public_router
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         lifespan=lifespan,
     )
     app.state.settings, app.state.database, app.state.verifier = settings, database, verifier
+    app.state.audit_checkpoints = checkpoints
     for router in ROUTERS:
         app.include_router(router)
     install_error_handlers(app)

@@ -6,11 +6,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from app.audit import service
+from app.audit import checkpoints, service
 from app.audit.models import AuditEvent
 from app.audit.schemas import AuditEventRead, ChainVerification, Checkpoint
 from app.auth.deps import Staff
 from app.core.db import SessionDep
+from app.core.errors import Unprocessable
 from app.core.pagination import Page, PageDep, paginate
 from app.core.time import utcnow
 
@@ -39,10 +40,26 @@ async def list_events(
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
+def _parse_checkpoint(text: str | None) -> checkpoints.Checkpoint | None:
+    try:
+        return checkpoints.Checkpoint.parse(text) if text is not None else None
+    except ValueError as exc:
+        raise Unprocessable(str(exc), field="query.checkpoint") from exc
+
+
 @router.get("/verify")
-async def verify(session: SessionDep, _actor: Staff) -> ChainVerification:
-    """Recompute the hash chain and name the first event that was altered or removed."""
-    return ChainVerification(**asdict(await service.verify_chain(session)))
+async def verify(
+    session: SessionDep,
+    _actor: Staff,
+    checkpoint: Annotated[
+        str | None, Query(max_length=100, description=checkpoints.CHECKPOINT_HELP)
+    ] = None,
+) -> ChainVerification:
+    """Recompute the hash chain and name the first event that was altered or removed; with a
+    checkpoint (e.g. from a daily public notice), also catch a truncated or rewritten chain."""
+    held = _parse_checkpoint(checkpoint)
+    report = await checkpoints.verify(session, held)
+    return ChainVerification(**asdict(report), checkpoint_seq=held.seq if held else None)
 
 
 @router.get("/checkpoint")

@@ -31,6 +31,7 @@ class ChainVerification(BaseModel):
     head_hash: str
     first_broken_seq: int | None
     problem: str | None
+    checkpoint_seq: int | None = None
 
 
 class Checkpoint(BaseModel):

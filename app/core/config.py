@@ -47,11 +47,19 @@ class Settings(BaseSettings):
     scan_flush_seconds: float = Field(default=0.5, gt=0, le=60)
     public_rate_limit_per_minute: int = Field(default=120, ge=1)
     sql_echo: bool = False
+    # The in-app task publishing the audit chain head daily; unset means on, except in tests.
+    publish_audit_checkpoints: bool | None = None
 
     @field_validator("public_base_url")
     @classmethod
     def _strip_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @property
+    def audit_checkpoint_task(self) -> bool:
+        if self.publish_audit_checkpoints is None:
+            return self.mode != "test"
+        return self.publish_audit_checkpoints
 
     @property
     def resolved_database_url(self) -> str:

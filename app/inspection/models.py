@@ -5,7 +5,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Integer,
+    Numeric,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import Base, BigIntPK, str_enum
@@ -48,6 +57,14 @@ class InspectionItem(Base):
     test_item_id: Mapped[int] = mapped_column(ForeignKey("gi_test_item.id"))
     measured_value: Mapped[Decimal] = mapped_column(Numeric(14, 4))
     passed: Mapped[bool]
+    # The standard's limits as they were when the sample was judged: a later edit of the
+    # product's limits must not rewrite what this inspection was measured against.
+    min_value: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))
+    max_value: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))
+    unit: Mapped[str] = mapped_column(String(20))
+    method: Mapped[str | None] = mapped_column(String(100))
+    # Decimal places the lab reported the value at ("8.50" → 2); Numeric(14, 4) keeps 8.5000.
+    decimals: Mapped[int | None] = mapped_column(SmallInteger)
 
 
 class InspectionPlan(Base):

@@ -4,8 +4,9 @@ from collections import Counter
 from datetime import date, datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
+from app.inspection import limits as judging
 from app.inspection.models import InspectionResult
 
 
@@ -44,6 +45,8 @@ class InspectionCreate(BaseModel):
 
 
 class ItemResultRead(BaseModel):
+    """A measured item with the limits it was judged against, as stored when recorded."""
+
     item: str
     name_zh: str
     name_en: str
@@ -51,7 +54,25 @@ class ItemResultRead(BaseModel):
     value: Decimal
     min_value: Decimal | None
     max_value: Decimal | None
+    method: str | None = None
+    decimals: int | None = Field(default=None, description="places the lab reported at")
     passed: bool
+
+    @property
+    def _places(self) -> int:
+        return judging.places(self.value, self.min_value, self.max_value, reported=self.decimals)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def measured(self) -> str:
+        """The value as a person reads it, e.g. "8.5 %"."""
+        return judging.value_text(self.value, self._places, self.unit)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def limits(self) -> str:
+        """The limits as a person reads them, e.g. "≤ 9.0 %", "2.0–9.0 mm"."""
+        return judging.limits_text(self.min_value, self.max_value, self.unit, self._places)
 
 
 class InspectionRead(BaseModel):

@@ -56,11 +56,8 @@ async def record(session: AsyncSession, actor: Principal, data: InspectionCreate
     )
     session.add(inspection)
     await _flush_refusing_duplicate(session, data.report_number)
-    session.add_all(
-        InspectionItem(inspection_id=inspection.id, test_item_id=v.item.id,
-                       measured_value=v.value, passed=v.passed)
-        for v in verdicts
-    )  # fmt: skip
+    stored = [_stored_item(inspection.id, v) for v in verdicts]
+    session.add_all(stored)
     after = audit.snapshot(inspection, "batch_id", "report_number", "result", "sampled_on", "lab")
     await audit.record(
         session, actor, "inspection.record", "inspection", inspection.id, after=after
@@ -73,7 +70,7 @@ async def record(session: AsyncSession, actor: Principal, data: InspectionCreate
         )  # fmt: skip
     else:
         await trust_changed(session, batch_ids=[batch.id])  # the page shows the latest result
-    items = [_item_read(v.item, v.value, v.passed) for v in verdicts]
+    items = [_item_read(v.item, row) for v, row in zip(verdicts, stored, strict=True)]
     await _publish(session, batch, inspection, items)
     return _read(inspection, items, batch.status)
 
@@ -134,11 +131,37 @@ async def _publish(
     await notices.publish(session, NoticeKind.INSPECTION, inspection.id, about)
 
 
-def _item_read(item: TestItem, value: object, passed: bool) -> ItemResultRead:
+def _stored_item(inspection_id: int, verdict: limits.ItemVerdict) -> InspectionItem:
+    """The measured value with a copy of the limits it was judged against, so that a later
+    edit of the standard's limits never changes what this inspection shows."""
+    item = verdict.item
+    return InspectionItem(
+        inspection_id=inspection_id,
+        test_item_id=item.id,
+        measured_value=verdict.value,
+        passed=verdict.passed,
+        min_value=item.min_value,
+        max_value=item.max_value,
+        unit=item.unit,
+        method=item.method,
+        decimals=limits.reported_places(verdict.value),
+    )
+
+
+def _item_read(item: TestItem, stored: InspectionItem) -> ItemResultRead:
+    """Names from the test item; value, limits, unit, method and verdict as stored."""
     return ItemResultRead(
-        item=item.code, name_zh=item.name_zh, name_en=item.name_en, unit=item.unit,
-        value=value, min_value=item.min_value, max_value=item.max_value, passed=passed,
-    )  # fmt: skip
+        item=item.code,
+        name_zh=item.name_zh,
+        name_en=item.name_en,
+        unit=stored.unit,
+        value=stored.measured_value,
+        min_value=stored.min_value,
+        max_value=stored.max_value,
+        method=stored.method,
+        decimals=stored.decimals,
+        passed=stored.passed,
+    )
 
 
 def _read(
@@ -172,7 +195,7 @@ async def get(session: AsyncSession, actor: Principal, inspection_id: int) -> In
         .where(InspectionItem.inspection_id == inspection.id)
         .order_by(TestItem.id)
     )
-    items = [_item_read(t, i.measured_value, i.passed) for i, t in rows]
+    items = [_item_read(test_item, stored) for stored, test_item in rows]
     return _read(inspection, items)
 
 

@@ -80,6 +80,8 @@ class BatchMeasure(Base):
     batch_id: Mapped[int] = mapped_column(ForeignKey("label_batch.id"), index=True)
     kind: Mapped[BatchMeasureKind] = mapped_column(str_enum(BatchMeasureKind, length=12))
     inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspection.id"))
+    # The consumer report a recall cites as its cause, if it cites one.
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("consumer_report.id"))
     reason: Mapped[str] = mapped_column(Text)
     legal_basis: Mapped[str | None] = mapped_column(Text)
     case_number: Mapped[str | None] = mapped_column(String(64))

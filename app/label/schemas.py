@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.label.models import BatchStatus, LabelStatus
 
@@ -99,6 +99,31 @@ class StandingChange(BaseModel):
     case_number: str | None = Field(default=None, max_length=64)
 
 
+class RecallRequest(BaseModel):
+    """A recall is a public sanction: it names its legal basis and cites what caused it."""
+
+    reason: str = Field(min_length=2, max_length=2000)
+    legal_basis: str = Field(
+        min_length=2, max_length=2000, description="the provision the recall rests on"
+    )
+    inspection_id: int | None = Field(
+        default=None, description="a failing inspection of this batch that caused the recall"
+    )
+    report_id: int | None = Field(
+        default=None, description="the consumer report that caused the recall"
+    )
+    case_number: str | None = Field(default=None, min_length=1, max_length=64)
+
+    @model_validator(mode="after")
+    def _cites_a_cause(self) -> RecallRequest:
+        if self.inspection_id is None and self.report_id is None and not self.case_number:
+            raise ValueError(
+                "a recall must cite its cause: inspection_id (a failing inspection of this "
+                "batch), report_id (a consumer report) or case_number"
+            )
+        return self
+
+
 class BatchMeasureRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -106,6 +131,7 @@ class BatchMeasureRead(BaseModel):
     batch_id: int
     kind: str
     inspection_id: int | None
+    report_id: int | None
     reason: str
     legal_basis: str | None
     case_number: str | None

@@ -14,7 +14,9 @@ from app.audit import service as audit
 from app.auth.principal import Principal
 from app.core.errors import NotFound, require_state
 from app.enterprise.models import Enterprise
+from app.label import recall_cause
 from app.label.models import BatchMeasure, BatchMeasureKind, BatchStatus, LabelBatch
+from app.label.schemas import RecallRequest
 from app.licence.models import Licence
 from app.notice import service as notices
 from app.notice.models import NoticeKind
@@ -41,6 +43,7 @@ async def _act(
     reason: str,
     *,
     inspection_id: int | None = None,
+    report_id: int | None = None,
     legal_basis: str | None = None,
     case_number: str | None = None,
 ) -> BatchMeasure:
@@ -50,6 +53,7 @@ async def _act(
         batch_id=batch.id,
         kind=kind,
         inspection_id=inspection_id,
+        report_id=report_id,
         reason=reason,
         legal_basis=legal_basis,
         case_number=case_number,
@@ -57,8 +61,8 @@ async def _act(
     )
     session.add(measure)
     await session.flush()
-    after = audit.snapshot(batch, "status") | {"inspection_id": inspection_id,
-                                               "case_number": case_number}  # fmt: skip
+    cited = {"inspection_id": inspection_id, "report_id": report_id, "case_number": case_number}
+    after = audit.snapshot(batch, "status") | cited | {"legal_basis": legal_basis}
     await audit.record(
         session, actor, f"batch.{kind.value}", "label_batch", batch.id,
         before=before, after=after, reason=reason,
@@ -93,25 +97,28 @@ async def clear(
 
 
 async def recall(
-    session: AsyncSession,
-    actor: Principal,
-    batch_id: int,
-    reason: str,
-    *,
-    legal_basis: str | None = None,
-    case_number: str | None = None,
+    session: AsyncSession, actor: Principal, batch_id: int, request: RecallRequest
 ) -> BatchMeasure:
-    """Confirm the failure: the batch is recalled for good, and the recall is published."""
+    """Confirm the failure: the batch is recalled for good, and the recall is published with
+    its legal basis and the cause it cites (``recall_cause``)."""
     batch = await get_batch_for_update(session, batch_id)
     require_state(f"batch {batch.id}", batch.status, BatchStatus.SUSPENDED)
+    cause = await recall_cause.check(session, actor, batch, request)
+    grounds = {"legal_basis": request.legal_basis, "case_number": cause.case_number}
     measure = await _act(
-        session, actor, batch, BatchMeasureKind.RECALL, BatchStatus.RECALLED, reason,
-        legal_basis=legal_basis, case_number=case_number,
-    )  # fmt: skip
-    await notices.publish(
-        session, NoticeKind.RECALL, measure.id, await batch_subject(session, batch, reason,
-        legal_basis=legal_basis, case_number=case_number),
-    )  # fmt: skip
+        session,
+        actor,
+        batch,
+        BatchMeasureKind.RECALL,
+        BatchStatus.RECALLED,
+        request.reason,
+        inspection_id=cause.inspection_id,
+        report_id=cause.report_id,
+        **grounds,
+    )
+    about = await batch_subject(session, batch, request.reason, **grounds)
+    about.detail["cause"] = cause.public()
+    await notices.publish(session, NoticeKind.RECALL, measure.id, about)
     return measure
 
 

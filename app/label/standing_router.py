@@ -12,7 +12,7 @@ from app.auth.principal import Principal
 from app.core.db import SessionDep
 from app.label import service, standing
 from app.label.models import BatchMeasure
-from app.label.schemas import BatchMeasureRead, StandingChange
+from app.label.schemas import BatchMeasureRead, RecallRequest, StandingChange
 
 router = APIRouter(prefix="/api/v1/batches/{batch_id}", tags=["label batches"])
 
@@ -43,14 +43,11 @@ async def clear(
 
 @router.post("/recall")
 async def recall(
-    session: SessionDep, actor: Staff, batch_id: int, body: StandingChange
+    session: SessionDep, actor: Staff, batch_id: int, body: RecallRequest
 ) -> BatchMeasureRead:
-    """Recall a suspended batch. Irreversible; published in the public notices."""
-    measure = await standing.recall(
-        session, actor, batch_id, body.reason,
-        legal_basis=body.legal_basis, case_number=body.case_number,
-    )  # fmt: skip
-    return _read(measure)
+    """Recall a suspended batch. Irreversible; published in the public notices with its legal
+    basis and its cause: a failing inspection of the batch, a consumer report or a case."""
+    return _read(await standing.recall(session, actor, batch_id, body))
 
 
 @router.get("/measures")

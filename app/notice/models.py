@@ -18,6 +18,9 @@ class NoticeKind(enum.StrEnum):
     REVOCATION = "revocation"
     REVOCATION_REVERSED = "revocation_reversed"
     LICENCE_WITHDRAWAL = "licence_withdrawal"
+    # The audit ledger's head, once per local day (subject_id = YYYYMMDD), so anyone can hold
+    # a checkpoint to verify the ledger against later.
+    AUDIT_CHECKPOINT = "audit_checkpoint"
 
 
 class PublicNotice(Base):

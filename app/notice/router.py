@@ -11,7 +11,8 @@ from fastapi.responses import HTMLResponse
 from app.auth.deps import PUBLIC
 from app.core.db import SessionDep
 from app.core.pagination import Page, PageDep
-from app.notice import service
+from app.notice import checkpoints, service
+from app.notice.display import item_texts
 from app.notice.models import NoticeKind
 from app.notice.schemas import NoticeRead
 from app.web.templates import render
@@ -25,6 +26,7 @@ KIND_NAMES = {
     "revocation": ("撤销标志", "Revocation of marks"),
     "revocation_reversed": ("撤销决定已撤回", "Revocation reversed"),
     "licence_withdrawal": ("撤销使用资格", "Licence withdrawn"),
+    "audit_checkpoint": ("审计链检查点", "Audit ledger checkpoint"),
 }
 RESULT_NAMES = {"pass": ("合格", "pass"), "fail": ("不合格", "fail")}
 
@@ -58,8 +60,8 @@ async def _page(
 
 @router.get("/api/v1/public/notices")
 async def notices_json(session: SessionDep, filters: FilterDep, page: PageDep) -> Page[NoticeRead]:
-    """Published plans (with their seed), inspection results, recalls, revocations and
-    licence withdrawals, newest first."""
+    """Published plans (with their seed), inspection results, recalls, revocations, licence
+    withdrawals and the daily audit checkpoint (``detail``: seq, hash, taken_at), newest first."""
     return await _page(session, filters, page)
 
 
@@ -70,6 +72,7 @@ async def notices_html(
     result = await _page(session, filters, page)
     context = {
         "page": result, "filters": filters, "kinds": KIND_NAMES, "results": RESULT_NAMES,
-        "q": filters.q or "",
+        "q": filters.q or "", "item_texts": item_texts, "local_day": checkpoints.local_day,
+        "local_time": checkpoints.local_time,
     }  # fmt: skip
     return render(request, "notices.html", context)

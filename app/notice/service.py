@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import PageParams, paginate
@@ -71,6 +72,28 @@ async def publish(
     session.add(notice)
     await session.flush()
     return notice
+
+
+async def is_published(session: AsyncSession, kind: NoticeKind, subject_id: int) -> bool:
+    query = select(PublicNotice.id).where(
+        PublicNotice.kind == kind, PublicNotice.subject_id == subject_id
+    )
+    return await session.scalar(query) is not None
+
+
+async def publish_once(
+    session: AsyncSession, kind: NoticeKind, subject_id: int, about: Subject
+) -> PublicNotice | None:
+    """Publish unless this subject already has its notice; None when it has. The unique
+    (kind, subject) key decides between concurrent publishers: the loser's insert is rolled
+    back to a savepoint, leaving the rest of its transaction intact."""
+    if await is_published(session, kind, subject_id):
+        return None
+    try:
+        async with session.begin_nested():
+            return await publish(session, kind, subject_id, about)
+    except IntegrityError:
+        return None
 
 
 @dataclass(frozen=True)

@@ -43,11 +43,20 @@ async def test_concurrent_writers_do_not_fork_the_chain(engine) -> None:
     assert seqs == list(range(1, len(seqs) + 1))
 
 
-async def _tamper(session, on_sqlite: bool, statement: str) -> None:
-    if not on_sqlite:  # the database refuses; simulate an owner who disabled the guard
+async def drop_guard(session, on_sqlite: bool) -> None:
+    """What an owner of the database can do: switch the append-only triggers off (the test's
+    transaction is rolled back afterwards, triggers included)."""
+    if on_sqlite:
+        for trigger in ("audit_event_no_update", "audit_event_no_delete"):
+            await session.execute(text(f"DROP TRIGGER IF EXISTS {trigger}"))
+    else:
         await session.execute(
             text("ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_update_delete")
         )
+
+
+async def _tamper(session, on_sqlite: bool, statement: str) -> None:
+    await drop_guard(session, on_sqlite)  # the database refuses otherwise
     await session.execute(text(statement))
 
 
@@ -73,15 +82,26 @@ async def test_a_deleted_event_is_named(session, on_sqlite) -> None:
 
 @pytest.mark.parametrize(
     "statement",
-    ["UPDATE audit_event SET reason = 'x'", "DELETE FROM audit_event", "TRUNCATE audit_event"],
+    [
+        "UPDATE audit_event SET reason = 'x'",
+        "UPDATE audit_event SET hash = prev_hash WHERE seq = (SELECT max(seq) FROM audit_event)",
+        "DELETE FROM audit_event",
+        "DELETE FROM audit_event WHERE seq = (SELECT max(seq) FROM audit_event)",
+        "TRUNCATE audit_event",
+    ],
 )
-async def test_postgresql_refuses_to_change_the_ledger(session, on_sqlite, statement) -> None:
-    if on_sqlite:
-        pytest.skip("the append-only guard is a PostgreSQL trigger")
-    await _append_three(session)
+async def test_the_database_refuses_to_change_the_ledger(session, on_sqlite, statement) -> None:
+    if on_sqlite and statement.startswith("TRUNCATE"):
+        pytest.skip("SQLite has no TRUNCATE; a DELETE without WHERE is refused above")
+    last = (await _append_three(session))[-1]
+    seq, head_hash = last.seq, last.hash
     await session.commit()
     with pytest.raises(DBAPIError, match="append-only"):
-        await session.execute(text(statement))
+        async with session.begin_nested():
+            await session.execute(text(statement))
+    session.expire_all()
+    stored = await session.get(AuditEvent, seq)
+    assert stored is not None and stored.hash == head_hash and stored.reason == "t"
 
 
 async def test_regulator_endpoints_verify_and_checkpoint(session, client) -> None:

@@ -1,0 +1,62 @@
+"""Publishing the ledger's head in the public notices, once per local calendar day.
+
+A checkpoint is only worth something if it is held by someone other than the operator: a
+daily public notice lets any journalist, licensee or shopper copy today's (sequence, hash) and
+later ask for ``verify?checkpoint=SEQ:HASH``; removing or rewriting anything up to that
+event can then no longer go unnoticed. Both the cron command and the in-app daily task call
+:func:`publish_checkpoint`; the notice's unique (kind, day) key makes a second publication on
+the same day, by any worker, a no-op.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit import checkpoints
+from app.audit import service as audit
+from app.auth.principal import SYSTEM
+from app.core.time import utcnow
+from app.notice import service as notices
+from app.notice.models import NoticeKind, PublicNotice
+
+# Public calendar days are days in the GI's local zone (DESIGN §6).
+PUBLIC_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def local_day(moment: datetime) -> date:
+    return moment.astimezone(PUBLIC_ZONE).date()
+
+
+def local_time(iso: str) -> str:
+    """A stored UTC timestamp as a Wuyuan reader sees it: "2026-11-30 12:05 (UTC+8)"."""
+    moment = datetime.fromisoformat(iso).astimezone(PUBLIC_ZONE)
+    return moment.strftime("%Y-%m-%d %H:%M (UTC%z)").replace("+0800", "+8")
+
+
+def day_key(day: date) -> int:
+    """The notice's subject id for a day: 2026-11-30 → 20261130."""
+    return day.year * 10_000 + day.month * 100 + day.day
+
+
+async def publish_checkpoint(
+    session: AsyncSession, now: datetime | None = None
+) -> PublicNotice | None:
+    """Today's checkpoint notice, or None when today's is already out or the ledger is empty."""
+    now = now or utcnow()
+    day = local_day(now)
+    if await notices.is_published(session, NoticeKind.AUDIT_CHECKPOINT, day_key(day)):
+        return None
+    head = await checkpoints.head(session)
+    if head.seq == 0:
+        return None
+    detail = {"seq": head.seq, "hash": head.hash, "taken_at": now.isoformat(), "day": str(day)}
+    about = notices.Subject(detail=detail)
+    notice = await notices.publish_once(session, NoticeKind.AUDIT_CHECKPOINT, day_key(day), about)
+    if notice is not None:
+        await audit.record(
+            session, SYSTEM, "audit.checkpoint_publish", "public_notice", notice.id, after=detail
+        )
+    return notice
