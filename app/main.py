@@ -18,6 +18,7 @@ from app.core.db import Database, engine_from_settings
 from app.core.errors import install_error_handlers, unexpected_error
 from app.core.ratelimit import MemoryBackend, RateLimitMiddleware, RedisBackend, default_rules
 from app.core.requestid import RequestIdMiddleware
+from app.core.time import set_public_time_zone
 from app.enterprise.router import router as enterprise_router
 from app.inspection.plan_router import router as plan_router
 from app.inspection.router import router as inspection_router
@@ -79,6 +80,7 @@ def _rate_limits(app: FastAPI, settings: Settings) -> None:
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     assert_routes_guarded(ROUTERS)
     settings = settings or get_settings()
+    set_public_time_zone(settings.time_zone)
     database = database or Database(engine_from_settings(settings))
     verifier = _verifier(settings, database)
 

@@ -15,6 +15,8 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.core.time import DEFAULT_TIME_ZONE, zone_named
+
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "placeholder"})
 DEFAULT_DATA_DIR = Path("var")
 
@@ -46,7 +48,15 @@ class Settings(BaseSettings):
     scan_write_mode: Literal["batched", "inline"] = "batched"
     scan_flush_seconds: float = Field(default=0.5, gt=0, le=60)
     public_rate_limit_per_minute: int = Field(default=120, ge=1)
+    # The zone of public calendar days and times (pages, public JSON); storage stays UTC.
+    time_zone: str = DEFAULT_TIME_ZONE
     sql_echo: bool = False
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        zone_named(value)
+        return value
 
     @field_validator("public_base_url")
     @classmethod

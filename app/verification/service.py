@@ -6,7 +6,7 @@ A code that fails its check character or its tag is answered without touching th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime
 from ipaddress import IPv4Address, IPv6Address
 from typing import Any
 from urllib.parse import urlencode
@@ -15,7 +15,7 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clientip import Network
-from app.core.time import utcnow
+from app.core.time import public_datetime, public_today, utcnow
 from app.label.code import CodeStatus, LabelCodec, format_grouped
 from app.registry.models import LegalRoute
 from app.verification.cache import VerdictCache
@@ -116,10 +116,14 @@ async def _record(
     await verifier.scans.record(session, record)
 
 
-def _legal_line(row: dict[str, Any]) -> str:
+def _legal_line(row: dict[str, Any], lang: str) -> str:
+    """The standard or registration line in the page's language (the mark itself and the
+    numbers are printed as they are on the label)."""
     if LegalRoute(row["route"]).is_trademark:
-        return f"{row['trademark']} 注册号 {row['trademark_reg_number']}"
-    return f"{row['name_zh']} {row['standard_number'] or row['announcement_number']}"
+        registration = "Reg. No." if lang == "en" else "注册号"
+        return f"{row['trademark']} {registration} {row['trademark_reg_number']}"
+    name = row["name_en"] if lang == "en" else row["name_zh"]
+    return f"{name} {row['standard_number'] or row['announcement_number']}"
 
 
 # A batch's measure and the notice that announced it: a suspension follows a failed inspection.
@@ -135,7 +139,7 @@ def _answer(code: str, verdict: Verdict, row: dict[str, Any] | None, lang: str) 
         verdict=verdict, trustworthy=verdict.trustworthy, headline=headline, reason=reason,
         next_step=next_step, report_url=f"/report?code={code}&lang={lang}",
         notice_url=_notice_url(verdict, row, lang) if row is not None else None,
-        **(_details(row) if row is not None else {}),
+        **(_details(row, lang) if row is not None else {}),
     )  # fmt: skip
 
 
@@ -154,7 +158,7 @@ def _notice_url(verdict: Verdict, row: dict[str, Any], lang: str) -> str | None:
     return "/public/notices?" + urlencode({"kind": kind, "q": q, "lang": lang})
 
 
-def _details(row: dict[str, Any]) -> dict[str, Any]:
+def _details(row: dict[str, Any], lang: str) -> dict[str, Any]:
     """The label's particulars, passed to the constructor (each attribute set afterwards would
     cost a pydantic ``__setattr__``)."""
     inspection = None
@@ -166,20 +170,25 @@ def _details(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "product": ProductInfo(
             code=row["product_code"], name_zh=row["name_zh"], name_en=row["name_en"],
-            legal_line=_legal_line(row),
+            legal_line=_legal_line(row, lang),
         ),
         "enterprise": EnterpriseInfo(name=row["enterprise_name"], uscc=row["uscc"]),
         "lot_number": row["lot_number"], "production_date": row["production_date"],
         "licence_number": row["licence_number"], "licence_status": _licence_status(row),
         "latest_inspection": inspection,
         "history": CheckHistory(
-            times_checked_before=row["scan_count"] or 0, first_checked_at=row["first_scanned_at"]
+            times_checked_before=row["scan_count"] or 0,
+            first_checked_at=_public_instant(row["first_scanned_at"]),
         ),
     }  # fmt: skip
 
 
+def _public_instant(instant: datetime | None) -> datetime | None:
+    return public_datetime(instant) if instant is not None else None
+
+
 def _licence_status(row: dict[str, Any]) -> str:
-    expired = row["valid_until"] is not None and row["valid_until"] < date.today()
+    expired = row["valid_until"] is not None and row["valid_until"] < public_today()
     return (
         "expired" if row["licence_status"] == "active" and expired else str(row["licence_status"])
     )
