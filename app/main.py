@@ -40,6 +40,8 @@ from app.verification.router import router as scans_router
 from app.verification.salts import SaltStore
 from app.verification.scanlog import ScanLog
 from app.verification.service import Verifier
+from app.web.errors import install_html_errors
+from app.web.router import router as web_router
 
 # The public check comes first: routes are matched in order, and it is the hot path.
 ROUTERS = (
@@ -61,6 +63,7 @@ ROUTERS = (
     plan_router,
     revocation_router,
     notice_router,
+    web_router,
 )
 
 
@@ -105,6 +108,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     for router in ROUTERS:
         app.include_router(router)
     install_error_handlers(app)
+    install_html_errors(app)
     _rate_limits(app, settings)
     app.add_middleware(RequestIdMiddleware, on_error=unexpected_error)
     logging.getLogger("gimark").setLevel(logging.INFO)
