@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -16,12 +16,19 @@ from app.core.clientip import parse_networks
 from app.core.config import Settings, get_settings
 from app.core.db import Database, engine_from_settings
 from app.core.errors import install_error_handlers, unexpected_error
-from app.core.ratelimit import MemoryBackend, RateLimitMiddleware, RedisBackend, default_rules
+from app.core.ratelimit import (
+    MemoryBackend,
+    PublicLimits,
+    RateLimitMiddleware,
+    RedisBackend,
+    default_rules,
+)
 from app.core.requestid import RequestIdMiddleware
 from app.core.time import set_public_time_zone
 from app.enterprise.router import router as enterprise_router
 from app.inspection.plan_router import router as plan_router
 from app.inspection.router import router as inspection_router
+from app.label.code import CodeStatus, LabelCodec
 from app.label.files import router as files_router
 from app.label.router import router as label_router
 from app.label.service import codec_from
@@ -40,7 +47,7 @@ from app.verification.router import router as scans_router
 from app.verification.salts import SaltStore
 from app.verification.scanlog import ScanLog
 from app.verification.service import Verifier
-from app.web.errors import install_html_errors
+from app.web.errors import install_html_errors, too_many_requests
 from app.web.router import router as web_router
 
 # The public check comes first: routes are matched in order, and it is the hot path.
@@ -73,11 +80,40 @@ def _verifier(settings: Settings, database: Database) -> Verifier:
     return Verifier(codec_from(settings), SaltStore(), scans, proxies, VerdictCache())
 
 
-def _rate_limits(app: FastAPI, settings: Settings) -> None:
+def _public_limits(settings: Settings) -> PublicLimits:
+    return PublicLimits(
+        checks_per_minute=settings.rate_limit_checks_per_minute,
+        bad_codes_per_hour=settings.rate_limit_bad_codes_per_hour,
+        reports_per_hour=settings.rate_limit_reports_per_hour,
+        reports_per_code_per_hour=settings.rate_limit_reports_per_code_per_hour,
+        pages_per_minute=settings.public_rate_limit_per_minute,
+    )
+
+
+def _bad_code_judge(codec: LabelCodec) -> Callable[[str], str | None]:
+    """Malformed or not minted by our keys, decided without the database: the canonical code."""
+
+    def bad_code(text: str) -> str | None:
+        check = codec.classify(text)
+        return None if check.status is CodeStatus.AUTHENTIC else check.code or "-"
+
+    return bad_code
+
+
+def _rate_limits(app: FastAPI, settings: Settings, codec: LabelCodec) -> None:
     backend = RedisBackend(settings.redis_url) if settings.redis_url else MemoryBackend()
-    rules = default_rules(settings.public_rate_limit_per_minute)
+    limits = _public_limits(settings)
+    rules = default_rules(limits, _bad_code_judge(codec))
     proxies = parse_networks(settings.trusted_proxies)
-    app.add_middleware(RateLimitMiddleware, rules=rules, backend=backend, trusted_proxies=proxies)
+    # The report router limits reports per code with the same store.
+    app.state.rate_limiter, app.state.public_limits = backend, limits
+    app.add_middleware(
+        RateLimitMiddleware,
+        rules=rules,
+        backend=backend,
+        trusted_proxies=proxies,
+        refusal=too_many_requests,
+    )
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -109,7 +145,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         app.include_router(router)
     install_error_handlers(app)
     install_html_errors(app)
-    _rate_limits(app, settings)
+    _rate_limits(app, settings, verifier.codec)
     app.add_middleware(RequestIdMiddleware, on_error=unexpected_error)
     logging.getLogger("gimark").setLevel(logging.INFO)
     return app

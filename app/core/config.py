@@ -47,7 +47,12 @@ class Settings(BaseSettings):
     # the request's own transaction (tests, or a deployment that wants no buffer at all).
     scan_write_mode: Literal["batched", "inline"] = "batched"
     scan_flush_seconds: float = Field(default=0.5, gt=0, le=60)
-    public_rate_limit_per_minute: int = Field(default=120, ge=1)
+    # Public rate limits (README "Rate limits"); per IPv4 address or IPv6 /64 unless noted.
+    rate_limit_checks_per_minute: int = Field(default=12_000, ge=1)  # every code check
+    rate_limit_bad_codes_per_hour: int = Field(default=120, ge=1)  # distinct bad codes
+    rate_limit_reports_per_hour: int = Field(default=20, ge=1)
+    rate_limit_reports_per_code_per_hour: int = Field(default=10, ge=1)  # from everyone
+    public_rate_limit_per_minute: int = Field(default=600, ge=1)  # register and notices
     # The zone of public calendar days and times (pages, public JSON); storage stays UTC.
     time_zone: str = DEFAULT_TIME_ZONE
     sql_echo: bool = False

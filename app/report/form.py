@@ -75,5 +75,14 @@ def too_long_message(lang: Lang, name: str) -> str:
 
 
 def refusal_message(lang: Lang, refusal: DomainError) -> str:
+    if refusal.code == "too_many_reports":
+        seconds = refusal.extra["retry_after"]
+        return pick(
+            lang,
+            f"过去一小时内关于这个码的举报已经很多，监管部门已经收到。"
+            f"请 {seconds} 秒后再试，或拨打 12315。",
+            f"This code has been reported many times in the last hour and the bureau has those"
+            f" reports. Please try again in {seconds} seconds, or call 12315.",
+        )
     zh_en = MESSAGES.get(refusal.code)
     return pick(lang, *zh_en) if zh_en else refusal.detail

@@ -11,6 +11,8 @@ from app.auth.principal import Principal
 from app.core.db import SessionDep
 from app.core.errors import DomainError, NotFound
 from app.core.pagination import Page, PageDep, paginate
+from app.core.ratelimit import HOUR, Backend, PublicLimits, Rule
+from app.label.code import normalise
 from app.report import form, service
 from app.report.models import ConsumerReport, ReportStatus
 from app.report.photo import MAX_PHOTO_BYTES, PhotoRejected
@@ -27,6 +29,28 @@ Text = Annotated[str, Form(min_length=1, max_length=4000)]
 Optional = Annotated[str | None, Form(max_length=500)]
 
 
+class TooManyReports(DomainError):
+    status, code = 429, "too_many_reports"
+
+
+async def _limit_reports_about(request: Request, code: str | None) -> None:
+    """Reports about one code, from everyone together, per hour: one product's report spam
+    cannot bury the bureau's queue. (Reports per source are limited by the middleware.)"""
+    normalised = normalise(code)[:20] if code and code.strip() else None
+    if not normalised:
+        return
+    backend: Backend = request.app.state.rate_limiter
+    limits: PublicLimits = request.app.state.public_limits
+    rule = Rule(limits.reports_per_code_per_hour, HOUR)
+    decision = await backend.hit(f"report-code:{normalised}", rule)
+    if not decision.allowed:
+        raise TooManyReports(
+            "this code has been reported many times in the last hour and the bureau has those"
+            f" reports; try again in {decision.retry_after} s or call 12315",
+            retry_after=decision.retry_after,
+        )
+
+
 async def _photo_bytes(photo: UploadFile | None) -> bytes | None:
     if photo is None or not photo.filename:
         return None
@@ -38,6 +62,7 @@ async def _photo_bytes(photo: UploadFile | None) -> bytes | None:
 
 @public.post("/api/v1/reports", status_code=201)
 async def file_report(
+    request: Request,
     session: SessionDep,
     what_was_seen: Text,
     code: Annotated[str | None, Form(max_length=40)] = None,
@@ -46,6 +71,7 @@ async def file_report(
     photo: Annotated[UploadFile | None, File()] = None,
 ) -> ReportCreated:
     """Report a suspected fake or a problem with a GI product (multipart form)."""
+    await _limit_reports_about(request, code)
     data = await _photo_bytes(photo)
     report = await service.file_report(session, code, what_was_seen, where_bought, contact, data)
     return ReportCreated(id=report.id, status=report.status)
@@ -56,11 +82,12 @@ async def report_form(request: Request, code: str = "") -> HTMLResponse:
     return render(request, "report.html", {"typed": {"code": code[:40]}, "submitted": None})
 
 
-def _form_again(request: Request, typed: dict[str, str], error: str, photo: bool) -> HTMLResponse:
+def _form_again(
+    request: Request, typed: dict[str, str], error: str, photo: bool, status: int = 422
+) -> HTMLResponse:
     """The same form, in its language, with everything typed; a photo is never echoed back."""
-    lang = choose_lang(request)
     context = {"typed": typed, "submitted": None, "error": error, "photo_dropped": photo}
-    return render(request, "report.html", context, status_code=422, lang=lang)
+    return render(request, "report.html", context, status_code=status)
 
 
 @public.post("/report", response_class=HTMLResponse)
@@ -81,12 +108,17 @@ async def report_form_submit(
     if (field := form.too_long(typed)) is not None:
         return _form_again(request, typed, form.too_long_message(lang, field), had_photo)
     try:
+        await _limit_reports_about(request, code)
         data = await _photo_bytes(photo)
         report = await service.file_report(
             session, code or None, what_was_seen, where_bought or None, contact or None, data
         )
     except DomainError as refusal:
-        return _form_again(request, typed, form.refusal_message(lang, refusal), had_photo)
+        message = form.refusal_message(lang, refusal)
+        page = _form_again(request, typed, message, had_photo, refusal.status)
+        if "retry_after" in refusal.extra:
+            page.headers["Retry-After"] = str(refusal.extra["retry_after"])
+        return page
     return render(request, "report.html", {"submitted": report.id, "typed": {}})
 
 

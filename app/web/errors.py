@@ -14,8 +14,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.types import Scope
 
 from app.core.errors import DomainError
+from app.core.ratelimit import problem_refusal
 from app.web.i18n import Lang, choose_lang, pick
 from app.web.templates import render
 
@@ -66,6 +68,14 @@ def error_page(request: Request, status: int, retry_after: int | None = None) ->
     if retry_after is not None:
         response.headers["Retry-After"] = str(retry_after)
     return response
+
+
+def too_many_requests(scope: Scope, retry_after: int) -> Response:
+    """The rate limiter's 429: an HTML page saying when to retry on the public pages,
+    problem+json elsewhere; ``Retry-After`` on both."""
+    if not is_page(scope["path"]):
+        return problem_refusal(scope, retry_after)
+    return error_page(Request(scope), 429, retry_after)
 
 
 def _html_for_pages(json_handler: Handler) -> Handler:
