@@ -197,6 +197,7 @@ async def _file(client, code: str, **form) -> int:
 
 
 async def test_licensee_never_sees_the_informant(session, client, label_world) -> None:
+    await client.get(f"/v/{label_world['code']}")  # the informant checked the label first
     report_id = await _file(
         client, label_world["code"],
         what_was_seen="假冒包装，请联系我 13812345678 或 shopper@example.cn",
@@ -221,7 +222,12 @@ async def test_licensee_never_sees_the_informant(session, client, label_world) -
     photo = await client.get(f"/api/v1/reports/{with_photo['id']}/photo", headers=owner)
     assert photo.status_code == 403
 
+    scans = (await client.get("/api/v1/scans", headers=owner)).json()
+    assert scans["total"] >= 1 and "198.51.100" not in str(scans)  # the informant's network
+
     regulator = await factories.auth_headers(session, client, Role.REGULATOR)
+    staff_scans = (await client.get("/api/v1/scans", headers=regulator)).json()
+    assert staff_scans["items"][0]["network_prefix"] == "198.51.100.0/24"
     full = (await client.get(f"/api/v1/reports/{report_id}", headers=regulator)).json()
     assert full["contact"] == "王女士 139-1234-5678" and "13812345678" in full["what_was_seen"]
     staff_list = (await client.get("/api/v1/reports", headers=regulator)).json()
