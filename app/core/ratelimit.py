@@ -227,9 +227,8 @@ _LINK_CODE = "/21/"
 def code_in_path(path: str) -> str:
     if path.startswith("/01/"):
         return path.rpartition(_LINK_CODE)[2]
-    rest = path.removeprefix("/api/v1/verify/")
-    if rest is path:
-        rest = path[3:]  # "/v/" or "/V/"
+    api = "/api/v1/verify/"
+    rest = path[len(api) :] if path.startswith(api) else path[3:]  # else "/v/" or "/V/"
     return rest.partition("/")[0]
 
 
