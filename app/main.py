@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -16,20 +16,27 @@ from app.core.clientip import parse_networks
 from app.core.config import Settings, get_settings
 from app.core.db import Database, engine_from_settings
 from app.core.errors import install_error_handlers, unexpected_error
-from app.core.ratelimit import MemoryBackend, RateLimitMiddleware, RedisBackend, default_rules
+from app.core.ratelimit import (
+    MemoryBackend,
+    PublicLimits,
+    RateLimitMiddleware,
+    RedisBackend,
+    default_rules,
+)
 from app.core.requestid import RequestIdMiddleware
+from app.core.time import set_public_time_zone
 from app.enterprise.router import router as enterprise_router
 from app.inspection.plan_router import router as plan_router
 from app.inspection.router import router as inspection_router
 from app.jobs.router import router as jobs_router
 from app.jobs.runtime import in_app_worker
+from app.label.code import CodeStatus, LabelCodec
 from app.label.files import router as files_router
 from app.label.router import router as label_router
 from app.label.service import codec_from
 from app.label.standing_router import router as standing_router
 from app.licence.public import router as register_router
 from app.licence.router import router as licence_router
-from app.notice.daily import DailyCheckpoints
 from app.notice.router import router as notice_router
 from app.registry.router import router as registry_router
 from app.report.router import public as report_public_router
@@ -42,6 +49,8 @@ from app.verification.router import router as scans_router
 from app.verification.salts import SaltStore
 from app.verification.scanlog import ScanLog
 from app.verification.service import Verifier
+from app.web.errors import install_html_errors, too_many_requests
+from app.web.router import router as web_router
 
 # The public check comes first: routes are matched in order, and it is the hot path.
 ROUTERS = (
@@ -64,6 +73,7 @@ ROUTERS = (
     revocation_router,
     notice_router,
     jobs_router,
+    web_router,
 )
 
 
@@ -73,16 +83,46 @@ def _verifier(settings: Settings, database: Database) -> Verifier:
     return Verifier(codec_from(settings), SaltStore(), scans, proxies, VerdictCache())
 
 
-def _rate_limits(app: FastAPI, settings: Settings) -> None:
+def _public_limits(settings: Settings) -> PublicLimits:
+    return PublicLimits(
+        checks_per_minute=settings.rate_limit_checks_per_minute,
+        bad_codes_per_hour=settings.rate_limit_bad_codes_per_hour,
+        reports_per_hour=settings.rate_limit_reports_per_hour,
+        reports_per_code_per_hour=settings.rate_limit_reports_per_code_per_hour,
+        pages_per_minute=settings.public_rate_limit_per_minute,
+    )
+
+
+def _bad_code_judge(codec: LabelCodec) -> Callable[[str], str | None]:
+    """Malformed or not minted by our keys, decided without the database: the canonical code."""
+
+    def bad_code(text: str) -> str | None:
+        check = codec.classify(text)
+        return None if check.status is CodeStatus.AUTHENTIC else check.code or "-"
+
+    return bad_code
+
+
+def _rate_limits(app: FastAPI, settings: Settings, codec: LabelCodec) -> None:
     backend = RedisBackend(settings.redis_url) if settings.redis_url else MemoryBackend()
-    rules = default_rules(settings.public_rate_limit_per_minute)
+    limits = _public_limits(settings)
+    rules = default_rules(limits, _bad_code_judge(codec))
     proxies = parse_networks(settings.trusted_proxies)
-    app.add_middleware(RateLimitMiddleware, rules=rules, backend=backend, trusted_proxies=proxies)
+    # The report router limits reports per code with the same store.
+    app.state.rate_limiter, app.state.public_limits = backend, limits
+    app.add_middleware(
+        RateLimitMiddleware,
+        rules=rules,
+        backend=backend,
+        trusted_proxies=proxies,
+        refusal=too_many_requests,
+    )
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     assert_routes_guarded(ROUTERS)
     settings = settings or get_settings()
+    set_public_time_zone(settings.time_zone)
     database = database or Database(engine_from_settings(settings))
     verifier = _verifier(settings, database)
     jobs = in_app_worker(database, settings.mode)
@@ -109,11 +149,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         lifespan=lifespan,
     )
     app.state.settings, app.state.database, app.state.verifier = settings, database, verifier
-    app.state.audit_checkpoints = checkpoints
     for router in ROUTERS:
         app.include_router(router)
     install_error_handlers(app)
-    _rate_limits(app, settings)
+    install_html_errors(app)
+    _rate_limits(app, settings, verifier.codec)
     app.add_middleware(RequestIdMiddleware, on_error=unexpected_error)
     logging.getLogger("gimark").setLevel(logging.INFO)
     return app

@@ -6,9 +6,12 @@ from typing import Any
 
 import click
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from app.cli import audit, batch, db, demo, jobs, plan, scans, serve, user
-from app.core.config import ConfigurationError
+from app.cli.pgcreate import first_line
+from app.core.config import ConfigurationError, get_settings
 from app.core.errors import DomainError
 
 
@@ -22,11 +25,18 @@ class GimarkGroup(click.Group):
             raise click.ClickException(f"{exc.code}: {exc.detail}") from exc
         except ConfigurationError as exc:
             raise click.ClickException(str(exc)) from exc
+        except (DBAPIError, OSError) as exc:  # the database is unreachable or refuses us
+            raise click.ClickException(f"database {_database_name()}: {first_line(exc)}") from exc
         except ValidationError as exc:
             problems = "; ".join(
                 f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
             )
             raise click.ClickException(f"invalid input: {problems}") from exc
+
+
+def _database_name() -> str:
+    url = make_url(get_settings().resolved_database_url)
+    return url.render_as_string(hide_password=True)
 
 
 @click.group(cls=GimarkGroup, context_settings={"help_option_names": ["-h", "--help"]})

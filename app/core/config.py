@@ -9,14 +9,29 @@ from __future__ import annotations
 import json
 import secrets
 from functools import lru_cache
+from ipaddress import ip_address
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.core.time import DEFAULT_TIME_ZONE, zone_named
 
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "placeholder"})
 DEFAULT_DATA_DIR = Path("var")
+
+
+def local_base_url(host: str, port: int) -> str:
+    """The URL a browser on this machine reaches ``host:port`` at (a wildcard bind is reached
+    through the loopback address; an IPv6 literal needs brackets)."""
+    try:
+        address = ip_address(host.strip("[]"))
+    except ValueError:
+        return f"http://{host}:{port}"  # a host name
+    if address.is_unspecified:
+        address = ip_address("::1" if address.version == 6 else "127.0.0.1")
+    return f"http://[{address}]:{port}" if address.version == 6 else f"http://{address}:{port}"
 
 
 class ConfigurationError(RuntimeError):
@@ -31,7 +46,11 @@ class Settings(BaseSettings):
     mode: Literal["development", "test", "production"] = "development"
     data_dir: Path = DEFAULT_DATA_DIR
     database_url: str = ""
-    public_base_url: str = "http://127.0.0.1:8000"
+    # Where ``gimark serve`` listens (``--host``/``--port`` set these for the whole process
+    # tree); when GIMARK_PUBLIC_BASE_URL is unset, printed URLs and QR codes follow them.
+    serve_host: str = "127.0.0.1"
+    serve_port: int = Field(default=8000, ge=1, le=65535)
+    public_base_url: str = ""
     jwt_secret: str = ""
     access_token_minutes: int = Field(default=15, ge=1, le=30)
     refresh_token_days: int = Field(default=14, ge=1, le=90)
@@ -45,21 +64,32 @@ class Settings(BaseSettings):
     # the request's own transaction (tests, or a deployment that wants no buffer at all).
     scan_write_mode: Literal["batched", "inline"] = "batched"
     scan_flush_seconds: float = Field(default=0.5, gt=0, le=60)
-    public_rate_limit_per_minute: int = Field(default=120, ge=1)
+    # Public rate limits (README "Rate limits"); per IPv4 address or IPv6 /64 unless noted.
+    rate_limit_checks_per_minute: int = Field(default=12_000, ge=1)  # every code check
+    rate_limit_bad_codes_per_hour: int = Field(default=120, ge=1)  # distinct bad codes
+    rate_limit_reports_per_hour: int = Field(default=20, ge=1)
+    rate_limit_reports_per_code_per_hour: int = Field(default=10, ge=1)  # from everyone
+    public_rate_limit_per_minute: int = Field(default=600, ge=1)  # register and notices
+    # The zone of public calendar days and times (pages, public JSON); storage stays UTC.
+    time_zone: str = DEFAULT_TIME_ZONE
     sql_echo: bool = False
-    # The in-app task publishing the audit chain head daily; unset means on, except in tests.
-    publish_audit_checkpoints: bool | None = None
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        zone_named(value)
+        return value
 
     @field_validator("public_base_url")
     @classmethod
     def _strip_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
 
-    @property
-    def audit_checkpoint_task(self) -> bool:
-        if self.publish_audit_checkpoints is None:
-            return self.mode != "test"
-        return self.publish_audit_checkpoints
+    @model_validator(mode="after")
+    def _public_base_url_follows_serve(self) -> Settings:
+        if not self.public_base_url:
+            self.public_base_url = local_base_url(self.serve_host, self.serve_port)
+        return self
 
     @property
     def resolved_database_url(self) -> str:

@@ -1,5 +1,12 @@
 """Per-client rate limits for the public endpoints: in memory by default, Redis when shared.
 
+Designed for carrier-grade NAT, where thousands of phones share one IPv4 address: a "client" is
+an IPv4 address or an IPv6 /64 (:func:`client_key`), and what such an address may do cheaply is
+what thousands of honest shoppers do — check genuine codes, over and over. What is limited hard
+is what only an enumerator does: many *distinct* malformed or unknown codes (judged by the code
+alone, before any database query: :class:`CodeCheckLimit`). Report spam is limited per source
+here and per code in the report router. A flood from one source spends only its own budgets.
+
 Both backends run GCRA (the generic cell rate algorithm): each key stores one number, the
 "theoretical arrival time" (TAT) of its next request. A rule of ``limit`` per ``period`` lets a
 client spend ``limit`` requests at once and then one every ``period / limit`` seconds, which is
@@ -34,7 +41,7 @@ from redis.asyncio import Redis
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
-from starlette.responses import JSONResponse
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.clientip import Address, Network, client_ip, parse_networks
@@ -83,6 +90,9 @@ ALLOW = Decision(True, 0, 0)
 class Backend(Protocol):
     async def hit(self, key: str, rule: Rule) -> Decision: ...
 
+    async def forget(self, key: str) -> None:
+        """Drop ``key`` as if it had never been hit."""
+
 
 class MemoryBackend:
     """One worker's limiter; see the module docstring for the memory bound."""
@@ -106,6 +116,9 @@ class MemoryBackend:
         self._tats[key] = tat + rule.interval if allowed else tat
         self._evict(now)
         return _allowed(rule, ahead) if allowed else _refused(ahead - rule.period_seconds)
+
+    async def forget(self, key: str) -> None:
+        self._tats.pop(key, None)
 
     def _evict(self, now: float) -> None:
         tats = self._tats
@@ -172,6 +185,16 @@ class RedisBackend:
             return Decision(True, 0, int(remaining))
         return _refused(int(retry_ms) / 1000)
 
+    async def forget(self, key: str) -> None:
+        if self.fallback is not None:
+            await self.fallback.forget(key)
+        if time.monotonic() < self._down_until:
+            return
+        try:
+            await self.redis.delete(self.prefix + key)
+        except (RedisError, OSError) as exc:
+            logger.warning("rate-limit store unreachable (%r) while forgetting a key", exc)
+
     async def _degraded(self, key: str, rule: Rule) -> Decision:
         return await self.fallback.hit(key, rule) if self.fallback is not None else ALLOW
 
@@ -192,6 +215,48 @@ class PathLimit:
     def matches(self, method: str, path: str) -> bool:
         return method in self.methods and (path in self.paths or path.startswith(self.prefixes))
 
+    async def decide(self, backend: Backend, client: str, path: str) -> Decision:
+        return await backend.hit(f"{self.name}:{client}", self.rule)
+
+
+# The label code in a checking path: /v/CODE, /V/CODE, /api/v1/verify/CODE[/location] and the
+# GS1 Digital Link /01/GTIN/10/LOT/21/CODE.
+_LINK_CODE = "/21/"
+
+
+def code_in_path(path: str) -> str:
+    if path.startswith("/01/"):
+        return path.rpartition(_LINK_CODE)[2]
+    api = "/api/v1/verify/"
+    rest = path[len(api) :] if path.startswith(api) else path[3:]  # else "/v/" or "/V/"
+    return rest.partition("/")[0]
+
+
+@dataclass(frozen=True, slots=True)
+class CodeCheckLimit(PathLimit):
+    """Checks of label codes. Every check spends the client's large ``rule`` (the budget of
+    everyone behind one address); a code that ``bad_code`` judges malformed or not minted by us
+    (it returns the code's canonical form, so case and hyphens make no new code) also spends
+    ``bad`` — but only the first time this client sends that code within the
+    ``bad`` period, so a shopper re-scanning one counterfeit label, or many shoppers behind one
+    NAT scanning the same fake, cost one unit, while an enumerator pays for every guess."""
+
+    bad: Rule = Rule(120, 3600)
+    bad_code: Callable[[str], str | None] = lambda _code: None
+
+    async def decide(self, backend: Backend, client: str, path: str) -> Decision:
+        decision = await backend.hit(f"{self.name}:{client}", self.rule)
+        code = self.bad_code(code_in_path(path)[:64]) if decision.allowed else None
+        if code is None:
+            return decision
+        seen = f"{self.name}-seen:{client}:{code}"
+        if not (await backend.hit(seen, Rule(1, self.bad.period_seconds))).allowed:
+            return decision  # a repeat of a code this client already paid for
+        bad = await backend.hit(f"{self.name}-bad:{client}", self.bad)
+        if not bad.allowed:
+            await backend.forget(seen)  # refused, so not paid for: a retry must pay again
+        return bad
+
 
 @lru_cache(maxsize=16_384)
 def client_key(address: Address) -> str:
@@ -202,9 +267,20 @@ def client_key(address: Address) -> str:
     return str(address)
 
 
+Refusal = Callable[[Scope, int], Response]
+
+
+def problem_refusal(_scope: Scope, retry_after: int) -> Response:
+    detail = f"too many requests from your network; try again in {retry_after} s"
+    response = problem(429, "rate_limited", detail, retry_after=retry_after)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
 class RateLimitMiddleware:
     """Pure ASGI (no BaseHTTPMiddleware): an unlimited path costs a few ``startswith``, a
-    limited one a client-address parse and one backend hit."""
+    limited one a client-address parse and one or a few backend hits. ``refusal`` renders the
+    429 (problem+json by default; the app passes one that answers its HTML pages in HTML)."""
 
     def __init__(
         self,
@@ -213,8 +289,9 @@ class RateLimitMiddleware:
         trusted_proxies: Sequence[Network | str] = (),
         redis_url: str | None = None,
         backend: Backend | None = None,
+        refusal: Refusal = problem_refusal,
     ) -> None:
-        self.app, self.rules = app, tuple(rules)
+        self.app, self.rules, self.refusal = app, tuple(rules), refusal
         self.trusted_proxies = parse_networks(trusted_proxies)
         if backend is None:
             backend = RedisBackend(redis_url) if redis_url else MemoryBackend()
@@ -223,10 +300,10 @@ class RateLimitMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         limit = self._limit_for(scope) if scope["type"] == "http" else None
         if limit is not None:
-            key = f"{limit.name}:{client_key(client_ip(scope, self.trusted_proxies))}"
-            decision = await self.backend.hit(key, limit.rule)
+            client = client_key(client_ip(scope, self.trusted_proxies))
+            decision = await limit.decide(self.backend, client, scope["path"])
             if not decision.allowed:
-                await _too_many_requests(decision.retry_after)(scope, receive, send)
+                await self.refusal(scope, decision.retry_after)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
@@ -238,26 +315,42 @@ class RateLimitMiddleware:
         return None
 
 
-def _too_many_requests(retry_after: int) -> JSONResponse:
-    detail = f"too many requests from your network; try again in {retry_after} s"
-    response = problem(429, "rate_limited", detail, retry_after=retry_after)
-    response.headers["Retry-After"] = str(retry_after)
-    return response
-
-
 VERIFY_PREFIXES = ("/v/", "/V/", "/api/v1/verify/", "/01/")
 PUBLIC_PREFIXES = ("/public/", "/api/v1/public/")
 REPORT_PATHS = frozenset({"/api/v1/reports", "/report"})  # exact: staff triage lives below
 LOGIN_PATHS = frozenset({"/api/v1/auth/token", "/api/v1/auth/refresh"})
 POST = frozenset({"POST"})
+HOUR = 3600
 
 
-def default_rules(per_minute: int) -> list[PathLimit]:
-    """Checking is what scanners do all day; filing a report is something a person does a few
-    times, so reports get an hourly budget; signing in is throttled against password guessing."""
+@dataclass(frozen=True, slots=True)
+class PublicLimits:
+    """The public budgets (README "Rate limits"). All but ``reports_per_code_per_hour`` are per
+    client: an IPv4 address or an IPv6 /64."""
+
+    checks_per_minute: int = 12_000  # every check, any code: what a CGNAT address may need
+    bad_codes_per_hour: int = 120  # distinct malformed or unknown codes
+    reports_per_hour: int = 20  # reports filed
+    reports_per_code_per_hour: int = 10  # reports about one code, from everyone together
+    pages_per_minute: int = 600  # register and notices
+    logins_per_minute: int = 30  # sign-in and token refresh: password guessing
+
+
+def default_rules(
+    limits: PublicLimits = PublicLimits(), bad_code: Callable[[str], str | None] | None = None
+) -> list[PathLimit]:
+    """``bad_code(text)`` says from the code alone whether it is malformed or not ours (the app
+    passes its label codec's verdict); without it every code counts as good."""
+    checks = CodeCheckLimit(
+        "verify",
+        Rule(limits.checks_per_minute, 60),
+        prefixes=VERIFY_PREFIXES,
+        bad=Rule(limits.bad_codes_per_hour, HOUR),
+        bad_code=bad_code or (lambda _code: None),
+    )
     return [
-        PathLimit("report", Rule(max(per_minute // 12, 5), 3600), paths=REPORT_PATHS, methods=POST),
-        PathLimit("verify", Rule(per_minute, 60), prefixes=VERIFY_PREFIXES),
-        PathLimit("public", Rule(per_minute, 60), prefixes=PUBLIC_PREFIXES),
-        PathLimit("login", Rule(max(per_minute // 4, 10), 60), paths=LOGIN_PATHS, methods=POST),
+        PathLimit("report", Rule(limits.reports_per_hour, HOUR), paths=REPORT_PATHS, methods=POST),
+        checks,
+        PathLimit("public", Rule(limits.pages_per_minute, 60), prefixes=PUBLIC_PREFIXES),
+        PathLimit("login", Rule(limits.logins_per_minute, 60), paths=LOGIN_PATHS, methods=POST),
     ]

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import time
 
-from app.audit import service as audit_service
 from app.core.jobs.registry import JobArgs, JobResult, job
 from app.core.jobs.runner import JobContext
 from app.core.jobs.schedule import Periodic
 from app.core.time import utcnow
+from app.notice import checkpoints
 from app.verification.rollup import roll_up
 from app.verification.salts import destroy_old_salts
 
@@ -46,9 +46,8 @@ async def purge_salts(ctx: JobContext, _args: JobArgs) -> JobResult:
 
 @job(AUDIT_CHECKPOINT)
 async def audit_checkpoint(ctx: JobContext, _args: JobArgs) -> JobResult:
-    """REGISTRATION POINT for the audit-checkpoint publisher (issue 11, written in parallel):
-    call it here once it lands. Until then the job records the ledger's head in its result,
-    which is itself a dated checkpoint kept in the database."""
+    """Publish today's audit chain head as a public notice (``app.notice.checkpoints``); a
+    second run on the same local day finds it out already and publishes nothing."""
     async with ctx.session() as session:
-        seq, head_hash = await audit_service.checkpoint(session)
-    return {"seq": seq, "hash": head_hash}
+        notice = await checkpoints.publish_checkpoint(session)
+    return {"published": notice.detail if notice is not None else None}

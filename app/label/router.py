@@ -9,6 +9,7 @@ from app.auth.deps import SettingsDep, Staff, require_roles
 from app.auth.models import Role
 from app.auth.principal import Principal
 from app.core.db import SessionDep
+from app.core.pagination import Page, PageDep
 from app.idempotency import service as idempotency
 from app.label import service
 from app.label.code import format_grouped
@@ -58,11 +59,14 @@ async def request_batch(
 async def list_batches(
     session: SessionDep,
     actor: Reader,
+    page: PageDep,
     status: BatchStatus | None = None,
     licence_id: int | None = None,
-) -> list[BatchRead]:
-    rows = await service.list_readable(session, actor, status, licence_id)
-    return [BatchRead.model_validate(r) for r in rows]
+) -> Page[BatchRead]:
+    """Batches the caller may see, newest first, a page at a time like every other list."""
+    rows, total = await service.list_readable(session, actor, page, status, licence_id)
+    items = [BatchRead.model_validate(r) for r in rows]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 @router.get("/batches/{batch_id}")

@@ -11,6 +11,7 @@ from app.audit import service as audit
 from app.auth.principal import Principal
 from app.core.config import Settings
 from app.core.errors import NotFound, require_state
+from app.core.pagination import PageParams, paginate
 from app.core.time import utcnow
 from app.label import issuance, repository
 from app.label.code import LabelCodec, normalise
@@ -40,14 +41,18 @@ async def get_readable(session: AsyncSession, principal: Principal, batch_id: in
 
 
 async def list_readable(
-    session: AsyncSession, principal: Principal, status: BatchStatus | None, licence_id: int | None
-) -> list[LabelBatch]:
+    session: AsyncSession,
+    principal: Principal,
+    page: PageParams,
+    status: BatchStatus | None = None,
+    licence_id: int | None = None,
+) -> tuple[list[LabelBatch], int]:
     query = repository.readable_batches(principal).order_by(LabelBatch.id.desc())
     if status is not None:
         query = query.where(LabelBatch.status == status)
     if licence_id is not None:
         query = query.where(LabelBatch.licence_id == licence_id)
-    return list(await session.scalars(query.limit(500)))
+    return await paginate(session, query, page)
 
 
 async def request_batch(

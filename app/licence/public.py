@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.deps import PUBLIC
 from app.core.db import SessionDep
 from app.core.pagination import Page, PageDep, PageParams
+from app.core.time import public_date, public_today
 from app.enterprise.models import Enterprise
 from app.licence.models import Licence, LicenceStatus
 from app.licence.schemas import RegisterEntry
@@ -29,11 +31,12 @@ ROUTE_NAMES = {
     "certification_mark": ("地理标志证明商标", "GI certification mark"),
     "agri_product_gi": ("农产品地理标志", "Agricultural-product GI"),
 }
+# What a reader of the register understands, in the page's language (not the stored value).
 STATUS_NAMES = {
-    "active": ("有效", "active"),
-    "suspended": ("暂停使用", "suspended"),
-    "withdrawn": ("已撤销使用资格", "withdrawn"),
-    "expired": ("已过期", "expired"),
+    "active": ("有效", "In force"),
+    "suspended": ("暂停使用", "Suspended"),
+    "withdrawn": ("已撤销使用资格", "Licence withdrawn"),
+    "expired": ("已过期", "Expired"),
 }
 SearchQuery = Annotated[
     str | None, Query(max_length=100, description="enterprise name, USCC or GI product")
@@ -62,7 +65,7 @@ def _register_query(q: str | None) -> Select[Licence, str, str, bool, GIProduct]
     return query
 
 
-def _entry(row: Any) -> RegisterEntry:
+def _entry(row: Any, today: date) -> RegisterEntry:
     licence, name, uscc, demo_enterprise, product = tuple(row)
     return RegisterEntry(
         enterprise_name=name,
@@ -74,8 +77,8 @@ def _entry(row: Any) -> RegisterEntry:
         route=product.route,
         valid_from=licence.valid_from,
         valid_until=licence.valid_until,
-        status=effective_status(licence),
-        withdrawn_on=licence.withdrawn_at.date() if licence.withdrawn_at else None,
+        status=effective_status(licence, today),
+        withdrawn_on=public_date(licence.withdrawn_at) if licence.withdrawn_at else None,
         is_demo=demo_enterprise or product.is_demo,
     )
 
@@ -86,7 +89,8 @@ async def register_page(
     query = _register_query(q)
     total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = await session.execute(query.limit(page.limit).offset(page.offset))
-    items = [_entry(row) for row in rows]
+    today = public_today()  # a licence valid "until 30 Nov" is valid all of 30 Nov in Wuyuan
+    items = [_entry(row, today) for row in rows]
     return Page(items=items, total=int(total or 0), limit=page.limit, offset=page.offset)
 
 

@@ -3,37 +3,38 @@
 A checkpoint is only worth something if it is held by someone other than the operator: a
 daily public notice lets any journalist, licensee or shopper copy today's (sequence, hash) and
 later ask for ``verify?checkpoint=SEQ:HASH``; removing or rewriting anything up to that
-event can then no longer go unnoticed. Both the cron command and the in-app daily task call
+event can then no longer go unnoticed. Both the cron command and the daily `audit.checkpoint`
+job (app/jobs/periodic.py) call
 :func:`publish_checkpoint`; the notice's unique (kind, day) key makes a second publication on
 the same day, by any worker, a no-op.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import checkpoints
 from app.audit import service as audit
 from app.auth.principal import SYSTEM
-from app.core.time import utcnow
+from app.core.time import public_date, public_datetime, utcnow
 from app.notice import service as notices
 from app.notice.models import NoticeKind, PublicNotice
 
-# Public calendar days are days in the GI's local zone (DESIGN §6).
-PUBLIC_ZONE = ZoneInfo("Asia/Shanghai")
-
 
 def local_day(moment: datetime) -> date:
-    return moment.astimezone(PUBLIC_ZONE).date()
+    """Public calendar days are days in the deployment's zone (DESIGN §6)."""
+    return public_date(moment)
 
 
 def local_time(iso: str) -> str:
     """A stored UTC timestamp as a Wuyuan reader sees it: "2026-11-30 12:05 (UTC+8)"."""
-    moment = datetime.fromisoformat(iso).astimezone(PUBLIC_ZONE)
-    return moment.strftime("%Y-%m-%d %H:%M (UTC%z)").replace("+0800", "+8")
+    moment = public_datetime(datetime.fromisoformat(iso))
+    offset = moment.utcoffset() or timedelta()
+    hours, rest = divmod(int(offset.total_seconds()), 3600)
+    minutes = f":{rest // 60:02d}" if rest else ""
+    return f"{moment:%Y-%m-%d %H:%M} (UTC{hours:+d}{minutes})"
 
 
 def day_key(day: date) -> int:

@@ -55,21 +55,24 @@ def check_route_fields(data: ProductFields) -> None:
         )
 
 
-def legal_line_of(fields: Mapping[str, Any]) -> str:
+def legal_line_of(fields: Mapping[str, Any], lang: str = "zh") -> str:
     """The text printed beside the mark: trademark + registration number, GI name + standard
-    or announcement number, or, where no number is known, the programme document cited."""
+    or announcement number, or, where no number is known, the programme document cited. In
+    English the words are English; the mark and the numbers stay as printed on the label."""
     route = LegalRoute(fields["route"])
     if route.is_trademark:
         name, number = fields["trademark"], fields["trademark_reg_number"]
         if number:
-            return f"{name} 注册号 {number}"
+            return f"{name} {'Reg. No.' if lang == 'en' else '注册号'} {number}"
     else:
-        name = fields["name_zh"]
+        name = fields["name_en"] if lang == "en" and fields.get("name_en") else fields["name_zh"]
         number = fields["standard_number"] or fields["announcement_number"]
         if number:
             return f"{name} {number}"
     document = fields["programme_document"]
-    return f"{name}（依据《{document}》）" if document else name
+    if not document:
+        return name
+    return f"{name} (per 《{document}》)" if lang == "en" else f"{name}（依据《{document}》）"
 
 
 def legal_line(product: GIProduct) -> str:

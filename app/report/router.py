@@ -11,18 +11,44 @@ from app.auth.principal import Principal
 from app.core.db import SessionDep
 from app.core.errors import DomainError, NotFound
 from app.core.pagination import Page, PageDep, paginate
-from app.report import service
+from app.core.ratelimit import HOUR, Backend, PublicLimits, Rule
+from app.label.code import normalise
+from app.report import form, service
 from app.report.models import ConsumerReport, ReportStatus
 from app.report.photo import MAX_PHOTO_BYTES, PhotoRejected
-from app.report.schemas import ReportCreated, ReportRead, ReportTransition
+from app.report.schemas import ReportCreated, ReportForLicensee, ReportRead, ReportTransition
+from app.web.i18n import choose_lang
 from app.web.templates import render
 
 public = APIRouter(tags=["consumer reports"], dependencies=[PUBLIC])
 router = APIRouter(prefix="/api/v1/reports", tags=["consumer reports"])
 Reader = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR, Role.LICENSEE))]
 
-Text = Annotated[str, Form(min_length=5, max_length=4000)]
+# The minimum is counted by ``form.check_description`` (a Chinese character counts two).
+Text = Annotated[str, Form(min_length=1, max_length=4000)]
 Optional = Annotated[str | None, Form(max_length=500)]
+
+
+class TooManyReports(DomainError):
+    status, code = 429, "too_many_reports"
+
+
+async def _limit_reports_about(request: Request, code: str | None) -> None:
+    """Reports about one code, from everyone together, per hour: one product's report spam
+    cannot bury the bureau's queue. (Reports per source are limited by the middleware.)"""
+    normalised = normalise(code)[:20] if code and code.strip() else None
+    if not normalised:
+        return
+    backend: Backend = request.app.state.rate_limiter
+    limits: PublicLimits = request.app.state.public_limits
+    rule = Rule(limits.reports_per_code_per_hour, HOUR)
+    decision = await backend.hit(f"report-code:{normalised}", rule)
+    if not decision.allowed:
+        raise TooManyReports(
+            "this code has been reported many times in the last hour and the bureau has those"
+            f" reports; try again in {decision.retry_after} s or call 12315",
+            retry_after=decision.retry_after,
+        )
 
 
 async def _photo_bytes(photo: UploadFile | None) -> bytes | None:
@@ -36,6 +62,7 @@ async def _photo_bytes(photo: UploadFile | None) -> bytes | None:
 
 @public.post("/api/v1/reports", status_code=201)
 async def file_report(
+    request: Request,
     session: SessionDep,
     what_was_seen: Text,
     code: Annotated[str | None, Form(max_length=40)] = None,
@@ -44,6 +71,7 @@ async def file_report(
     photo: Annotated[UploadFile | None, File()] = None,
 ) -> ReportCreated:
     """Report a suspected fake or a problem with a GI product (multipart form)."""
+    await _limit_reports_about(request, code)
     data = await _photo_bytes(photo)
     report = await service.file_report(session, code, what_was_seen, where_bought, contact, data)
     return ReportCreated(id=report.id, status=report.status)
@@ -51,45 +79,68 @@ async def file_report(
 
 @public.get("/report", response_class=HTMLResponse)
 async def report_form(request: Request, code: str = "") -> HTMLResponse:
-    return render(request, "report.html", {"code": code[:40], "submitted": None, "error": None})
+    return render(request, "report.html", {"typed": {"code": code[:40]}, "submitted": None})
+
+
+def _form_again(
+    request: Request, typed: dict[str, str], error: str, photo: bool, status: int = 422
+) -> HTMLResponse:
+    """The same form, in its language, with everything typed; a photo is never echoed back."""
+    context = {"typed": typed, "submitted": None, "error": error, "photo_dropped": photo}
+    return render(request, "report.html", context, status_code=status)
 
 
 @public.post("/report", response_class=HTMLResponse)
 async def report_form_submit(
     request: Request,
     session: SessionDep,
-    what_was_seen: Annotated[str, Form(max_length=4000)],
-    code: Annotated[str | None, Form(max_length=40)] = None,
-    where_bought: Optional = None,
-    contact: Annotated[str | None, Form(max_length=200)] = None,
+    what_was_seen: Annotated[str, Form()] = "",
+    code: Annotated[str, Form()] = "",
+    where_bought: Annotated[str, Form()] = "",
+    contact: Annotated[str, Form()] = "",
     photo: Annotated[UploadFile | None, File()] = None,
 ) -> HTMLResponse:
+    """The HTML twin of ``POST /api/v1/reports``: every refusal comes back on the form."""
+    typed = {"code": code, "what_was_seen": what_was_seen, "where_bought": where_bought,
+             "contact": contact}  # fmt: skip
+    had_photo = photo is not None and bool(photo.filename)
+    lang = choose_lang(request)
+    if (field := form.too_long(typed)) is not None:
+        return _form_again(request, typed, form.too_long_message(lang, field), had_photo)
     try:
+        await _limit_reports_about(request, code)
         data = await _photo_bytes(photo)
         report = await service.file_report(
-            session, code, what_was_seen, where_bought, contact, data
+            session, code or None, what_was_seen, where_bought or None, contact or None, data
         )
     except DomainError as refusal:
-        context = {"code": code or "", "submitted": None, "error": refusal.detail}
-        return render(request, "report.html", context, status_code=refusal.status)
-    return render(request, "report.html", {"submitted": report.id, "code": "", "error": None})
+        message = form.refusal_message(lang, refusal)
+        page = _form_again(request, typed, message, had_photo, refusal.status)
+        if "retry_after" in refusal.extra:
+            page.headers["Retry-After"] = str(refusal.extra["retry_after"])
+        return page
+    return render(request, "report.html", {"submitted": report.id, "typed": {}})
 
 
 @router.get("")
 async def list_reports(
     session: SessionDep, actor: Reader, page: PageDep, status: ReportStatus | None = None
-) -> Page[ReportRead]:
+) -> Page[ReportRead | ReportForLicensee]:
     query = service.readable_reports(actor).order_by(ConsumerReport.id.desc())
     if status is not None:
         query = query.where(ConsumerReport.status == status)
     rows, total = await paginate(session, query, page)
-    items = [ReportRead.model_validate(r) for r in rows]
+    items = [service.view_for(actor, r) for r in rows]
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 @router.get("/{report_id}")
-async def get_report(session: SessionDep, actor: Reader, report_id: int) -> ReportRead:
-    return ReportRead.model_validate(await service.get_readable(session, actor, report_id))
+async def get_report(
+    session: SessionDep, actor: Reader, report_id: int
+) -> ReportRead | ReportForLicensee:
+    """The bureau reads the whole report; the licensee concerned reads it without the
+    informant's contact, photo or any phone number or e-mail typed into the text."""
+    return service.view_for(actor, await service.get_readable(session, actor, report_id))
 
 
 @router.get("/{report_id}/photo")
@@ -105,6 +156,7 @@ async def get_photo(session: SessionDep, _actor: Staff, report_id: int) -> Respo
 async def transition(
     session: SessionDep, actor: Staff, report_id: int, body: ReportTransition
 ) -> ReportRead:
-    """Work a report: new → investigating → resolved | dismissed, with an outcome; optionally
+    """Work a report: new → investigating → resolved | dismissed. ``reason`` (audited) is
+    required to resolve or dismiss; ``outcome`` is what the licensee may read; optionally
     link the inspection or revocation it led to."""
     return ReportRead.model_validate(await service.transition(session, actor, report_id, body))

@@ -1,5 +1,6 @@
 """Consumer reports: filed by anyone, worked by regulators new → investigating →
-resolved | dismissed, readable by the licensee whose label it concerns."""
+resolved | dismissed (each step with a reason, audited), readable by the licensee whose label
+it concerns in a copy without the informant (``view_for``)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,18 @@ from app.core.errors import InvalidState, NotFound, Unprocessable
 from app.inspection.models import Inspection
 from app.label.code import normalise
 from app.label.models import Label, LabelBatch
+from app.report.form import check_description
 from app.report.models import ConsumerReport, ReportStatus
 from app.report.photo import sanitise_photo
-from app.report.schemas import ReportTransition
+from app.report.redact import mask_contacts
+from app.report.schemas import ReportForLicensee, ReportRead, ReportTransition
 from app.revocation.models import Revocation
 
 TRANSITIONS = {
     ReportStatus.NEW: {ReportStatus.INVESTIGATING, ReportStatus.DISMISSED},
     ReportStatus.INVESTIGATING: {ReportStatus.RESOLVED, ReportStatus.DISMISSED},
 }
+CLOSED = frozenset({ReportStatus.RESOLVED, ReportStatus.DISMISSED})
 ANONYMOUS = Principal("public", None, "consumer", SYSTEM.role)  # audited as role "public"
 
 
@@ -29,6 +33,19 @@ def readable_reports(principal: Principal) -> Select[ConsumerReport]:
     if principal.is_licensee:
         query = query.where(ConsumerReport.enterprise_id == principal.enterprise_id)
     return query
+
+
+def view_for(principal: Principal, report: ConsumerReport) -> ReportRead | ReportForLicensee:
+    """An informant's identity stays with the bureau: a licensee gets the masked copy."""
+    if not principal.is_licensee:
+        return ReportRead.model_validate(report)
+    view = ReportForLicensee.model_validate(report)
+    return view.model_copy(
+        update={
+            "what_was_seen": mask_contacts(view.what_was_seen),
+            "where_bought": mask_contacts(view.where_bought),
+        }
+    )
 
 
 async def _enterprise_of(session: AsyncSession, code: str | None) -> int | None:
@@ -46,8 +63,7 @@ async def file_report(
     session: AsyncSession, code: str | None, what_was_seen: str, where_bought: str | None,
     contact: str | None, photo: bytes | None,
 ) -> ConsumerReport:  # fmt: skip
-    if len(what_was_seen.strip()) < 5:
-        raise Unprocessable("say what you saw (at least 5 characters)", field="what_was_seen")
+    check_description(what_was_seen)
     clean = sanitise_photo(photo) if photo else None
     normalised = normalise(code)[:20] if code and code.strip() else None
     report = ConsumerReport(
@@ -88,8 +104,9 @@ async def transition(
             f"a {report.status.value} report cannot become {data.status.value}",
             current_state=report.status,
         )
-    if data.status in (ReportStatus.RESOLVED, ReportStatus.DISMISSED) and not data.outcome:
-        raise Unprocessable("closing a report needs an outcome", field="outcome")
+    reason = (data.reason or "").strip() or None
+    if data.status in CLOSED and reason is None:
+        raise Unprocessable(f"say why the report is {data.status.value} (reason)", field="reason")
     await _check_links(session, data)
     before = {"status": report.status.value}
     report.status, report.handled_by_id = data.status, actor.id
@@ -99,6 +116,6 @@ async def transition(
     await session.flush()
     await audit.record(
         session, actor, f"report.{data.status.value}", "consumer_report", report.id,
-        before=before, after=data.model_dump(mode="json"), reason=data.outcome,
+        before=before, after=data.model_dump(mode="json", exclude={"reason"}), reason=reason,
     )  # fmt: skip
     return report

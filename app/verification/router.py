@@ -18,7 +18,13 @@ from app.label.models import Label, LabelBatch
 from app.verification import service
 from app.verification.models import LabelScanStat, Scan
 from app.verification.readers import SessionReader
-from app.verification.schemas import LocationShare, ScanRead, SuspiciousCode, VerifyResponse
+from app.verification.schemas import (
+    LocationShare,
+    ScanForLicensee,
+    ScanRead,
+    SuspiciousCode,
+    VerifyResponse,
+)
 from app.web.i18n import choose_lang
 from app.web.templates import render
 
@@ -172,8 +178,9 @@ async def list_scans(
     page: PageDep,
     code: Annotated[str | None, Query(max_length=24)] = None,
     batch_id: Annotated[int | None, Query(ge=1)] = None,
-) -> Page[ScanRead]:
-    """Scans of labels: a licensee sees only scans of its own labels."""
+) -> Page[ScanRead | ScanForLicensee]:
+    """Scans of labels: a licensee sees only scans of its own labels, and not the scanners'
+    network prefixes (regulators do)."""
     query = (
         select(Scan)
         .join(Label, Label.code == Scan.code)
@@ -186,5 +193,6 @@ async def list_scans(
     if batch_id:
         query = query.where(LabelBatch.id == batch_id)
     rows, total = await paginate(session, query.order_by(Scan.scanned_at.desc()), page)
-    items = [ScanRead.model_validate(r, from_attributes=True) for r in rows]
+    view = ScanForLicensee if actor.is_licensee else ScanRead
+    items = [view.model_validate(r, from_attributes=True) for r in rows]
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)

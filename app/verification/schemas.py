@@ -74,12 +74,18 @@ class SuspiciousCode(BaseModel):
     enterprise_id: int
 
 
-class ScanRead(BaseModel):
+class ScanForLicensee(BaseModel):
+    """A scan of the licensee's own label, without the scanner's network: a consumer who
+    checked a label and then reported it must not be traceable by the licensee."""
+
     code: str
     scanned_at: datetime
     verdict: str
-    network_prefix: str
     ua_family: str
     os_family: str
     latitude: float | None
     longitude: float | None
+
+
+class ScanRead(ScanForLicensee):
+    network_prefix: str

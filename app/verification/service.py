@@ -6,7 +6,7 @@ A code that fails its check character or its tag is answered without touching th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime
 from ipaddress import IPv4Address, IPv6Address
 from typing import Any
 from urllib.parse import urlencode
@@ -15,7 +15,7 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clientip import Network
-from app.core.time import utcnow
+from app.core.time import public_datetime, public_today, utcnow
 from app.label.code import CodeStatus, LabelCodec, format_grouped
 from app.registry.service import legal_line_of
 from app.verification.cache import VerdictCache
@@ -129,7 +129,7 @@ def _answer(code: str, verdict: Verdict, row: dict[str, Any] | None, lang: str) 
         verdict=verdict, trustworthy=verdict.trustworthy, headline=headline, reason=reason,
         next_step=next_step, report_url=f"/report?code={code}&lang={lang}",
         notice_url=_notice_url(verdict, row, lang) if row is not None else None,
-        **(_details(row) if row is not None else {}),
+        **(_details(row, lang) if row is not None else {}),
     )  # fmt: skip
 
 
@@ -148,7 +148,7 @@ def _notice_url(verdict: Verdict, row: dict[str, Any], lang: str) -> str | None:
     return "/public/notices?" + urlencode({"kind": kind, "q": q, "lang": lang})
 
 
-def _details(row: dict[str, Any]) -> dict[str, Any]:
+def _details(row: dict[str, Any], lang: str) -> dict[str, Any]:
     """The label's particulars, passed to the constructor (each attribute set afterwards would
     cost a pydantic ``__setattr__``)."""
     inspection = None
@@ -160,7 +160,7 @@ def _details(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "product": ProductInfo(
             code=row["product_code"], name_zh=row["name_zh"], name_en=row["name_en"],
-            legal_line=legal_line_of(row),
+            legal_line=legal_line_of(row, lang),
         ),
         "enterprise": EnterpriseInfo(name=row["enterprise_name"], uscc=row["uscc"]),
         "lot_number": row["lot_number"], "production_date": row["production_date"],
@@ -168,13 +168,18 @@ def _details(row: dict[str, Any]) -> dict[str, Any]:
         "latest_inspection": inspection,
         "is_demo": bool(row["product_is_demo"] or row["enterprise_is_demo"]),
         "history": CheckHistory(
-            times_checked_before=row["scan_count"] or 0, first_checked_at=row["first_scanned_at"]
+            times_checked_before=row["scan_count"] or 0,
+            first_checked_at=_public_instant(row["first_scanned_at"]),
         ),
     }  # fmt: skip
 
 
+def _public_instant(instant: datetime | None) -> datetime | None:
+    return public_datetime(instant) if instant is not None else None
+
+
 def _licence_status(row: dict[str, Any]) -> str:
-    expired = row["valid_until"] is not None and row["valid_until"] < date.today()
+    expired = row["valid_until"] is not None and row["valid_until"] < public_today()
     return (
         "expired" if row["licence_status"] == "active" and expired else str(row["licence_status"])
     )

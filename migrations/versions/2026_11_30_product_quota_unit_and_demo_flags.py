@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0007'
-down_revision: str | None = '0002'
+down_revision: str | None = '0005'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -22,23 +22,29 @@ def _demo_flag() -> sa.Column:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('gi_product') as batch:
-        # Every product registered so far counted its quota per mu of land.
-        batch.add_column(sa.Column('quota_unit', sa.Enum('mu', 'head', name='quotaunit', native_enum=False, length=24), nullable=False, server_default='mu'))
-        batch.add_column(sa.Column('programme_document', sa.String(length=300), nullable=True))
-        batch.add_column(sa.Column('protected_area_codes', sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
-        batch.add_column(_demo_flag())
-    with op.batch_alter_table('enterprise') as batch:
-        batch.add_column(_demo_flag())
-    with op.batch_alter_table('public_notice') as batch:
-        batch.add_column(_demo_flag())
+    # Plain ADD COLUMN, not batch: a batch rebuild of gi_product on SQLite would DROP TABLE it,
+    # which the foreign keys pointing at it refuse once products exist.
+    # Every product registered so far counted its quota per mu of land.
+    op.add_column('gi_product', sa.Column('quota_unit', sa.Enum('mu', 'head', name='quotaunit', native_enum=False, length=24), nullable=False, server_default='mu'))
+    op.add_column('gi_product', sa.Column('programme_document', sa.String(length=300), nullable=True))
+    op.add_column('gi_product', sa.Column('protected_area_codes', sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
+    op.add_column('gi_product', _demo_flag())
+    op.add_column('enterprise', _demo_flag())
+    op.add_column('public_notice', _demo_flag())
+
+
+DROPPED = (
+    ('public_notice', 'is_demo'),
+    ('enterprise', 'is_demo'),
+    ('gi_product', 'is_demo'),
+    ('gi_product', 'protected_area_codes'),
+    ('gi_product', 'programme_document'),
+    ('gi_product', 'quota_unit'),
+)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('public_notice') as batch:
-        batch.drop_column('is_demo')
-    with op.batch_alter_table('enterprise') as batch:
-        batch.drop_column('is_demo')
-    with op.batch_alter_table('gi_product') as batch:
-        for column in ('is_demo', 'protected_area_codes', 'programme_document', 'quota_unit'):
-            batch.drop_column(column)
+    for table, column in DROPPED:
+        # SQLite's own DROP COLUMN (3.35+), not a batch rebuild: rebuilding gi_product would
+        # DROP TABLE it, and its foreign keys would cascade the delete to the test items.
+        op.execute(f'ALTER TABLE {table} DROP COLUMN {column}')

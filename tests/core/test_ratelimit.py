@@ -10,12 +10,14 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from app.core.ratelimit import (
+    CodeCheckLimit,
     MemoryBackend,
     PathLimit,
     RateLimitMiddleware,
     RedisBackend,
     Rule,
     client_key,
+    code_in_path,
     default_rules,
 )
 
@@ -125,12 +127,63 @@ async def test_only_matching_paths_and_methods_are_counted() -> None:
 
 
 async def test_default_rules_keep_reports_strict_and_triage_free() -> None:
-    rules = default_rules(120)
+    rules = default_rules()
     report = next(rule for rule in rules if rule.name == "report")
-    assert report.rule.period_seconds == 3600 and report.rule.limit < 120
+    assert report.rule.period_seconds == 3600 and report.rule.limit == 20
     assert report.matches("POST", "/api/v1/reports")
     assert not any(rule.matches("POST", "/api/v1/reports/7/transition") for rule in rules)
     assert any(rule.matches("GET", "/01/06901234567892/10/L1/21/CODE") for rule in rules)
+    checks = next(rule for rule in rules if rule.name == "verify")
+    assert checks.rule.limit == 12_000 and checks.bad.limit == 120  # type: ignore[attr-defined]
+
+
+# --- checks of codes: generous for good codes, hard on distinct bad ones ----------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        ("/v/K3F9-ABCD", "K3F9-ABCD"),
+        ("/V/K3F9ABCD", "K3F9ABCD"),
+        ("/api/v1/verify/k3f9abcd", "k3f9abcd"),
+        ("/api/v1/verify/k3f9abcd/location", "k3f9abcd"),
+        ("/01/06901234567892/10/L-1/21/K3F9", "K3F9"),
+    ],
+)
+def test_code_in_path(path, code) -> None:
+    assert code_in_path(path) == code
+
+
+def bad_unless_good(text: str) -> str | None:
+    """A stand-in codec: codes starting with GOOD are ours; the rest are bad (canonical: upper)."""
+    canonical = text.upper().replace("-", "")
+    return None if canonical.startswith("GOOD") else canonical
+
+
+def code_checks(checks: int = 1000, bad: int = 3) -> CodeCheckLimit:
+    return CodeCheckLimit(
+        "verify", Rule(checks, 60), prefixes=("/v/",), bad=Rule(bad, 3600), bad_code=bad_unless_good
+    )
+
+
+async def test_distinct_bad_codes_are_limited_and_repeats_are_free() -> None:
+    limit, backend = code_checks(), MemoryBackend(clock=Clock())
+    decide = limit.decide
+    first_five = [(await decide(backend, "a", f"/v/BAD{n}")).allowed for n in range(5)]
+    assert first_five == [True, True, True, False, False]
+    # A code already paid for stays free (a shopper re-scanning one fake), in any spelling.
+    assert all([(await decide(backend, "a", "/v/bad-1")).allowed for _ in range(20)])
+    # A refused code was not paid for: asking again is still refused.
+    assert not (await decide(backend, "a", "/v/BAD4")).allowed
+    # Good codes and other clients are untouched.
+    assert all([(await decide(backend, "a", f"/v/GOOD{n}")).allowed for n in range(50)])
+    assert (await decide(backend, "b", "/v/BAD9")).allowed
+
+
+async def test_every_check_spends_the_large_budget() -> None:
+    limit, backend = code_checks(checks=10), MemoryBackend(clock=Clock())
+    results = [(await limit.decide(backend, "a", "/v/GOOD1")).allowed for _ in range(12)]
+    assert results == [True] * 10 + [False, False]
 
 
 # --- the memory backend ---------------------------------------------------------------------
@@ -246,3 +299,25 @@ async def test_unreachable_redis_without_local_fallback_lets_everything_through(
     backend = RedisBackend("redis://127.0.0.1:1/0", timeout=0.1, local_fallback=False)
     assert all([(await backend.hit("client", Rule(1, 60))).allowed for _ in range(5)])
     await backend.aclose()
+
+
+@needs_redis
+async def test_bad_code_limit_is_shared_through_redis() -> None:
+    prefix = f"gimark-test:{secrets.token_hex(6)}:"
+    first, second = RedisBackend(REDIS_URL, prefix=prefix), RedisBackend(REDIS_URL, prefix=prefix)
+    limit = code_checks()
+    try:
+        results = [
+            (await limit.decide(backend, "a", f"/v/BAD{n}")).allowed
+            for n, backend in enumerate((first, second, first, second))
+        ]
+        assert results == [True, True, True, False]
+        assert await first.redis.exists(prefix + "verify-seen:a:BAD0")
+        assert not await first.redis.exists(prefix + "verify-seen:a:BAD3")  # refused: forgotten
+        assert (await limit.decide(second, "a", "/v/bad-0")).allowed  # a repeat, on the other
+    finally:
+        keys = await first.redis.keys(prefix + "*")
+        if keys:
+            await first.redis.delete(*keys)
+        await first.aclose()
+        await second.aclose()

@@ -150,7 +150,7 @@ async def test_licensee_isolation_on_batches_and_labels(session, client, shop) -
         await client.get(f"/api/v1/batches/{theirs.id}/reconciliation", headers=me)
     ).status_code == 404
     assert theirs.id not in [
-        b["id"] for b in (await client.get("/api/v1/batches", headers=me)).json()
+        b["id"] for b in (await client.get("/api/v1/batches", headers=me)).json()["items"]
     ]
     assert (await client.get(f"/api/v1/labels/{label.code}", headers=me)).status_code == 404
     void = await client.post(
@@ -171,3 +171,21 @@ async def test_bad_batch_fields_are_named(client, shop, field) -> None:
     bad = {"quantity": 0, "production_date": "2999-01-01", "lot_number": "has space"}[field]
     response = await request(client, shop, **{field: bad})
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == f"body.{field}"
+
+
+async def test_batch_list_pages_like_every_list(session, client, shop) -> None:
+    me = shop["licensee"]
+    for n in range(5):
+        await factories.batch(session, shop["licence"], lot_number=f"PAGE-{n}")
+    everything = (await client.get("/api/v1/batches", headers=me)).json()
+    total = everything["total"]
+    assert total >= 5 and len(everything["items"]) == total and everything["limit"] == 50
+    first = (await client.get("/api/v1/batches", params={"limit": 2}, headers=me)).json()
+    second = await client.get("/api/v1/batches", params={"limit": 2, "offset": 2}, headers=me)
+    assert [b["id"] for b in first["items"] + second.json()["items"]] == [
+        b["id"] for b in everything["items"][:4]
+    ]
+    assert first["total"] == total and second.json()["offset"] == 2
+    too_big = await client.get("/api/v1/batches", params={"limit": 201}, headers=me)
+    assert too_big.status_code == 422
+    assert too_big.headers["content-type"] == "application/problem+json"

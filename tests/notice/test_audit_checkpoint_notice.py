@@ -2,19 +2,20 @@
 so anyone can hold a checkpoint."""
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.audit.models import AuditEvent
 from app.auth.principal import SYSTEM
-from app.core.config import Settings
-from app.core.db import Database, create_engine
-from app.main import create_app
+from app.core.db import Database
+from app.jobs import periodic
 from app.notice import checkpoints
-from app.notice.daily import seconds_until_next_local_day
 from app.notice.models import NoticeKind, PublicNotice
 
 KIND = NoticeKind.AUDIT_CHECKPOINT
@@ -30,15 +31,6 @@ def test_the_day_is_the_day_in_shanghai() -> None:
     late_utc = datetime(2026, 11, 30, 16, 30, tzinfo=UTC)  # 00:30 on 1 December in Wuyuan
     assert checkpoints.local_day(late_utc).isoformat() == "2026-12-01"
     assert checkpoints.day_key(checkpoints.local_day(late_utc)) == 20261201
-    assert seconds_until_next_local_day(late_utc) == timedelta(hours=23, minutes=30).total_seconds()
-
-
-@pytest.mark.dbless
-def test_the_in_app_task_runs_unless_in_tests() -> None:
-    assert not Settings(mode="test").audit_checkpoint_task
-    assert Settings(mode="test", publish_audit_checkpoints=True).audit_checkpoint_task
-    assert Settings(mode="production").audit_checkpoint_task
-    assert not Settings(mode="production", publish_audit_checkpoints=False).audit_checkpoint_task
 
 
 async def test_published_once_a_day_and_shown_in_html_and_json(session, client) -> None:
@@ -68,15 +60,26 @@ async def test_published_once_a_day_and_shown_in_html_and_json(session, client) 
     assert "Audit ledger checkpoint" in en.text and "--checkpoint" in en.text
 
 
-async def test_the_in_app_task_publishes_when_enabled(session, database, test_settings) -> None:
-    await _event(session)
+class _JobContext:
+    """What the handler uses of a job's context: a session in its own transaction (here the
+    test's, so it rolls back with the test)."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        async with self.database.sessionmaker() as session, session.begin():
+            yield session
+
+
+async def test_the_daily_job_publishes_once(session, database) -> None:
+    seq, head_hash = await _event(session)
     await session.commit()
-    settings = test_settings.model_copy(update={"publish_audit_checkpoints": True})
-    # The app disposes its engine on shutdown: give it one of its own, sessions on the test's.
-    own = Database(create_engine(test_settings.resolved_database_url), database.sessionmaker)
-    app = create_app(settings, own)
-    async with app.router.lifespan_context(app):
-        await app.state.audit_checkpoints.attempted.wait()  # it shares our connection
+    context = _JobContext(database)
+    first = await periodic.audit_checkpoint(context, {})  # type: ignore[arg-type]
+    assert first["published"]["seq"] == seq and first["published"]["hash"] == head_hash
+    assert await periodic.audit_checkpoint(context, {}) == {"published": None}  # type: ignore[arg-type]
     found = await session.scalar(select(PublicNotice).where(PublicNotice.kind == KIND))
     assert found is not None and found.subject_id == checkpoints.day_key(
         checkpoints.local_day(datetime.now(UTC))

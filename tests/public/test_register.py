@@ -1,7 +1,6 @@
-from datetime import date
-
 import factories
 
+from app.core.time import public_today
 from app.licence.models import LicenceStatus
 
 PUBLIC_FIELDS = {
@@ -42,7 +41,7 @@ async def test_register_lists_public_fields_only(session, client) -> None:
     assert set(names) == {"乌海阳光合作社", "已退出企业"}
     assert all(set(e) == PUBLIC_FIELDS for e in page["items"])
     assert names["已退出企业"]["status"] == "withdrawn"
-    assert names["已退出企业"]["withdrawn_on"] == date.today().isoformat()
+    assert names["已退出企业"]["withdrawn_on"] == public_today().isoformat()
     assert "13800000000" not in str(page)
 
 

@@ -51,7 +51,7 @@ async def test_genuine_shows_everything_a_shopper_needs(session, client, label_w
     page = await client.get(f"/v/{code}", params={"lang": "en"})
     assert page.status_code == 200 and 'data-verdict="genuine"' in page.text
     assert "Wuyuan Sunflower" in page.text and label_world["company"].uscc in page.text
-    assert "checked 2 times before" in page.text and "Report a problem" in page.text
+    assert "checked twice before" in page.text and "Report a problem" in page.text
     zh = await client.get(f"/v/{code}")
     assert "真品" in zh.text and "举报问题" in zh.text
 

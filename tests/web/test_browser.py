@@ -6,17 +6,21 @@ join the tests' rolled-back transaction). Screenshots land in the pytest tmp dir
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 import socket
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import factories
 import httpx
 import pytest
 import uvicorn
+from websockets.sync.client import ClientConnection, connect
 
 from app.core import migrate
 from app.core.db import Database, create_engine
@@ -138,3 +142,89 @@ def test_notices_page_in_chromium(server, lang) -> None:
     heading, kind = ("监管公示", "召回") if lang == "zh" else ("Public notices", "Recall")
     for text in (heading, kind, "五原县丰瑞农业开发有限公司", "WY-2026-001", "五市监〔2026〕12号"):
         assert text in dom
+
+
+class DevTools:
+    """Just enough of the Chrome DevTools Protocol to type into a page like a person (the
+    websockets client comes with uvicorn[standard])."""
+
+    def __init__(self, socket: ClientConnection) -> None:
+        self.socket, self.next_id = socket, 0
+
+    def call(self, method: str, **params: object) -> dict:
+        self.next_id += 1
+        self.socket.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.socket.recv(timeout=30))
+            if message.get("id") == self.next_id:
+                return dict(message.get("result", {}))
+
+    def wait_for_load(self) -> None:
+        while json.loads(self.socket.recv(timeout=30)).get("method") != "Page.loadEventFired":
+            pass
+
+    def evaluate(self, expression: str) -> object:
+        return self.call("Runtime.evaluate", expression=expression)["result"].get("value")
+
+
+def _page_socket_url(process: subprocess.Popen[str]) -> str:
+    assert process.stderr is not None
+    port = next(
+        line.split("ws://", 1)[1].split("/", 1)[0]
+        for line in process.stderr
+        if "DevTools listening on ws://" in line
+    )
+    for _ in range(100):
+        targets = httpx.get(f"http://{port}/json/list").json()
+        pages = [target for target in targets if target["type"] == "page"]
+        if pages:
+            return str(pages[0]["webSocketDebuggerUrl"])
+        time.sleep(0.05)
+    raise AssertionError("Chromium opened no page")
+
+
+@contextmanager
+def devtools(folder: Path) -> Iterator[DevTools]:
+    profile = folder / f"profile-{time.monotonic_ns()}"
+    flags = [flag for flag in FLAGS if not flag.startswith("--virtual-time-budget")]
+    command = [CHROMIUM, *flags, f"--user-data-dir={profile}", "--remote-debugging-port=0"]
+    process = subprocess.Popen([*command, "about:blank"], stderr=subprocess.PIPE, text=True)
+    try:
+        with connect(_page_socket_url(process), max_size=2**24) as socket:
+            browser = DevTools(socket)
+            browser.call("Page.enable")
+            yield browser
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_type_a_printed_code_on_the_home_page_and_land_on_the_verdict(server, lang) -> None:
+    code = server["codes"][0]
+    typed = "-".join(code[i : i + 4] for i in range(0, 20, 4)).lower()  # as a person types it
+    with devtools(server["folder"]) as browser:
+        browser.call("Page.navigate", url=f"{server['base']}/?lang={lang}")
+        browser.wait_for_load()
+        browser.evaluate("document.getElementById('code').focus()")
+        browser.call("Input.insertText", text=typed)
+        browser.evaluate("document.getElementById('check').requestSubmit()")
+        browser.wait_for_load()
+        landed = browser.evaluate("location.pathname + location.search")
+        verdict = browser.evaluate("document.querySelector('[data-verdict]').dataset.verdict")
+        body = str(browser.evaluate("document.body.innerText"))
+    assert landed == f"/v/{code}?lang={lang}" and verdict == "genuine"
+    assert ("真品" if lang == "zh" else "Genuine") in body
+
+
+def test_a_four_character_chinese_report_is_sent_from_the_real_form(server) -> None:
+    """The form page itself, typed into: the browser must not block 疑似假冒 (4 characters)."""
+    with devtools(server["folder"]) as browser:
+        browser.call("Page.navigate", url=f"{server['base']}/report?lang=zh")
+        browser.wait_for_load()
+        browser.evaluate("document.getElementById('what_was_seen').focus()")
+        browser.call("Input.insertText", text="疑似假冒")
+        browser.evaluate("document.querySelector('form').requestSubmit()")
+        browser.wait_for_load()
+        body = str(browser.evaluate("document.body.innerText"))
+    assert "已收到您的举报" in body

@@ -22,8 +22,8 @@ DEFAULT_TIME_ZONE = "Asia/Shanghai"
 
 
 def deployment_zone(name: str | None = None) -> ZoneInfo:
-    """The deployment's zone. Another change adds ``time_zone`` to the settings (the same
-    ``GIMARK_TIME_ZONE``); until then the variable is read here, with the same default."""
+    """The deployment's zone, ``GIMARK_TIME_ZONE`` (the variable the settings' ``time_zone``
+    reads): read here too so that a stand-alone ``gimark jobs worker`` needs no app."""
     return ZoneInfo(name or os.environ.get("GIMARK_TIME_ZONE") or DEFAULT_TIME_ZONE)
 
 

@@ -1,0 +1,98 @@
+"""Errors on the public HTML pages are HTML pages in the page's language, with the status kept
+(404, 422, 429 …); the JSON API keeps problem+json.
+
+The problem+json handlers are installed first (``app.core.errors``); these wrap them and answer
+in HTML only for a path in the public page space, so an API client never gets a web page."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from inspect import isawaitable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+from starlette.types import Scope
+
+from app.core.errors import DomainError
+from app.core.ratelimit import problem_refusal
+from app.web.i18n import Lang, choose_lang, pick
+from app.web.templates import render
+
+Handler = Callable[[Request, Any], Response | Awaitable[Response]]
+
+# The public pages: home, the code form, verdict pages (also the QR's upper-case /V/ and the
+# GS1 Digital Link /01/…), register, notices, report form. Everything under /api/ is JSON.
+PAGE_PREFIXES = ("/v/", "/V/", "/01/", "/public/")
+PAGE_PATHS = frozenset({"/", "/check", "/report"})
+
+HEADINGS = {
+    404: ("找不到这个页面", "Page not found"),
+    405: ("不支持这种访问方式", "Not allowed here"),
+    422: ("没能读懂这个地址", "We could not read that address"),
+    429: ("查询过于频繁", "Too many requests"),
+}
+MESSAGES = {
+    404: ("您要找的内容不存在或已移除。", "What you are looking for does not exist or has moved."),
+    405: ("请从页面上的链接或按钮进入。", "Please use the links and buttons on the page."),
+    422: (
+        "地址中的参数有误（例如码太长或页码不是数字）。请检查后重试。",
+        "Something in the address is not valid (a code too long, a page number that is not a"
+        " number…). Please check it and try again.",
+    ),
+    429: (
+        "来自您所在网络的查询过于频繁，请稍后再试。",
+        "Too many requests have come from your network; please wait a moment.",
+    ),
+}
+FALLBACK = (("出错了", "Something went wrong"), ("请稍后重试。", "Please try again later."))
+
+
+def is_page(path: str) -> bool:
+    return path in PAGE_PATHS or path.startswith(PAGE_PREFIXES)
+
+
+def error_page(request: Request, status: int, retry_after: int | None = None) -> Response:
+    lang: Lang = choose_lang(request)
+    heading, message = HEADINGS.get(status, FALLBACK[0]), MESSAGES.get(status, FALLBACK[1])
+    context = {
+        "heading": pick(lang, *heading),
+        "message": pick(lang, *message),
+        "status": status,
+        "tone": "warn" if status == 429 else "bad",
+        "retry_after": retry_after,
+    }
+    response = render(request, "error.html", context, status_code=status, lang=lang)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def too_many_requests(scope: Scope, retry_after: int) -> Response:
+    """The rate limiter's 429: an HTML page saying when to retry on the public pages,
+    problem+json elsewhere; ``Retry-After`` on both."""
+    if not is_page(scope["path"]):
+        return problem_refusal(scope, retry_after)
+    return error_page(Request(scope), 429, retry_after)
+
+
+def _html_for_pages(json_handler: Handler) -> Handler:
+    async def handler(request: Request, exc: Exception) -> Response:
+        if not is_page(request.url.path):
+            answer = json_handler(request, exc)
+            return await answer if isawaitable(answer) else answer
+        status = exc.status if isinstance(exc, DomainError) else 422
+        if isinstance(exc, StarletteHTTPException):
+            status = exc.status_code
+        return error_page(request, status)
+
+    return handler
+
+
+def install_html_errors(app: FastAPI) -> None:
+    """Call after ``install_error_handlers``: wraps its problem+json handlers."""
+    for kind in (RequestValidationError, StarletteHTTPException, DomainError):
+        json_handler: Handler = app.exception_handlers[kind]
+        app.add_exception_handler(kind, _html_for_pages(json_handler))

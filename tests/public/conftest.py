@@ -1,0 +1,1 @@
+from verification_fixtures import codec, label_world  # noqa: F401
