@@ -71,7 +71,7 @@ def legal_line_of(fields: Mapping[str, Any], lang: str = "zh") -> str:
             return f"{name} {number}"
     document = fields["programme_document"]
     if not document:
-        return name
+        return str(name)
     return f"{name} (per 《{document}》)" if lang == "en" else f"{name}（依据《{document}》）"
 
 
