@@ -11,7 +11,15 @@ from datetime import date, timedelta
 import factories
 import httpx
 import pytest
-from committed import CLIENTS, ROUNDS, all_at_once, committed_app, login_as, statuses
+from committed import (
+    CLIENTS,
+    ROUNDS,
+    all_at_once,
+    committed_app,
+    login_as,
+    own_database,
+    statuses,
+)
 from sqlalchemy import select
 
 from app.audit import service as audit
@@ -32,10 +40,15 @@ class World:
     regulator: dict[str, str]
 
 
+@pytest.fixture(scope="module")
+async def own_settings(test_settings, tmp_path_factory):
+    async with own_database(test_settings, tmp_path_factory.mktemp("races")) as settings:
+        yield settings
+
+
 @pytest.fixture
-async def world(engine, test_settings):
-    # ``engine`` has migrated the run's database; the app gets an engine of its own.
-    async with committed_app(test_settings) as (database, client):
+async def world(own_settings):
+    async with committed_app(own_settings) as (database, client):
         yield World(database, client, await login_as(database, client, Role.REGULATOR))
 
 
