@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
 from app.label.models import BatchStatus, LabelBatch
@@ -32,3 +33,19 @@ def labels_requested(licence_id: int, season: int) -> Select[int]:
         LabelBatch.season == season,
         LabelBatch.status != BatchStatus.REJECTED,
     )
+
+
+# Any constant works; with the product id it names one lock per GI product (the two-key form
+# never collides with the audit ledger's one-key lock).
+NUMBERING_LOCK_SPACE = 0x4C4E4F  # "LNO"
+
+
+async def lock_numbering(session: AsyncSession, product_id: int) -> None:
+    """Until commit, no other approval of this product's licences can pick a number: numbers
+    are counted (next = count + 1), so two approvals at once would pick the same one. SQLite
+    needs nothing: its writers already take turns."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(:space, :product_id)"),
+            {"space": NUMBERING_LOCK_SPACE, "product_id": product_id},
+        )

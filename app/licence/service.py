@@ -183,6 +183,7 @@ async def approve(
     valid_from = data.valid_from or date.today()
     if data.valid_until <= valid_from:
         raise Unprocessable("valid_until must be after valid_from")
+    await repository.lock_numbering(session, product.id)
     licence.number = await _next_number(session, product.code, valid_from.year)
     licence.status, licence.valid_from, licence.valid_until = (
         LicenceStatus.ACTIVE, valid_from, data.valid_until

@@ -117,3 +117,34 @@ async def test_suspend_raced_by_withdraw(world, round_) -> None:
     assert won in (Counter(withdraw=1), Counter(suspend=1, withdraw=1)), won
     assert await ledger(world, licence) == won
     assert (await stored(world, licence)).status is LicenceStatus.WITHDRAWN
+
+
+async def test_concurrent_approvals_of_one_product_get_distinct_numbers(world) -> None:
+    """Numbers are counted per GI product and year: approved at once, licences must not pick
+    the same one (it was a 500 on the unique number)."""
+    async with world.database.sessionmaker() as session, session.begin():
+        product = await factories.product(session)
+        pending = [
+            await factories.licence(
+                session,
+                (await factories.enterprise(session)).id,
+                product.id,
+                status=LicenceStatus.PENDING,
+                number=None,
+                valid_from=None,
+                valid_until=None,
+            )
+            for _ in range(CLIENTS)
+        ]
+    responses = await all_at_once(
+        [
+            world.client.post(
+                f"/api/v1/licences/{licence.id}/approve", json=APPROVE, headers=world.regulator
+            )
+            for licence in pending
+        ]
+    )
+    assert statuses(responses) == {200: CLIENTS}, statuses(responses)
+    numbers = {response.json()["number"] for response in responses}
+    year = date.today().year
+    assert numbers == {f"GI-{product.code}-{year}-{n:04d}" for n in range(1, CLIENTS + 1)}
