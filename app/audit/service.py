@@ -79,6 +79,14 @@ def _forget_rolled_back(session: Session, previous_transaction: SessionTransacti
         pending[:] = [p for p in pending if not _inside(p[0], previous_transaction)]
 
 
+@sa_event.listens_for(Session, "after_transaction_end")
+def _forget_at_end(session: Session, transaction: SessionTransaction) -> None:
+    """Whatever is still queued when the session's transaction ends (closed without commit)
+    must not ride along with the session's next transaction."""
+    if transaction.parent is None:
+        session.info.pop(PENDING, None)
+
+
 def _inside(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:
     while transaction is not None:
         if transaction is outer:
