@@ -1,10 +1,15 @@
 """Appending to and checking the audit ledger.
 
-Every service that changes state calls :func:`record` inside the request's transaction, so the
-change and its audit event commit or roll back together. Appends are serialised (a PostgreSQL
-transaction-level advisory lock; SQLite transactions already hold the write lock from BEGIN
-IMMEDIATE), so two writers can never both extend the same head and fork the chain; the unique
-``seq`` primary key is the last line of defence.
+Every service that changes state calls :func:`record` inside the request's transaction; the
+event is queued on the session and appended just before that transaction commits (a
+``before_commit`` hook), so the change and its audit event commit or roll back together.
+
+Appends are serialised (a PostgreSQL transaction-level advisory lock; SQLite transactions
+already hold the write lock from BEGIN IMMEDIATE), so two writers can never both extend the
+same head and fork the chain; the unique ``seq`` primary key is the last line of defence.
+The lock is held until commit, which is why the append comes last: appended where it was
+recorded, an issuance of 10⁶ labels held the ledger for its whole write and an unrelated
+consumer report waited 11 s behind it. Queued last, the lock covers the append and the commit.
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from app.audit.chain import GENESIS_HASH, HASHED_FIELDS, event_hash
 from app.audit.models import AuditEvent
@@ -27,19 +34,79 @@ from app.core.time import utcnow
 AUDIT_LOCK_KEY = 0x6A_6D61726B  # "gimark"
 
 
-async def _lock_head(session: AsyncSession) -> None:
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
+PENDING = "gimark.audit.pending"  # session.info key: [(transaction, event), ...]
 
 
-async def _head(session: AsyncSession) -> tuple[int, str]:
-    row = (
-        await session.execute(
-            select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-        )
+def _lock_head(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
+
+
+def _head(session: Session) -> tuple[int, str]:
+    row = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
     ).first()
     return (row.seq, row.hash) if row else (0, GENESIS_HASH)
+
+
+def _append(session: Session) -> None:
+    """Lock the head, chain this session's queued events onto it and insert them."""
+    pending: list[tuple[SessionTransaction, AuditEvent]] = session.info.pop(PENDING, [])
+    if not pending:
+        return
+    _lock_head(session)
+    seq, prev_hash = _head(session)
+    for _, audit_event in pending:
+        seq += 1
+        audit_event.seq, audit_event.occurred_at, audit_event.prev_hash = seq, utcnow(), prev_hash
+        fields = {name: getattr(audit_event, name) for name in HASHED_FIELDS}
+        audit_event.hash = prev_hash = event_hash(fields)
+        session.add(audit_event)
+    session.flush()
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _append_before_commit(session: Session) -> None:
+    if not session.in_nested_transaction():  # a savepoint's release is not the commit
+        _append(session)
+
+
+@sa_event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
+    """Events recorded inside a transaction or savepoint that rolled back never happened."""
+    pending = session.info.get(PENDING)
+    if pending:
+        pending[:] = [p for p in pending if not _inside(p[0], previous_transaction)]
+
+
+@sa_event.listens_for(Session, "after_transaction_end")
+def _forget_at_end(session: Session, transaction: SessionTransaction) -> None:
+    """Whatever is still queued when the session's transaction ends (closed without commit)
+    must not ride along with the session's next transaction."""
+    if transaction.parent is None:
+        session.info.pop(PENDING, None)
+
+
+def _inside(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is outer:
+            return True
+        transaction = transaction.parent
+    return False
+
+
+@sa_event.listens_for(Session, "do_orm_execute")
+def _read_your_own_events(state: ORMExecuteState) -> None:
+    """Like autoflush: a session reading the ledger sees the events it has recorded."""
+    reads_ledger = any(mapper.class_ is AuditEvent for mapper in state.all_mappers)
+    if state.is_select and reads_ledger and state.session.info.get(PENDING):
+        _append(state.session)
+
+
+async def append_pending(session: AsyncSession) -> None:
+    """Append the queued events now rather than at commit (for a caller that needs their
+    ``seq`` and ``hash`` before committing); takes the ledger lock until commit."""
+    await session.run_sync(_append)
 
 
 def _plain(value: Any) -> Any:
@@ -66,27 +133,26 @@ async def record(
     after: dict[str, Any] | None = None,
     reason: str | None = None,
 ) -> AuditEvent:
-    await _lock_head(session)
-    seq, prev_hash = await _head(session)
-    fields: dict[str, Any] = {
-        "seq": seq + 1,
-        "occurred_at": utcnow(),
-        "actor": actor.audit_name,
-        "actor_id": actor.id,
-        "role": actor.audit_role,
-        "action": action,
-        "object_type": object_type,
-        "object_id": str(object_id),
-        "before": _plain(before),
-        "after": _plain(after),
-        "reason": reason,
-        "request_id": current_request_id(),
-        "prev_hash": prev_hash,
-    }
-    event = AuditEvent(**fields, hash=event_hash(fields))
-    session.add(event)
-    await session.flush()
-    return event
+    """Queue one event for this transaction; it is chained and inserted just before commit
+    (see the module docstring), when its ``seq`` and ``hash`` are filled in."""
+    await session.connection()  # the event belongs to the transaction now in progress
+    audit_event = AuditEvent(
+        actor=actor.audit_name,
+        actor_id=actor.id,
+        role=actor.audit_role,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        before=_plain(before),
+        after=_plain(after),
+        reason=reason,
+        request_id=current_request_id(),  # taken now: the commit may run outside the request
+    )
+    sync_session = session.sync_session
+    transaction = sync_session.get_nested_transaction() or sync_session.get_transaction()
+    assert transaction is not None
+    sync_session.info.setdefault(PENDING, []).append((transaction, audit_event))
+    return audit_event
 
 
 @dataclass(frozen=True)
@@ -141,7 +207,7 @@ async def verify_chain(session: AsyncSession) -> ChainReport:
 
 async def checkpoint(session: AsyncSession) -> tuple[int, str]:
     """The head (sequence, hash): publish or store it elsewhere to pin history up to here."""
-    return await _head(session)
+    return await session.run_sync(_head)
 
 
 def snapshot(obj: object, *fields: str) -> dict[str, Any]:

@@ -76,10 +76,16 @@ async def get_batch(session: SessionDep, actor: Reader, batch_id: int) -> BatchR
 
 @router.post("/batches/{batch_id}/approve")
 async def approve(
-    session: SessionDep, settings: SettingsDep, actor: Staff, batch_id: int, body: BatchApprove
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: Staff,
+    batch_id: int,
+    body: BatchApprove | None = None,
 ) -> BatchRead:
-    """Approve a request; by default its codes are issued in the same step."""
-    return BatchRead.model_validate(await service.approve(session, actor, batch_id, body, settings))
+    """Approve a request, with an optional reason; by default its codes are issued in the same
+    step. The body may be left out (older clients send none)."""
+    data = body or BatchApprove()
+    return BatchRead.model_validate(await service.approve(session, actor, batch_id, data, settings))
 
 
 @router.post("/batches/{batch_id}/reject")

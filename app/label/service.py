@@ -31,9 +31,11 @@ def codec_from(settings: Settings) -> LabelCodec:
     return LabelCodec(settings.label_key_bytes(), settings.label_current_key_id)
 
 
-async def get_readable(session: AsyncSession, principal: Principal, batch_id: int) -> LabelBatch:
+async def get_readable(
+    session: AsyncSession, principal: Principal, batch_id: int, *, for_update: bool = False
+) -> LabelBatch:
     batch = await session.scalar(
-        repository.readable_batches(principal).where(LabelBatch.id == batch_id)
+        repository.readable_batch(principal, batch_id, for_update=for_update)
     )
     if batch is None:
         raise NotFound(f"label batch {batch_id} not found")
@@ -58,7 +60,9 @@ async def list_readable(
 async def request_batch(
     session: AsyncSession, actor: Principal, data: BatchRequest, settings: Settings
 ) -> LabelBatch:
-    licence = await licence_service.require_active(session, actor, data.licence_id)
+    # The licence row stays locked until commit: requests against one licence take turns, so
+    # each sees every earlier request in the quota sum (see licence_service.lock_active).
+    licence = await licence_service.lock_active(session, actor, data.licence_id)
     season = data.production_date.year
     quota = await licence_service.quota(session, licence.id, season)
     if data.quantity > quota.remaining:
@@ -117,26 +121,40 @@ async def _approve(
 
 
 async def approve(
-    session: AsyncSession, actor: Principal, batch_id: int, data: BatchApprove, settings: Settings
+    session: AsyncSession,
+    actor: Principal,
+    batch_id: int,
+    data: BatchApprove,
+    settings: Settings,
+    *,
+    reason: str | None = None,
 ) -> LabelBatch:
-    batch = await get_readable(session, actor, batch_id)
-    await _approve(session, actor, batch, data.reason, settings, issue=data.issue)
+    """Decisions lock the batch row: a concurrent decider waits, then reads the state this one
+    committed and gets 409 naming it, so a batch is never decided twice or half-decided."""
+    batch = await get_readable(session, actor, batch_id, for_update=True)
+    reason = reason if reason is not None else data.reason
+    await _approve(session, actor, batch, reason, settings, issue=data.issue)
     await session.refresh(batch)
     return batch
 
 
 async def reject(
-    session: AsyncSession, actor: Principal, batch_id: int, data: BatchDecision
+    session: AsyncSession,
+    actor: Principal,
+    batch_id: int,
+    data: BatchDecision,
+    *,
+    reason: str | None = None,
 ) -> LabelBatch:
-    batch = await get_readable(session, actor, batch_id)
+    batch = await get_readable(session, actor, batch_id, for_update=True)
     _require(batch, BatchStatus.REQUESTED)
+    reason = reason if reason is not None else data.reason
     before = audit.snapshot(batch, *AUDITED)
-    batch.status, batch.decided_at = BatchStatus.REJECTED, utcnow()
-    batch.decision_reason = data.reason
+    batch.status, batch.decided_at, batch.decision_reason = BatchStatus.REJECTED, utcnow(), reason
     await session.flush()
     await audit.record(
         session, actor, "batch.reject", "label_batch", batch.id, before=before,
-        after=audit.snapshot(batch, *AUDITED), reason=data.reason,
+        after=audit.snapshot(batch, *AUDITED), reason=reason,
     )  # fmt: skip
     return batch
 
@@ -224,10 +242,7 @@ async def void_labels(
         label.status_changed_by_id, label.status_reason = actor.id, reason
     changed = [label.code for label in labels]
     await trust_changed(session, codes=changed)
-    await audit.record(
-        session, actor, "label.void", "label_batch", labels[0].batch_id,
-        after={"codes": changed}, reason=reason,
-    )  # fmt: skip
+    await _audit_per_batch(session, actor, "label.void", labels, reason)
     return changed
 
 
@@ -243,7 +258,19 @@ async def undo_void(session: AsyncSession, actor: Principal, codes: list[str]) -
         label.status, label.status_changed_at, label.status_reason = LabelStatus.ACTIVE, now, None
     changed = [label.code for label in labels]
     await trust_changed(session, codes=changed)
-    await audit.record(
-        session, actor, "label.unvoid", "label_batch", labels[0].batch_id, after={"codes": changed}
-    )
+    await _audit_per_batch(session, actor, "label.unvoid", labels, None)
     return changed
+
+
+async def _audit_per_batch(
+    session: AsyncSession, actor: Principal, action: str, labels: list[Label], reason: str | None
+) -> None:
+    """One event per batch touched, naming that batch's codes: the ledger is read per batch
+    (a batch's history), so codes of several batches must not hide under the first one's."""
+    by_batch: dict[int, list[str]] = {}
+    for label in labels:
+        by_batch.setdefault(label.batch_id, []).append(label.code)
+    for batch_id, codes in sorted(by_batch.items()):
+        await audit.record(
+            session, actor, action, "label_batch", batch_id, after={"codes": codes}, reason=reason
+        )

@@ -46,8 +46,10 @@ def effective_status(licence: Licence, today: date | None = None) -> LicenceStat
     return licence.status
 
 
-async def get_readable(session: AsyncSession, principal: Principal, licence_id: int) -> Licence:
-    query = repository.readable_licences(principal).where(Licence.id == licence_id)
+async def get_readable(
+    session: AsyncSession, principal: Principal, licence_id: int, *, for_update: bool = False
+) -> Licence:
+    query = repository.readable_licence(principal, licence_id, for_update=for_update)
     licence = await session.scalar(query)
     if licence is None:
         raise NotFound(f"licence {licence_id} not found")
@@ -55,11 +57,28 @@ async def get_readable(session: AsyncSession, principal: Principal, licence_id: 
 
 
 async def require_active(session: AsyncSession, principal: Principal, licence_id: int) -> Licence:
-    licence = await get_readable(session, principal, licence_id)
+    return _active(await get_readable(session, principal, licence_id))
+
+
+async def lock_active(session: AsyncSession, principal: Principal, licence_id: int) -> Licence:
+    """The licence, row-locked until commit, refused unless active.
+
+    Why a lock: the quota is a sum over the licence's batches, and on PostgreSQL (READ
+    COMMITTED) two requests could each read the sum before the other's batch exists and both
+    fit. Holding the licence row makes requests against one licence take turns, and the sum is
+    read after the lock, so it includes every batch committed before. A counter column with a
+    conditional UPDATE would also work, but would duplicate what the batches already say (and
+    would have to be kept right on reject and season change). The lock also orders a request
+    against a concurrent suspend or withdrawal: whichever is second sees the other's result.
+    SQLite ignores FOR UPDATE; its BEGIN IMMEDIATE already serialises writers."""
+    return _active(await get_readable(session, principal, licence_id, for_update=True))
+
+
+def _active(licence: Licence) -> Licence:
     state = effective_status(licence)
     if state is not LicenceStatus.ACTIVE:
         raise InvalidState(
-            f"licence {licence_id} is {state.value}, not active", current_state=state
+            f"licence {licence.id} is {state.value}, not active", current_state=state
         )
     return licence
 
@@ -147,35 +166,51 @@ async def _next_number(session: AsyncSession, product_code: str, year: int) -> s
 
 
 async def approve(
-    session: AsyncSession, actor: Principal, licence_id: int, data: LicenceApprove
+    session: AsyncSession,
+    actor: Principal,
+    licence_id: int,
+    data: LicenceApprove,
+    *,
+    reason: str | None = None,
 ) -> Licence:
-    licence = await get_readable(session, actor, licence_id)
+    """Every transition locks the licence row first (see :func:`lock_active`): of two
+    concurrent decisions the second reads the first's result and is refused with 409."""
+    licence = await get_readable(session, actor, licence_id, for_update=True)
     _require(licence, LicenceStatus.PENDING)
+    reason = reason if reason is not None else data.reason
     before = audit.snapshot(licence, *AUDITED)
     product = await registry_service.get_product(session, licence.product_id)
     valid_from = data.valid_from or date.today()
     if data.valid_until <= valid_from:
         raise Unprocessable("valid_until must be after valid_from")
+    await repository.lock_numbering(session, product.id)
     licence.number = await _next_number(session, product.code, valid_from.year)
     licence.status, licence.valid_from, licence.valid_until = (
         LicenceStatus.ACTIVE, valid_from, data.valid_until
     )  # fmt: skip
-    licence.decided_at, licence.decision_reason = utcnow(), data.reason
+    licence.decided_at, licence.decision_reason = utcnow(), reason
     await session.flush()
-    await _audit(session, actor, licence, "licence.approve", before, data.reason)
+    await _audit(session, actor, licence, "licence.approve", before, reason)
     return licence
 
 
 async def reject(
-    session: AsyncSession, actor: Principal, licence_id: int, data: LicenceDecision
+    session: AsyncSession,
+    actor: Principal,
+    licence_id: int,
+    data: LicenceDecision,
+    *,
+    reason: str | None = None,
 ) -> Licence:
-    licence = await get_readable(session, actor, licence_id)
+    licence = await get_readable(session, actor, licence_id, for_update=True)
     _require(licence, LicenceStatus.PENDING)
+    reason = reason if reason is not None else data.reason
     before = audit.snapshot(licence, *AUDITED)
     licence.status, licence.decided_at, licence.decision_reason = (
-        LicenceStatus.REJECTED, utcnow(), data.reason
+        LicenceStatus.REJECTED, utcnow(), reason
     )  # fmt: skip
-    await _audit(session, actor, licence, "licence.reject", before, data.reason)
+    await session.flush()
+    await _audit(session, actor, licence, "licence.reject", before, reason)
     return licence
 
 
@@ -183,38 +218,56 @@ async def _move(
     session: AsyncSession, actor: Principal, licence_id: int, reason: str,
     source: LicenceStatus, target: LicenceStatus, action: str,
 ) -> Licence:  # fmt: skip
-    licence = await get_readable(session, actor, licence_id)
+    licence = await get_readable(session, actor, licence_id, for_update=True)
     _require(licence, source)
     before = audit.snapshot(licence, *AUDITED)
     licence.status = target
+    await session.flush()
     await trust_changed(session, licence_ids=[licence.id])
     await _audit(session, actor, licence, action, before, reason)
     return licence
 
 
 async def suspend(
-    session: AsyncSession, actor: Principal, licence_id: int, data: LicenceDecision
+    session: AsyncSession,
+    actor: Principal,
+    licence_id: int,
+    data: LicenceDecision,
+    *,
+    reason: str | None = None,
 ) -> Licence:
     return await _move(
-        session, actor, licence_id, data.reason,
+        session, actor, licence_id, reason if reason is not None else data.reason,
         LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED, "licence.suspend",
     )  # fmt: skip
 
 
 async def reinstate(
-    session: AsyncSession, actor: Principal, licence_id: int, data: LicenceDecision
+    session: AsyncSession,
+    actor: Principal,
+    licence_id: int,
+    data: LicenceDecision,
+    *,
+    reason: str | None = None,
 ) -> Licence:
     return await _move(
-        session, actor, licence_id, data.reason,
+        session, actor, licence_id, reason if reason is not None else data.reason,
         LicenceStatus.SUSPENDED, LicenceStatus.ACTIVE, "licence.reinstate",
     )  # fmt: skip
 
 
 async def withdraw(
-    session: AsyncSession, actor: Principal, licence_id: int, data: LicenceWithdraw
+    session: AsyncSession,
+    actor: Principal,
+    licence_id: int,
+    data: LicenceWithdraw,
+    *,
+    reason: str | None = None,
 ) -> tuple[Licence, int]:
     """Order the licensee to exit. Labels already issued stay lawful unless revoked too."""
-    licence = await get_readable(session, actor, licence_id)
+    if reason is not None:
+        data = data.model_copy(update={"reason": reason})
+    licence = await get_readable(session, actor, licence_id, for_update=True)
     _require(licence, LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED, LicenceStatus.EXPIRED)
     before = audit.snapshot(licence, *AUDITED)
     licence.status, licence.withdrawn_at = LicenceStatus.WITHDRAWN, utcnow()

@@ -14,10 +14,12 @@ from app.core.db import Database
 
 
 async def _append_three(session) -> list[AuditEvent]:
-    return [
+    events = [
         await audit.record(session, SYSTEM, "test.step", "thing", n, after={"n": n}, reason="t")
         for n in range(3)
     ]
+    await audit.append_pending(session)  # normally at commit; the tests read seq and hash
+    return events
 
 
 async def test_events_link_to_their_predecessor(session) -> None:

@@ -5,6 +5,7 @@ import factories
 import pytest
 from sqlalchemy import func, select
 
+from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.label.models import Label, LabelBatch
 
@@ -189,3 +190,24 @@ async def test_batch_list_pages_like_every_list(session, client, shop) -> None:
     too_big = await client.get("/api/v1/batches", params={"limit": 201}, headers=me)
     assert too_big.status_code == 422
     assert too_big.headers["content-type"] == "application/problem+json"
+
+
+async def test_a_decision_takes_a_reason_into_the_ledger(session, client, shop) -> None:
+    """Approve with or without a body (older clients send none); reject needs its reason."""
+    regulator = shop["regulator"]
+    bodyless = (await request(client, shop, key="r-1", lot_number="R-1")).json()
+    approved = await client.post(f"/api/v1/batches/{bodyless['id']}/approve", headers=regulator)
+    assert approved.status_code == 200 and approved.json()["status"] == "issued"
+
+    reasons = {"approve": "产地证明齐全", "reject": "批次号与生产记录不符"}
+    for n, (action, reason) in enumerate(reasons.items()):
+        batch = (await request(client, shop, key=f"r-{n + 2}", lot_number=f"R-{n + 2}")).json()
+        url = f"/api/v1/batches/{batch['id']}/{action}"
+        decided = await client.post(url, json={"reason": reason}, headers=regulator)
+        assert decided.status_code == 200 and decided.json()["decision_reason"] == reason
+        event = await session.scalar(
+            select(AuditEvent).where(
+                AuditEvent.object_id == str(batch["id"]), AuditEvent.action == f"batch.{action}"
+            )
+        )
+        assert event is not None and event.reason == reason

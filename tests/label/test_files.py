@@ -232,7 +232,12 @@ async def test_a_batch_out_of_good_standing_prints_nothing(session, client, shop
     url = f"/api/v1/batches/{batch_id}"
     await client.post(f"{url}/suspend", json={"reason": "抽检不合格"}, headers=regulator)
     assert await refusals(client, shop, batch_id, code) == [(409, "invalid_state", "suspended")] * 4
-    await client.post(f"{url}/recall", json={"reason": "复检确认"}, headers=regulator)
+    recall = {
+        "reason": "复检确认",
+        "legal_basis": "《地理标志产品保护规定》第二十四条",
+        "case_number": "五市监案〔2026〕7号",
+    }
+    assert (await client.post(f"{url}/recall", json=recall, headers=regulator)).status_code == 200
     assert await refusals(client, shop, batch_id, code) == [(409, "invalid_state", "recalled")] * 4
 
 

@@ -46,3 +46,32 @@ async def test_undo_window_is_ten_days(session, client, shop) -> None:
     assert late.status_code == 409
     await session.refresh(label)
     assert label.status is LabelStatus.VOID
+
+
+async def _batch_events(client, headers, batch_id: int, action: str) -> list[dict]:
+    params = {"object_type": "label_batch", "object_id": str(batch_id), "action": action}
+    return (await client.get("/api/v1/audit/events", params=params, headers=headers)).json()[
+        "items"
+    ]
+
+
+async def test_voiding_codes_of_several_batches_audits_each_batch(session, client, shop) -> None:
+    first = await factories.batch(session, shop["licence"])
+    second = await factories.batch(session, shop["licence"])
+    a = await factories.labels(session, first, ["A" * 19 + "0", "A" * 19 + "1"])
+    b = await factories.labels(session, second, ["B" * 19 + "0"])
+    codes = [label.code for label in a + b]
+    me, regulator = shop["licensee"], shop["regulator"]
+    voided = await client.post(
+        "/api/v1/labels/void", json={"codes": codes, "reason": "印刷错误"}, headers=me
+    )
+    assert voided.status_code == 200
+    for batch, labels in ((first, a), (second, b)):
+        (event,) = await _batch_events(client, regulator, batch.id, "label.void")
+        assert sorted(event["after"]["codes"]) == sorted(label.code for label in labels)
+        assert event["reason"] == "印刷错误"
+
+    undone = await client.post("/api/v1/labels/unvoid", json={"codes": codes}, headers=me)
+    assert undone.status_code == 200
+    (event,) = await _batch_events(client, regulator, second.id, "label.unvoid")
+    assert event["after"]["codes"] == [b[0].code]

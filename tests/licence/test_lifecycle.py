@@ -195,3 +195,26 @@ async def test_bad_filters_name_the_field(client, world) -> None:
         "/api/v1/licences", params={"status": "dormant"}, headers=world["regulator"]
     )
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "query.status"
+
+
+async def test_every_decision_puts_its_reason_in_the_ledger(session, client, world) -> None:
+    first = await apply(client, world)
+    steps = [
+        ("approve", {"valid_until": UNTIL, "reason": "材料齐全，现场核查通过"}),
+        ("suspend", {"reason": "抽检不合格"}),
+        ("reinstate", {"reason": "复检合格"}),
+        ("withdraw", WITHDRAW),
+    ]
+    for action, body in steps:
+        assert (await act(client, world, first["id"], action, body)).status_code == 200
+    second = await apply(client, world)
+    assert (await act(client, world, second["id"], "reject", {"reason": "面积不实"})).is_success
+    reasons = {
+        (event.object_id, event.action): event.reason
+        for event in await session.scalars(
+            select(AuditEvent).where(AuditEvent.object_type == "licence")
+        )
+    }
+    for action, body in steps:
+        assert reasons[(str(first["id"]), f"licence.{action}")] == body["reason"]
+    assert reasons[(str(second["id"]), "licence.reject")] == "面积不实"
