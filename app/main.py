@@ -6,16 +6,18 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from app.audit.router import router as audit_router
 from app.auth.deps import assert_routes_guarded
 from app.auth.router import router as auth_router
 from app.core import health
+from app.core.bodylimit import BodyLimitMiddleware
 from app.core.clientip import parse_networks
 from app.core.config import Settings, get_settings
 from app.core.db import Database, engine_from_settings
 from app.core.errors import install_error_handlers, unexpected_error
+from app.core.inputs import NulInUrlMiddleware, refuse_unstorable_input
 from app.core.ratelimit import MemoryBackend, RateLimitMiddleware, RedisBackend, default_rules
 from app.core.requestid import RequestIdMiddleware
 from app.enterprise.router import router as enterprise_router
@@ -98,12 +100,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         summary="Geographic-indication special-mark labels: licences, batches, QR verification",
         version="0.1.0",
         lifespan=lifespan,
+        dependencies=[Depends(refuse_unstorable_input)],
     )
     app.state.settings, app.state.database, app.state.verifier = settings, database, verifier
     for router in ROUTERS:
         app.include_router(router)
     install_error_handlers(app)
     _rate_limits(app, settings)
+    app.add_middleware(NulInUrlMiddleware)
+    app.add_middleware(BodyLimitMiddleware)  # inside the request id, so its 413 carries one
     app.add_middleware(RequestIdMiddleware, on_error=unexpected_error)
     logging.getLogger("gimark").setLevel(logging.INFO)
     return app

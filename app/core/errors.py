@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import logging
 from http import HTTPStatus
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -87,25 +88,36 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status, exc.code, exc.detail, **exc.extra)
 
 
-def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+def _field_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
     return [
         {
             "field": ".".join(str(part) for part in error["loc"]),
             "message": error["msg"],
             "type": error["type"],
         }
-        for error in exc.errors()
+        for error in errors
     ]
 
 
-async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    errors = _field_errors(exc)
+def validation_problem(pydantic_errors: Sequence[Any]) -> JSONResponse:
+    """422 for errors shaped like Pydantic's (``loc``, ``msg``, ``type``)."""
+    errors = _field_errors(pydantic_errors)
     fields = ", ".join(e["field"] for e in errors)
     return problem(422, "validation_failed", f"invalid input: {fields}", errors=errors)
 
 
-_HTTP_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return validation_problem(exc.errors())
+
+
+_HTTP_CODES = {
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "body_too_large",
+}
 
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
