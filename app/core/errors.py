@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import enum
 import logging
-from http import HTTPStatus
 from collections.abc import Sequence
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request

@@ -90,9 +90,7 @@ async def refuse_unstorable_input(request: Request) -> None:
         raise RequestValidationError(errors[:_MAX_REPORTED])
 
 
-def _param_errors(
-    where: str, items: Any, int_names: frozenset[str]
-) -> Iterator[dict[str, Any]]:
+def _param_errors(where: str, items: Any, int_names: frozenset[str]) -> Iterator[dict[str, Any]]:
     for name, value in items:
         if not isinstance(value, str):
             continue  # an uploaded file: any byte is fine
@@ -159,8 +157,10 @@ def _int_names(dependant: Dependant) -> Iterator[str]:
     for field in (*dependant.path_params, *dependant.query_params, *dependant.body_params):
         annotation = field.field_info.annotation
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            fields = annotation.model_fields.items()  # a parameter model: its fields are params
-            yield from (info.alias or name for name, info in fields if _mentions_int(info.annotation))
+            # a parameter model: its fields are the parameters
+            for name, info in annotation.model_fields.items():
+                if _mentions_int(info.annotation):
+                    yield info.alias or name
         elif _mentions_int(annotation):
             yield field.alias
     for sub in dependant.dependencies:
