@@ -13,7 +13,7 @@ from app.inspection.models import Inspection
 from app.label.code import normalise
 from app.label.models import Label, LabelBatch
 from app.report.models import ConsumerReport, ReportStatus
-from app.report.photo import sanitise_photo
+from app.report.photo import sanitise_photo_in_worker
 from app.report.schemas import ReportTransition
 from app.revocation.models import Revocation
 
@@ -48,7 +48,7 @@ async def file_report(
 ) -> ConsumerReport:  # fmt: skip
     if len(what_was_seen.strip()) < 5:
         raise Unprocessable("say what you saw (at least 5 characters)", field="what_was_seen")
-    clean = sanitise_photo(photo) if photo else None
+    clean = await sanitise_photo_in_worker(photo) if photo else None
     normalised = normalise(code)[:20] if code and code.strip() else None
     report = ConsumerReport(
         code=normalised, enterprise_id=await _enterprise_of(session, normalised),
