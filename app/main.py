@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
+from fastapi_offline import FastAPIOffline
 
 from app.audit.router import router as audit_router
 from app.auth.deps import assert_routes_guarded
@@ -18,6 +19,7 @@ from app.core.config import Settings, get_settings
 from app.core.db import Database, engine_from_settings
 from app.core.errors import install_error_handlers, unexpected_error
 from app.core.inputs import NulInUrlMiddleware, refuse_unstorable_input
+from app.core.openapi import install_problem_responses
 from app.core.ratelimit import MemoryBackend, RateLimitMiddleware, RedisBackend, default_rules
 from app.core.requestid import RequestIdMiddleware
 from app.enterprise.router import router as enterprise_router
@@ -76,6 +78,7 @@ def _rate_limits(app: FastAPI, settings: Settings) -> None:
     rules = default_rules(settings.public_rate_limit_per_minute)
     proxies = parse_networks(settings.trusted_proxies)
     app.add_middleware(RateLimitMiddleware, rules=rules, backend=backend, trusted_proxies=proxies)
+    install_problem_responses(app, lambda method, path: any(r.matches(method, path) for r in rules))
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -95,7 +98,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             await verifier.pool.close()
         await database.dispose()
 
-    app = FastAPI(
+    # /docs and /redoc with Swagger UI and ReDoc served by the app itself: they work offline.
+    app = FastAPIOffline(
         title="gimark",
         summary="Geographic-indication special-mark labels: licences, batches, QR verification",
         version="0.1.0",
