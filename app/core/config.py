@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     scan_write_mode: Literal["batched", "inline"] = "batched"
     scan_flush_seconds: float = Field(default=0.5, gt=0, le=60)
     public_rate_limit_per_minute: int = Field(default=120, ge=1)
+    # A server-wide cap on one batch's labels, below the schema's 10 million: the fuzzing run
+    # (scripts/fuzz) sets it low so that fuzzed batch requests cannot issue millions of codes.
+    max_batch_quantity: int = Field(default=10_000_000, ge=1)
     sql_echo: bool = False
 
     @field_validator("public_base_url")
