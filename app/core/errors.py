@@ -122,11 +122,21 @@ _HTTP_CODES = {
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400:
+        return _unparsable_body(exc)
     code = _HTTP_CODES.get(exc.status_code, HTTPStatus(exc.status_code).phrase.lower())
     response = problem(exc.status_code, code.replace(" ", "_"), str(exc.detail))
     for name, value in (exc.headers or {}).items():
         response.headers[name] = value
     return response
+
+
+def _unparsable_body(exc: StarletteHTTPException) -> JSONResponse:
+    """FastAPI and Starlette raise a bare 400 when a body cannot be parsed at all (JSON that is
+    not UTF-8, a broken multipart); JSON with a syntax error is already a 422 ``json_invalid``.
+    Both are a bad payload, so both are 422 with the body named as the field at fault."""
+    message = f"the body could not be parsed: {exc.detail}"
+    return validation_problem([{"loc": ("body",), "msg": message, "type": "body_unparsable"}])
 
 
 def unexpected_error(scope: Scope, exc: Exception) -> JSONResponse:

@@ -39,8 +39,8 @@ _MAX_REPORTED = 20  # errors listed per request; a body of 10,000 bad values get
 
 
 def nul_error(location: tuple[str | int, ...], value: object = None) -> dict[str, Any]:
-    return {"type": "string_nul", "loc": location, "msg": "text must not contain NUL (\\u0000)",
-            "input": value}  # fmt: skip
+    message = "text must not contain NUL (\\u0000)"
+    return {"type": "string_nul", "loc": location, "msg": message, "input": value}
 
 
 def range_error(location: tuple[str | int, ...], value: object) -> dict[str, Any]:

@@ -1,18 +1,21 @@
 """The OpenAPI document states every problem response a route can give, derived from the route.
 
 Written by hand per route, these drift; derived here from what each route already declares,
-they cannot: its role guard (401, 403), an id in its path (404), a method that changes state
-(409, and 413 for its body), the public rate limits (429) and the input checks every route has
-(422). Each is an RFC 9457 ``application/problem+json`` body described by :class:`Problem`.
+they cannot: its role guard (401, 403), an id in its path or body (404), a method that changes
+state (409, and 413 for its body), the public rate limits (429) and the input checks every route
+has (422). A route adds what only it knows (a login's 401, a print file's 409) in its own
+``responses=``; those are rendered as problems too. Each is an RFC 9457
+``application/problem+json`` body described by :class:`Problem`.
 Every integer is also given the 64-bit range that ``app.core.inputs`` enforces.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from http import HTTPStatus
 from typing import Any, cast
 
-from fastapi import FastAPI
+from fastapi import FastAPI, params
 from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -53,17 +56,42 @@ class Problem(BaseModel):
     errors: list[FieldError] | None = Field(default=None, description="422: one per field")
 
 
-def problem_statuses(route: APIRoute, method: str, rate_limited: RateLimited) -> list[int]:
-    statuses = [422]
+def problem_statuses(route: APIRoute, method: str, rate_limited: RateLimited) -> dict[int, str]:
+    described = declared_problems(route)
+    statuses = {422, *described}
     if route_roles(route) is not None:
-        statuses += [401, 403]
-    if "{" in route.path_format:
-        statuses.append(404)
+        statuses |= {401, 403}
+    if takes_id(route):
+        statuses.add(404)
     if method in STATE_CHANGING:
-        statuses += [409, 413]
+        statuses |= {409, 413}
     if rate_limited(method, route.path_format):
-        statuses.append(429)
-    return sorted(statuses)
+        statuses.add(429)
+    return {
+        status: described.get(status) or WHEN.get(status) or HTTPStatus(status).phrase
+        for status in sorted(statuses)
+    }
+
+
+def declared_problems(route: APIRoute) -> dict[int, str]:
+    """The 4xx responses the route names itself, with their descriptions."""
+    declared = {}
+    for status, response in route.responses.items():
+        if str(status).isdigit() and 400 <= int(status) < 500:
+            declared[int(status)] = str(response.get("description", ""))
+    return declared
+
+
+def takes_id(route: APIRoute) -> bool:
+    """An id in the path, or an ``…_id`` / ``…_ids`` / ``code(s)`` member of the JSON body: an
+    id that may name nothing (404)."""
+    if "{" in route.path_format:
+        return True
+    if route.body_field is None or isinstance(route.body_field.field_info, params.Form):
+        return False  # a form (a login, a consumer report) names no stored object
+    model = route.body_field.field_info.annotation
+    names = model.model_fields if isinstance(model, type) and issubclass(model, BaseModel) else ()
+    return any(name.endswith(("_id", "_ids")) or name in ("code", "codes") for name in names)
 
 
 def install_problem_responses(app: FastAPI, rate_limited: RateLimited) -> None:
@@ -88,9 +116,9 @@ def _add_problems(schema: dict[str, Any], app: FastAPI, rate_limited: RateLimite
     reference = {"$ref": "#/components/schemas/Problem"}
     for route, method, operation in _operations(schema, app):
         responses = operation.setdefault("responses", {})
-        for status in problem_statuses(route, method, rate_limited):
+        for status, description in problem_statuses(route, method, rate_limited).items():
             responses[str(status)] = {
-                "description": WHEN[status],
+                "description": description,
                 "content": {PROBLEM_MEDIA_TYPE: {"schema": reference}},
             }
     for unused in ("HTTPValidationError", "ValidationError"):

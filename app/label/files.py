@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import AsyncIterator, Iterator
-from typing import Annotated, BinaryIO, cast
+from typing import Annotated, Any, BinaryIO, cast
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response, StreamingResponse
@@ -33,7 +33,18 @@ def _attachment(name: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{name}"'}
 
 
-@router.get("/batches/{batch_id}/labels.csv")
+NOT_ISSUED: dict[int | str, dict[str, Any]] = {
+    409: {"description": "only issued batches are printed"}
+}
+
+
+@router.get(
+    "/batches/{batch_id}/labels.csv",
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "one line per label"},
+        **NOT_ISSUED,
+    },
+)
 async def batch_csv(
     session: SessionDep,
     database: Annotated[Database, Depends(get_database)],
@@ -61,7 +72,13 @@ async def batch_csv(
     )
 
 
-@router.get("/batches/{batch_id}/labels.pdf")
+@router.get(
+    "/batches/{batch_id}/labels.pdf",
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "print sheets"},
+        **NOT_ISSUED,
+    },
+)
 async def batch_pdf(
     session: SessionDep,
     settings: SettingsDep,

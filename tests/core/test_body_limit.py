@@ -61,9 +61,10 @@ async def test_staff_json_route_keeps_the_stored_row(session, client) -> None:
     update = {"name": "x" * DEFAULT_LIMIT, "address": "五原县", "region": "巴彦淖尔市"}
     for content in (json.dumps(update).encode(), chunks(DEFAULT_LIMIT + 1)):
         response = await client.put(
-            f"/api/v1/enterprises/{enterprise.id}", content=content,
+            f"/api/v1/enterprises/{enterprise.id}",
+            content=content,
             headers={**regulator, "content-type": "application/json"},
-        )  # fmt: skip
+        )
         assert_too_large(response)
     await session.refresh(enterprise)
     assert enterprise.name.startswith("测试企业")
@@ -106,8 +107,13 @@ async def _run(middleware, headers, parts):
     async def send(message):
         sent.append(message)
 
-    scope = {"type": "http", "method": "POST", "path": "/anything", "headers": headers,
-             "query_string": b""}  # fmt: skip
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/anything",
+        "headers": headers,
+        "query_string": b"",
+    }
     await middleware(scope, receive, send)
     return sent[0]["status"], len(pulled)
 

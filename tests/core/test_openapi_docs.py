@@ -17,8 +17,13 @@ PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 def offline_app(tmp_path_factory):
     # Never connects: nothing here touches the database.
     url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('docs') / 'unused.db'}"
-    settings = Settings(mode="test", database_url=url, jwt_secret="s" * 48,
-                        label_keys={"1": "11" * 32}, label_current_key_id="1")  # fmt: skip
+    settings = Settings(
+        mode="test",
+        database_url=url,
+        jwt_secret="s" * 48,
+        label_keys={"1": "11" * 32},
+        label_current_key_id="1",
+    )
     return create_app(settings)
 
 

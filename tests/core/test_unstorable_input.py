@@ -44,8 +44,12 @@ async def test_nul_in_a_path_segment_even_on_the_bare_verify_endpoint(client) ->
 
 async def test_nul_in_json_strings_and_keys(session, client, regulator) -> None:
     before = await session.scalar(select(func.count()).select_from(Enterprise))
-    body = {"name": "五原\x00公司", "uscc": "91350100M000100Y43", "address": "五原县",
-            "region": "巴彦淖尔市"}  # fmt: skip
+    body = {
+        "name": "五原\x00公司",
+        "uscc": "91350100M000100Y43",
+        "address": "五原县",
+        "region": "巴彦淖尔市",
+    }
     response = await client.post("/api/v1/enterprises", json=body, headers=regulator)
     assert_refused(response, "body.name", "string_nul")
     keyed = await client.post(
@@ -92,8 +96,13 @@ async def test_paging_and_filter_integers_beyond_64_bits(client, regulator) -> N
 
 
 async def test_json_body_ids_beyond_64_bits(client, regulator) -> None:
-    body = {"scope": "batch", "batch_id": TOO_BIG, "reason": "counterfeit print run",
-            "legal_basis": "商标法第五十七条", "case_number": "WY-2026-001"}  # fmt: skip
+    body = {
+        "scope": "batch",
+        "batch_id": TOO_BIG,
+        "reason": "counterfeit print run",
+        "legal_basis": "商标法第五十七条",
+        "case_number": "WY-2026-001",
+    }
     response = await client.post("/api/v1/revocations", json=body, headers=regulator)
     assert_refused(response, "body.batch_id", "int_out_of_range")
     nested = await client.post(
@@ -102,3 +111,12 @@ async def test_json_body_ids_beyond_64_bits(client, regulator) -> None:
         headers=regulator,
     )
     assert_refused(nested, "body.inspector_ids.1", "int_out_of_range")
+
+
+async def test_a_body_that_is_not_utf8_is_a_422_like_any_malformed_json(client, regulator) -> None:
+    response = await client.post(
+        "/api/v1/enterprises",
+        content=b'{"name": "\xff\xfe"}',
+        headers={**regulator, "content-type": "application/json"},
+    )
+    assert_refused(response, "body", "body_unparsable")
