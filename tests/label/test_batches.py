@@ -171,3 +171,12 @@ async def test_bad_batch_fields_are_named(client, shop, field) -> None:
     bad = {"quantity": 0, "production_date": "2999-01-01", "lot_number": "has space"}[field]
     response = await request(client, shop, **{field: bad})
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == f"body.{field}"
+
+
+async def test_a_server_can_cap_a_batchs_quantity(session, client, shop, app) -> None:
+    # The fuzzing server (scripts/fuzz) sets the cap low so fuzzed requests issue few labels.
+    app.state.settings = app.state.settings.model_copy(update={"max_batch_quantity": 10})
+    refused = await request(client, shop, quantity=11)
+    assert refused.status_code == 422 and "at most 10 labels" in refused.json()["detail"]
+    assert await session.scalar(select(func.count()).select_from(LabelBatch)) == 0
+    assert (await request(client, shop, key="k-2", quantity=10)).status_code == 201
