@@ -23,6 +23,8 @@ from app.auth.deps import route_roles
 from app.core.errors import PROBLEM_MEDIA_TYPE
 from app.core.inputs import INT64_MAX, INT64_MIN
 
+HTML = "text/html"
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 WHEN = {
     401: "Not signed in: no, an expired or an unknown token or API key",
@@ -113,16 +115,24 @@ def _add_problems(schema: dict[str, Any], app: FastAPI, rate_limited: RateLimite
     problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
     components.update(problem.pop("$defs", {}))
     components["Problem"] = problem
-    reference = {"$ref": "#/components/schemas/Problem"}
     for route, method, operation in _operations(schema, app):
         responses = operation.setdefault("responses", {})
+        content = _problem_content(responses)
         for status, description in problem_statuses(route, method, rate_limited).items():
-            responses[str(status)] = {
-                "description": description,
-                "content": {PROBLEM_MEDIA_TYPE: {"schema": reference}},
-            }
+            responses[str(status)] = {"description": description, "content": content}
     for unused in ("HTTPValidationError", "ValidationError"):
         components.pop(unused, None)
+
+
+def _problem_content(responses: dict[str, Any]) -> dict[str, Any]:
+    """problem+json; a page (an HTML form) may also answer a refusal with itself, in HTML."""
+    content: dict[str, Any] = {
+        PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}
+    }
+    success = [r for status, r in responses.items() if status.startswith("2")]
+    if any(HTML in response.get("content", {}) for response in success):
+        content[HTML] = {"schema": {"type": "string"}}
+    return content
 
 
 def _operations(
