@@ -6,16 +6,20 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi_offline import FastAPIOffline
 
 from app.audit.router import router as audit_router
 from app.auth.deps import assert_routes_guarded
 from app.auth.router import router as auth_router
 from app.core import health
+from app.core.bodylimit import BodyLimitMiddleware
 from app.core.clientip import parse_networks
 from app.core.config import Settings, get_settings
 from app.core.db import Database, engine_from_settings
 from app.core.errors import install_error_handlers, unexpected_error
+from app.core.inputs import NulInUrlMiddleware, refuse_unstorable_input
+from app.core.openapi import install_problem_responses
 from app.core.ratelimit import (
     MemoryBackend,
     PublicLimits,
@@ -117,6 +121,7 @@ def _rate_limits(app: FastAPI, settings: Settings, codec: LabelCodec) -> None:
         trusted_proxies=proxies,
         refusal=too_many_requests,
     )
+    install_problem_responses(app, lambda method, path: any(r.matches(method, path) for r in rules))
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -142,11 +147,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             await verifier.pool.close()
         await database.dispose()
 
-    app = FastAPI(
+    # /docs and /redoc with Swagger UI and ReDoc served by the app itself: they work offline.
+    app = FastAPIOffline(
         title="gimark",
         summary="Geographic-indication special-mark labels: licences, batches, QR verification",
         version="0.1.0",
         lifespan=lifespan,
+        dependencies=[Depends(refuse_unstorable_input)],
     )
     app.state.settings, app.state.database, app.state.verifier = settings, database, verifier
     for router in ROUTERS:
@@ -154,6 +161,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     install_error_handlers(app)
     install_html_errors(app)
     _rate_limits(app, settings, verifier.codec)
+    app.add_middleware(NulInUrlMiddleware)
+    app.add_middleware(BodyLimitMiddleware)  # inside the request id, so its 413 carries one
     app.add_middleware(RequestIdMiddleware, on_error=unexpected_error)
     logging.getLogger("gimark").setLevel(logging.INFO)
     return app

@@ -26,7 +26,11 @@ router = APIRouter(prefix="/api/v1", tags=["auth"])
 KeyManager = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR, Role.LICENSEE))]
 
 
-@router.post("/auth/token", dependencies=[PUBLIC])
+@router.post(
+    "/auth/token",
+    dependencies=[PUBLIC],
+    responses={401: {"description": "wrong username or password"}},
+)
 async def login(
     session: SessionDep,
     settings: SettingsDep,
@@ -36,7 +40,11 @@ async def login(
     return await service.login(session, settings, form.username, form.password)
 
 
-@router.post("/auth/refresh", dependencies=[PUBLIC])
+@router.post(
+    "/auth/refresh",
+    dependencies=[PUBLIC],
+    responses={401: {"description": "refresh token invalid, expired or already used"}},
+)
 async def refresh(session: SessionDep, settings: SettingsDep, body: RefreshRequest) -> TokenPair:
     """Trade a refresh token for a new pair; the old refresh token stops working."""
     return await service.refresh(session, settings, body.refresh_token)

@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     rate_limit_reports_per_hour: int = Field(default=20, ge=1)
     rate_limit_reports_per_code_per_hour: int = Field(default=10, ge=1)  # from everyone
     public_rate_limit_per_minute: int = Field(default=600, ge=1)  # register and notices
+    # A server-wide cap on one batch's labels, below the schema's 10 million: the fuzzing run
+    # (scripts/fuzz) sets it low so that fuzzed batch requests cannot issue millions of codes.
+    max_batch_quantity: int = Field(default=10_000_000, ge=1)
     # The zone of public calendar days and times (pages, public JSON); storage stays UTC.
     time_zone: str = DEFAULT_TIME_ZONE
     sql_echo: bool = False

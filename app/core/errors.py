@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
+from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -90,34 +91,55 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
-def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+def _field_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
     return [
         {
             "field": ".".join(str(part) for part in error["loc"]),
             "message": error["msg"],
             "type": error["type"],
         }
-        for error in exc.errors()
+        for error in errors
     ]
 
 
-async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    errors = _field_errors(exc)
+def validation_problem(pydantic_errors: Sequence[Any]) -> JSONResponse:
+    """422 for errors shaped like Pydantic's (``loc``, ``msg``, ``type``)."""
+    errors = _field_errors(pydantic_errors)
     fields = ", ".join(e["field"] for e in errors)
     return problem(422, "validation_failed", f"invalid input: {fields}", errors=errors)
 
 
-_HTTP_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return validation_problem(exc.errors())
+
+
+_HTTP_CODES = {
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "body_too_large",
+}
 
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400:
+        return _unparsable_body(exc)
     code = _HTTP_CODES.get(exc.status_code, HTTPStatus(exc.status_code).phrase.lower())
     response = problem(exc.status_code, code.replace(" ", "_"), str(exc.detail))
     for name, value in (exc.headers or {}).items():
         response.headers[name] = value
     return response
+
+
+def _unparsable_body(exc: StarletteHTTPException) -> JSONResponse:
+    """FastAPI and Starlette raise a bare 400 when a body cannot be parsed at all (JSON that is
+    not UTF-8, a broken multipart); JSON with a syntax error is already a 422 ``json_invalid``.
+    Both are a bad payload, so both are 422 with the body named as the field at fault."""
+    message = f"the body could not be parsed: {exc.detail}"
+    return validation_problem([{"loc": ("body",), "msg": message, "type": "body_unparsable"}])
 
 
 def unexpected_error(scope: Scope, exc: Exception) -> JSONResponse:

@@ -15,6 +15,7 @@ from app.auth.passwords import hash_password
 from app.auth.principal import SYSTEM
 from app.core import divisions
 from app.core.config import Settings
+from app.core.search import starts_with
 from app.core.time import utcnow
 from app.demo.data import DEMO_LAB, ENTERPRISES, PRODUCTS, USERS, DemoEnterprise
 from app.enterprise.models import Enterprise
@@ -136,7 +137,7 @@ async def sample_codes(session: AsyncSession) -> list[str]:
     query = (
         select(Label.code)
         .join(LabelBatch, LabelBatch.id == Label.batch_id)
-        .where(LabelBatch.lot_number.like("DEMO-%"), Label.serial == 1)
+        .where(starts_with(LabelBatch.lot_number, "DEMO-"), Label.serial == 1)
         .order_by(LabelBatch.id)
     )
     return list(await session.scalars(query))
@@ -182,10 +183,9 @@ def _typical(item: TestItem, failing: bool) -> Decimal:
 async def _inspect_demo_batches(session: AsyncSession) -> None:
     """Every demo batch sampled once; the second sunflower lot fails (so the demo shows a
     suspended batch and a published failing result), and the inspector is assigned the first."""
+    demo_lots = starts_with(LabelBatch.lot_number, "DEMO-")
     batches = list(
-        await session.scalars(
-            select(LabelBatch).where(LabelBatch.lot_number.like("DEMO-%")).order_by(LabelBatch.id)
-        )
+        await session.scalars(select(LabelBatch).where(demo_lots).order_by(LabelBatch.id))
     )
     inspector_id = await session.scalar(select(User.id).where(User.role == Role.INSPECTOR))
     for n, batch in enumerate(batches, start=1):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from sqlalchemy import Select, or_, select
 
 from app.auth.principal import Principal
+from app.core.search import contains_text
 from app.enterprise.models import Enterprise
 
 
@@ -17,8 +18,10 @@ def readable_enterprises(principal: Principal) -> Select[Enterprise]:
 def search(query: Select[Enterprise], q: str | None) -> Select[Enterprise]:
     if not q:
         return query
-    pattern = f"%{q.strip()}%"
-    return query.where(or_(Enterprise.name.ilike(pattern), Enterprise.uscc.ilike(pattern)))
+    text = q.strip()
+    return query.where(
+        or_(contains_text(Enterprise.name, text), contains_text(Enterprise.uscc, text))
+    )
 
 
 def id_by_uscc(uscc: str) -> Select[int]:

@@ -85,7 +85,9 @@ async def _who_samples(
             raise Forbidden("an inspector records only their own samples")
         assignment = await assignments.covering(session, actor.id or 0, batch)
         if assignment is None:
-            raise Forbidden(f"batch {batch.id} is not assigned to you", batch_id=batch.id)
+            # The same 404 as a batch that does not exist: an inspector learns nothing about
+            # which batch ids exist beyond their own assignments.
+            raise NotFound(f"label batch {batch.id} not found")
         await _refuse_conflicted(session, actor.id or 0, batch)
         return assignment.id, actor.id
     if data.inspector_id is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from itertools import chain
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response, StreamingResponse
@@ -38,7 +38,18 @@ def _attachment(name: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{name}"'}
 
 
-@router.get("/batches/{batch_id}/labels.csv")
+NOT_ISSUED: dict[int | str, dict[str, Any]] = {
+    409: {"description": "only issued batches are printed"}
+}
+
+
+@router.get(
+    "/batches/{batch_id}/labels.csv",
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "one line per label"},
+        **NOT_ISSUED,
+    },
+)
 async def batch_csv(
     session: SessionDep,
     database: Annotated[Database, Depends(get_database)],
@@ -70,7 +81,13 @@ def _csv_block(job: printjobs.PrintJob, chunk: list[tuple[int, str]], header: bo
     return "".join(csv_lines(rows, header=header))
 
 
-@router.get("/batches/{batch_id}/labels.pdf")
+@router.get(
+    "/batches/{batch_id}/labels.pdf",
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "print sheets"},
+        **NOT_ISSUED,
+    },
+)
 async def batch_pdf(
     session: SessionDep,
     settings: SettingsDep,

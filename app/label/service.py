@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit import service as audit
 from app.auth.principal import Principal
 from app.core.config import Settings
-from app.core.errors import NotFound, require_state
+from app.core.errors import NotFound, Unprocessable, require_state
 from app.core.pagination import PageParams, paginate
 from app.core.time import utcnow
 from app.label import issuance, repository
@@ -60,6 +60,9 @@ async def list_readable(
 async def request_batch(
     session: AsyncSession, actor: Principal, data: BatchRequest, settings: Settings
 ) -> LabelBatch:
+    if data.quantity > settings.max_batch_quantity:
+        cap = settings.max_batch_quantity
+        raise Unprocessable(f"at most {cap} labels per batch on this server", field="quantity")
     # The licence row stays locked until commit: requests against one licence take turns, so
     # each sees every earlier request in the quota sum (see licence_service.lock_active).
     licence = await licence_service.lock_active(session, actor, data.licence_id)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.deps import PUBLIC
 from app.core.db import SessionDep
 from app.core.pagination import Page, PageDep, PageParams
+from app.core.search import contains_text
 from app.core.time import public_date, public_today
 from app.enterprise.models import Enterprise
 from app.licence.models import Licence, LicenceStatus
@@ -52,16 +53,15 @@ def _register_query(q: str | None) -> Select[Licence, str, str, bool, GIProduct]
         .order_by(GIProduct.code, Enterprise.name, Licence.id)
     )
     if q and q.strip():
-        pattern = f"%{q.strip()}%"
-        query = query.where(
-            or_(
-                Enterprise.name.ilike(pattern),
-                Enterprise.uscc.ilike(pattern),
-                GIProduct.name_zh.ilike(pattern),
-                GIProduct.name_en.ilike(pattern),
-                GIProduct.code.ilike(pattern),
-            )
+        text = q.strip()
+        columns = (
+            Enterprise.name,
+            Enterprise.uscc,
+            GIProduct.name_zh,
+            GIProduct.name_en,
+            GIProduct.code,
         )
+        query = query.where(or_(*(contains_text(column, text) for column in columns)))
     return query
 
 

@@ -12,6 +12,7 @@ from app.audit import service as audit
 from app.auth.principal import Principal
 from app.core.errors import InvalidState, NotFound, Unprocessable, require_state
 from app.core.pagination import PageParams, paginate
+from app.core.search import starts_with
 from app.core.time import utcnow
 from app.enterprise import service as enterprise_service
 from app.enterprise.models import Enterprise
@@ -161,7 +162,7 @@ def _require(licence: Licence, *allowed: LicenceStatus) -> LicenceStatus:
 
 async def _next_number(session: AsyncSession, product_code: str, year: int) -> str:
     prefix = f"GI-{product_code}-{year}-"
-    count = await session.scalar(select(func.count()).where(Licence.number.like(f"{prefix}%")))
+    count = await session.scalar(select(func.count()).where(starts_with(Licence.number, prefix)))
     return f"{prefix}{(count or 0) + 1:04d}"
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import PageParams, paginate
+from app.core.search import contains_text
 from app.enterprise.models import Enterprise
 from app.notice.models import NoticeKind, PublicNotice
 from app.registry.models import GIProduct
@@ -113,7 +114,7 @@ def _query(filters: NoticeFilter) -> Select[PublicNotice]:
     query = select(PublicNotice).order_by(PublicNotice.published_at.desc(), PublicNotice.id.desc())
     if filters.q:
         words = filters.q.lower().split()
-        query = query.where(*(PublicNotice.search_text.contains(word) for word in words))
+        query = query.where(*(contains_text(PublicNotice.search_text, word) for word in words))
     if filters.kind:
         query = query.where(PublicNotice.kind == filters.kind)
     if filters.product_id:

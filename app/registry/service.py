@@ -13,6 +13,7 @@ from app.audit import service as audit
 from app.auth.principal import Principal
 from app.core.errors import NotFound
 from app.core.pagination import PageParams, paginate
+from app.core.search import contains_text
 from app.registry.artwork import validate_artwork
 from app.registry.exceptions import DuplicateTestItem, MissingRouteFields, ProductCodeTaken
 from app.registry.models import GIProduct, LegalRoute, TestItem
@@ -104,14 +105,8 @@ async def list_products(
     if route is not None:
         query = query.where(GIProduct.route == route)
     if q:
-        like = f"%{q}%"
-        query = query.where(
-            or_(
-                GIProduct.code.ilike(like),
-                GIProduct.name_zh.like(like),
-                GIProduct.name_en.ilike(like),
-            )
-        )
+        columns = (GIProduct.code, GIProduct.name_zh, GIProduct.name_en)
+        query = query.where(or_(*(contains_text(column, q) for column in columns)))
     return await paginate(session, query, page)
 
 

@@ -15,7 +15,7 @@ from app.label.code import normalise
 from app.label.models import Label, LabelBatch
 from app.report.form import check_description
 from app.report.models import ConsumerReport, ReportStatus
-from app.report.photo import sanitise_photo
+from app.report.photo import sanitise_photo_in_worker
 from app.report.redact import mask_contacts
 from app.report.schemas import ReportForLicensee, ReportRead, ReportTransition
 from app.revocation.models import Revocation
@@ -64,7 +64,7 @@ async def file_report(
     contact: str | None, photo: bytes | None,
 ) -> ConsumerReport:  # fmt: skip
     check_description(what_was_seen)
-    clean = sanitise_photo(photo) if photo else None
+    clean = await sanitise_photo_in_worker(photo) if photo else None
     normalised = normalise(code)[:20] if code and code.strip() else None
     report = ConsumerReport(
         code=normalised, enterprise_id=await _enterprise_of(session, normalised),

@@ -110,15 +110,23 @@ async def test_a_passing_reinspection_does_not_clear_a_suspension(session, clien
 
 
 async def test_an_inspector_cannot_record_for_a_batch_not_assigned(session, client, gi) -> None:
+    """Refused exactly as a batch that does not exist: which batch ids exist is not told."""
     other_batch = await factories.batch(session, gi["licence"])
-    body = inspection_body(other_batch.id)
-    response = await client.post("/api/v1/inspections", json=body, headers=gi["as_inspector"])
-    assert response.status_code == 403 and "not assigned" in response.json()["detail"]
     stranger = await factories.auth_headers(session, client, Role.INSPECTOR)
-    body = inspection_body(gi["batch"].id)
-    assert (
-        await client.post("/api/v1/inspections", json=body, headers=stranger)
-    ).status_code == 403
+    missing_id = other_batch.id + 1000
+
+    async def refusal(batch_id: int, headers: dict) -> dict:
+        body = inspection_body(batch_id)
+        response = await client.post("/api/v1/inspections", json=body, headers=headers)
+        assert response.status_code == 404
+        problem = response.json()
+        del problem["request_id"]
+        return {**problem, "detail": problem["detail"].replace(str(batch_id), "<id>")}
+
+    nonexistent = await refusal(missing_id, gi["as_inspector"])
+    assert await refusal(other_batch.id, gi["as_inspector"]) == nonexistent
+    assert await refusal(gi["batch"].id, stranger) == nonexistent
+    assert nonexistent["code"] == "not_found" and "batch_id" not in nonexistent
     assert await count(session, Inspection) == 0
 
 

@@ -211,3 +211,12 @@ async def test_a_decision_takes_a_reason_into_the_ledger(session, client, shop) 
             )
         )
         assert event is not None and event.reason == reason
+
+
+async def test_a_server_can_cap_a_batchs_quantity(session, client, shop, app) -> None:
+    # The fuzzing server (scripts/fuzz) sets the cap low so fuzzed requests issue few labels.
+    app.state.settings = app.state.settings.model_copy(update={"max_batch_quantity": 10})
+    refused = await request(client, shop, quantity=11)
+    assert refused.status_code == 422 and "at most 10 labels" in refused.json()["detail"]
+    assert await session.scalar(select(func.count()).select_from(LabelBatch)) == 0
+    assert (await request(client, shop, key="k-2", quantity=10)).status_code == 201
