@@ -23,6 +23,7 @@ KIND = NoticeKind.AUDIT_CHECKPOINT
 
 async def _event(session) -> tuple[int, str]:
     event = await audit.record(session, SYSTEM, "test.step", "thing", 1)
+    await audit.append_pending(session)  # events are appended at commit; we need seq and hash now
     return event.seq, event.hash
 
 
@@ -49,6 +50,7 @@ async def test_published_once_a_day_and_shown_in_html_and_json(session, client) 
     ).json()
     assert [n["detail"]["day"] for n in listed["items"]] == ["2030-03-05", "2030-03-04"]
     assert listed["items"][1]["detail"]["hash"] == head_hash
+    await audit.append_pending(session)
     published = await session.scalar(
         select(func.count()).where(AuditEvent.action == "audit.checkpoint_publish")
     )
