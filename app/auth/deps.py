@@ -12,6 +12,7 @@ from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 
 from app.auth import repository
 from app.auth.exceptions import NotAuthenticated, RoleNotAllowed
+from app.auth.keyscope import within_creator
 from app.auth.models import ApiKey, Role, User
 from app.auth.principal import Principal
 from app.auth.tokens import InvalidToken, decode_access_token, sha256_hex
@@ -48,13 +49,24 @@ def split_api_key(raw: str) -> tuple[str, str] | None:
     return parts[1], parts[2]
 
 
+def _creator_vouches(key: ApiKey, creator: User | None) -> bool:
+    """A key is only as good as the active person behind it: disabling the creator (or taking
+    the role that minted it away) stops the key at once, without a separate revocation."""
+    if creator is None or not creator.is_active:
+        return False
+    return within_creator(_user_principal(creator), key.role, key.enterprise_id)
+
+
 async def _from_api_key(session: SessionDep, raw: str) -> Principal:
     parts = split_api_key(raw)
-    key = await repository.api_key_by_prefix(session, parts[0]) if parts else None
-    if key is None or key.revoked_at is not None or parts is None:
+    found = await repository.api_key_and_creator(session, parts[0]) if parts else None
+    if found is None or parts is None:
         raise NotAuthenticated("API key not recognised")
-    if not hmac.compare_digest(key.secret_hash, sha256_hex(parts[1])):
+    key, creator = found
+    if key.revoked_at is not None or not hmac.compare_digest(key.secret_hash, sha256_hex(parts[1])):
         raise NotAuthenticated("API key not recognised")
+    if not _creator_vouches(key, creator):
+        raise NotAuthenticated("API key no longer valid: its creator is disabled or out-ranked")
     key.last_used_at = utcnow()
     return _key_principal(key)
 

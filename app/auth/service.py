@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth import repository
-from app.auth.exceptions import InvalidCredentials, RoleNotAllowed, UsernameTaken
+from app.auth.exceptions import InvalidCredentials, PersonRequired, UsernameTaken
+from app.auth.keyscope import granted_scope
 from app.auth.models import ApiKey, RefreshToken, Role, User
 from app.auth.passwords import hash_password, verify_password
 from app.auth.principal import Principal
@@ -36,7 +37,15 @@ async def _check_enterprise_link(
         raise Unprocessable("only licensee accounts belong to an enterprise")
 
 
+def _require_person(actor: Principal) -> None:
+    """Accounts and keys are made by a person (or the CLI's first-admin bootstrap): an API key
+    that could create them would let one leaked secret outlive its own revocation."""
+    if actor.kind == "api_key":
+        raise PersonRequired("an API key cannot create accounts or keys; sign in as a person")
+
+
 async def create_user(session: AsyncSession, actor: Principal, data: UserCreate) -> User:
+    _require_person(actor)
     await _check_enterprise_link(session, data.role, data.enterprise_id)
     if await repository.user_by_username(session, data.username):
         raise UsernameTaken(f"the username {data.username!r} is taken")
@@ -101,19 +110,11 @@ async def refresh(session: AsyncSession, settings: Settings, token: str) -> Toke
     return await _issue_tokens(session, settings, user)
 
 
-def _key_scope(actor: Principal, data: ApiKeyCreate) -> tuple[Role, int | None]:
-    """Licensees may only mint licensee keys for their own enterprise."""
-    if actor.is_licensee:
-        if data.role is not Role.LICENSEE:
-            raise RoleNotAllowed("a licensee can create only licensee keys")
-        return Role.LICENSEE, actor.enterprise_id
-    return data.role, data.enterprise_id
-
-
 async def create_api_key(
     session: AsyncSession, actor: Principal, data: ApiKeyCreate
 ) -> ApiKeyCreated:
-    role, enterprise_id = _key_scope(actor, data)
+    _require_person(actor)
+    role, enterprise_id = granted_scope(actor, data.role, data.enterprise_id)
     await _check_enterprise_link(session, role, enterprise_id)
     prefix, secret = secrets.token_hex(6), new_opaque_secret()
     key = ApiKey(
@@ -122,7 +123,7 @@ async def create_api_key(
         secret_hash=sha256_hex(secret),
         role=role,
         enterprise_id=enterprise_id,
-        created_by_id=actor.id if actor.kind == "user" else None,
+        created_by_id=actor.user_id,
     )
     session.add(key)
     await session.flush()
@@ -134,9 +135,13 @@ async def create_api_key(
 
 
 def _readable_keys(actor: Principal) -> Select[ApiKey]:
+    """An admin sees every key, a licensee its enterprise's, anyone else the keys they made."""
     query = select(ApiKey).order_by(ApiKey.id)
     if actor.is_licensee:
-        query = query.where(ApiKey.enterprise_id == actor.enterprise_id)
+        return query.where(ApiKey.enterprise_id == actor.enterprise_id)
+    if actor.role is not Role.ADMIN:
+        # A staff key (no user id) sees no keys rather than every creator-less one.
+        return query.where(ApiKey.created_by_id == actor.user_id, ApiKey.created_by_id.is_not(None))
     return query
 
 
