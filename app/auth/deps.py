@@ -14,7 +14,7 @@ from app.auth import repository
 from app.auth.exceptions import NotAuthenticated, RoleNotAllowed
 from app.auth.keyscope import within_creator
 from app.auth.models import ApiKey, Role, User
-from app.auth.principal import Principal
+from app.auth.principal import Principal, user_principal
 from app.auth.tokens import InvalidToken, decode_access_token, sha256_hex
 from app.core.config import Settings
 from app.core.db import SessionDep
@@ -34,10 +34,6 @@ async def get_settings_dep(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
-def _user_principal(user: User) -> Principal:
-    return Principal("user", user.id, user.username, user.role, user.enterprise_id)
-
-
 def _key_principal(key: ApiKey) -> Principal:
     return Principal("api_key", key.id, key.name, key.role, key.enterprise_id)
 
@@ -54,7 +50,7 @@ def _creator_vouches(key: ApiKey, creator: User | None) -> bool:
     the role that minted it away) stops the key at once, without a separate revocation."""
     if creator is None or not creator.is_active:
         return False
-    return within_creator(_user_principal(creator), key.role, key.enterprise_id)
+    return within_creator(user_principal(creator), key.role, key.enterprise_id)
 
 
 async def _from_api_key(session: SessionDep, raw: str) -> Principal:
@@ -73,13 +69,15 @@ async def _from_api_key(session: SessionDep, raw: str) -> Principal:
 
 async def _from_token(session: SessionDep, settings: Settings, token: str) -> Principal:
     try:
-        user_id = decode_access_token(settings.jwt_secret, token)
+        claims = decode_access_token(settings.jwt_secret, token)
     except InvalidToken as exc:
         raise NotAuthenticated("access token invalid or expired") from exc
-    user = await repository.user_by_id(session, user_id)
+    user = await repository.user_by_id(session, claims.user_id)
     if user is None or not user.is_active:
         raise NotAuthenticated("account not active")
-    return _user_principal(user)
+    if claims.family_id is not None and await repository.family_revoked(session, claims.family_id):
+        raise NotAuthenticated("this session was signed out; log in again")
+    return user_principal(user)
 
 
 async def current_principal(

@@ -27,3 +27,9 @@ class PersonRequired(DomainError):
     """Identity management (users, keys) is done by a signed-in person, never by an API key."""
 
     status, code = 403, "person_required"
+
+
+class RefreshTokenReused(Unauthorized):
+    """A spent refresh token came back: its family was revoked (and that must be committed)."""
+
+    code = "refresh_token_reused"

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.models import ApiKey, RefreshToken, User
+from app.auth.models import ApiKey, RefreshFamily, RefreshToken, User
 
 
 async def user_by_id(session: AsyncSession, user_id: int) -> User | None:
@@ -34,3 +36,26 @@ async def refresh_token_by_hash(session: AsyncSession, token_hash: str) -> Refre
         select(RefreshToken).where(RefreshToken.token_hash == token_hash).with_for_update()
     )
     return token
+
+
+async def family_revoked(session: AsyncSession, family_id: int) -> bool:
+    revoked_at = await session.scalar(
+        select(RefreshFamily.revoked_at).where(RefreshFamily.id == family_id)
+    )
+    return revoked_at is not None
+
+
+async def revoke_families(
+    session: AsyncSession, user_id: int, family_id: int | None, when: datetime
+) -> int:
+    """Revoke one family, or every live family of the user when the token predates families.
+    Returns how many were live: 0 means someone revoked them already."""
+    query = update(RefreshFamily).where(
+        RefreshFamily.user_id == user_id, RefreshFamily.revoked_at.is_(None)
+    )
+    if family_id is not None:
+        query = query.where(RefreshFamily.id == family_id)
+    result = await session.execute(
+        query.values(revoked_at=when).execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -10,11 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth import repository
-from app.auth.exceptions import InvalidCredentials, PersonRequired, UsernameTaken
+from app.auth.exceptions import (
+    InvalidCredentials,
+    PersonRequired,
+    RefreshTokenReused,
+    UsernameTaken,
+)
 from app.auth.keyscope import granted_scope
-from app.auth.models import ApiKey, RefreshToken, Role, User
+from app.auth.models import ApiKey, RefreshFamily, RefreshToken, Role, User
 from app.auth.passwords import hash_password, verify_password
-from app.auth.principal import Principal
+from app.auth.principal import Principal, user_principal
 from app.auth.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead, TokenPair, UserCreate
 from app.auth.tokens import create_access_token, new_opaque_secret, sha256_hex
 from app.core.config import Settings
@@ -68,22 +73,32 @@ async def list_users(session: AsyncSession) -> list[User]:
     return list(await session.scalars(select(User).order_by(User.id)))
 
 
-async def _issue_tokens(session: AsyncSession, settings: Settings, user: User) -> TokenPair:
+async def _issue_tokens(
+    session: AsyncSession, settings: Settings, user: User, family_id: int
+) -> TokenPair:
     refresh = new_opaque_secret()
     session.add(
         RefreshToken(
             user_id=user.id,
+            family_id=family_id,
             token_hash=sha256_hex(refresh),
             expires_at=utcnow() + timedelta(days=settings.refresh_token_days),
         )
     )
     access = create_access_token(
-        settings.jwt_secret, user.id, user.role.value, settings.access_token_minutes
+        settings.jwt_secret, user.id, user.role.value, settings.access_token_minutes, family_id
     )
     await session.flush()
     return TokenPair(
         access_token=access, expires_in=settings.access_token_minutes * 60, refresh_token=refresh
     )
+
+
+async def _new_family(session: AsyncSession, user: User) -> int:
+    family = RefreshFamily(user_id=user.id)
+    session.add(family)
+    await session.flush()
+    return family.id
 
 
 async def login(
@@ -95,19 +110,52 @@ async def login(
     if not user.is_active:
         raise InvalidCredentials("this account is disabled")
     user.last_login_at = utcnow()
-    return await _issue_tokens(session, settings, user)
+    return await _issue_tokens(session, settings, user, await _new_family(session, user))
 
 
 async def refresh(session: AsyncSession, settings: Settings, token: str) -> TokenPair:
-    """Rotate: the presented token is spent; a spent or expired one is refused."""
+    """Rotate: the presented token is spent. A spent token presented again revokes its whole
+    family and raises :class:`RefreshTokenReused` (the caller commits that revocation).
+
+    The row lock serialises concurrent presentations of one token: the first rotates it, every
+    later one finds it spent, which is exactly the reuse a stolen copy produces."""
     stored = await repository.refresh_token_by_hash(session, sha256_hex(token))
-    if stored is None or stored.used_at is not None or stored.expires_at <= utcnow():
+    if stored is None:
+        raise InvalidCredentials("refresh token invalid, expired or already used")
+    if stored.used_at is not None:
+        await _revoke_family(session, stored)
+        raise RefreshTokenReused(
+            "this refresh token was already used: every session of that login is signed out;"
+            " log in again"
+        )
+    if stored.expires_at <= utcnow() or (
+        stored.family_id is not None and await repository.family_revoked(session, stored.family_id)
+    ):
         raise InvalidCredentials("refresh token invalid, expired or already used")
     user = await repository.user_by_id(session, stored.user_id)
     if user is None or not user.is_active:
         raise InvalidCredentials("this account is disabled")
     stored.used_at = utcnow()
-    return await _issue_tokens(session, settings, user)
+    family_id = stored.family_id or await _new_family(session, user)
+    return await _issue_tokens(session, settings, user, family_id)
+
+
+async def _revoke_family(session: AsyncSession, stored: RefreshToken) -> None:
+    """Revoke the family of a reused token (every family of the user for a token older than
+    families) and audit it once: later presentations find nothing left to revoke."""
+    revoked = await repository.revoke_families(session, stored.user_id, stored.family_id, utcnow())
+    owner = await repository.user_by_id(session, stored.user_id)
+    if not revoked or owner is None:
+        return
+    await audit.record(
+        session,
+        user_principal(owner),
+        "auth.refresh_reuse",
+        "refresh_family",
+        stored.family_id if stored.family_id is not None else f"user-{owner.id}",
+        after={"families_revoked": revoked, "token_id": stored.id},
+        reason="a spent refresh token was presented again; the login's tokens are revoked",
+    )
 
 
 async def create_api_key(
