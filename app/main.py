@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,6 +15,7 @@ from app.core.clientip import parse_networks
 from app.core.config import Settings, get_settings
 from app.core.db import Database, engine_from_settings
 from app.core.errors import install_error_handlers, unexpected_error
+from app.core.logsafety import configure_logging
 from app.core.ratelimit import MemoryBackend, RateLimitMiddleware, RedisBackend, default_rules
 from app.core.requestid import RequestIdMiddleware
 from app.enterprise.router import router as enterprise_router
@@ -105,5 +105,5 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     install_error_handlers(app)
     _rate_limits(app, settings)
     app.add_middleware(RequestIdMiddleware, on_error=unexpected_error)
-    logging.getLogger("gimark").setLevel(logging.INFO)
+    configure_logging()
     return app

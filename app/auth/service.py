@@ -6,6 +6,7 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
@@ -53,7 +54,7 @@ async def create_user(session: AsyncSession, actor: Principal, data: UserCreate)
     _require_person(actor)
     await _check_enterprise_link(session, data.role, data.enterprise_id)
     if await repository.user_by_username(session, data.username):
-        raise UsernameTaken(f"the username {data.username!r} is taken")
+        raise UsernameTaken("this username is taken")
     user = User(
         username=data.username,
         display_name=data.display_name,
@@ -62,7 +63,12 @@ async def create_user(session: AsyncSession, actor: Principal, data: UserCreate)
         enterprise_id=data.enterprise_id,
     )
     session.add(user)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError as exc:  # a concurrent request took the name after the check above
+        if "username" not in str(exc.orig):
+            raise
+        raise UsernameTaken("this username is taken") from exc
     await audit.record(
         session, actor, "user.create", "user", user.id, after=audit.snapshot(user, *USER_FIELDS)
     )
