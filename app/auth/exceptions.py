@@ -33,3 +33,9 @@ class RefreshTokenReused(Unauthorized):
     """A spent refresh token came back: its family was revoked (and that must be committed)."""
 
     code = "refresh_token_reused"
+
+
+class ActorRequired(DomainError):
+    """A state change from the command line must name the person making it (``--as``)."""
+
+    status, code = 403, "actor_required"

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.models import ApiKey, RefreshFamily, RefreshToken, User
+from app.auth.models import ApiKey, RefreshFamily, RefreshToken, Role, User
 
 
 async def user_by_id(session: AsyncSession, user_id: int) -> User | None:
@@ -15,6 +15,13 @@ async def user_by_id(session: AsyncSession, user_id: int) -> User | None:
 async def user_by_username(session: AsyncSession, username: str) -> User | None:
     user: User | None = await session.scalar(select(User).where(User.username == username))
     return user
+
+
+async def active_admin_exists(session: AsyncSession) -> bool:
+    found = await session.scalar(
+        select(User.id).where(User.role == Role.ADMIN, User.is_active.is_(True)).limit(1)
+    )
+    return found is not None
 
 
 async def api_key_and_creator(

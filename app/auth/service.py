@@ -50,7 +50,9 @@ def _require_person(actor: Principal) -> None:
         raise PersonRequired("an API key cannot create accounts or keys; sign in as a person")
 
 
-async def create_user(session: AsyncSession, actor: Principal, data: UserCreate) -> User:
+async def create_user(
+    session: AsyncSession, actor: Principal, data: UserCreate, *, reason: str | None = None
+) -> User:
     _require_person(actor)
     await _check_enterprise_link(session, data.role, data.enterprise_id)
     if await repository.user_by_username(session, data.username):
@@ -69,9 +71,8 @@ async def create_user(session: AsyncSession, actor: Principal, data: UserCreate)
         if "username" not in str(exc.orig):
             raise
         raise UsernameTaken("this username is taken") from exc
-    await audit.record(
-        session, actor, "user.create", "user", user.id, after=audit.snapshot(user, *USER_FIELDS)
-    )
+    after = audit.snapshot(user, *USER_FIELDS)
+    await audit.record(session, actor, "user.create", "user", user.id, after=after, reason=reason)
     return user
 
 
