@@ -130,3 +130,12 @@ async def test_concurrent_double_refresh_has_one_winner_and_revokes_the_family(
         )
         assert reuse_events == 1
         assert (await audit_service.verify_chain(session)).ok
+
+
+async def test_a_disabled_account_can_neither_refresh_nor_use_its_tokens(session, client) -> None:
+    account = await factories.user(session, Role.LICENSEE, (await factories.enterprise(session)).id)
+    pair = await _login(client, account.username)
+    account.is_active = False
+    await session.flush()
+    assert (await _refresh(client, pair["refresh_token"])).status_code == 401
+    assert (await client.get("/api/v1/auth/me", headers=_bearer(pair))).status_code == 401

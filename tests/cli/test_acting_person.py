@@ -2,10 +2,12 @@
 through the CLI channel; decisions carry a reason (issue 10, item 21). Through the real entry
 point (click), against committed data."""
 
+from collections.abc import AsyncIterator
 from datetime import date
 
 import clitool
 import factories
+import pytest
 from conftest import database_url, private_database
 from sqlalchemy import select
 
@@ -30,33 +32,38 @@ async def _events(database: Database, action: str) -> list[AuditEvent]:
         return list(await session.scalars(query))
 
 
-async def test_first_admin_without_as_then_only_admins_create_users(tmp_path) -> None:
+@pytest.fixture
+async def fresh_database(tmp_path) -> AsyncIterator[tuple[str, Database]]:
+    """A database of this test's own: the CLI commits, and what it commits (an active licence,
+    the first admin) must not leak into other tests' world."""
     async with private_database(database_url(tmp_path)) as url:
         engine = create_engine(url)
         try:
             await migrate.upgrade(engine)
-            database = Database(engine)
-            cli = lambda *args: clitool.run_cli(url, "user", "create", *args, *PASSWORD)  # noqa: E731
-
-            _one_clear_line(
-                await cli("--username", "clerk", "--role", "regulator"), "actor_required"
-            )
-            first = await cli("--username", "chief")
-            assert first.exit_code == 0 and "created admin 'chief'" in first.output
-            _one_clear_line(await cli("--username", "second"), "actor_required")
-
-            made = await cli("--username", "reg", "--role", "regulator", "--as", "chief")
-            assert made.exit_code == 0, made.output
-            _one_clear_line(await cli("--username", "xx1", "--as", "reg"), "role_not_allowed")
-            _one_clear_line(await cli("--username", "xx2", "--as", "ghost"), "unknown_actor")
-            async with database.sessionmaker() as session, session.begin():
-                chief = await session.scalar(select(User).where(User.username == "chief"))
-                chief.is_active = False
-            _one_clear_line(await cli("--username", "xx3", "--as", "chief"), "unknown_actor")
-
-            created = await _events(database, "user.create")
+            yield url, Database(engine)
         finally:
             await engine.dispose()
+
+
+async def test_first_admin_without_as_then_only_admins_create_users(fresh_database) -> None:
+    url, database = fresh_database
+    cli = lambda *args: clitool.run_cli(url, "user", "create", *args, *PASSWORD)  # noqa: E731
+
+    _one_clear_line(await cli("--username", "clerk", "--role", "regulator"), "actor_required")
+    first = await cli("--username", "chief")
+    assert first.exit_code == 0 and "created admin 'chief'" in first.output
+    _one_clear_line(await cli("--username", "second"), "actor_required")
+
+    made = await cli("--username", "reg", "--role", "regulator", "--as", "chief")
+    assert made.exit_code == 0, made.output
+    _one_clear_line(await cli("--username", "xx1", "--as", "reg"), "role_not_allowed")
+    _one_clear_line(await cli("--username", "xx2", "--as", "ghost"), "unknown_actor")
+    async with database.sessionmaker() as session, session.begin():
+        chief = await session.scalar(select(User).where(User.username == "chief"))
+        chief.is_active = False
+    _one_clear_line(await cli("--username", "xx3", "--as", "chief"), "unknown_actor")
+
+    created = await _events(database, "user.create")
     assert [(e.actor, e.object_id) for e in created] == [
         ("system:gimark", str(chief.id)),
         ("user:chief", str(chief.id + 1)),
@@ -65,10 +72,8 @@ async def test_first_admin_without_as_then_only_admins_create_users(tmp_path) ->
     assert all(e.request_id.startswith("cli-") for e in created)
 
 
-async def test_batch_commands_act_as_the_named_person_with_a_reason(
-    engine, test_database_url
-) -> None:
-    database = Database(engine)
+async def test_batch_commands_act_as_the_named_person_with_a_reason(fresh_database) -> None:
+    url, database = fresh_database
     async with database.sessionmaker() as session, session.begin():
         company, rival = await factories.enterprise(session), await factories.enterprise(session)
         product = await factories.product(session)
@@ -77,7 +82,6 @@ async def test_batch_commands_act_as_the_named_person_with_a_reason(
         outsider = await factories.user(session, Role.LICENSEE, rival.id)
         regulator = await factories.user(session, Role.REGULATOR)
         inspector = await factories.user(session, Role.INSPECTOR)
-    url = test_database_url
 
     async def request(as_user: User, lot: str):
         return await clitool.run_cli(
