@@ -7,7 +7,6 @@ import os
 import clitool
 import factories
 from alembic.script import ScriptDirectory
-from conftest import database_url, private_database
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -78,39 +77,37 @@ async def _the_hole_in_use(session: AsyncSession) -> tuple[dict, dict]:
     }
 
 
-async def test_migration_revokes_the_hole_and_the_chain_still_verifies(tmp_path) -> None:
-    async with private_database(database_url(tmp_path)) as url:
-        engine = create_engine(url)
-        try:
-            await migrate.upgrade(engine, _before_0003())
-            database = Database(engine)
-            async with database.sessionmaker() as session, session.begin():
-                keys, users = await _the_hole_in_use(session)
-            await migrate.upgrade(engine, "head")
-            async with database.sessionmaker() as session:
-                revoked = {
-                    k.id: k.revoked_at is not None for k in await session.scalars(select(ApiKey))
-                }
-                active = {u.id: u.is_active for u in await session.scalars(select(User))}
-                events = list(
-                    await session.scalars(
-                        select(AuditEvent).where(AuditEvent.request_id == "migration-0003")
-                    )
+async def test_migration_revokes_the_hole_and_the_chain_still_verifies(
+    fresh_database_url,
+) -> None:
+    url = fresh_database_url
+    engine = create_engine(url)
+    try:
+        await migrate.upgrade(engine, _before_0003())
+        database = Database(engine)
+        async with database.sessionmaker() as session, session.begin():
+            keys, users = await _the_hole_in_use(session)
+        await migrate.upgrade(engine, "head")
+        async with database.sessionmaker() as session:
+            revoked = {
+                k.id: k.revoked_at is not None for k in await session.scalars(select(ApiKey))
+            }
+            active = {u.id: u.is_active for u in await session.scalars(select(User))}
+            events = list(
+                await session.scalars(
+                    select(AuditEvent).where(AuditEvent.request_id == "migration-0003")
                 )
-                chain = await audit.verify_chain(session)
-        finally:
-            await engine.dispose()
-        assert all(revoked[k] for k in keys["revoked"]) and not any(
-            revoked[k] for k in keys["kept"]
-        )
-        assert not any(active[u] for u in users["disabled"]) and all(
-            active[u] for u in users["kept"]
-        )
-        described = {(e.action, int(e.object_id)) for e in events}
-        assert described == {("api_key.revoke", k) for k in keys["revoked"]} | {
-            ("user.disable", u) for u in users["disabled"]
-        }
-        assert all(e.actor == "system:gimark" and "0003" in e.reason for e in events)
-        assert chain.ok, chain.problem
-        verified = await clitool.run_cli(url, "audit", "verify")
-        assert verified.exit_code == 0 and verified.output.startswith("ok:"), verified.output
+            )
+            chain = await audit.verify_chain(session)
+    finally:
+        await engine.dispose()
+    assert all(revoked[k] for k in keys["revoked"]) and not any(revoked[k] for k in keys["kept"])
+    assert not any(active[u] for u in users["disabled"]) and all(active[u] for u in users["kept"])
+    described = {(e.action, int(e.object_id)) for e in events}
+    assert described == {("api_key.revoke", k) for k in keys["revoked"]} | {
+        ("user.disable", u) for u in users["disabled"]
+    }
+    assert all(e.actor == "system:gimark" and "0003" in e.reason for e in events)
+    assert chain.ok, chain.problem
+    verified = await clitool.run_cli(url, "audit", "verify")
+    assert verified.exit_code == 0 and verified.output.startswith("ok:"), verified.output

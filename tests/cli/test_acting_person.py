@@ -8,7 +8,6 @@ from datetime import date
 import clitool
 import factories
 import pytest
-from conftest import database_url, private_database
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
@@ -33,16 +32,15 @@ async def _events(database: Database, action: str) -> list[AuditEvent]:
 
 
 @pytest.fixture
-async def fresh_database(tmp_path) -> AsyncIterator[tuple[str, Database]]:
-    """A database of this test's own: the CLI commits, and what it commits (an active licence,
-    the first admin) must not leak into other tests' world."""
-    async with private_database(database_url(tmp_path)) as url:
-        engine = create_engine(url)
-        try:
-            await migrate.upgrade(engine)
-            yield url, Database(engine)
-        finally:
-            await engine.dispose()
+async def fresh_database(fresh_database_url) -> AsyncIterator[tuple[str, Database]]:
+    """A migrated database of this test's own: the CLI commits (an active licence, the first
+    admin), and that must not leak into other tests' world."""
+    engine = create_engine(fresh_database_url)
+    try:
+        await migrate.upgrade(engine)
+        yield fresh_database_url, Database(engine)
+    finally:
+        await engine.dispose()
 
 
 async def test_first_admin_without_as_then_only_admins_create_users(fresh_database) -> None:
