@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from app.core.config import Settings
+from app.core.logsafety import install_redaction
 
 
 def is_sqlite(url: str) -> bool:
@@ -43,7 +44,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
     """Every engine hides bound parameters from its log and from the text of its errors: they
-    hold password hashes, e-mail addresses and phone numbers (see app/core/logsafety.py)."""
+    hold password hashes, e-mail addresses and phone numbers. Making one also installs the log
+    scrubber (app/core/logsafety.py), for the drivers' own log lines and error texts."""
+    install_redaction()
     if is_sqlite(url):
         make_url(url)  # validates early
         _ensure_sqlite_dir(url)

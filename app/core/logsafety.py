@@ -21,6 +21,16 @@ from collections.abc import Callable
 from typing import Any
 
 _SECRETS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # PostgreSQL quotes the offending values in an error's DETAIL, which asyncpg puts in the
+    # exception text: "Key (username)=(…) already exists.", "Failing row contains (…).".
+    (
+        re.compile(
+            r"(Key \([^)]*\)=\().*?(\)\s+(?:already exists|is not present|is still referenced"
+            r"|conflicts with))"
+        ),
+        r"\1[hidden]\2",
+    ),
+    (re.compile(r"(Failing row contains \().*(\))"), r"\1[hidden]\2"),
     (re.compile(r"\$argon2(?:id|i|d)\$[^\s'\",)\]]+"), "[password-hash]"),
     (re.compile(r"\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*"), "[token]"),
     (re.compile(r"\bgmk_[0-9a-f]+_[\w-]+"), "gmk_[api-key]"),

@@ -14,6 +14,7 @@ from app.core.logsafety import install_redaction, redact
 from app.main import create_app
 
 EMAIL = "wang.fang.wuyuan@example.cn"
+OTHER_EMAIL = "li.lei.hetao@example.cn"
 PASSWORD = "Sunflower-seeds-2026"
 HOLDER_HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2g"
 
@@ -96,7 +97,9 @@ def test_redaction_of_secrets_and_personal_data() -> None:
         "user wang@example.cn phone 13812345678 / +86 139-0000-1111? tel 0478-7654321 "
         "from 203.0.113.77 and 2001:db8:85a3:8d3:1319:8a2e:370:7348 at 04:22:10 "
         "Authorization: Bearer eyJhbGciOi.eyJzdWIiOiIx.c2lnbmF0dXJl key gmk_0a1b2c_s3cr3t-x "
-        "hash $argon2id$v=19$m=65536,t=3,p=4$salt$hash password=hunter22 refresh_token: abcDEF123"
+        "hash $argon2id$v=19$m=65536,t=3,p=4$salt$hash password=hunter22 refresh_token: abcDEF123 "
+        "DETAIL:  Key (uscc)=(91150821MA0000017X) already exists. "
+        "DETAIL:  Failing row contains (7, 王芳, null)."
     )
     cleaned = redact(line)
     for leaked in (
@@ -130,3 +133,30 @@ def test_uvicorn_access_log_keeps_only_the_network_prefix(caplog) -> None:
         caplog.records[-1]
     )
     assert "198.51.100.23" not in line and "198.51.100.0/24" in line and "200" in line
+
+
+async def test_a_logged_dbapi_error_quotes_no_parameters(session, caplog) -> None:
+    """Whatever logs a DBAPI error (our 500 handler, the scan writer, a library) prints its text
+    and traceback: neither holds the bound values, on either database."""
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    account = await factories.user(session, Role.REGULATOR, username=OTHER_EMAIL)
+    duplicate = {
+        "username": account.username,
+        "display_name": "王芳",
+        "password_hash": HOLDER_HASH,
+        "role": Role.REGULATOR,
+    }
+    caplog.set_level(logging.DEBUG)
+    try:
+        async with session.begin_nested():
+            await session.execute(insert(User).values(**duplicate))
+    except IntegrityError as exc:
+        error = exc
+        logging.getLogger("gimark.errors").exception("unhandled error")
+    else:
+        raise AssertionError("the duplicate username was accepted")
+    assert HOLDER_HASH not in str(error) and "[parameters" not in str(error)
+    for secret in (OTHER_EMAIL, HOLDER_HASH):
+        assert not [t for t in _everything_logged(caplog) if secret in t], secret
