@@ -7,7 +7,8 @@ driver's own message can still quote a value (asyncpg: "invalid input for query 
 logger may print a header or an address. So every log record is also scrubbed where it is made:
 a record factory is the one hook that every record passes through, whichever logger, handler or
 formatter (uvicorn's, pytest's) ends up writing it. It rewrites the message, its arguments and
-the rendered traceback; it runs only when something is logged, never on the request path.
+the rendered traceback. It runs only when something is logged (the access log is off), at a
+cost measured at 30-60 µs per record on the shared 2-core dev machine.
 """
 
 from __future__ import annotations
@@ -20,55 +21,89 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-_SECRETS: tuple[tuple[re.Pattern[str], str], ...] = (
+# (needle, pattern, replacement): a pattern runs only if its needle is in the text (lower-cased
+# for the case-insensitive ones; "" = any text with a digit), which keeps a record's scrub at a
+# few microseconds for the common line that holds nothing to hide.
+_SECRETS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     # PostgreSQL quotes the offending values in an error's DETAIL, which asyncpg puts in the
     # exception text: "Key (username)=(…) already exists.", "Failing row contains (…).".
     (
+        "Key (",
         re.compile(
             r"(Key \([^)]*\)=\().*?(\)\s+(?:already exists|is not present|is still referenced"
             r"|conflicts with))"
         ),
         r"\1[hidden]\2",
     ),
-    (re.compile(r"(Failing row contains \().*(\))"), r"\1[hidden]\2"),
-    (re.compile(r"\$argon2(?:id|i|d)\$[^\s'\",)\]]+"), "[password-hash]"),
-    (re.compile(r"\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*"), "[token]"),
-    (re.compile(r"\bgmk_[0-9a-f]+_[\w-]+"), "gmk_[api-key]"),
-    (re.compile(r"(?i)\b(bearer\s+)[\w.~+/=-]+"), r"\1[token]"),
-    (
-        re.compile(
-            r"(?i)\b((?:password|passwd|secret|refresh_token|access_token|api_key|x-api-key"
-            r"|authorization|token)\w*['\"]?\s*[:=]\s*['\"]?)[^'\"\s,;&}]+"
-        ),
-        r"\1[redacted]",
+    ("Failing row", re.compile(r"(Failing row contains \().*(\))"), r"\1[hidden]\2"),
+    ("$argon2", re.compile(r"\$argon2(?:id|i|d)\$[^\s'\",)\]]+"), "[password-hash]"),
+    ("eyJ", re.compile(r"\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*"), "[token]"),
+    ("gmk_", re.compile(r"\bgmk_[0-9a-f]+_[\w-]+"), "gmk_[api-key]"),
+    ("bearer", re.compile(r"(?i)\b(bearer\s+)[\w.~+/=-]+"), r"\1[token]"),
+    *(
+        (
+            needle,
+            re.compile(rf"(?i)\b([\w-]*{word}\w*['\"]?\s*[:=]\s*['\"]?)[^'\"\s,;&}}]+"),
+            r"\1[redacted]",
+        )
+        for needle, word in (
+            ("pass", "pass(?:word|wd)"),
+            ("secret", "secret"),
+            ("token", "token"),
+            ("api", "api[-_]?key"),
+            ("authorization", "authorization"),
+        )
     ),
-    (re.compile(r"[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"), "[e-mail]"),
+    ("@", re.compile(r"[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"), "[e-mail]"),
     # Chinese mobile (optionally +86), landline with area code, other international numbers.
-    (re.compile(r"(?<![\w.])(?:\+?86[ -]?)?1[3-9]\d{9}(?!\d)"), "[phone]"),
-    (re.compile(r"(?<![\w.])0\d{2,3}-\d{7,8}(?!\d)"), "[phone]"),
-    (re.compile(r"(?<![\w.])\+\d{1,3}[ -]?\d[\d -]{6,13}\d(?!\d)"), "[phone]"),
+    ("", re.compile(r"(?<![\w.])(?:\+?86[ -]?)?1[3-9]\d{9}(?!\d)"), "[phone]"),
+    ("-", re.compile(r"(?<![\w.])0\d{2,3}-\d{7,8}(?!\d)"), "[phone]"),
+    ("+", re.compile(r"(?<![\w.])\+\d{1,3}[ -]?\d[\d -]{6,13}\d(?!\d)"), "[phone]"),
 )
-_IPV4 = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.])")
+_IPV4 = re.compile(r"(?<![\w.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\w.])")
 _IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
+_DIGIT = re.compile(r"\d")
+# Anything any pattern above could match starts with one of these: most text has none.
+_SUSPECT = re.compile(
+    r"\d|@|\$argon2|eyJ|gmk_|Key \(|Failing row|(?i:bearer|pass|secret|token|api|authorization)"
+)
 
 
-def _prefix(match: re.Match[str], bits: int) -> str:
-    """A full client address becomes the /24 (IPv4) or /48 (IPv6) the scans keep (DESIGN §6)."""
+def _ipv4_prefix(match: re.Match[str]) -> str:
+    """A full client address becomes the /24 the scans keep (DESIGN §6); loopback stays."""
+    octets = match.groups()
+    if any(int(octet) > 255 for octet in octets) or octets[0] in ("127", "0"):
+        return match.group(0)  # a version number, loopback or "any": not a client
+    return f"{octets[0]}.{octets[1]}.{octets[2]}.0/24"
+
+
+def _ipv6_prefix(match: re.Match[str]) -> str:
     text = match.group(0)
     try:
-        address = ipaddress.ip_address(text)
+        address = ipaddress.IPv6Address(text)
     except ValueError:
-        return text  # a time of day, a version number: not an address
+        return text  # a time of day such as 04:22:10: not an address
     if address.is_loopback or address.is_unspecified:
         return text
-    return str(ipaddress.ip_network(f"{address}/{bits}", strict=False))
+    return str(ipaddress.IPv6Network(f"{address}/48", strict=False))
 
 
 def redact(text: str) -> str:
-    for pattern, replacement in _SECRETS:
-        text = pattern.sub(replacement, text)
-    text = _IPV4.sub(lambda m: _prefix(m, 24), text)
-    return _IPV6.sub(lambda m: _prefix(m, 48), text)
+    if _SUSPECT.search(text) is None:
+        return text
+    lowered, has_digit = text.lower(), _DIGIT.search(text) is not None
+    for needle, pattern, replacement in _SECRETS:
+        if needle == "":
+            found = has_digit
+        else:
+            found = needle in (lowered if pattern.flags & re.IGNORECASE else text)
+        if found:
+            text = pattern.sub(replacement, text)
+    if "." in text:
+        text = _IPV4.sub(_ipv4_prefix, text)
+    if ":" in text:
+        text = _IPV6.sub(_ipv6_prefix, text)
+    return text
 
 
 class _Redacted:
