@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -19,6 +18,7 @@ from app.core.config import Settings, get_settings
 from app.core.db import Database, engine_from_settings
 from app.core.errors import install_error_handlers, unexpected_error
 from app.core.inputs import NulInUrlMiddleware, refuse_unstorable_input
+from app.core.logsafety import configure_logging
 from app.core.openapi import install_problem_responses
 from app.core.ratelimit import (
     MemoryBackend,
@@ -164,5 +164,5 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(NulInUrlMiddleware)
     app.add_middleware(BodyLimitMiddleware)  # inside the request id, so its 413 carries one
     app.add_middleware(RequestIdMiddleware, on_error=unexpected_error)
-    logging.getLogger("gimark").setLevel(logging.INFO)
+    configure_logging()
     return app

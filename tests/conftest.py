@@ -75,6 +75,14 @@ async def test_database_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIt
         yield url
 
 
+@pytest.fixture
+async def fresh_database_url(tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database of the test's own, no migrations run: for tests of a migration itself,
+    or of the CLI, which commits (what it commits must not leak into other tests' world)."""
+    async with private_database(database_url(tmp_path)) as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
 async def engine(test_settings: Settings) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(test_settings.resolved_database_url)

@@ -12,8 +12,9 @@ from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 
 from app.auth import repository
 from app.auth.exceptions import NotAuthenticated, RoleNotAllowed
+from app.auth.keyscope import within_creator
 from app.auth.models import ApiKey, Role, User
-from app.auth.principal import Principal
+from app.auth.principal import Principal, user_principal
 from app.auth.tokens import InvalidToken, decode_access_token, sha256_hex
 from app.core.config import Settings
 from app.core.db import SessionDep
@@ -33,10 +34,6 @@ async def get_settings_dep(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
-def _user_principal(user: User) -> Principal:
-    return Principal("user", user.id, user.username, user.role, user.enterprise_id)
-
-
 def _key_principal(key: ApiKey) -> Principal:
     return Principal("api_key", key.id, key.name, key.role, key.enterprise_id)
 
@@ -48,26 +45,39 @@ def split_api_key(raw: str) -> tuple[str, str] | None:
     return parts[1], parts[2]
 
 
+def _creator_vouches(key: ApiKey, creator: User | None) -> bool:
+    """A key is only as good as the active person behind it: disabling the creator (or taking
+    the role that minted it away) stops the key at once, without a separate revocation."""
+    if creator is None or not creator.is_active:
+        return False
+    return within_creator(user_principal(creator), key.role, key.enterprise_id)
+
+
 async def _from_api_key(session: SessionDep, raw: str) -> Principal:
     parts = split_api_key(raw)
-    key = await repository.api_key_by_prefix(session, parts[0]) if parts else None
-    if key is None or key.revoked_at is not None or parts is None:
+    found = await repository.api_key_and_creator(session, parts[0]) if parts else None
+    if found is None or parts is None:
         raise NotAuthenticated("API key not recognised")
-    if not hmac.compare_digest(key.secret_hash, sha256_hex(parts[1])):
+    key, creator = found
+    if key.revoked_at is not None or not hmac.compare_digest(key.secret_hash, sha256_hex(parts[1])):
         raise NotAuthenticated("API key not recognised")
+    if not _creator_vouches(key, creator):
+        raise NotAuthenticated("API key no longer valid: its creator is disabled or out-ranked")
     key.last_used_at = utcnow()
     return _key_principal(key)
 
 
 async def _from_token(session: SessionDep, settings: Settings, token: str) -> Principal:
     try:
-        user_id = decode_access_token(settings.jwt_secret, token)
+        claims = decode_access_token(settings.jwt_secret, token)
     except InvalidToken as exc:
         raise NotAuthenticated("access token invalid or expired") from exc
-    user = await repository.user_by_id(session, user_id)
+    user = await repository.user_by_id(session, claims.user_id)
     if user is None or not user.is_active:
         raise NotAuthenticated("account not active")
-    return _user_principal(user)
+    if claims.family_id is not None and await repository.family_revoked(session, claims.family_id):
+        raise NotAuthenticated("this session was signed out; log in again")
+    return user_principal(user)
 
 
 async def current_principal(

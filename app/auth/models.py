@@ -48,13 +48,28 @@ class ApiKey(Base):
     revoked_at: Mapped[datetime | None]
 
 
+class RefreshFamily(Base):
+    """One login and every refresh token rotated from it. Presenting a spent token of the family
+    again means two parties hold it (a thief and the owner): the whole family is revoked, and
+    with it the access tokens that name it, so neither party keeps the session."""
+
+    __tablename__ = "refresh_family"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+
 class RefreshToken(Base):
-    """Refresh tokens rotate on use; a reused (already replaced) token is refused."""
+    """Refresh tokens rotate on use; a reused (already replaced) token revokes its family."""
 
     __tablename__ = "refresh_token"
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    # None only for tokens issued before families existed (revision 0003).
+    family_id: Mapped[int | None] = mapped_column(ForeignKey("refresh_family.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]

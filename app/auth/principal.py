@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.auth.models import Role
+from app.auth.models import Role, User
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,3 +39,8 @@ class Principal:
 
 
 SYSTEM = Principal(kind="system", id=None, name="gimark", role=Role.ADMIN)
+
+
+def user_principal(user: User) -> Principal:
+    """A signed-in person (or whoever presents that person's refresh token)."""
+    return Principal("user", user.id, user.username, user.role, user.enterprise_id)

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.models import ApiKey, RefreshToken, User
+from app.auth.models import ApiKey, RefreshFamily, RefreshToken, Role, User
 
 
 async def user_by_id(session: AsyncSession, user_id: int) -> User | None:
@@ -15,9 +17,25 @@ async def user_by_username(session: AsyncSession, username: str) -> User | None:
     return user
 
 
-async def api_key_by_prefix(session: AsyncSession, prefix: str) -> ApiKey | None:
-    key: ApiKey | None = await session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
-    return key
+async def active_admin_exists(session: AsyncSession) -> bool:
+    found = await session.scalar(
+        select(User.id).where(User.role == Role.ADMIN, User.is_active.is_(True)).limit(1)
+    )
+    return found is not None
+
+
+async def api_key_and_creator(
+    session: AsyncSession, prefix: str
+) -> tuple[ApiKey, User | None] | None:
+    """The key with the person who minted it, in one round trip (every keyed request asks)."""
+    row = (
+        await session.execute(
+            select(ApiKey, User)
+            .outerjoin(User, User.id == ApiKey.created_by_id)
+            .where(ApiKey.prefix == prefix)
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
 
 
 async def refresh_token_by_hash(session: AsyncSession, token_hash: str) -> RefreshToken | None:
@@ -25,3 +43,26 @@ async def refresh_token_by_hash(session: AsyncSession, token_hash: str) -> Refre
         select(RefreshToken).where(RefreshToken.token_hash == token_hash).with_for_update()
     )
     return token
+
+
+async def family_revoked(session: AsyncSession, family_id: int) -> bool:
+    revoked_at = await session.scalar(
+        select(RefreshFamily.revoked_at).where(RefreshFamily.id == family_id)
+    )
+    return revoked_at is not None
+
+
+async def revoke_families(
+    session: AsyncSession, user_id: int, family_id: int | None, when: datetime
+) -> int:
+    """Revoke one family, or every live family of the user when the token predates families.
+    Returns how many were live: 0 means someone revoked them already."""
+    query = update(RefreshFamily).where(
+        RefreshFamily.user_id == user_id, RefreshFamily.revoked_at.is_(None)
+    )
+    if family_id is not None:
+        query = query.where(RefreshFamily.id == family_id)
+    result = await session.execute(
+        query.values(revoked_at=when).execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

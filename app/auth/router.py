@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.auth import service
 from app.auth.deps import PUBLIC, AdminOnly, AnyRole, SettingsDep, require_roles
+from app.auth.exceptions import RefreshTokenReused
 from app.auth.models import Role
 from app.auth.principal import Principal
 from app.auth.schemas import (
@@ -20,6 +22,7 @@ from app.auth.schemas import (
     UserRead,
 )
 from app.core.db import SessionDep
+from app.core.errors import problem
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
@@ -43,11 +46,19 @@ async def login(
 @router.post(
     "/auth/refresh",
     dependencies=[PUBLIC],
+    response_model=TokenPair,
     responses={401: {"description": "refresh token invalid, expired or already used"}},
 )
-async def refresh(session: SessionDep, settings: SettingsDep, body: RefreshRequest) -> TokenPair:
-    """Trade a refresh token for a new pair; the old refresh token stops working."""
-    return await service.refresh(session, settings, body.refresh_token)
+async def refresh(
+    session: SessionDep, settings: SettingsDep, body: RefreshRequest
+) -> TokenPair | JSONResponse:
+    """Trade a refresh token for a new pair; the old refresh token stops working. Presenting a
+    spent one signs out every session of that login."""
+    try:
+        return await service.refresh(session, settings, body.refresh_token)
+    except RefreshTokenReused as exc:
+        # Answered, not raised: a raised error would roll back the family's revocation.
+        return problem(exc.status, exc.code, exc.detail)
 
 
 @router.get("/auth/me")

@@ -42,8 +42,12 @@ class UserRead(BaseModel):
 
 class ApiKeyCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
-    role: Role = Role.LICENSEE
-    enterprise_id: int | None = None
+    role: Role | None = Field(
+        default=None, description="default: the creator's own role; never more than it"
+    )
+    enterprise_id: int | None = Field(
+        default=None, description="a licensee's key acts for the licensee's own enterprise"
+    )
 
 
 class ApiKeyRead(BaseModel):

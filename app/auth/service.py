@@ -6,14 +6,21 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth import repository
-from app.auth.exceptions import InvalidCredentials, RoleNotAllowed, UsernameTaken
-from app.auth.models import ApiKey, RefreshToken, Role, User
+from app.auth.exceptions import (
+    InvalidCredentials,
+    PersonRequired,
+    RefreshTokenReused,
+    UsernameTaken,
+)
+from app.auth.keyscope import granted_scope
+from app.auth.models import ApiKey, RefreshFamily, RefreshToken, Role, User
 from app.auth.passwords import hash_password, verify_password
-from app.auth.principal import Principal
+from app.auth.principal import Principal, user_principal
 from app.auth.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead, TokenPair, UserCreate
 from app.auth.tokens import create_access_token, new_opaque_secret, sha256_hex
 from app.core.config import Settings
@@ -36,10 +43,20 @@ async def _check_enterprise_link(
         raise Unprocessable("only licensee accounts belong to an enterprise")
 
 
-async def create_user(session: AsyncSession, actor: Principal, data: UserCreate) -> User:
+def _require_person(actor: Principal) -> None:
+    """Accounts and keys are made by a person (or the CLI's first-admin bootstrap): an API key
+    that could create them would let one leaked secret outlive its own revocation."""
+    if actor.kind == "api_key":
+        raise PersonRequired("an API key cannot create accounts or keys; sign in as a person")
+
+
+async def create_user(
+    session: AsyncSession, actor: Principal, data: UserCreate, *, reason: str | None = None
+) -> User:
+    _require_person(actor)
     await _check_enterprise_link(session, data.role, data.enterprise_id)
     if await repository.user_by_username(session, data.username):
-        raise UsernameTaken(f"the username {data.username!r} is taken")
+        raise UsernameTaken("this username is taken")
     user = User(
         username=data.username,
         display_name=data.display_name,
@@ -48,10 +65,14 @@ async def create_user(session: AsyncSession, actor: Principal, data: UserCreate)
         enterprise_id=data.enterprise_id,
     )
     session.add(user)
-    await session.flush()
-    await audit.record(
-        session, actor, "user.create", "user", user.id, after=audit.snapshot(user, *USER_FIELDS)
-    )
+    try:
+        await session.flush()
+    except IntegrityError as exc:  # a concurrent request took the name after the check above
+        if "username" not in str(exc.orig):
+            raise
+        raise UsernameTaken("this username is taken") from exc
+    after = audit.snapshot(user, *USER_FIELDS)
+    await audit.record(session, actor, "user.create", "user", user.id, after=after, reason=reason)
     return user
 
 
@@ -59,22 +80,32 @@ async def list_users(session: AsyncSession) -> list[User]:
     return list(await session.scalars(select(User).order_by(User.id)))
 
 
-async def _issue_tokens(session: AsyncSession, settings: Settings, user: User) -> TokenPair:
+async def _issue_tokens(
+    session: AsyncSession, settings: Settings, user: User, family_id: int
+) -> TokenPair:
     refresh = new_opaque_secret()
     session.add(
         RefreshToken(
             user_id=user.id,
+            family_id=family_id,
             token_hash=sha256_hex(refresh),
             expires_at=utcnow() + timedelta(days=settings.refresh_token_days),
         )
     )
     access = create_access_token(
-        settings.jwt_secret, user.id, user.role.value, settings.access_token_minutes
+        settings.jwt_secret, user.id, user.role.value, settings.access_token_minutes, family_id
     )
     await session.flush()
     return TokenPair(
         access_token=access, expires_in=settings.access_token_minutes * 60, refresh_token=refresh
     )
+
+
+async def _new_family(session: AsyncSession, user: User) -> int:
+    family = RefreshFamily(user_id=user.id)
+    session.add(family)
+    await session.flush()
+    return family.id
 
 
 async def login(
@@ -86,34 +117,59 @@ async def login(
     if not user.is_active:
         raise InvalidCredentials("this account is disabled")
     user.last_login_at = utcnow()
-    return await _issue_tokens(session, settings, user)
+    return await _issue_tokens(session, settings, user, await _new_family(session, user))
 
 
 async def refresh(session: AsyncSession, settings: Settings, token: str) -> TokenPair:
-    """Rotate: the presented token is spent; a spent or expired one is refused."""
+    """Rotate: the presented token is spent. A spent token presented again revokes its whole
+    family and raises :class:`RefreshTokenReused` (the caller commits that revocation).
+
+    The row lock serialises concurrent presentations of one token: the first rotates it, every
+    later one finds it spent, which is exactly the reuse a stolen copy produces."""
     stored = await repository.refresh_token_by_hash(session, sha256_hex(token))
-    if stored is None or stored.used_at is not None or stored.expires_at <= utcnow():
+    if stored is None:
+        raise InvalidCredentials("refresh token invalid, expired or already used")
+    if stored.used_at is not None:
+        await _revoke_family(session, stored)
+        raise RefreshTokenReused(
+            "this refresh token was already used: every session of that login is signed out;"
+            " log in again"
+        )
+    if stored.expires_at <= utcnow() or (
+        stored.family_id is not None and await repository.family_revoked(session, stored.family_id)
+    ):
         raise InvalidCredentials("refresh token invalid, expired or already used")
     user = await repository.user_by_id(session, stored.user_id)
     if user is None or not user.is_active:
         raise InvalidCredentials("this account is disabled")
     stored.used_at = utcnow()
-    return await _issue_tokens(session, settings, user)
+    family_id = stored.family_id or await _new_family(session, user)
+    return await _issue_tokens(session, settings, user, family_id)
 
 
-def _key_scope(actor: Principal, data: ApiKeyCreate) -> tuple[Role, int | None]:
-    """Licensees may only mint licensee keys for their own enterprise."""
-    if actor.is_licensee:
-        if data.role is not Role.LICENSEE:
-            raise RoleNotAllowed("a licensee can create only licensee keys")
-        return Role.LICENSEE, actor.enterprise_id
-    return data.role, data.enterprise_id
+async def _revoke_family(session: AsyncSession, stored: RefreshToken) -> None:
+    """Revoke the family of a reused token (every family of the user for a token older than
+    families) and audit it once: later presentations find nothing left to revoke."""
+    revoked = await repository.revoke_families(session, stored.user_id, stored.family_id, utcnow())
+    owner = await repository.user_by_id(session, stored.user_id)
+    if not revoked or owner is None:
+        return
+    await audit.record(
+        session,
+        user_principal(owner),
+        "auth.refresh_reuse",
+        "refresh_family",
+        stored.family_id if stored.family_id is not None else f"user-{owner.id}",
+        after={"families_revoked": revoked, "token_id": stored.id},
+        reason="a spent refresh token was presented again; the login's tokens are revoked",
+    )
 
 
 async def create_api_key(
     session: AsyncSession, actor: Principal, data: ApiKeyCreate
 ) -> ApiKeyCreated:
-    role, enterprise_id = _key_scope(actor, data)
+    _require_person(actor)
+    role, enterprise_id = granted_scope(actor, data.role, data.enterprise_id)
     await _check_enterprise_link(session, role, enterprise_id)
     prefix, secret = secrets.token_hex(6), new_opaque_secret()
     key = ApiKey(
@@ -122,7 +178,7 @@ async def create_api_key(
         secret_hash=sha256_hex(secret),
         role=role,
         enterprise_id=enterprise_id,
-        created_by_id=actor.id if actor.kind == "user" else None,
+        created_by_id=actor.user_id,
     )
     session.add(key)
     await session.flush()
@@ -134,9 +190,13 @@ async def create_api_key(
 
 
 def _readable_keys(actor: Principal) -> Select[ApiKey]:
+    """An admin sees every key, a licensee its enterprise's, anyone else the keys they made."""
     query = select(ApiKey).order_by(ApiKey.id)
     if actor.is_licensee:
-        query = query.where(ApiKey.enterprise_id == actor.enterprise_id)
+        return query.where(ApiKey.enterprise_id == actor.enterprise_id)
+    if actor.role is not Role.ADMIN:
+        # A staff key (no user id) sees no keys rather than every creator-less one.
+        return query.where(ApiKey.created_by_id == actor.user_id, ApiKey.created_by_id.is_not(None))
     return query
 
 

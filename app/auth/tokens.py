@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -19,9 +20,17 @@ class InvalidToken(Exception):
     pass
 
 
-def create_access_token(secret: str, user_id: int, role: str, minutes: int) -> str:
+@dataclass(frozen=True, slots=True)
+class AccessClaims:
+    user_id: int
+    family_id: int | None  # the login (refresh family) it came from; revoking that ends it
+
+
+def create_access_token(
+    secret: str, user_id: int, role: str, minutes: int, family_id: int | None = None
+) -> str:
     now = utcnow()
-    claims = {
+    claims: dict[str, Any] = {
         "iss": ISSUER,
         "sub": str(user_id),
         "role": role,
@@ -30,11 +39,13 @@ def create_access_token(secret: str, user_id: int, role: str, minutes: int) -> s
         "exp": now + timedelta(minutes=minutes),
         "jti": secrets.token_hex(8),
     }
+    if family_id is not None:
+        claims["fam"] = family_id
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def decode_access_token(secret: str, token: str) -> int:
-    """The user id of a valid, unexpired access token; :class:`InvalidToken` otherwise."""
+def decode_access_token(secret: str, token: str) -> AccessClaims:
+    """The claims of a valid, unexpired access token; :class:`InvalidToken` otherwise."""
     try:
         claims: dict[str, Any] = jwt.decode(
             token,
@@ -47,8 +58,11 @@ def decode_access_token(secret: str, token: str) -> int:
         raise InvalidToken(str(exc)) from exc
     if claims.get("typ") != "access":
         raise InvalidToken("not an access token")
+    family = claims.get("fam")
+    if family is not None and not isinstance(family, int):
+        raise InvalidToken("bad family")
     try:
-        return int(claims["sub"])
+        return AccessClaims(int(claims["sub"]), family)
     except ValueError as exc:
         raise InvalidToken("bad subject") from exc
 

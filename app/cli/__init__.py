@@ -13,12 +13,14 @@ from app.cli import audit, batch, db, demo, jobs, plan, scans, serve, user
 from app.cli.pgcreate import first_line
 from app.core.config import ConfigurationError, get_settings
 from app.core.errors import DomainError
+from app.core.logsafety import configure_logging
 
 
 class GimarkGroup(click.Group):
     """Refusals (bad input, illegal state, bad settings) print one clear line, not a trace."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        configure_logging()
         try:
             return super().invoke(ctx)
         except DomainError as exc:

@@ -10,15 +10,17 @@ import click
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import SYSTEM
+from app.cli.acting import acting_person, as_option
 from app.cli.common import run_in_session, run_with_database
 from app.core.config import get_settings
 from app.core.db import Database
 from app.label import printjobs, service
 from app.label.printing.csv_export import csv_lines
 from app.label.printing.sheet import SheetLayout
-from app.label.schemas import BatchApprove, BatchRequest
+from app.label.schemas import BatchApprove, BatchDecision, BatchRequest
 
 PDF_CHUNK = 10_000
+API = "/api/v1"
 
 
 @click.group()
@@ -33,28 +35,37 @@ def batch() -> None:
 @click.option("--unit", default="袋", show_default=True, help="what one label goes on")
 @click.option("--production-date", type=click.DateTime(["%Y-%m-%d"]), required=True)
 @click.option("--origin", required=True, help="where in the protected area")
-def request_batch(**options: object) -> None:
-    """Request labels for a lot (checked against the licence's quota)."""
+@as_option
+def request_batch(acting_as: str, **options: object) -> None:
+    """Request labels for a lot (checked against the licence's quota), as a licensee user."""
     options["production_date"] = options["production_date"].date()  # type: ignore[attr-defined]
     data = BatchRequest.model_validate(options)
 
     async def _request(session: AsyncSession) -> int:
-        created = await service.request_batch(session, SYSTEM, data, get_settings())
+        actor = await acting_person(session, acting_as, "POST", f"{API}/batches")
+        created = await service.request_batch(session, actor, data, get_settings())
         return created.id
 
     click.echo(f"batch {run_in_session(_request)} requested")
 
 
+REASON_HELP = "why (recorded with the decision in the audit ledger)"
+
+
 @batch.command()
 @click.argument("batch_id", type=int)
-@click.option("--reason", default=None)
+@as_option
+@click.option("--reason", required=True, help=REASON_HELP)
 @click.option("--no-issue", is_flag=True, help="approve only; issue later with `batch issue`")
-def approve(batch_id: int, reason: str | None, no_issue: bool) -> None:
+def approve(batch_id: int, acting_as: str, reason: str, no_issue: bool) -> None:
     """Approve a requested batch (and issue its codes unless --no-issue)."""
     data = BatchApprove(reason=reason, issue=not no_issue)
 
     async def _approve(session: AsyncSession) -> str:
-        approved = await service.approve(session, SYSTEM, batch_id, data, get_settings())
+        actor = await acting_person(
+            session, acting_as, "POST", f"{API}/batches/{{batch_id}}/approve"
+        )
+        approved = await service.approve(session, actor, batch_id, data, get_settings())
         return approved.status.value
 
     click.echo(f"batch {batch_id} is {run_in_session(_approve)}")
@@ -62,13 +73,32 @@ def approve(batch_id: int, reason: str | None, no_issue: bool) -> None:
 
 @batch.command()
 @click.argument("batch_id", type=int)
-def issue(batch_id: int) -> None:
+@as_option
+@click.option("--reason", required=True, help=REASON_HELP)
+def reject(batch_id: int, acting_as: str, reason: str) -> None:
+    """Reject a requested batch."""
+    data = BatchDecision(reason=reason)
+
+    async def _reject(session: AsyncSession) -> str:
+        actor = await acting_person(
+            session, acting_as, "POST", f"{API}/batches/{{batch_id}}/reject"
+        )
+        return (await service.reject(session, actor, batch_id, data)).status.value
+
+    click.echo(f"batch {batch_id} is {run_in_session(_reject)}")
+
+
+@batch.command()
+@click.argument("batch_id", type=int)
+@as_option
+def issue(batch_id: int, acting_as: str) -> None:
     """Issue an approved batch's codes in one transaction, with a progress bar."""
 
     async def _issue(session: AsyncSession) -> int:
-        found = await service.get_readable(session, SYSTEM, batch_id)
+        actor = await acting_person(session, acting_as, "POST", f"{API}/batches/{{batch_id}}/issue")
+        found = await service.get_readable(session, actor, batch_id)
         with click.progressbar(length=found.quantity, label="minting and writing codes") as bar:
-            await service.issue_batch(session, SYSTEM, batch_id, get_settings(), bar.update)
+            await service.issue_batch(session, actor, batch_id, get_settings(), bar.update)
         return found.quantity
 
     click.echo(f"issued {run_in_session(_issue)} labels for batch {batch_id}")

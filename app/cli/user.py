@@ -3,10 +3,12 @@ from __future__ import annotations
 import click
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth import service
+from app.auth import repository, service
+from app.auth.exceptions import ActorRequired
 from app.auth.models import Role, User
 from app.auth.principal import SYSTEM
 from app.auth.schemas import UserCreate
+from app.cli.acting import acting_person
 from app.cli.common import run_in_session
 
 
@@ -22,11 +24,23 @@ def user() -> None:
     "--role", type=click.Choice([r.value for r in Role]), default="admin", show_default=True
 )
 @click.option("--enterprise-id", type=int, default=None, help="required for a licensee")
+@click.option(
+    "--as",
+    "acting_as",
+    metavar="USER",
+    default=None,
+    help="the admin creating this account (audited); omit only for the very first admin",
+)
 @click.password_option(help="at least 10 characters; asked for if not given")
 def create(
-    username: str, display_name: str | None, role: str, enterprise_id: int | None, password: str
+    username: str,
+    display_name: str | None,
+    role: str,
+    enterprise_id: int | None,
+    acting_as: str | None,
+    password: str,
 ) -> None:
-    """Create a user of any role; this is how the first admin is made."""
+    """Create a user, as an admin (--as); the very first admin is created without --as."""
     data = UserCreate(
         username=username,
         display_name=display_name or username,
@@ -36,10 +50,25 @@ def create(
     )
 
     async def _create(session: AsyncSession) -> User:
-        return await service.create_user(session, SYSTEM, data)
+        if acting_as is None:
+            await _refuse_unless_first_admin(session, data.role)
+            return await service.create_user(session, SYSTEM, data, reason=FIRST_ADMIN)
+        actor = await acting_person(session, acting_as, "POST", "/api/v1/users")
+        return await service.create_user(session, actor, data)
 
     created = run_in_session(_create)
     click.echo(f"created {created.role.value} {created.username!r} (id {created.id})")
+
+
+FIRST_ADMIN = "first admin, created from the command line while no active admin existed"
+
+
+async def _refuse_unless_first_admin(session: AsyncSession, role: Role) -> None:
+    """Without --as there is nobody to name; that is true only before the first admin."""
+    if await repository.active_admin_exists(session):
+        raise ActorRequired("--as USER is required: name the admin creating this account")
+    if role is not Role.ADMIN:
+        raise ActorRequired("no admin exists yet: create the first admin (--role admin) first")
 
 
 def register(group: click.Group) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from app.core.config import Settings
+from app.core.logsafety import install_redaction
 
 
 def is_sqlite(url: str) -> bool:
@@ -42,16 +43,27 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 
 def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+    """Every engine hides bound parameters from its log and from the text of its errors: they
+    hold password hashes, e-mail addresses and phone numbers. Making one also installs the log
+    scrubber (app/core/logsafety.py), for the drivers' own log lines and error texts."""
+    install_redaction()
     if is_sqlite(url):
         make_url(url)  # validates early
         _ensure_sqlite_dir(url)
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = create_async_engine(
+            url, echo=echo, hide_parameters=True, connect_args={"timeout": 30}
+        )
         _configure_sqlite(engine)
         return engine
     # No pre-ping: it costs a round trip per request on the verify hot path; connections are
     # recycled instead, and a connection that died with the server fails one request only.
     return create_async_engine(
-        url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800
+        url,
+        echo=echo,
+        hide_parameters=True,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_recycle=1800,
     )
 
 

@@ -22,6 +22,11 @@ def current_request_id() -> str | None:
     return request_id
 
 
+def bind_request_id(request_id: str) -> None:
+    """Name the current unit of work outside HTTP (a CLI command), for logs and audit events."""
+    _request_id.set(request_id)
+
+
 def _incoming_id(scope: Scope) -> str:
     for name, value in scope.get("headers", ()):
         if name == HEADER:

@@ -131,6 +131,9 @@ PLAN_LIFETIME_SECONDS = 10
 
 
 async def create_pool(sqlalchemy_url: str, size: int) -> asyncpg.Pool:
+    """asyncpg has no ``hide_parameters``: its error texts can quote a value (a PostgreSQL
+    DETAIL, a rejected argument). They reach only logs, and every log record is scrubbed
+    (app/core/logsafety.py); this pool binds label codes, days and salts, never personal data."""
     url = make_url(sqlalchemy_url).set(drivername="postgresql")
     dsn = url.render_as_string(hide_password=False)
     return await asyncpg.create_pool(

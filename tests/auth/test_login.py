@@ -29,7 +29,7 @@ async def test_login_me_and_refresh_rotation(session, client) -> None:
     reused = await client.post(
         "/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]}
     )
-    assert reused.status_code == 401 and reused.json()["code"] == "invalid_credentials"
+    assert reused.status_code == 401 and reused.json()["code"] == "refresh_token_reused"
 
 
 async def test_wrong_password_and_unknown_user_look_the_same(session, client) -> None:

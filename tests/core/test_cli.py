@@ -27,9 +27,14 @@ def test_fresh_install_flow(cli_env) -> None:
     assert "'regulator'" in loaded.output and "demo-regulator-pass" in loaded.output
     assert "already present" in run(main, ["demo", "load"]).output
 
-    created = run(main, ["user", "create", "--username", "chief", "--password", "a long password"])
+    created = run(
+        main,
+        ["user", "create", "--username", "chief", "--password", "a long password", "--as", "admin"],
+    )
     assert created.exit_code == 0 and "created admin 'chief'" in created.output
-    refused = run(main, ["user", "create", "--username", "x", "--password", "short"])
+    refused = run(
+        main, ["user", "create", "--username", "x", "--password", "short", "--as", "admin"]
+    )
     assert (
         refused.exit_code == 1
         and "password" in refused.output
