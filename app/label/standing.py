@@ -25,9 +25,13 @@ from app.verification.invalidation import trust_changed
 
 
 async def get_batch_for_update(session: AsyncSession, batch_id: int) -> LabelBatch:
-    """Row-locked on PostgreSQL, so two regulators acting at once take turns."""
+    """Row-locked on PostgreSQL, so two regulators acting at once take turns; re-read even if
+    the session already holds the batch, so the state checked is the one the last actor left."""
     batch = await session.scalar(
-        select(LabelBatch).where(LabelBatch.id == batch_id).with_for_update()
+        select(LabelBatch)
+        .where(LabelBatch.id == batch_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     if batch is None:
         raise NotFound(f"label batch {batch_id} not found")
