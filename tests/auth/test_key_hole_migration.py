@@ -3,11 +3,13 @@ revoked, accounts created with them (transitively) disabled, each change on the 
 which still verifies — through the app and through ``gimark audit verify``."""
 
 import os
+from types import SimpleNamespace
+from typing import Any
 
 import clitool
 import factories
 from alembic.script import ScriptDirectory
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
@@ -45,12 +47,26 @@ async def _key(session: AsyncSession, by: Principal, role: Role, enterprise_id=N
     return key
 
 
+async def _enterprise_as_of_0002(session: AsyncSession) -> Any:
+    """An enterprise row with only the columns the schema had before 0003 (the ORM model is
+    today's and would write columns later revisions add)."""
+    row = await session.execute(
+        text(
+            "INSERT INTO enterprise (name, uscc, address, region, credit_standing, created_at,"
+            " updated_at) VALUES (:name, :uscc, '五原县', '巴彦淖尔市五原县', 'normal',"
+            " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id"
+        ),
+        {"name": "测试企业（迁移）", "uscc": factories.make_uscc(9001)},
+    )
+    return SimpleNamespace(id=row.scalar_one())
+
+
 def _as_key(key: ApiKey) -> Principal:
     return Principal("api_key", key.id, key.name, key.role, key.enterprise_id)
 
 
 async def _the_hole_in_use(session: AsyncSession) -> tuple[dict, dict]:
-    company = await factories.enterprise(session)
+    company = await _enterprise_as_of_0002(session)
     admin = await _user(session, SYSTEM, Role.ADMIN)
     regulator = await _user(session, user_principal(admin), Role.REGULATOR)
     licensee = await _user(session, user_principal(admin), Role.LICENSEE, company.id)
