@@ -116,9 +116,19 @@ async def public_endpoint() -> None:
 
 PUBLIC = Depends(public_endpoint)
 
-# Aliases for handlers: `principal: Staff` reads as what it admits.
+# The role aliases, defined here once: `principal: Staff` reads as what it admits. A handler
+# takes the alias that names its audience; scoping to the caller's own rows is the
+# repository's work, not the alias's.
 Staff = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR))]
+StaffOrLicensee = Annotated[
+    Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR, Role.LICENSEE))
+]
+StaffOrInspector = Annotated[
+    Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR, Role.INSPECTOR))
+]
 AdminOnly = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
+LicenseeOnly = Annotated[Principal, Depends(require_roles(Role.LICENSEE))]
+InspectorOnly = Annotated[Principal, Depends(require_roles(Role.INSPECTOR))]
 AnyRole = Annotated[Principal, Depends(require_roles(*Role))]
 
 

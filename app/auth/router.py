@@ -7,10 +7,8 @@ from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.auth import service
-from app.auth.deps import PUBLIC, AdminOnly, AnyRole, SettingsDep, require_roles
+from app.auth.deps import PUBLIC, AdminOnly, AnyRole, SettingsDep, StaffOrLicensee
 from app.auth.exceptions import RefreshTokenReused
-from app.auth.models import Role
-from app.auth.principal import Principal
 from app.auth.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
@@ -25,8 +23,6 @@ from app.core.db import SessionDep
 from app.core.errors import problem
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
-
-KeyManager = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR, Role.LICENSEE))]
 
 
 @router.post(
@@ -84,17 +80,17 @@ async def list_users(session: SessionDep, _actor: AdminOnly) -> list[UserRead]:
 
 @router.post("/api-keys", status_code=201)
 async def create_api_key(
-    session: SessionDep, actor: KeyManager, body: ApiKeyCreate
+    session: SessionDep, actor: StaffOrLicensee, body: ApiKeyCreate
 ) -> ApiKeyCreated:
     """The secret is in this response only; store it, it cannot be shown again."""
     return await service.create_api_key(session, actor, body)
 
 
 @router.get("/api-keys")
-async def list_api_keys(session: SessionDep, actor: KeyManager) -> list[ApiKeyRead]:
+async def list_api_keys(session: SessionDep, actor: StaffOrLicensee) -> list[ApiKeyRead]:
     return [ApiKeyRead.model_validate(k) for k in await service.list_api_keys(session, actor)]
 
 
 @router.delete("/api-keys/{key_id}")
-async def revoke_api_key(session: SessionDep, actor: KeyManager, key_id: int) -> ApiKeyRead:
+async def revoke_api_key(session: SessionDep, actor: StaffOrLicensee, key_id: int) -> ApiKeyRead:
     return ApiKeyRead.model_validate(await service.revoke_api_key(session, actor, key_id))

@@ -2,19 +2,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from app.auth.deps import Staff, require_roles
-from app.auth.models import Role
-from app.auth.principal import Principal
+from app.auth.deps import Staff, StaffOrLicensee
 from app.core.db import SessionDep
 from app.core.pagination import Page, PageDep
 from app.enterprise import service
 from app.enterprise.schemas import ContactUpdate, EnterpriseCreate, EnterpriseRead, EnterpriseUpdate
 
 router = APIRouter(prefix="/api/v1/enterprises", tags=["enterprises"])
-
-Reader = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR, Role.LICENSEE))]
 
 
 @router.post("", status_code=201)
@@ -28,7 +24,7 @@ async def create_enterprise(
 @router.get("")
 async def list_enterprises(
     session: SessionDep,
-    actor: Reader,
+    actor: StaffOrLicensee,
     page: PageDep,
     q: Annotated[str | None, Query(max_length=100, description="name or USCC contains")] = None,
 ) -> Page[EnterpriseRead]:
@@ -38,7 +34,9 @@ async def list_enterprises(
 
 
 @router.get("/{enterprise_id}")
-async def get_enterprise(session: SessionDep, actor: Reader, enterprise_id: int) -> EnterpriseRead:
+async def get_enterprise(
+    session: SessionDep, actor: StaffOrLicensee, enterprise_id: int
+) -> EnterpriseRead:
     return EnterpriseRead.model_validate(await service.get_readable(session, actor, enterprise_id))
 
 
@@ -53,7 +51,7 @@ async def update_enterprise(
 
 @router.patch("/{enterprise_id}/contact")
 async def update_contact(
-    session: SessionDep, actor: Reader, enterprise_id: int, body: ContactUpdate
+    session: SessionDep, actor: StaffOrLicensee, enterprise_id: int, body: ContactUpdate
 ) -> EnterpriseRead:
     """A licensee keeps its own contact details current; nothing else is editable for it."""
     enterprise = await service.update_contact(session, actor, enterprise_id, body)

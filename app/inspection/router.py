@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from app.auth.deps import Staff, require_roles
+from app.auth.deps import Staff, StaffOrInspector, require_roles
 from app.auth.models import Role
 from app.auth.principal import Principal
 from app.core.db import SessionDep
@@ -18,7 +18,6 @@ from app.inspection.schemas import CoverageReport, InspectionCreate, InspectionR
 
 router = APIRouter(prefix="/api/v1", tags=["inspections"])
 
-Recorder = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR, Role.INSPECTOR))]
 Reader = Annotated[
     Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR, Role.INSPECTOR, Role.LICENSEE))
 ]
@@ -26,7 +25,7 @@ Reader = Annotated[
 
 @router.post("/inspections", status_code=201)
 async def record_inspection(
-    session: SessionDep, actor: Recorder, body: InspectionCreate
+    session: SessionDep, actor: StaffOrInspector, body: InspectionCreate
 ) -> InspectionRead:
     """Record a sampling inspection. The result is computed from the GI standard's limits; a
     failing result suspends the batch at once (public verdict ``suspended``)."""

@@ -16,9 +16,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from app.auth.deps import SettingsDep, require_roles
-from app.auth.models import Role
-from app.auth.principal import Principal
+from app.auth.deps import SettingsDep, StaffOrLicensee
 from app.core.db import Database, SessionDep, get_database
 from app.label import printjobs
 from app.label.exceptions import TooManyLabelsForOneFile
@@ -30,7 +28,6 @@ from app.label.urls import verification_url
 router = APIRouter(prefix="/api/v1", tags=["print files"])
 
 # Print shops hold licensee API keys; regulators may pull files for a case.
-Printer = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR, Role.LICENSEE))]
 MAX_LABELS_PER_PDF = 10_000
 
 
@@ -54,7 +51,7 @@ async def batch_csv(
     session: SessionDep,
     database: Annotated[Database, Depends(get_database)],
     settings: SettingsDep,
-    actor: Printer,
+    actor: StaffOrLicensee,
     batch_id: int,
 ) -> StreamingResponse:
     """Code, grouped code and QR URL of every label, for variable-data printers."""
@@ -91,7 +88,7 @@ def _csv_block(job: printjobs.PrintJob, chunk: list[tuple[int, str]], header: bo
 async def batch_pdf(
     session: SessionDep,
     settings: SettingsDep,
-    actor: Printer,
+    actor: StaffOrLicensee,
     batch_id: int,
     from_serial: Annotated[int, Query(ge=1)] = 1,
     to_serial: Annotated[int | None, Query(ge=1)] = None,
@@ -133,7 +130,7 @@ QR_FORMATS = {"png": (qr_png, "image/png"), "svg": (qr_svg, "image/svg+xml")}
 async def label_qr(
     session: SessionDep,
     settings: SettingsDep,
-    actor: Printer,
+    actor: StaffOrLicensee,
     code: str,
     kind: Annotated[str, Path(pattern="^(png|svg)$")],
 ) -> Response:

@@ -2,12 +2,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 
-from app.auth.deps import SettingsDep, Staff, require_roles
-from app.auth.models import Role
-from app.auth.principal import Principal
+from app.auth.deps import LicenseeOnly, SettingsDep, Staff, StaffOrLicensee
 from app.core.db import SessionDep
 from app.core.pagination import Page, PageDep
 from app.idempotency import service as idempotency
@@ -29,8 +27,6 @@ from app.label.urls import verification_url
 
 router = APIRouter(prefix="/api/v1", tags=["label batches"])
 
-Licensee = Annotated[Principal, Depends(require_roles(Role.LICENSEE))]
-Reader = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR, Role.LICENSEE))]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
@@ -39,7 +35,7 @@ async def request_batch(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    actor: Licensee,
+    actor: LicenseeOnly,
     body: BatchRequest,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
@@ -58,7 +54,7 @@ async def request_batch(
 @router.get("/batches")
 async def list_batches(
     session: SessionDep,
-    actor: Reader,
+    actor: StaffOrLicensee,
     page: PageDep,
     status: BatchStatus | None = None,
     licence_id: int | None = None,
@@ -70,7 +66,7 @@ async def list_batches(
 
 
 @router.get("/batches/{batch_id}")
-async def get_batch(session: SessionDep, actor: Reader, batch_id: int) -> BatchRead:
+async def get_batch(session: SessionDep, actor: StaffOrLicensee, batch_id: int) -> BatchRead:
     return BatchRead.model_validate(await service.get_readable(session, actor, batch_id))
 
 
@@ -104,7 +100,9 @@ async def issue(
 
 
 @router.get("/batches/{batch_id}/reconciliation")
-async def reconciliation(session: SessionDep, actor: Reader, batch_id: int) -> Reconciliation:
+async def reconciliation(
+    session: SessionDep, actor: StaffOrLicensee, batch_id: int
+) -> Reconciliation:
     """Issued, voided, revoked and scanned-at-least-once counts: the mark-use ledger."""
     return await service.reconcile(session, actor, batch_id)
 
@@ -124,17 +122,19 @@ def label_read(label: Label, base_url: str) -> LabelRead:
 
 @router.get("/labels/{code}")
 async def get_label(
-    session: SessionDep, settings: SettingsDep, actor: Reader, code: str
+    session: SessionDep, settings: SettingsDep, actor: StaffOrLicensee, code: str
 ) -> LabelRead:
     return label_read(await service.get_label(session, actor, code), settings.public_base_url)
 
 
 @router.post("/labels/void")
-async def void_labels(session: SessionDep, actor: Licensee, body: VoidRequest) -> LabelsChanged:
+async def void_labels(session: SessionDep, actor: LicenseeOnly, body: VoidRequest) -> LabelsChanged:
     """Take damaged or misprinted labels out of use (undo possible for 10 days)."""
     return LabelsChanged(changed=await service.void_labels(session, actor, body.codes, body.reason))
 
 
 @router.post("/labels/unvoid")
-async def undo_void(session: SessionDep, actor: Licensee, body: UndoVoidRequest) -> LabelsChanged:
+async def undo_void(
+    session: SessionDep, actor: LicenseeOnly, body: UndoVoidRequest
+) -> LabelsChanged:
     return LabelsChanged(changed=await service.undo_void(session, actor, body.codes))

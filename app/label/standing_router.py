@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Depends
-
-from app.auth.deps import Staff, require_roles
-from app.auth.models import Role
-from app.auth.principal import Principal
+from app.auth.deps import Staff, StaffOrLicensee
 from app.core.db import SessionDep
 from app.label import service, standing
 from app.label.models import BatchMeasure
 from app.label.schemas import BatchMeasureRead, RecallRequest, StandingChange
 
 router = APIRouter(prefix="/api/v1/batches/{batch_id}", tags=["label batches"])
-
-Reader = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR, Role.LICENSEE))]
 
 
 def _read(measure: BatchMeasure) -> BatchMeasureRead:
@@ -51,7 +45,9 @@ async def recall(
 
 
 @router.get("/measures")
-async def measures(session: SessionDep, actor: Reader, batch_id: int) -> list[BatchMeasureRead]:
+async def measures(
+    session: SessionDep, actor: StaffOrLicensee, batch_id: int
+) -> list[BatchMeasureRead]:
     """Every suspension, clearance and recall of the batch, oldest first."""
     batch = await service.get_readable(session, actor, batch_id)
     return [_read(m) for m in await standing.measures_of(session, batch.id)]

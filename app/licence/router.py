@@ -3,11 +3,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from app.auth.deps import Staff, require_roles
-from app.auth.models import Role
-from app.auth.principal import Principal
+from app.auth.deps import Staff, StaffOrLicensee
 from app.core.db import SessionDep
 from app.core.pagination import Page, PageDep
 from app.core.time import utcnow
@@ -26,8 +24,6 @@ from app.licence.schemas import (
 
 router = APIRouter(prefix="/api/v1/licences", tags=["licences"])
 
-Applicant = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR, Role.LICENSEE))]
-
 
 def _read(licence: Licence) -> LicenceRead:
     data = {
@@ -38,7 +34,7 @@ def _read(licence: Licence) -> LicenceRead:
 
 
 @router.post("", status_code=201)
-async def apply(session: SessionDep, actor: Applicant, body: LicenceApply) -> LicenceRead:
+async def apply(session: SessionDep, actor: StaffOrLicensee, body: LicenceApply) -> LicenceRead:
     """Apply to use a GI mark for the enterprise's registered production area."""
     return _read(await service.apply(session, actor, body))
 
@@ -46,7 +42,7 @@ async def apply(session: SessionDep, actor: Applicant, body: LicenceApply) -> Li
 @router.get("")
 async def list_licences(
     session: SessionDep,
-    actor: Applicant,
+    actor: StaffOrLicensee,
     page: PageDep,
     status: LicenceStatus | None = None,
     enterprise_id: Annotated[int | None, Query(ge=1)] = None,
@@ -66,14 +62,14 @@ async def non_use(session: SessionDep, _actor: Staff) -> list[NonUseCase]:
 
 
 @router.get("/{licence_id}")
-async def get_licence(session: SessionDep, actor: Applicant, licence_id: int) -> LicenceRead:
+async def get_licence(session: SessionDep, actor: StaffOrLicensee, licence_id: int) -> LicenceRead:
     return _read(await service.get_readable(session, actor, licence_id))
 
 
 @router.get("/{licence_id}/quota")
 async def get_quota(
     session: SessionDep,
-    actor: Applicant,
+    actor: StaffOrLicensee,
     licence_id: int,
     season: Annotated[
         int | None, Query(ge=2000, le=2100, description="defaults to this year")

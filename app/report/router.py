@@ -2,12 +2,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse
 
-from app.auth.deps import PUBLIC, Staff, require_roles
-from app.auth.models import Role
-from app.auth.principal import Principal
+from app.auth.deps import PUBLIC, Staff, StaffOrLicensee
 from app.core.db import SessionDep
 from app.core.errors import DomainError, NotFound
 from app.core.pagination import Page, PageDep, paginate
@@ -22,7 +20,6 @@ from app.web.templates import render
 
 public = APIRouter(tags=["consumer reports"], dependencies=[PUBLIC])
 router = APIRouter(prefix="/api/v1/reports", tags=["consumer reports"])
-Reader = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR, Role.LICENSEE))]
 
 # The minimum is counted by ``form.check_description`` (a Chinese character counts two).
 Text = Annotated[str, Form(min_length=1, max_length=4000)]
@@ -124,7 +121,7 @@ async def report_form_submit(
 
 @router.get("")
 async def list_reports(
-    session: SessionDep, actor: Reader, page: PageDep, status: ReportStatus | None = None
+    session: SessionDep, actor: StaffOrLicensee, page: PageDep, status: ReportStatus | None = None
 ) -> Page[ReportRead | ReportForLicensee]:
     query = service.readable_reports(actor).order_by(ConsumerReport.id.desc())
     if status is not None:
@@ -136,7 +133,7 @@ async def list_reports(
 
 @router.get("/{report_id}")
 async def get_report(
-    session: SessionDep, actor: Reader, report_id: int
+    session: SessionDep, actor: StaffOrLicensee, report_id: int
 ) -> ReportRead | ReportForLicensee:
     """The bureau reads the whole report; the licensee concerned reads it without the
     informant's contact, photo or any phone number or e-mail typed into the text."""

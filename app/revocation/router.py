@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Depends
-
-from app.auth.deps import Staff, require_roles
-from app.auth.models import Role
-from app.auth.principal import Principal
+from app.auth.deps import Staff, StaffOrLicensee
 from app.core.db import SessionDep
 from app.core.pagination import Page, PageDep
 from app.revocation import service
@@ -16,8 +12,6 @@ from app.revocation.models import RevocationScope
 from app.revocation.schemas import Reversal, RevocationCreate, RevocationRead
 
 router = APIRouter(prefix="/api/v1/revocations", tags=["revocations"])
-
-Reader = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR, Role.LICENSEE))]
 
 
 @router.post("", status_code=201)
@@ -34,7 +28,7 @@ async def revoke(session: SessionDep, actor: Staff, body: RevocationCreate) -> R
 @router.get("")
 async def list_revocations(
     session: SessionDep,
-    actor: Reader,
+    actor: StaffOrLicensee,
     page: PageDep,
     scope: RevocationScope | None = None,
     batch_id: int | None = None,
@@ -45,7 +39,9 @@ async def list_revocations(
 
 
 @router.get("/{revocation_id}")
-async def get_revocation(session: SessionDep, actor: Reader, revocation_id: int) -> RevocationRead:
+async def get_revocation(
+    session: SessionDep, actor: StaffOrLicensee, revocation_id: int
+) -> RevocationRead:
     return RevocationRead.model_validate(await service.get(session, actor, revocation_id))
 
 

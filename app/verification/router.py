@@ -2,15 +2,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from starlette.convertors import StringConvertor, register_url_convertor
 from starlette.types import Receive, Scope, Send
 
-from app.auth.deps import PUBLIC, Staff, require_roles
-from app.auth.models import Role
-from app.auth.principal import Principal
+from app.auth.deps import PUBLIC, Staff, StaffOrLicensee
 from app.core.clientip import client_ip
 from app.core.db import Database, SessionDep
 from app.core.pagination import Page, PageDep, paginate, paginate_rows
@@ -35,7 +33,6 @@ MAX_CODE_INPUT = 64
 CodePath = Annotated[
     str, Path(max_length=MAX_CODE_INPUT, description="the label code, any case, hyphens ok")
 ]
-Reader = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR, Role.LICENSEE))]
 
 
 def _verifier(request: Request) -> service.Verifier:
@@ -174,7 +171,7 @@ def _suspicious(stat: LabelScanStat, batch_id: int, enterprise_id: int) -> Suspi
 @router.get("")
 async def list_scans(
     session: SessionDep,
-    actor: Reader,
+    actor: StaffOrLicensee,
     page: PageDep,
     code: Annotated[str | None, Query(max_length=24)] = None,
     batch_id: Annotated[int | None, Query(ge=1)] = None,
