@@ -153,8 +153,8 @@ def pdf_chunks(
     """The PDF in pieces, page by page. Blocking (CPU-bound): every ``next`` belongs in a
     worker thread. The print check runs before the first piece, so a refusal (422) comes
     before any byte of the file."""
-    sheets = SheetPdf(job.text, layout, job.artwork_png, notice)
-    try:
+    try:  # the layout is checked as the sheets are set up, and again per label text
+        sheets = SheetPdf(job.text, layout, job.artwork_png, notice)
         yield from sheets.chunks((code, job.url(code)) for code in codes)
     except PrintCheckError as exc:
         raise PrintSizeRefused(str(exc)) from exc

@@ -85,7 +85,8 @@ def _html_for_pages(json_handler: Handler) -> Handler:
             return await answer if isawaitable(answer) else answer
         status = exc.status if isinstance(exc, DomainError) else 422
         if isinstance(exc, StarletteHTTPException):
-            status = exc.status_code
+            # A body that cannot be parsed at all is a bad payload (422), as on the API.
+            status = 422 if exc.status_code == 400 else exc.status_code
         return error_page(request, status)
 
     return handler

@@ -103,6 +103,20 @@ async def test_print_check_refuses_a_tiny_label_and_says_what_works(session, cli
     assert "at least" in response.json()["detail"]
 
 
+async def test_a_label_wider_than_the_page_is_refused_not_a_server_error(
+    session, client, shop
+) -> None:
+    """Found by schemathesis: 199 mm labels with 8 mm margins fit no column on A4."""
+    batch_id = await issued(session, client, shop, quantity=2)
+    response = await client.get(
+        f"/api/v1/batches/{batch_id}/labels.pdf",
+        params={"label_width_mm": 199, "label_height_mm": 30, "margin_mm": 8, "gap_mm": 2},
+        headers=shop["licensee"],
+    )
+    assert response.status_code == 422 and response.json()["code"] == "print_size_refused"
+    assert "at most 194.0 mm wide" in response.json()["detail"]
+
+
 async def test_gtin_products_print_gs1_digital_links(session, client, shop) -> None:
     shop["product"].gtin = "06901234567892"
     await session.flush()

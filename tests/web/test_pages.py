@@ -68,3 +68,15 @@ async def test_the_api_keeps_problem_json(client) -> None:
         answer = await client.get(url)
         assert answer.status_code == status
         assert answer.headers["content-type"] == "application/problem+json"
+
+
+async def test_a_report_form_whose_body_cannot_be_parsed_is_422_html(client) -> None:
+    """A broken multipart body (schemathesis found it) is a bad payload: 422, as the API says."""
+    boundary = "a222103b9b30b1f9e8be6882ecedb1d2"
+    response = await client.post(
+        "/report",
+        content=f"--{boundary}\r\n[]--{boundary}--\r\n".encode(),
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("text/html")
