@@ -2,7 +2,7 @@
 reading assignments with their target's public key.
 
 A conflict excludes the inspector from every later draw for the enterprise
-(``app.inspection.plans``) and refuses a direct assignment to it.
+(``app.planning.plans``) and refuses a direct assignment to it.
 """
 
 from __future__ import annotations
@@ -20,17 +20,17 @@ from app.core.errors import Conflict, NotFound, Unprocessable, require_state
 from app.core.pagination import PageParams, paginate_rows
 from app.enterprise import service as enterprise_service
 from app.enterprise.models import Enterprise
-from app.inspection.models import InspectionAssignment, InspectorConflict
-from app.inspection.plan_schemas import (
+from app.label import service as label_service
+from app.label.models import BatchStatus, LabelBatch
+from app.licence import service as licence_service
+from app.licence.models import Licence, LicenceStatus
+from app.planning.models import InspectionAssignment, InspectorConflict
+from app.planning.schemas import (
     AssignmentCreate,
     AssignmentRead,
     ConflictRead,
     ConflictSetResult,
 )
-from app.label import service as label_service
-from app.label.models import BatchStatus, LabelBatch
-from app.licence import service as licence_service
-from app.licence.models import Licence, LicenceStatus
 
 # A batch is sampled while on the market or under review; not before issue, nor after it has
 # been taken off the market for good. Drawing, assigning and recording all use this one rule.
@@ -51,7 +51,7 @@ class AlreadyAssigned(Conflict):
 
 
 def target_key(licence_number: str, lot_number: str | None = None) -> str:
-    """The public identifier of a draw target (see the algorithm in ``app.inspection.draw``)."""
+    """The public identifier of a draw target (see the algorithm in ``app.planning.draw``)."""
     return licence_number if lot_number is None else f"{licence_number}/{lot_number}"
 
 

@@ -1,7 +1,7 @@
 """Random inspection plans (双随机、一公开).
 
 A plan fixes its population, its inspector pool and the conflicts that exclude inspectors from
-enterprises, draws with ``app.inspection.draw`` and stores the result as assignments. The plan,
+enterprises, draws with ``app.planning.draw`` and stores the result as assignments. The plan,
 its assignments, its audit event and its public notice commit together. What the draw used is
 published (``draw_input`` and the seed), so anyone can re-run it and get the same result.
 """
@@ -21,15 +21,21 @@ from app.auth.models import User
 from app.auth.principal import Principal
 from app.core.errors import NotFound, Unprocessable
 from app.core.pagination import PageParams, paginate
+from app.core.time import public_today
 from app.enterprise.models import Enterprise
-from app.inspection import draw, staffing
-from app.inspection.models import (
+from app.label.models import LabelBatch
+from app.licence import service as licence_service
+from app.licence.models import Licence, LicenceStatus
+from app.notice import service as notices
+from app.notice.models import NoticeKind
+from app.planning import draw, staffing
+from app.planning.models import (
     InspectionAssignment,
     InspectionPlan,
     InspectorConflict,
     PlanPopulation,
 )
-from app.inspection.plan_schemas import (
+from app.planning.schemas import (
     PlanCreate,
     PlanRead,
     PlanSummary,
@@ -37,11 +43,6 @@ from app.inspection.plan_schemas import (
     PublicProduct,
     PublicTarget,
 )
-from app.label.models import LabelBatch
-from app.licence import service as licence_service
-from app.licence.models import Licence, LicenceStatus
-from app.notice import service as notices
-from app.notice.models import NoticeKind
 from app.registry import service as registry_service
 from app.registry.models import GIProduct
 
@@ -87,7 +88,7 @@ async def _licence_population(session: AsyncSession, data: PlanCreate) -> list[M
             Licence.valid_until >= data.period_start,
         )
     )
-    today = date.today()
+    today = public_today()
     return [
         Member(draw.Target(licence.number, uscc), licence.enterprise_id, licence.id, None)
         for licence, uscc in rows
@@ -316,7 +317,7 @@ async def get_plan(session: AsyncSession, plan_id: int) -> PlanRead:
 
 
 async def public_plan(session: AsyncSession, plan_id: int) -> PublicPlan:
-    """The published plan: exactly what ``python -m app.inspection.draw`` needs, and the
+    """The published plan: exactly what ``python -m app.planning.draw`` needs, and the
     targets and inspectors as stored (not re-computed), so a re-run can disagree."""
     plan = await _get(session, plan_id)
     product = await registry_service.get_product(session, plan.product_id)

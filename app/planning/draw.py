@@ -4,7 +4,7 @@ Standard library only and no gimark imports, so this one file can be copied and 
 installing gimark::
 
     python draw.py https://gi.example.cn/api/v1/public/inspection-plans/7
-    python -m app.inspection.draw plan.json        # or "-" to read standard input
+    python -m app.planning.draw plan.json        # or "-" to read standard input
     gimark plan redraw plan.json
 
 The input is the JSON of ``GET /api/v1/public/inspection-plans/{id}``. The checker re-runs the
@@ -239,7 +239,7 @@ def load(source: str) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m app.inspection.draw",
+        prog="python -m app.planning.draw",
         description="Re-run a published gimark inspection draw and say whether it matches.",
     )
     parser.add_argument("plan", help="plan JSON: a file, an http(s) URL, or - for stdin")

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.inspection.models import InspectionAssignment
 from app.label.models import LabelBatch
+from app.planning.models import InspectionAssignment
 
 
 async def covering(
