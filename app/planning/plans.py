@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
@@ -22,17 +21,14 @@ from app.auth.principal import Principal
 from app.core.errors import NotFound, Unprocessable
 from app.core.pagination import PageParams, paginate
 from app.core.time import public_today
-from app.enterprise.models import Enterprise
-from app.label.models import LabelBatch
 from app.licence import service as licence_service
-from app.licence.models import Licence, LicenceStatus
+from app.licence.models import LicenceStatus
 from app.notice import service as notices
 from app.notice.models import NoticeKind
-from app.planning import draw, staffing
+from app.planning import draw, repository, staffing
 from app.planning.models import (
     InspectionAssignment,
     InspectionPlan,
-    InspectorConflict,
     PlanPopulation,
 )
 from app.planning.schemas import (
@@ -78,15 +74,8 @@ class Member:
 
 
 async def _licence_population(session: AsyncSession, data: PlanCreate) -> list[Member]:
-    rows = await session.execute(
-        select(Licence, Enterprise.uscc)
-        .join(Enterprise, Enterprise.id == Licence.enterprise_id)
-        .where(
-            Licence.product_id == data.product_id,
-            Licence.status == LicenceStatus.ACTIVE,
-            Licence.valid_from <= data.period_end,
-            Licence.valid_until >= data.period_start,
-        )
+    rows = await repository.active_licences_with_uscc(
+        session, data.product_id, data.period_start, data.period_end
     )
     today = public_today()
     return [
@@ -102,16 +91,12 @@ def _day_start(day: date) -> datetime:
 
 
 async def _batch_population(session: AsyncSession, data: PlanCreate) -> list[Member]:
-    rows = await session.execute(
-        select(LabelBatch, Licence.number, Enterprise.uscc)
-        .join(Licence, Licence.id == LabelBatch.licence_id)
-        .join(Enterprise, Enterprise.id == LabelBatch.enterprise_id)
-        .where(
-            LabelBatch.product_id == data.product_id,
-            LabelBatch.status.in_(staffing.SAMPLED_BATCHES),
-            LabelBatch.issued_at >= _day_start(data.period_start),
-            LabelBatch.issued_at < _day_start(data.period_end + timedelta(days=1)),
-        )
+    rows = await repository.batches_issued_between(
+        session,
+        data.product_id,
+        staffing.SAMPLED_BATCHES,
+        _day_start(data.period_start),
+        _day_start(data.period_end + timedelta(days=1)),
     )
     return [
         Member(
@@ -143,11 +128,7 @@ async def _excluded(
 ) -> list[tuple[int, str]]:
     """(inspector, USCC) pairs of the pool's conflicts with enterprises in the population."""
     uscc_of = {m.enterprise_id: m.target.enterprise for m in members}
-    rows = await session.execute(
-        select(InspectorConflict.inspector_id, InspectorConflict.enterprise_id).where(
-            InspectorConflict.inspector_id.in_([u.id for u in pool])
-        )
-    )
+    rows = await repository.conflict_pairs(session, [u.id for u in pool])
     return sorted({(i, uscc_of[e]) for i, e in rows if e in uscc_of})
 
 
@@ -303,10 +284,7 @@ def _summary(plan: InspectionPlan) -> dict[str, Any]:
 async def list_plans(
     session: AsyncSession, page: PageParams, product_id: int | None = None
 ) -> tuple[list[PlanSummary], int]:
-    query = select(InspectionPlan).order_by(InspectionPlan.id.desc())
-    if product_id is not None:
-        query = query.where(InspectionPlan.product_id == product_id)
-    plans, total = await paginate(session, query, page)
+    plans, total = await paginate(session, repository.plan_listing(product_id), page)
     return [PlanSummary.model_validate(_summary(p)) for p in plans], total
 
 
