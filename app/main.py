@@ -30,7 +30,6 @@ from app.core.ratelimit import (
 from app.core.requestid import RequestIdMiddleware
 from app.core.time import set_public_time_zone
 from app.enterprise.router import router as enterprise_router
-from app.inspection.plan_router import router as plan_router
 from app.inspection.router import router as inspection_router
 from app.jobs.router import router as jobs_router
 from app.jobs.runtime import in_app_worker
@@ -42,6 +41,7 @@ from app.label.standing_router import router as standing_router
 from app.licence.public import router as register_router
 from app.licence.router import router as licence_router
 from app.notice.router import router as notice_router
+from app.planning.router import router as plan_router
 from app.registry.router import router as registry_router
 from app.report.router import public as report_public_router
 from app.report.router import router as report_router

@@ -10,6 +10,7 @@ from app.inspection import models as inspection_models
 from app.label import models as label_models
 from app.licence import models as licence_models
 from app.notice import models as notice_models
+from app.planning import models as planning_models
 from app.registry import models as registry_models
 from app.report import models as report_models
 from app.revocation import models as revocation_models
@@ -26,6 +27,7 @@ __all__ = [
     "label_models",
     "licence_models",
     "notice_models",
+    "planning_models",
     "registry_models",
     "report_models",
     "revocation_models",

@@ -8,8 +8,8 @@ import factories
 import pytest
 
 from app.auth.models import Role
-from app.inspection.models import InspectionAssignment
 from app.label.code import LabelCodec
+from app.planning.models import InspectionAssignment
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import sys
 
 import click
 
-from app.inspection import draw
+from app.planning import draw
 
 
 @click.group()

@@ -21,12 +21,12 @@ from app.demo.data import DEMO_LAB, ENTERPRISES, PRODUCTS, USERS, DemoEnterprise
 from app.enterprise.models import Enterprise
 from app.enterprise.uscc import compose
 from app.inspection import service as inspection_service
-from app.inspection.models import InspectionAssignment
 from app.inspection.schemas import InspectionCreate, MeasuredItem
 from app.label import service as label_service
 from app.label.models import Label, LabelBatch
 from app.label.schemas import BatchApprove, BatchRequest
 from app.licence.models import Licence, LicenceStatus
+from app.planning.models import InspectionAssignment
 from app.registry.models import GIProduct, LegalRoute, QuotaUnit, TestItem
 
 

@@ -19,13 +19,14 @@ from app.auth.models import Role, User
 from app.auth.principal import Principal
 from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable, require_state
 from app.core.pagination import PageParams, paginate
-from app.inspection import assignments, limits, staffing
+from app.inspection import limits
 from app.inspection.models import Inspection, InspectionItem, InspectionResult
 from app.inspection.schemas import InspectionCreate, InspectionRead, ItemResultRead
 from app.label import standing
 from app.label.models import BatchStatus, LabelBatch
 from app.notice import service as notices
 from app.notice.models import NoticeKind
+from app.planning import assignments, staffing
 from app.registry import service as registry
 from app.registry.models import TestItem
 from app.verification.invalidation import trust_changed

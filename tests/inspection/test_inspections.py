@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 from app.auth.models import Role
 from app.core.errors import Unprocessable
 from app.inspection import limits
-from app.inspection.models import Inspection, InspectionAssignment
+from app.inspection.models import Inspection
 from app.label.models import BatchMeasure, LabelBatch
 from app.notice.models import PublicNotice
+from app.planning.models import InspectionAssignment
 from app.registry.models import TestItem as StandardItem
 
 

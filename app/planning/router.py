@@ -12,8 +12,8 @@ from app.auth.models import Role
 from app.auth.principal import Principal
 from app.core.db import SessionDep
 from app.core.pagination import Page, PageDep
-from app.inspection import plans, staffing
-from app.inspection.plan_schemas import (
+from app.planning import plans, staffing
+from app.planning.schemas import (
     AssignmentCreate,
     AssignmentRead,
     ConflictRead,

@@ -1,7 +1,7 @@
 """Random inspection plans (双随机、一公开).
 
 A plan fixes its population, its inspector pool and the conflicts that exclude inspectors from
-enterprises, draws with ``app.inspection.draw`` and stores the result as assignments. The plan,
+enterprises, draws with ``app.planning.draw`` and stores the result as assignments. The plan,
 its assignments, its audit event and its public notice commit together. What the draw used is
 published (``draw_input`` and the seed), so anyone can re-run it and get the same result.
 """
@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
@@ -21,15 +20,18 @@ from app.auth.models import User
 from app.auth.principal import Principal
 from app.core.errors import NotFound, Unprocessable
 from app.core.pagination import PageParams, paginate
-from app.enterprise.models import Enterprise
-from app.inspection import draw, staffing
-from app.inspection.models import (
+from app.core.time import public_today
+from app.licence import service as licence_service
+from app.licence.models import LicenceStatus
+from app.notice import service as notices
+from app.notice.models import NoticeKind
+from app.planning import draw, repository, staffing
+from app.planning.models import (
     InspectionAssignment,
     InspectionPlan,
-    InspectorConflict,
     PlanPopulation,
 )
-from app.inspection.plan_schemas import (
+from app.planning.schemas import (
     PlanCreate,
     PlanRead,
     PlanSummary,
@@ -37,11 +39,6 @@ from app.inspection.plan_schemas import (
     PublicProduct,
     PublicTarget,
 )
-from app.label.models import LabelBatch
-from app.licence import service as licence_service
-from app.licence.models import Licence, LicenceStatus
-from app.notice import service as notices
-from app.notice.models import NoticeKind
 from app.registry import service as registry_service
 from app.registry.models import GIProduct
 
@@ -77,17 +74,10 @@ class Member:
 
 
 async def _licence_population(session: AsyncSession, data: PlanCreate) -> list[Member]:
-    rows = await session.execute(
-        select(Licence, Enterprise.uscc)
-        .join(Enterprise, Enterprise.id == Licence.enterprise_id)
-        .where(
-            Licence.product_id == data.product_id,
-            Licence.status == LicenceStatus.ACTIVE,
-            Licence.valid_from <= data.period_end,
-            Licence.valid_until >= data.period_start,
-        )
+    rows = await repository.active_licences_with_uscc(
+        session, data.product_id, data.period_start, data.period_end
     )
-    today = date.today()
+    today = public_today()
     return [
         Member(draw.Target(licence.number, uscc), licence.enterprise_id, licence.id, None)
         for licence, uscc in rows
@@ -101,16 +91,12 @@ def _day_start(day: date) -> datetime:
 
 
 async def _batch_population(session: AsyncSession, data: PlanCreate) -> list[Member]:
-    rows = await session.execute(
-        select(LabelBatch, Licence.number, Enterprise.uscc)
-        .join(Licence, Licence.id == LabelBatch.licence_id)
-        .join(Enterprise, Enterprise.id == LabelBatch.enterprise_id)
-        .where(
-            LabelBatch.product_id == data.product_id,
-            LabelBatch.status.in_(staffing.SAMPLED_BATCHES),
-            LabelBatch.issued_at >= _day_start(data.period_start),
-            LabelBatch.issued_at < _day_start(data.period_end + timedelta(days=1)),
-        )
+    rows = await repository.batches_issued_between(
+        session,
+        data.product_id,
+        staffing.SAMPLED_BATCHES,
+        _day_start(data.period_start),
+        _day_start(data.period_end + timedelta(days=1)),
     )
     return [
         Member(
@@ -142,11 +128,7 @@ async def _excluded(
 ) -> list[tuple[int, str]]:
     """(inspector, USCC) pairs of the pool's conflicts with enterprises in the population."""
     uscc_of = {m.enterprise_id: m.target.enterprise for m in members}
-    rows = await session.execute(
-        select(InspectorConflict.inspector_id, InspectorConflict.enterprise_id).where(
-            InspectorConflict.inspector_id.in_([u.id for u in pool])
-        )
-    )
+    rows = await repository.conflict_pairs(session, [u.id for u in pool])
     return sorted({(i, uscc_of[e]) for i, e in rows if e in uscc_of})
 
 
@@ -302,10 +284,7 @@ def _summary(plan: InspectionPlan) -> dict[str, Any]:
 async def list_plans(
     session: AsyncSession, page: PageParams, product_id: int | None = None
 ) -> tuple[list[PlanSummary], int]:
-    query = select(InspectionPlan).order_by(InspectionPlan.id.desc())
-    if product_id is not None:
-        query = query.where(InspectionPlan.product_id == product_id)
-    plans, total = await paginate(session, query, page)
+    plans, total = await paginate(session, repository.plan_listing(product_id), page)
     return [PlanSummary.model_validate(_summary(p)) for p in plans], total
 
 
@@ -316,7 +295,7 @@ async def get_plan(session: AsyncSession, plan_id: int) -> PlanRead:
 
 
 async def public_plan(session: AsyncSession, plan_id: int) -> PublicPlan:
-    """The published plan: exactly what ``python -m app.inspection.draw`` needs, and the
+    """The published plan: exactly what ``python -m app.planning.draw`` needs, and the
     targets and inspectors as stored (not re-computed), so a re-run can disagree."""
     plan = await _get(session, plan_id)
     product = await registry_service.get_product(session, plan.product_id)

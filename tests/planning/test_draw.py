@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from app.inspection import draw
-from app.inspection.draw import DrawInput, DrawRefused, Target
+from app.planning import draw
+from app.planning.draw import DrawInput, DrawRefused, Target
 
 DRAW_PY = Path(draw.__file__)
 

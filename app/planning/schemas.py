@@ -1,5 +1,5 @@
 """Random inspection plans (双随机), inspector conflicts and assignments: request and response
-models. ``PublicPlan`` is exactly the input of ``python -m app.inspection.draw``."""
+models. ``PublicPlan`` is exactly the input of ``python -m app.planning.draw``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from app.inspection.models import PlanPopulation
+from app.planning.models import PlanPopulation
 
 # Printable ASCII without spaces: a seed must hash to the same bytes everywhere, and Unicode
 # text can be normalised differently by the tools people re-run the draw with.

@@ -2,14 +2,13 @@
 reading assignments with their target's public key.
 
 A conflict excludes the inspector from every later draw for the enterprise
-(``app.inspection.plans``) and refuses a direct assignment to it.
+(``app.planning.plans``) and refuses a direct assignment to it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,17 +19,18 @@ from app.core.errors import Conflict, NotFound, Unprocessable, require_state
 from app.core.pagination import PageParams, paginate_rows
 from app.enterprise import service as enterprise_service
 from app.enterprise.models import Enterprise
-from app.inspection.models import InspectionAssignment, InspectorConflict
-from app.inspection.plan_schemas import (
+from app.label import service as label_service
+from app.label.models import BatchStatus
+from app.licence import service as licence_service
+from app.licence.models import LicenceStatus
+from app.planning import repository
+from app.planning.models import InspectionAssignment, InspectorConflict
+from app.planning.schemas import (
     AssignmentCreate,
     AssignmentRead,
     ConflictRead,
     ConflictSetResult,
 )
-from app.label import service as label_service
-from app.label.models import BatchStatus, LabelBatch
-from app.licence import service as licence_service
-from app.licence.models import Licence, LicenceStatus
 
 # A batch is sampled while on the market or under review; not before issue, nor after it has
 # been taken off the market for good. Drawing, assigning and recording all use this one rule.
@@ -51,14 +51,14 @@ class AlreadyAssigned(Conflict):
 
 
 def target_key(licence_number: str, lot_number: str | None = None) -> str:
-    """The public identifier of a draw target (see the algorithm in ``app.inspection.draw``)."""
+    """The public identifier of a draw target (see the algorithm in ``app.planning.draw``)."""
     return licence_number if lot_number is None else f"{licence_number}/{lot_number}"
 
 
 async def active_inspectors(session: AsyncSession, user_ids: list[int]) -> list[User]:
     """The users, by id, refusing (422, naming them) any that is not an active inspector."""
     wanted = sorted(set(user_ids))
-    users = {u.id: u for u in await session.scalars(select(User).where(User.id.in_(wanted)))}
+    users = await repository.users_by_id(session, wanted)
     refused = [
         i
         for i in wanted
@@ -71,17 +71,6 @@ async def active_inspectors(session: AsyncSession, user_ids: list[int]) -> list[
 
 
 # --- reading assignments --------------------------------------------------------------------
-
-
-def _assignment_rows() -> Select[InspectionAssignment, str | None, str, Enterprise]:
-    """Assignments with their target's public key and enterprise (drawn or direct)."""
-    licence_id = func.coalesce(InspectionAssignment.licence_id, LabelBatch.licence_id)
-    return (
-        select(InspectionAssignment, Licence.number, LabelBatch.lot_number, Enterprise)
-        .outerjoin(LabelBatch, LabelBatch.id == InspectionAssignment.batch_id)
-        .join(Licence, Licence.id == licence_id)
-        .join(Enterprise, Enterprise.id == Licence.enterprise_id)
-    )
 
 
 def _assignment_read(row: Any) -> AssignmentRead:
@@ -103,9 +92,9 @@ def _assignment_read(row: Any) -> AssignmentRead:
 
 async def plan_assignments(session: AsyncSession, plan_id: int) -> list[AssignmentRead]:
     """A plan's assignments in draw order (rank, then the order inspectors were chosen)."""
-    query = _assignment_rows().where(InspectionAssignment.plan_id == plan_id)
-    order = (InspectionAssignment.draw_rank, InspectionAssignment.id)
-    return [_assignment_read(row) for row in await session.execute(query.order_by(*order))]
+    return [
+        _assignment_read(row) for row in await repository.plan_assignment_rows(session, plan_id)
+    ]
 
 
 async def list_assignments(
@@ -114,11 +103,7 @@ async def list_assignments(
     inspector_id: int | None = None,
     plan_id: int | None = None,
 ) -> tuple[list[AssignmentRead], int]:
-    query = _assignment_rows().order_by(InspectionAssignment.id.desc())
-    if inspector_id is not None:
-        query = query.where(InspectionAssignment.inspector_id == inspector_id)
-    if plan_id is not None:
-        query = query.where(InspectionAssignment.plan_id == plan_id)
+    query = repository.assignment_listing(inspector_id, plan_id)
     rows, total = await paginate_rows(session, query, page)
     return [_assignment_read(row) for row in rows], total
 
@@ -148,19 +133,6 @@ def _conflict_fields(conflict: InspectorConflict, enterprise: Enterprise) -> dic
     }
 
 
-async def _standing_assignments(
-    session: AsyncSession, inspector_id: int, enterprise_id: int
-) -> list[int]:
-    query = (
-        _assignment_rows()
-        .with_only_columns(InspectionAssignment.id)
-        .where(InspectionAssignment.inspector_id == inspector_id)
-        .where(Licence.enterprise_id == enterprise_id)
-        .order_by(InspectionAssignment.id)
-    )
-    return list(await session.scalars(query))
-
-
 async def set_conflict(
     session: AsyncSession, actor: Principal, inspector_id: int, enterprise_id: int, reason: str
 ) -> ConflictSetResult:
@@ -183,7 +155,7 @@ async def set_conflict(
         session, actor, "inspector_conflict.set", "inspector_conflict",
         f"{inspector_id}:{enterprise_id}", before=before, after={"reason": reason}, reason=reason,
     )  # fmt: skip
-    standing = await _standing_assignments(session, inspector_id, enterprise_id)
+    standing = await repository.standing_assignment_ids(session, inspector_id, enterprise_id)
     fields = _conflict_fields(conflict, enterprise) | {"standing_assignments": standing}
     return ConflictSetResult.model_validate(fields)
 
@@ -205,47 +177,41 @@ async def clear_conflict(
 
 async def list_conflicts(session: AsyncSession, inspector_id: int) -> list[ConflictRead]:
     await _inspector(session, inspector_id)
-    rows = await session.execute(
-        select(InspectorConflict, Enterprise)
-        .join(Enterprise, Enterprise.id == InspectorConflict.enterprise_id)
-        .where(InspectorConflict.inspector_id == inspector_id)
-        .order_by(Enterprise.name, Enterprise.id)
-    )
+    rows = await repository.conflicts_of(session, inspector_id)
     return [ConflictRead.model_validate(_conflict_fields(c, e)) for c, e in rows]
 
 
 # --- direct assignments ---------------------------------------------------------------------
 
 
-async def _target(
+async def _target_enterprise(
     session: AsyncSession, actor: Principal, data: AssignmentCreate
-) -> tuple[int, Select[Any]]:
-    """The enterprise of a direct assignment's target, and a query for an equal assignment."""
-    same = select(InspectionAssignment.id).where(
-        InspectionAssignment.inspector_id == data.inspector_id
-    )
+) -> int:
+    """The enterprise of a direct assignment's target, refusing a target not to be sampled."""
     if data.batch_id is not None:
         batch = await label_service.get_readable(session, actor, data.batch_id)
         require_state(f"batch {batch.id}", batch.status, *SAMPLED_BATCHES)
-        return batch.enterprise_id, same.where(InspectionAssignment.batch_id == batch.id)
+        return batch.enterprise_id
     assert data.licence_id is not None  # the schema requires one of the two
     licence = await licence_service.get_readable(session, actor, data.licence_id)
     state = licence_service.effective_status(licence)
     require_state(f"licence {licence.id}", state, *ASSIGNABLE_LICENCES)
-    return licence.enterprise_id, same.where(InspectionAssignment.licence_id == licence.id)
+    return licence.enterprise_id
 
 
 async def assign(session: AsyncSession, actor: Principal, data: AssignmentCreate) -> AssignmentRead:
     """Assign an inspector to a batch, or to a licence (covering its batches), outside a draw."""
     await active_inspectors(session, [data.inspector_id])
-    enterprise_id, same = await _target(session, actor, data)
+    enterprise_id = await _target_enterprise(session, actor, data)
     if await conflicted(session, data.inspector_id, enterprise_id):
         raise InspectorConflicted(
             f"inspector {data.inspector_id} is marked as conflicted with enterprise "
             f"{enterprise_id}",
             enterprise_id=enterprise_id,
         )
-    existing = await session.scalar(same.limit(1))
+    existing = await repository.same_assignment(
+        session, data.inspector_id, batch_id=data.batch_id, licence_id=data.licence_id
+    )
     if existing is not None:
         raise AlreadyAssigned("the inspector is assigned to it already", assignment_id=existing)
     assignment = InspectionAssignment(
@@ -260,5 +226,4 @@ async def assign(session: AsyncSession, actor: Principal, data: AssignmentCreate
         session, actor, "inspection_assignment.create", "inspection_assignment", assignment.id,
         after=audit.snapshot(assignment, "inspector_id", "batch_id", "licence_id"),
     )  # fmt: skip
-    query = _assignment_rows().where(InspectionAssignment.id == assignment.id)
-    return _assignment_read((await session.execute(query)).one())
+    return _assignment_read(await repository.assignment_row(session, assignment.id))

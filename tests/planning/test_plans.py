@@ -15,10 +15,10 @@ from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.cli import main as gimark
 from app.core.time import utcnow
-from app.inspection import draw
 from app.label.models import BatchStatus
 from app.licence.models import LicenceStatus
 from app.notice.models import NoticeKind, PublicNotice
+from app.planning import draw
 
 TODAY = date.today()
 PERIOD = {"period_start": (TODAY - timedelta(days=30)).isoformat(), "period_end": TODAY.isoformat()}
