@@ -38,7 +38,7 @@ Reason = Annotated[str, Query(min_length=2, max_length=2000, description="why, f
 @router.post("/inspection-plans", status_code=201)
 async def create_plan(session: SessionDep, actor: Staff, body: PlanCreate) -> PlanRead:
     """Draw targets and inspectors at random (algorithm ``gimark-draw-v1``) and publish the
-    plan with its seed, so anyone can re-run the draw: ``python -m app.inspection.draw``."""
+    plan with its seed, so anyone can re-run the draw: ``python -m app.planning.draw``."""
     plan = await plans.create_plan(session, actor, body)
     return await plans.get_plan(session, plan.id)
 
@@ -62,7 +62,7 @@ async def get_plan(session: SessionDep, _actor: PlanReader, plan_id: int) -> Pla
 @router.get("/public/inspection-plans/{plan_id}", tags=["public"], dependencies=[PUBLIC])
 async def public_plan(session: SessionDep, plan_id: int) -> PublicPlan:
     """Everything needed to re-run the draw, and what it drew. Save it and run
-    ``python -m app.inspection.draw plan.json`` (or pass this URL) to check it."""
+    ``python -m app.planning.draw plan.json`` (or pass this URL) to check it."""
     return await plans.public_plan(session, plan_id)
 
 
