@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from app.auth.deps import PUBLIC, Staff, require_roles
+from app.auth.deps import PUBLIC, InspectorOnly, Staff, require_roles
 from app.auth.models import Role
 from app.auth.principal import Principal
 from app.core.db import SessionDep
@@ -31,7 +31,6 @@ router = APIRouter(prefix="/api/v1", tags=["inspection plans"])
 PlanReader = Annotated[
     Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR, Role.INSPECTOR))
 ]
-Inspector = Annotated[Principal, Depends(require_roles(Role.INSPECTOR))]
 Reason = Annotated[str, Query(min_length=2, max_length=2000, description="why, for the audit")]
 
 
@@ -111,7 +110,7 @@ async def list_assignments(
 
 @router.get("/inspection-assignments/mine")
 async def my_assignments(
-    session: SessionDep, actor: Inspector, page: PageDep
+    session: SessionDep, actor: InspectorOnly, page: PageDep
 ) -> Page[AssignmentRead]:
     """The batches and licences the calling inspector is assigned to, newest first."""
     if actor.user_id is None:  # an API key acts for no inspector in person
