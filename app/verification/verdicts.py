@@ -29,6 +29,13 @@ class Verdict(enum.StrEnum):
     def trustworthy(self) -> bool:
         return self in _TRUSTWORTHY
 
+    @property
+    def tone(self) -> str:
+        """How the public page colours it: ok, warn (look again, ask), bad (do not trust)."""
+        if self.trustworthy:
+            return "ok"
+        return "bad" if self in _ALARMING else "warn"
+
     @classmethod
     def in_circulation(cls) -> frozenset[Verdict]:
         """A real label nobody took off the market: its scans feed the clone check."""
@@ -37,6 +44,9 @@ class Verdict(enum.StrEnum):
 
 _TRUSTWORTHY = frozenset({Verdict.GENUINE, Verdict.GENUINE_LICENCE_WITHDRAWN})
 _IN_CIRCULATION = _TRUSTWORTHY | {Verdict.SUSPECT_CLONE}
+_ALARMING = frozenset(
+    {Verdict.UNKNOWN, Verdict.REVOKED, Verdict.RECALLED, Verdict.VOID, Verdict.SUSPECT_CLONE}
+)
 
 
 @dataclass(frozen=True, slots=True)
