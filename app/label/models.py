@@ -45,6 +45,12 @@ class LabelStatus(enum.StrEnum):
     VOID = "void"
     REVOKED = "revoked"
 
+    @classmethod
+    def taken_out(cls) -> tuple[LabelStatus, ...]:
+        """Out of circulation (damaged, misprinted or revoked): never printed, never genuine.
+        A tuple: the print summary lists them in this order."""
+        return (cls.VOID, cls.REVOKED)
+
 
 class LabelBatch(Timestamped, Base):
     __tablename__ = "label_batch"

@@ -41,6 +41,12 @@ class LicenceStatus(enum.StrEnum):
         return _LISTED
 
     @classmethod
+    def forbidding_use(cls) -> frozenset[LicenceStatus]:
+        """Effective states under which the mark may not be used any more (so nothing is
+        printed); an expired licence still prints what it issued while valid."""
+        return _FORBIDDING_USE
+
+    @classmethod
     def effective(
         cls, stored: str, valid_until: date | None, today: date | None = None
     ) -> LicenceStatus:
@@ -53,6 +59,7 @@ class LicenceStatus(enum.StrEnum):
 
 _OPEN = frozenset({LicenceStatus.PENDING, LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED})
 _LISTED = frozenset({LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED, LicenceStatus.WITHDRAWN})
+_FORBIDDING_USE = frozenset({LicenceStatus.SUSPENDED, LicenceStatus.WITHDRAWN})
 
 
 def _past(valid_until: date | None, today: date) -> bool:
