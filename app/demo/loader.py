@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +16,7 @@ from app.auth.principal import SYSTEM
 from app.core import divisions
 from app.core.config import Settings
 from app.core.search import starts_with
-from app.core.time import utcnow
+from app.core.time import public_today, utcnow
 from app.demo.data import DEMO_LAB, ENTERPRISES, PRODUCTS, USERS, DemoEnterprise
 from app.enterprise.models import Enterprise
 from app.enterprise.uscc import compose
@@ -93,7 +93,7 @@ async def _enterprise_and_licence(
     )
     session.add(enterprise)
     await session.flush()
-    today = date.today()
+    today = public_today()
     active = row.status == "active"
     licence = Licence(
         enterprise_id=enterprise.id,
@@ -122,8 +122,8 @@ async def _issue_demo_batches(session: AsyncSession, settings: Settings) -> list
     samples = []
     for licence in list(licences):
         request = BatchRequest(
-            licence_id=licence.id, lot_number=f"DEMO-{date.today().year}-{licence.id:03d}",
-            quantity=20, unit="袋", production_date=date.today() - timedelta(days=20),
+            licence_id=licence.id, lot_number=f"DEMO-{public_today().year}-{licence.id:03d}",
+            quantity=20, unit="袋", production_date=public_today() - timedelta(days=20),
             origin=licence.production_location,
         )  # fmt: skip
         batch = await label_service.request_batch(session, SYSTEM, request, settings)
@@ -201,7 +201,7 @@ async def _inspect_demo_batches(session: AsyncSession) -> None:
             batch_id=batch.id, sample_id=f"DEMO-S{n:03d}",
             sampled_on=batch.production_date + timedelta(days=5),
             sampling_place="生产企业成品库", lab=DEMO_LAB,
-            report_number=f"DEMO-R-{date.today().year}-{n:04d}", inspector_id=inspector_id,
+            report_number=f"DEMO-R-{public_today().year}-{n:04d}", inspector_id=inspector_id,
             items=[MeasuredItem(item=i.code, value=_typical(i, failing)) for i in items],
         )  # fmt: skip
         await inspection_service.record(session, SYSTEM, data)

@@ -6,26 +6,28 @@ inspection, and licensed enterprises none of whose batches was sampled this year
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.time import public_zone
 from app.enterprise.models import Enterprise
 from app.inspection.models import Inspection, InspectionResult
 from app.inspection.schemas import CoverageBatch, CoverageEnterprise, CoverageReport
 from app.label.models import BatchStatus, LabelBatch
-from app.licence.models import Licence, LicenceStatus
+from app.licence.models import Licence
 from app.registry.models import GIProduct
-
-ON_MARKET = (BatchStatus.ISSUED, BatchStatus.SUSPENDED, BatchStatus.RECALLED, BatchStatus.REVOKED)
 
 
 async def annual(session: AsyncSession, year: int, product_id: int | None) -> CoverageReport:
-    start = datetime(year, 1, 1, tzinfo=UTC)
-    end = datetime(year + 1, 1, 1, tzinfo=UTC)
+    # The programme's year is the GI's calendar year, as the sampling dates are.
+    start = datetime(year, 1, 1, tzinfo=public_zone())
+    end = datetime(year + 1, 1, 1, tzinfo=public_zone())
     issued = and_(
-        LabelBatch.status.in_(ON_MARKET), LabelBatch.issued_at >= start, LabelBatch.issued_at < end
+        LabelBatch.status.in_(BatchStatus.on_market()),
+        LabelBatch.issued_at >= start,
+        LabelBatch.issued_at < end,
     )
     if product_id is not None:
         issued = and_(issued, LabelBatch.product_id == product_id)
@@ -75,8 +77,7 @@ async def _enterprises(
     session: AsyncSession, year: int, product_id: int | None
 ) -> tuple[int, list[CoverageEnterprise]]:
     """Enterprises holding an active licence, and those with no sample taken this year."""
-    still_valid = or_(Licence.valid_until.is_(None), Licence.valid_until >= date.today())
-    licence_filter = [Licence.status == LicenceStatus.ACTIVE, still_valid]
+    licence_filter = [Licence.in_force_sql()]
     batch_filter = [LabelBatch.enterprise_id == Enterprise.id]
     if product_id is not None:
         licence_filter.append(Licence.product_id == product_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -12,6 +11,7 @@ from app.auth.models import Role
 from app.auth.principal import Principal
 from app.core.db import SessionDep
 from app.core.pagination import Page, PageDep
+from app.core.time import public_today
 from app.inspection import coverage, service
 from app.inspection.models import InspectionResult
 from app.inspection.schemas import CoverageReport, InspectionCreate, InspectionRead
@@ -59,4 +59,4 @@ async def inspection_coverage(
 ) -> CoverageReport:
     """Batches issued in ``year`` (default: this year) without a passing inspection, and
     licensed enterprises not sampled in it: the programme wants every batch sampled and passed."""
-    return await coverage.annual(session, year or date.today().year, product_id)
+    return await coverage.annual(session, year or public_today().year, product_id)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
+from app.core.time import public_today
 from app.inspection import limits as judging
 from app.inspection.models import InspectionResult
 
@@ -30,7 +31,7 @@ class InspectionCreate(BaseModel):
     @field_validator("sampled_on")
     @classmethod
     def _not_in_future(cls, value: date) -> date:
-        if value > date.today():
+        if value > public_today():
             raise ValueError("the sampling date is in the future")
         return value
 

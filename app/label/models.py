@@ -19,11 +19,37 @@ class BatchStatus(enum.StrEnum):
     RECALLED = "recalled"  # irreversible
     REVOKED = "revoked"
 
+    @classmethod
+    def undecided_or_refused(cls) -> frozenset[BatchStatus]:
+        """Never issued: no label of such a batch exists in the market."""
+        return _NOT_ISSUED
+
+    @classmethod
+    def live(cls) -> frozenset[BatchStatus]:
+        """Issued and still in circulation: the batches a revocation or an inspection acts on."""
+        return _LIVE
+
+    @classmethod
+    def on_market(cls) -> frozenset[BatchStatus]:
+        """Issued at some time, whatever became of it since (inspection coverage counts these)."""
+        return _ON_MARKET
+
+
+_NOT_ISSUED = frozenset({BatchStatus.REQUESTED, BatchStatus.APPROVED, BatchStatus.REJECTED})
+_LIVE = frozenset({BatchStatus.ISSUED, BatchStatus.SUSPENDED})
+_ON_MARKET = _LIVE | {BatchStatus.RECALLED, BatchStatus.REVOKED}
+
 
 class LabelStatus(enum.StrEnum):
     ACTIVE = "active"
     VOID = "void"
     REVOKED = "revoked"
+
+    @classmethod
+    def taken_out(cls) -> tuple[LabelStatus, ...]:
+        """Out of circulation (damaged, misprinted or revoked): never printed, never genuine.
+        A tuple: the print summary lists them in this order."""
+        return (cls.VOID, cls.REVOKED)
 
 
 class LabelBatch(Timestamped, Base):

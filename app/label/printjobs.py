@@ -19,7 +19,7 @@ from app.core.errors import InvalidState
 from app.enterprise.models import Enterprise
 from app.label import repository, service
 from app.label.exceptions import PrintSizeRefused
-from app.label.models import BatchStatus, Label, LabelBatch
+from app.label.models import BatchStatus, Label, LabelBatch, LabelStatus
 from app.label.printing.sheet import (
     LabelText,
     PrintCheckError,
@@ -71,12 +71,6 @@ async def _label_text(session: AsyncSession, batch: LabelBatch, name: str, legal
     return LabelText(uscc=uscc or "", legal_line=legal, gi_name=name, lot=batch.lot_number)
 
 
-# Licence states under which nothing is printed: using the mark is what they forbid. Labels
-# already on packages stay lawful (DESIGN §3); new prints are new use. An expired licence
-# still prints what it issued while valid.
-LICENCE_STATES_NOT_PRINTING = (LicenceStatus.SUSPENDED, LicenceStatus.WITHDRAWN)
-
-
 async def require_printable_batch(
     session: AsyncSession, actor: Principal, batch: LabelBatch
 ) -> None:
@@ -90,7 +84,8 @@ async def require_printable_batch(
         )
     licence = await licence_service.get_readable(session, actor, batch.licence_id)
     state = licence_service.effective_status(licence)
-    if state in LICENCE_STATES_NOT_PRINTING:
+    # Labels already on packages stay lawful (DESIGN §3); new prints are new use.
+    if state in LicenceStatus.forbidding_use():
         raise InvalidState(
             f"licence {licence.id} is {state.value}; its labels are not printed",
             current_state=state,
@@ -100,7 +95,7 @@ async def require_printable_batch(
 async def printable_label(session: AsyncSession, actor: Principal, code: str) -> Label:
     """One label to print on its own (its QR image): live, in a batch that prints."""
     label = await service.get_label(session, actor, code)
-    if label.status in repository.NOT_PRINTED:
+    if label.status in LabelStatus.taken_out():
         raise InvalidState(
             f"label {label.code} is {label.status.value}; void and revoked labels are not printed",
             current_state=label.status,
@@ -114,7 +109,7 @@ async def summary(session: AsyncSession, job: PrintJob, first: int, last: int) -
     """How many labels serials first..last print, and how many are left out, by status."""
     query = repository.status_counts(job.batch_id, first, last)
     counts = {status: count for status, count in await session.execute(query)}
-    left_out = {status.value: counts.pop(status, 0) for status in repository.NOT_PRINTED}
+    left_out = {status.value: counts.pop(status, 0) for status in LabelStatus.taken_out()}
     return PrintSummary(job.batch_id, job.lot_number, first, last, sum(counts.values()), left_out)
 
 

@@ -32,16 +32,12 @@ def readable_labels(principal: Principal) -> Select[Label]:
     return query
 
 
-# Void (damaged, misprinted) and revoked labels are never printed; any other status is.
-NOT_PRINTED = (LabelStatus.VOID, LabelStatus.REVOKED)
-
-
 def printable_codes(batch_id: int, after: int, last: int, limit: int) -> Select[int, str]:
     """(serial, code) of the labels to print in serials (after, last], in serial order."""
     return (
         select(Label.serial, Label.code)
         .where(Label.batch_id == batch_id, Label.serial > after, Label.serial <= last)
-        .where(Label.status.not_in(NOT_PRINTED))
+        .where(Label.status.not_in(LabelStatus.taken_out()))
         .order_by(Label.serial)
         .limit(limit)
     )

@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from app.core.time import public_today
 from app.label.models import BatchStatus, LabelStatus
 
 
@@ -20,7 +21,7 @@ class BatchRequest(BaseModel):
     @field_validator("production_date")
     @classmethod
     def _not_in_future(cls, value: date) -> date:
-        if value > date.today():
+        if value > public_today():
             raise ValueError("the production date is in the future")
         return value
 

@@ -3,7 +3,7 @@ was issued and no label was scanned for 24 months is the legal trigger for withd
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, Subquery, func, or_, select
@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.enterprise.models import Enterprise
 from app.label.models import Label, LabelBatch
-from app.licence.models import Licence, LicenceStatus
+from app.licence.models import Licence
 from app.licence.schemas import NonUseCase
 from app.registry.models import GIProduct
 from app.verification.models import LabelScanStat
@@ -62,8 +62,7 @@ async def find_non_use(session: AsyncSession, now: datetime) -> list[NonUseCase]
         .outerjoin(issued, issued.c.licence_id == Licence.id)
         .outerjoin(scanned, scanned.c.licence_id == Licence.id)
         .where(
-            Licence.status == LicenceStatus.ACTIVE,
-            Licence.valid_until >= date.today(),
+            Licence.in_force_sql(),
             Licence.decided_at <= cutoff,
             or_(issued.c.last_issued_at.is_(None), issued.c.last_issued_at < cutoff),
             or_(scanned.c.last_scanned_at.is_(None), scanned.c.last_scanned_at < cutoff),

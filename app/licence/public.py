@@ -18,14 +18,11 @@ from app.core.time import public_date, public_today
 from app.enterprise.models import Enterprise
 from app.licence.models import Licence, LicenceStatus
 from app.licence.schemas import RegisterEntry
-from app.licence.service import effective_status
 from app.registry.models import GIProduct
 from app.web.templates import render
 
 router = APIRouter(tags=["public"], dependencies=[PUBLIC])
 
-# Applications in progress or refused are not the public's business; exits stay listed.
-LISTED = (LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED, LicenceStatus.WITHDRAWN)
 ROUTE_NAMES = {
     "protected_product": ("地理标志保护产品", "Protected GI product"),
     "collective_mark": ("地理标志集体商标", "GI collective mark"),
@@ -49,7 +46,7 @@ def _register_query(q: str | None) -> Select[Licence, str, str, bool, GIProduct]
         select(Licence, Enterprise.name, Enterprise.uscc, Enterprise.is_demo, GIProduct)
         .join(Enterprise, Enterprise.id == Licence.enterprise_id)
         .join(GIProduct, GIProduct.id == Licence.product_id)
-        .where(Licence.status.in_(LISTED))
+        .where(Licence.status.in_(LicenceStatus.listed()))
         .order_by(GIProduct.code, Enterprise.name, Licence.id)
     )
     if q and q.strip():
@@ -77,7 +74,7 @@ def _entry(row: Any, today: date) -> RegisterEntry:
         route=product.route,
         valid_from=licence.valid_from,
         valid_until=licence.valid_until,
-        status=effective_status(licence, today),
+        status=licence.effective_status(today),
         withdrawn_on=public_date(licence.withdrawn_at) if licence.withdrawn_at else None,
         is_demo=demo_enterprise or product.is_demo,
     )

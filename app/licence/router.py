@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -8,7 +7,7 @@ from fastapi import APIRouter, Query
 from app.auth.deps import Staff, StaffOrLicensee
 from app.core.db import SessionDep
 from app.core.pagination import Page, PageDep
-from app.core.time import utcnow
+from app.core.time import public_today, utcnow
 from app.licence import nonuse, service
 from app.licence.models import Licence, LicenceStatus
 from app.licence.schemas import (
@@ -77,7 +76,7 @@ async def get_quota(
 ) -> Quota:
     """Mass balance: how many labels this licence may still request this season."""
     await service.get_readable(session, actor, licence_id)
-    return await service.quota(session, licence_id, season or date.today().year)
+    return await service.quota(session, licence_id, season or public_today().year)
 
 
 @router.post("/{licence_id}/approve")

@@ -13,7 +13,7 @@ from app.auth.principal import Principal
 from app.core.errors import InvalidState, NotFound, Unprocessable, require_state
 from app.core.pagination import PageParams, paginate
 from app.core.search import starts_with
-from app.core.time import utcnow
+from app.core.time import public_today, utcnow
 from app.enterprise import service as enterprise_service
 from app.enterprise.models import Enterprise
 from app.licence import repository
@@ -35,16 +35,11 @@ from app.revocation.schemas import Grounds
 from app.verification.invalidation import trust_changed
 
 AUDITED = ("status", "number", "valid_from", "valid_until", "production_area_mu")
-OPEN_STATES = (LicenceStatus.PENDING, LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED)
 
 
 def effective_status(licence: Licence, today: date | None = None) -> LicenceStatus:
-    """Expiry follows the validity date; no scheduled job has to flip it."""
-    today = today or date.today()
-    expired = licence.valid_until is not None and licence.valid_until < today
-    if licence.status is LicenceStatus.ACTIVE and expired:
-        return LicenceStatus.EXPIRED
-    return licence.status
+    """Expiry follows the validity date; the rule lives on the model (``Licence``)."""
+    return licence.effective_status(today)
 
 
 async def get_readable(
@@ -93,14 +88,8 @@ async def list_readable(
     product_id: int | None = None,
 ) -> tuple[list[Licence], int]:
     query = repository.readable_licences(principal).order_by(Licence.id)
-    if status is LicenceStatus.EXPIRED:
-        query = query.where(
-            Licence.status == LicenceStatus.ACTIVE, Licence.valid_until < date.today()
-        )
-    elif status is LicenceStatus.ACTIVE:
-        query = query.where(Licence.status == status, Licence.valid_until >= date.today())
-    elif status is not None:
-        query = query.where(Licence.status == status)
+    if status is not None:
+        query = query.where(Licence.effective_status_is(status))
     if enterprise_id is not None:
         query = query.where(Licence.enterprise_id == enterprise_id)
     if product_id is not None:
@@ -144,7 +133,7 @@ async def _refuse_duplicate(session: AsyncSession, enterprise_id: int, product_i
         select(Licence.id).where(
             Licence.enterprise_id == enterprise_id,
             Licence.product_id == product_id,
-            Licence.status.in_(OPEN_STATES),
+            Licence.status.in_(LicenceStatus.open()),
         )
     )
     if existing is not None:
@@ -181,7 +170,7 @@ async def approve(
     reason = reason if reason is not None else data.reason
     before = audit.snapshot(licence, *AUDITED)
     product = await registry_service.get_product(session, licence.product_id)
-    valid_from = data.valid_from or date.today()
+    valid_from = data.valid_from or public_today()
     if data.valid_until <= valid_from:
         raise Unprocessable("valid_until must be after valid_from")
     await repository.lock_numbering(session, product.id)

@@ -30,9 +30,6 @@ from app.revocation.models import Revocation, RevocationScope
 from app.revocation.schemas import Grounds
 from app.verification.invalidation import trust_changed
 
-# Revoking a batch ends its standing whatever it was on the market; a recall already did.
-REVOCABLE_BATCH = (BatchStatus.ISSUED, BatchStatus.SUSPENDED)
-
 
 def _new(
     scope: RevocationScope, actor: Principal, grounds: Grounds, **where: int | None
@@ -116,7 +113,8 @@ async def revoke_batch(
     """Take a whole batch off the market. Its labels keep their own status (the batch's
     standing decides the verdict), so a reversal restores exactly what was there."""
     batch = await standing.get_batch_for_update(session, batch_id)
-    require_state(f"batch {batch.id}", batch.status, *REVOCABLE_BATCH)
+    # Revoking a batch ends its standing whatever it was on the market; a recall already did.
+    require_state(f"batch {batch.id}", batch.status, *sorted(BatchStatus.live()))
     revocation = _new(
         RevocationScope.BATCH, actor, grounds, licence_id=batch.licence_id, batch_id=batch.id,
         enterprise_id=batch.enterprise_id,

@@ -1,5 +1,10 @@
 """Daily salts for hashing client addresses: made on first use each UTC day, kept in the
-database so every worker hashes alike, and destroyed once older than 48 hours."""
+database so every worker hashes alike, and destroyed once older than 48 hours.
+
+UTC days, not the public calendar day of ``GIMARK_TIME_ZONE``: a salt is a privacy key that no
+reader ever sees as a date. What it needs is that all workers agree on the day and that it dies
+48 h on; a UTC date gives both and does not change meaning if the zone setting changes (the
+public day of a scan is the roll-up's business, see rollup.py)."""
 
 from __future__ import annotations
 

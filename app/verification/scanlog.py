@@ -41,9 +41,9 @@ from app.registry.models import GIProduct
 from app.verification.geo import impossible_travel
 from app.verification.invalidation import trust_changed
 from app.verification.models import LabelScanStat, Scan
+from app.verification.verdicts import Verdict
 
 logger = logging.getLogger("gimark.scans")
-KNOWN_VERDICTS = {"genuine", "genuine_licence_withdrawn", "suspect_clone"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +121,7 @@ async def write_scans(session: AsyncSession, records: list[ScanRecord]) -> None:
         )
     else:
         await _core(session, insert(SCAN_TABLE), [_as_dict(r) for r in records])
-    known = [r for r in records if r.verdict in KNOWN_VERDICTS]
+    known = [r for r in records if r.verdict in Verdict.in_circulation()]
     if known:
         located = {r.code for r in known if r.latitude is not None}
         previous = await _previous_locations(session, located) if located else {}

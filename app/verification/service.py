@@ -15,8 +15,10 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clientip import Network
-from app.core.time import public_datetime, public_today, utcnow
+from app.core.time import public_datetime, utcnow
 from app.label.code import CodeStatus, LabelCodec, format_grouped
+from app.label.models import BatchStatus, LabelStatus
+from app.licence.models import LicenceStatus
 from app.registry.service import legal_line_of
 from app.verification.cache import VerdictCache
 from app.verification.geo import round_location
@@ -68,9 +70,9 @@ class Client:
 
 def _facts(row: dict[str, Any]) -> LabelFacts:
     return LabelFacts(
-        code=row["code"], label_status=row["label_status"],
-        label_changed_at=row["status_changed_at"], batch_status=row["batch_status"],
-        licence_status=row["licence_status"],
+        code=row["code"], label_status=LabelStatus(row["label_status"]),
+        label_changed_at=row["status_changed_at"], batch_status=BatchStatus(row["batch_status"]),
+        licence_status=LicenceStatus(row["licence_status"]),
         licence_withdrawn_at=row["withdrawn_at"], licence_valid_until=row["valid_until"],
         suspect_reason=row["suspect_reason"],
     )  # fmt: skip
@@ -104,6 +106,9 @@ async def _record(
 ) -> None:  # fmt: skip
     code, verdict, client = scan
     now = utcnow()
+    # The salt's day is the UTC day on purpose, not the public calendar day: it is a privacy
+    # key, read by no one, and what matters is that every worker agrees on it and that it is
+    # destroyed 48 h on (salts.py) - a UTC date gives both without depending on the zone setting.
     salt = await verifier.salts.salt_for(reader.salt, now.date())
     latitude, longitude = round_location(*client.location) if client.location else (None, None)
     record = ScanRecord(
@@ -118,8 +123,10 @@ async def _record(
 
 # A batch's measure and the notice that announced it: a suspension follows a failed inspection.
 NOTICE_OF_BATCH = {
-    Verdict.RECALLED: "recall", Verdict.REVOKED: "revocation", Verdict.SUSPENDED: "inspection",
-}  # fmt: skip
+    Verdict.RECALLED: (BatchStatus.RECALLED, "recall"),
+    Verdict.REVOKED: (BatchStatus.REVOKED, "revocation"),
+    Verdict.SUSPENDED: (BatchStatus.SUSPENDED, "inspection"),
+}
 
 
 def _answer(code: str, verdict: Verdict, row: dict[str, Any] | None, lang: str) -> VerifyResponse:
@@ -135,17 +142,22 @@ def _answer(code: str, verdict: Verdict, row: dict[str, Any] | None, lang: str) 
 
 def _notice_url(verdict: Verdict, row: dict[str, Any], lang: str) -> str | None:
     """Where the public notice of the measure behind this verdict is found (DESIGN §5)."""
-    if verdict is Verdict.REVOKED and row["label_status"] == "revoked":
+    if verdict is Verdict.REVOKED and LabelStatus(row["label_status"]) is LabelStatus.REVOKED:
         # Revoked by a code list or with the licence: every revocation notice names the
         # enterprise, whatever the scope, so this never links to an empty list.
         kind, q = "revocation", row["uscc"]
-    elif verdict in NOTICE_OF_BATCH and row["batch_status"] == verdict.value:
-        kind, q = NOTICE_OF_BATCH[verdict], row["lot_number"]
+    elif verdict in NOTICE_OF_BATCH and _batch_notice_applies(verdict, row):
+        kind, q = NOTICE_OF_BATCH[verdict][1], row["lot_number"]
     elif verdict is Verdict.GENUINE_LICENCE_WITHDRAWN and row["licence_number"]:
         kind, q = "licence_withdrawal", row["licence_number"]
     else:
         return None
     return "/public/notices?" + urlencode({"kind": kind, "q": q, "lang": lang})
+
+
+def _batch_notice_applies(verdict: Verdict, row: dict[str, Any]) -> bool:
+    """The batch itself stands so (a suspended licence also reads "suspended": no batch notice)."""
+    return BatchStatus(row["batch_status"]) is NOTICE_OF_BATCH[verdict][0]
 
 
 def _details(row: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -179,7 +191,4 @@ def _public_instant(instant: datetime | None) -> datetime | None:
 
 
 def _licence_status(row: dict[str, Any]) -> str:
-    expired = row["valid_until"] is not None and row["valid_until"] < public_today()
-    return (
-        "expired" if row["licence_status"] == "active" and expired else str(row["licence_status"])
-    )
+    return LicenceStatus.effective(row["licence_status"], row["valid_until"]).value

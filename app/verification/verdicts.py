@@ -10,6 +10,9 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from app.label.models import BatchStatus, LabelStatus
+from app.licence.models import LicenceStatus
+
 
 class Verdict(enum.StrEnum):
     GENUINE = "genuine"
@@ -24,7 +27,26 @@ class Verdict(enum.StrEnum):
 
     @property
     def trustworthy(self) -> bool:
-        return self in (Verdict.GENUINE, Verdict.GENUINE_LICENCE_WITHDRAWN)
+        return self in _TRUSTWORTHY
+
+    @property
+    def tone(self) -> str:
+        """How the public page colours it: ok, warn (look again, ask), bad (do not trust)."""
+        if self.trustworthy:
+            return "ok"
+        return "bad" if self in _ALARMING else "warn"
+
+    @classmethod
+    def in_circulation(cls) -> frozenset[Verdict]:
+        """A real label nobody took off the market: its scans feed the clone check."""
+        return _IN_CIRCULATION
+
+
+_TRUSTWORTHY = frozenset({Verdict.GENUINE, Verdict.GENUINE_LICENCE_WITHDRAWN})
+_IN_CIRCULATION = _TRUSTWORTHY | {Verdict.SUSPECT_CLONE}
+_ALARMING = frozenset(
+    {Verdict.UNKNOWN, Verdict.REVOKED, Verdict.RECALLED, Verdict.VOID, Verdict.SUSPECT_CLONE}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,30 +54,34 @@ class LabelFacts:
     """One row of the verification lookup."""
 
     code: str
-    label_status: str
+    label_status: LabelStatus
     label_changed_at: datetime | None
-    batch_status: str
-    licence_status: str
+    batch_status: BatchStatus
+    licence_status: LicenceStatus
     licence_withdrawn_at: datetime | None
     licence_valid_until: date | None
     suspect_reason: str | None
 
 
+BY_LABEL = {LabelStatus.VOID: Verdict.VOID, LabelStatus.REVOKED: Verdict.REVOKED}
+BY_BATCH = {
+    BatchStatus.RECALLED: Verdict.RECALLED,
+    BatchStatus.REVOKED: Verdict.REVOKED,
+    BatchStatus.SUSPENDED: Verdict.SUSPENDED,
+}
+
+
 def decide(facts: LabelFacts | None) -> Verdict:
-    if facts is None or facts.batch_status in ("requested", "approved", "rejected"):
+    if facts is None or facts.batch_status in BatchStatus.undecided_or_refused():
         return Verdict.UNKNOWN
-    by_label = {"void": Verdict.VOID, "revoked": Verdict.REVOKED}.get(facts.label_status)
-    if by_label:
-        return by_label
-    by_batch = {
-        "recalled": Verdict.RECALLED, "revoked": Verdict.REVOKED, "suspended": Verdict.SUSPENDED,
-    }.get(facts.batch_status)  # fmt: skip
-    if by_batch:
-        return by_batch
-    if facts.licence_status == "suspended":  # not "issued under an active licence" (DESIGN §5)
+    by_standing = BY_LABEL.get(facts.label_status) or BY_BATCH.get(facts.batch_status)
+    if by_standing:
+        return by_standing
+    # A suspended licence: not "issued under an active licence" (DESIGN §5).
+    if facts.licence_status is LicenceStatus.SUSPENDED:
         return Verdict.SUSPENDED
     if facts.suspect_reason:
         return Verdict.SUSPECT_CLONE
-    if facts.licence_status == "withdrawn":
+    if facts.licence_status is LicenceStatus.WITHDRAWN:
         return Verdict.GENUINE_LICENCE_WITHDRAWN
     return Verdict.GENUINE
