@@ -34,7 +34,7 @@ from app.planning.schemas import (
 
 # A batch is sampled while on the market or under review; not before issue, nor after it has
 # been taken off the market for good. Drawing, assigning and recording all use this one rule.
-SAMPLED_BATCHES = (BatchStatus.ISSUED, BatchStatus.SUSPENDED)
+SAMPLED_BATCHES = tuple(status for status in BatchStatus if status in BatchStatus.live())
 ASSIGNABLE_LICENCES = (LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED)
 
 
