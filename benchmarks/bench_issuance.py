@@ -34,8 +34,9 @@ from app.core.db import Database, create_engine
 SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 BENCH_DB = "gimark_bench_issuance"
 ACTOR = Principal("user", None, "bench", Role.REGULATOR)
-SETTINGS = Settings(mode="test", jwt_secret="x" * 40, label_keys={"1": "ab" * 32},
-                    label_current_key_id="1")  # fmt: skip
+SETTINGS = Settings(
+    mode="test", jwt_secret="x" * 40, label_keys={"1": "ab" * 32}, label_current_key_id="1"
+)
 
 
 def bench_url(server: str) -> str:
@@ -154,17 +155,20 @@ def report(labels: int, best: dict[str, dict[str, float]]) -> None:
     )
     from results import write_section
 
-    write_section("Label issuance", f"""
+    write_section(
+        "Label issuance",
+        f"""
 One batch of {labels:,} labels on PostgreSQL, best of alternating rounds.
 
 | run | labels/s | seconds | peak memory |
 |---|---|---|---|
-| bare COPY of rows of the same shape, random codes (baseline) | {best['copy']['rate']:,.0f} | {best['copy']['seconds']:.1f} | {best['copy']['peak_mb']:.0f} MB |
-| `issue_batch` (mint + COPY, one transaction) | {best['issue']['rate']:,.0f} | {best['issue']['seconds']:.1f} | {best['issue']['peak_mb']:.0f} MB |
+| bare COPY of rows of the same shape, random codes (baseline) | {best["copy"]["rate"]:,.0f} | {best["copy"]["seconds"]:.1f} | {best["copy"]["peak_mb"]:.0f} MB |
+| `issue_batch` (mint + COPY, one transaction) | {best["issue"]["rate"]:,.0f} | {best["issue"]["seconds"]:.1f} | {best["issue"]["peak_mb"]:.0f} MB |
 
 **Issuance runs at {ratio:.0%} of the bare COPY rate** (target ≥ 50 %), peak memory
-{best['issue']['peak_mb']:.0f} MB (target < 500 MB).
-""")  # fmt: skip
+{best["issue"]["peak_mb"]:.0f} MB (target < 500 MB).
+""",
+    )
 
 
 if __name__ == "__main__":

@@ -146,14 +146,31 @@ def start_server(server: str, labels: int, log: Path, wait: float) -> subprocess
     """Serve the real app on the bench database; wait (up to ``wait`` seconds) until /readyz
     answers, which after loading millions of labels can take a while (autovacuum, checkpoint)."""
     env = os.environ | {
-        "GIMARK_MODE": "production", "GIMARK_DATABASE_URL": url_of(server, labels),
-        "GIMARK_JWT_SECRET": "b" * 48, "GIMARK_LABEL_KEYS": json.dumps(KEYS),
-        "GIMARK_LABEL_CURRENT_KEY_ID": "1", "GIMARK_PUBLIC_RATE_LIMIT_PER_MINUTE": "100000000",
+        "GIMARK_MODE": "production",
+        "GIMARK_DATABASE_URL": url_of(server, labels),
+        "GIMARK_JWT_SECRET": "b" * 48,
+        "GIMARK_LABEL_KEYS": json.dumps(KEYS),
+        "GIMARK_LABEL_CURRENT_KEY_ID": "1",
+        "GIMARK_PUBLIC_RATE_LIMIT_PER_MINUTE": "100000000",
         # wrk is one client checking genuine codes as fast as it can: lift the per-client cap.
-        "GIMARK_RATE_LIMIT_CHECKS_PER_MINUTE": "100000000", "GIMARK_JOBS_IN_APP": "false",
-    }  # fmt: skip
-    command = [sys.executable, "-m", "uvicorn", "app.asgi:app", "--port", str(PORT), "--no-access-log",
-               "--log-level", "warning", "--loop", "uvloop", "--http", "httptools"]  # fmt: skip
+        "GIMARK_RATE_LIMIT_CHECKS_PER_MINUTE": "100000000",
+        "GIMARK_JOBS_IN_APP": "false",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "app.asgi:app",
+        "--port",
+        str(PORT),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+    ]
     with log.open("wb") as stderr:
         process = subprocess.Popen(command, env=env, cwd=ROOT, stderr=stderr)
     deadline = time.monotonic() + wait
@@ -225,8 +242,10 @@ def measure(server: str, labels: int, args: argparse.Namespace, folder: Path) ->
                 ("verify", script, True),
             ):
                 this[name] = result = wrk(target, args.seconds, script=is_script)
-                print(f"{labels:>10,} labels  {name:>8}: {result['rate']:>8,.0f} req/s"
-                      f"  p99 {result['p99_ms']:.1f} ms")  # fmt: skip
+                print(
+                    f"{labels:>10,} labels  {name:>8}: {result['rate']:>8,.0f} req/s"
+                    f"  p99 {result['p99_ms']:.1f} ms"
+                )
             rounds.append(this)
         return rounds
     finally:
@@ -271,12 +290,14 @@ def summary(rounds: list[Round]) -> dict[str, float]:
         side: max(rounds, key=lambda r: r[side]["rate"])[side] for side in ("baseline", "verify")
     }
     return {
-        "base_rate": best["baseline"]["rate"], "base_p99": best["baseline"]["p99_ms"],
-        "verify_rate": best["verify"]["rate"], "verify_p99": best["verify"]["p99_ms"],
+        "base_rate": best["baseline"]["rate"],
+        "base_p99": best["baseline"]["p99_ms"],
+        "verify_rate": best["verify"]["rate"],
+        "verify_p99": best["verify"]["p99_ms"],
         "ratio": median([r["verify"]["rate"] / r["baseline"]["rate"] for r in rounds]),
         "p99_ratio": median([r["verify"]["p99_ms"] / r["baseline"]["p99_ms"] for r in rounds]),
         "non_2xx": sum(r["verify"]["non_2xx"] + r["baseline"]["non_2xx"] for r in rounds),
-    }  # fmt: skip
+    }
 
 
 def report(args: argparse.Namespace, results: dict[int, list[Round]]) -> None:
@@ -302,11 +323,14 @@ def report(args: argparse.Namespace, results: dict[int, list[Round]]) -> None:
     rounds = "\n".join(
         f"| {n:,} | {i} | {r['baseline']['rate']:,.0f} | {r['baseline']['p99_ms']:.1f} "
         f"| {r['verify']['rate']:,.0f} | {r['verify']['p99_ms']:.1f} |"
-        for n, runs in sorted(results.items()) for i, r in enumerate(runs, start=1)
-    )  # fmt: skip
+        for n, runs in sorted(results.items())
+        for i, r in enumerate(runs, start=1)
+    )
     from results import write_section
 
-    write_section("Public verification", f"""
+    write_section(
+        "Public verification",
+        f"""
 One uvicorn worker (uvloop, httptools) on 127.0.0.1, PostgreSQL {args.url.rsplit("@", 1)[-1]},
 scans recorded (batched); wrk -t1 -c32 on the same 2-core machine, {args.seconds} s per run,
 {args.rounds} alternating rounds (baseline, verify) per label count against one server.
@@ -333,7 +357,8 @@ baseline, {flat_relative:.0%}.
 {rounds}
 
 </details>
-""")  # fmt: skip
+""",
+    )
 
 
 if __name__ == "__main__":

@@ -26,15 +26,22 @@ async def gi(session, client, codec):
         session, product.id, code="moisture", max_value=Decimal("9.0"), min_value=None
     )
     purity = await factories.test_item(
-        session, product.id, code="purity", name_zh="纯度", name_en="Purity",
-        min_value=Decimal("95.0"), max_value=Decimal("100"),
-    )  # fmt: skip
+        session,
+        product.id,
+        code="purity",
+        name_zh="纯度",
+        name_en="Purity",
+        min_value=Decimal("95.0"),
+        max_value=Decimal("100"),
+    )
     company = await factories.enterprise(session, name="丰瑞农业")
     licence = await factories.licence(session, company.id, product.id)
     batch = await factories.batch(
-        session, licence, lot_number="WY-2026-001",
+        session,
+        licence,
+        lot_number="WY-2026-001",
         production_date=date.today() - timedelta(days=30),
-    )  # fmt: skip
+    )
     labels = await factories.labels(session, batch, codec.mint_many(3))
     inspector = await factories.user(session, Role.INSPECTOR)
     session.add(InspectionAssignment(batch_id=batch.id, inspector_id=inspector.id))

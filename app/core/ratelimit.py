@@ -177,8 +177,12 @@ class RedisBackend:
         except (RedisError, OSError) as exc:
             self._down_until = time.monotonic() + self.cooldown_seconds
             meanwhile = "no limits" if self.fallback is None else "each worker limits alone"
-            logger.warning("rate-limit store unreachable (%r); for %.0f s: %s",
-                           exc, self.cooldown_seconds, meanwhile)  # fmt: skip
+            logger.warning(
+                "rate-limit store unreachable (%r); for %.0f s: %s",
+                exc,
+                self.cooldown_seconds,
+                meanwhile,
+            )
             return await self._degraded(key, rule)
         allowed, retry_ms, remaining = reply
         if allowed:

@@ -137,6 +137,8 @@ class DemoEnterprise:
 
 
 # One enterprise a row, in DemoEnterprise's field order: read as the register it is.
+# One enterprise per block, fields in the order of DemoEnterprise (fmt: skip): the register
+# reads as a register.
 ENTERPRISES: list[DemoEnterprise] = [
     DemoEnterprise(
         "五原县演示葵花籽加工有限公司", "91", "150821", "MA0DEM01", "150821",

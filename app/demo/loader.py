@@ -122,10 +122,13 @@ async def _issue_demo_batches(session: AsyncSession, settings: Settings) -> list
     samples = []
     for licence in list(licences):
         request = BatchRequest(
-            licence_id=licence.id, lot_number=f"DEMO-{public_today().year}-{licence.id:03d}",
-            quantity=20, unit="袋", production_date=public_today() - timedelta(days=20),
+            licence_id=licence.id,
+            lot_number=f"DEMO-{public_today().year}-{licence.id:03d}",
+            quantity=20,
+            unit="袋",
+            production_date=public_today() - timedelta(days=20),
             origin=licence.production_location,
-        )  # fmt: skip
+        )
         batch = await label_service.request_batch(session, SYSTEM, request, settings)
         await label_service.approve(session, SYSTEM, batch.id, BatchApprove(), settings)
         code = await session.scalar(select(Label.code).where(Label.batch_id == batch.id).limit(1))
@@ -198,10 +201,13 @@ async def _inspect_demo_batches(session: AsyncSession) -> None:
         )
         failing = n == 2
         data = InspectionCreate(
-            batch_id=batch.id, sample_id=f"DEMO-S{n:03d}",
+            batch_id=batch.id,
+            sample_id=f"DEMO-S{n:03d}",
             sampled_on=batch.production_date + timedelta(days=5),
-            sampling_place="生产企业成品库", lab=DEMO_LAB,
-            report_number=f"DEMO-R-{public_today().year}-{n:04d}", inspector_id=inspector_id,
+            sampling_place="生产企业成品库",
+            lab=DEMO_LAB,
+            report_number=f"DEMO-R-{public_today().year}-{n:04d}",
+            inspector_id=inspector_id,
             items=[MeasuredItem(item=i.code, value=_typical(i, failing)) for i in items],
-        )  # fmt: skip
+        )
         await inspection_service.record(session, SYSTEM, data)

@@ -59,9 +59,14 @@ async def _apply(
         setattr(enterprise, name, value)
     await session.flush()
     await audit.record(
-        session, actor, "enterprise.update", "enterprise", enterprise.id,
-        before=before, after=audit.snapshot(enterprise, *changes),
-    )  # fmt: skip
+        session,
+        actor,
+        "enterprise.update",
+        "enterprise",
+        enterprise.id,
+        before=before,
+        after=audit.snapshot(enterprise, *changes),
+    )
     return enterprise
 
 

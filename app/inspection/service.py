@@ -66,9 +66,12 @@ async def record(session: AsyncSession, actor: Principal, data: InspectionCreate
     if not passed and batch.status is BatchStatus.ISSUED:
         failed = ", ".join(v.item.code for v in verdicts if not v.passed)
         await standing.suspend(
-            session, actor, batch, f"inspection {data.report_number} failed: {failed}",
+            session,
+            actor,
+            batch,
+            f"inspection {data.report_number} failed: {failed}",
             inspection_id=inspection.id,
-        )  # fmt: skip
+        )
     else:
         await trust_changed(session, batch_ids=[batch.id])  # the page shows the latest result
     items = [_item_read(v.item, row) for v, row in zip(verdicts, stored, strict=True)]

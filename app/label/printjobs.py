@@ -59,11 +59,14 @@ async def prepare(
     artwork = await registry_service.get_artwork(session, product.id)
     legal = registry_service.legal_line(product)
     return PrintJob(
-        batch_id=batch.id, quantity=batch.quantity, lot_number=batch.lot_number,
-        base_url=base_url, gtin=product.gtin,
+        batch_id=batch.id,
+        quantity=batch.quantity,
+        lot_number=batch.lot_number,
+        base_url=base_url,
+        gtin=product.gtin,
         text=await _label_text(session, batch, product.name_zh, legal),
         artwork_png=artwork[0] if artwork and artwork[1] == "image/png" else None,
-    )  # fmt: skip
+    )
 
 
 async def _label_text(session: AsyncSession, batch: LabelBatch, name: str, legal: str) -> LabelText:

@@ -74,15 +74,21 @@ async def request_batch(
             f"quota ({quota.total} = {quota.production_area_mu} {quota.quota_unit} × "
             f"{quota.standard_yield_kg_per_mu} kg/{quota.quota_unit} ÷ {quota.pack_size_kg} kg, "
             f"{quota.used} used)",
-            quota=quota.total, used=quota.used, requested=data.quantity, remaining=quota.remaining,
+            quota=quota.total,
+            used=quota.used,
+            requested=data.quantity,
+            remaining=quota.remaining,
             quota_unit=quota.quota_unit.value,
-        )  # fmt: skip
+        )
     await _refuse_duplicate_lot(session, licence.id, data.lot_number)
     batch = LabelBatch(
-        **data.model_dump(), enterprise_id=licence.enterprise_id, product_id=licence.product_id,
-        season=season, status=BatchStatus.REQUESTED,
+        **data.model_dump(),
+        enterprise_id=licence.enterprise_id,
+        product_id=licence.product_id,
+        season=season,
+        status=BatchStatus.REQUESTED,
         requested_by_id=actor.id if actor.kind == "user" else None,
-    )  # fmt: skip
+    )
     session.add(batch)
     await session.flush()
     after = audit.snapshot(batch, *AUDITED)
@@ -106,18 +112,28 @@ def _require(batch: LabelBatch, *allowed: BatchStatus) -> None:
 
 
 async def _approve(
-    session: AsyncSession, actor: Principal, batch: LabelBatch, reason: str | None,
-    settings: Settings, issue: bool,
-) -> LabelBatch:  # fmt: skip
+    session: AsyncSession,
+    actor: Principal,
+    batch: LabelBatch,
+    reason: str | None,
+    settings: Settings,
+    issue: bool,
+) -> LabelBatch:
     _require(batch, BatchStatus.REQUESTED)
     before = audit.snapshot(batch, *AUDITED)
     batch.status, batch.decided_at, batch.decision_reason = BatchStatus.APPROVED, utcnow(), reason
     await session.flush()
     after = audit.snapshot(batch, *AUDITED)
     await audit.record(
-        session, actor, "batch.approve", "label_batch", batch.id, before=before, after=after,
+        session,
+        actor,
+        "batch.approve",
+        "label_batch",
+        batch.id,
+        before=before,
+        after=after,
         reason=reason,
-    )  # fmt: skip
+    )
     if issue:
         await issue_batch(session, actor, batch.id, settings)
     return batch
@@ -156,16 +172,25 @@ async def reject(
     batch.status, batch.decided_at, batch.decision_reason = BatchStatus.REJECTED, utcnow(), reason
     await session.flush()
     await audit.record(
-        session, actor, "batch.reject", "label_batch", batch.id, before=before,
-        after=audit.snapshot(batch, *AUDITED), reason=reason,
-    )  # fmt: skip
+        session,
+        actor,
+        "batch.reject",
+        "label_batch",
+        batch.id,
+        before=before,
+        after=audit.snapshot(batch, *AUDITED),
+        reason=reason,
+    )
     return batch
 
 
 async def issue_batch(
-    session: AsyncSession, actor: Principal, batch_id: int, settings: Settings,
+    session: AsyncSession,
+    actor: Principal,
+    batch_id: int,
+    settings: Settings,
     progress: issuance.ProgressCallback | None = None,
-) -> LabelBatch:  # fmt: skip
+) -> LabelBatch:
     """Create the batch's codes exactly once: the conditional UPDATE is the gate, so of two
     concurrent calls one issues and the other finds the batch issued (409)."""
     batch = await get_readable(session, actor, batch_id)

@@ -68,9 +68,15 @@ async def _act(
     cited = {"inspection_id": inspection_id, "report_id": report_id, "case_number": case_number}
     after = audit.snapshot(batch, "status") | cited | {"legal_basis": legal_basis}
     await audit.record(
-        session, actor, f"batch.{kind.value}", "label_batch", batch.id,
-        before=before, after=after, reason=reason,
-    )  # fmt: skip
+        session,
+        actor,
+        f"batch.{kind.value}",
+        "label_batch",
+        batch.id,
+        before=before,
+        after=after,
+        reason=reason,
+    )
     await trust_changed(session, batch_ids=[batch.id])
     return measure
 
@@ -86,9 +92,14 @@ async def suspend(
     """Take an issued batch out of the public's trust while it is investigated."""
     require_state(f"batch {batch.id}", batch.status, BatchStatus.ISSUED)
     return await _act(
-        session, actor, batch, BatchMeasureKind.SUSPEND, BatchStatus.SUSPENDED, reason,
+        session,
+        actor,
+        batch,
+        BatchMeasureKind.SUSPEND,
+        BatchStatus.SUSPENDED,
+        reason,
         inspection_id=inspection_id,
-    )  # fmt: skip
+    )
 
 
 async def clear(

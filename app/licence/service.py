@@ -98,9 +98,13 @@ async def list_readable(
 
 
 async def _audit(
-    session: AsyncSession, actor: Principal, licence: Licence, action: str,
-    before: dict[str, object] | None, reason: str | None,
-) -> None:  # fmt: skip
+    session: AsyncSession,
+    actor: Principal,
+    licence: Licence,
+    action: str,
+    before: dict[str, object] | None,
+    reason: str | None,
+) -> None:
     after = audit.snapshot(licence, *AUDITED)
     await audit.record(
         session, actor, action, "licence", licence.id, before=before, after=after, reason=reason
@@ -176,8 +180,10 @@ async def approve(
     await repository.lock_numbering(session, product.id)
     licence.number = await _next_number(session, product.code, valid_from.year)
     licence.status, licence.valid_from, licence.valid_until = (
-        LicenceStatus.ACTIVE, valid_from, data.valid_until
-    )  # fmt: skip
+        LicenceStatus.ACTIVE,
+        valid_from,
+        data.valid_until,
+    )
     licence.decided_at, licence.decision_reason = utcnow(), reason
     await session.flush()
     await _audit(session, actor, licence, "licence.approve", before, reason)
@@ -197,17 +203,24 @@ async def reject(
     reason = reason if reason is not None else data.reason
     before = audit.snapshot(licence, *AUDITED)
     licence.status, licence.decided_at, licence.decision_reason = (
-        LicenceStatus.REJECTED, utcnow(), reason
-    )  # fmt: skip
+        LicenceStatus.REJECTED,
+        utcnow(),
+        reason,
+    )
     await session.flush()
     await _audit(session, actor, licence, "licence.reject", before, reason)
     return licence
 
 
 async def _move(
-    session: AsyncSession, actor: Principal, licence_id: int, reason: str,
-    source: LicenceStatus, target: LicenceStatus, action: str,
-) -> Licence:  # fmt: skip
+    session: AsyncSession,
+    actor: Principal,
+    licence_id: int,
+    reason: str,
+    source: LicenceStatus,
+    target: LicenceStatus,
+    action: str,
+) -> Licence:
     licence = await get_readable(session, actor, licence_id, for_update=True)
     _require(licence, source)
     before = audit.snapshot(licence, *AUDITED)
@@ -227,9 +240,14 @@ async def suspend(
     reason: str | None = None,
 ) -> Licence:
     return await _move(
-        session, actor, licence_id, reason if reason is not None else data.reason,
-        LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED, "licence.suspend",
-    )  # fmt: skip
+        session,
+        actor,
+        licence_id,
+        reason if reason is not None else data.reason,
+        LicenceStatus.ACTIVE,
+        LicenceStatus.SUSPENDED,
+        "licence.suspend",
+    )
 
 
 async def reinstate(
@@ -241,9 +259,14 @@ async def reinstate(
     reason: str | None = None,
 ) -> Licence:
     return await _move(
-        session, actor, licence_id, reason if reason is not None else data.reason,
-        LicenceStatus.SUSPENDED, LicenceStatus.ACTIVE, "licence.reinstate",
-    )  # fmt: skip
+        session,
+        actor,
+        licence_id,
+        reason if reason is not None else data.reason,
+        LicenceStatus.SUSPENDED,
+        LicenceStatus.ACTIVE,
+        "licence.reinstate",
+    )
 
 
 async def withdraw(

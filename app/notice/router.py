@@ -42,9 +42,12 @@ async def notice_filter(
     until: Annotated[date | None, Query(description="published before")] = None,
 ) -> service.NoticeFilter:
     return service.NoticeFilter(
-        q=q.strip() if q and q.strip() else None, kind=kind, product_id=product_id,
-        since=since, until=until,
-    )  # fmt: skip
+        q=q.strip() if q and q.strip() else None,
+        kind=kind,
+        product_id=product_id,
+        since=since,
+        until=until,
+    )
 
 
 FilterDep = Annotated[service.NoticeFilter, Depends(notice_filter)]
@@ -71,8 +74,13 @@ async def notices_html(
 ) -> HTMLResponse:
     result = await _page(session, filters, page)
     context = {
-        "page": result, "filters": filters, "kinds": KIND_NAMES, "results": RESULT_NAMES,
-        "q": filters.q or "", "item_texts": item_texts, "local_day": checkpoints.local_day,
+        "page": result,
+        "filters": filters,
+        "kinds": KIND_NAMES,
+        "results": RESULT_NAMES,
+        "q": filters.q or "",
+        "item_texts": item_texts,
+        "local_day": checkpoints.local_day,
         "local_time": checkpoints.local_time,
-    }  # fmt: skip
+    }
     return render(request, "notices.html", context)

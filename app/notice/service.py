@@ -21,8 +21,16 @@ from app.enterprise.models import Enterprise
 from app.notice.models import NoticeKind, PublicNotice
 from app.registry.models import GIProduct
 
-SEARCHED = ("product_name_zh", "product_name_en", "enterprise_name", "uscc", "licence_number",
-            "lot_number", "report_number", "case_number")  # fmt: skip
+SEARCHED = (
+    "product_name_zh",
+    "product_name_en",
+    "enterprise_name",
+    "uscc",
+    "licence_number",
+    "lot_number",
+    "report_number",
+    "case_number",
+)
 
 
 @dataclass

@@ -246,14 +246,23 @@ async def _record_and_publish(
     }
     after = facts | {"pool": sorted(names), "targets": [d.key for d in result.drawn]}
     await audit.record(
-        session, actor, "inspection_plan.draw", "inspection_plan", plan.id,
-        after=after, reason=plan.title,
-    )  # fmt: skip
+        session,
+        actor,
+        "inspection_plan.draw",
+        "inspection_plan",
+        plan.id,
+        after=after,
+        reason=plan.title,
+    )
     targets = [
-        {"rank": d.rank, "key": d.key, "enterprise": d.enterprise,
-         "inspectors": [names[i] for i in d.inspectors]}
+        {
+            "rank": d.rank,
+            "key": d.key,
+            "enterprise": d.enterprise,
+            "inspectors": [names[i] for i in d.inspectors],
+        }
         for d in result.drawn
-    ]  # fmt: skip
+    ]
     detail = facts | {"targets": targets, "json": f"/api/v1/public/inspection-plans/{plan.id}"}
     subject = notices.Subject(product=product, detail=detail)
     await notices.publish(session, NoticeKind.PLAN, plan.id, subject)

@@ -27,16 +27,21 @@ class PlanCreate(BaseModel):
     period_end: date
     sample_size: int | None = Field(default=None, ge=1, le=100_000)
     sample_fraction: Decimal | None = Field(
-        default=None, gt=0, le=1, max_digits=5, decimal_places=4,
+        default=None,
+        gt=0,
+        le=1,
+        max_digits=5,
+        decimal_places=4,
         description="instead of sample_size: draw ceil(fraction × population)",
-    )  # fmt: skip
+    )
     inspector_ids: list[int] = Field(min_length=1, max_length=500, description="the pool")
     inspectors_per_target: int = Field(default=1, ge=1, le=10)
     seed: str | None = Field(
-        default=None, pattern=SEED_PATTERN,
+        default=None,
+        pattern=SEED_PATTERN,
         description="leave empty for a random seed; a seed you give should come from a public "
         "event (a lottery result, dice thrown at an open meeting), and is published as supplied",
-    )  # fmt: skip
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> PlanCreate:

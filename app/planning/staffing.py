@@ -152,9 +152,15 @@ async def set_conflict(
     except IntegrityError as exc:  # a concurrent PUT of the same pair got there first
         raise Conflict("this conflict was marked by someone else just now; retry") from exc
     await audit.record(
-        session, actor, "inspector_conflict.set", "inspector_conflict",
-        f"{inspector_id}:{enterprise_id}", before=before, after={"reason": reason}, reason=reason,
-    )  # fmt: skip
+        session,
+        actor,
+        "inspector_conflict.set",
+        "inspector_conflict",
+        f"{inspector_id}:{enterprise_id}",
+        before=before,
+        after={"reason": reason},
+        reason=reason,
+    )
     standing = await repository.standing_assignment_ids(session, inspector_id, enterprise_id)
     fields = _conflict_fields(conflict, enterprise) | {"standing_assignments": standing}
     return ConflictSetResult.model_validate(fields)
@@ -170,9 +176,14 @@ async def clear_conflict(
     await session.delete(conflict)
     await session.flush()
     await audit.record(
-        session, actor, "inspector_conflict.clear", "inspector_conflict",
-        f"{inspector_id}:{enterprise_id}", before=before, reason=reason,
-    )  # fmt: skip
+        session,
+        actor,
+        "inspector_conflict.clear",
+        "inspector_conflict",
+        f"{inspector_id}:{enterprise_id}",
+        before=before,
+        reason=reason,
+    )
 
 
 async def list_conflicts(session: AsyncSession, inspector_id: int) -> list[ConflictRead]:
@@ -223,7 +234,11 @@ async def assign(session: AsyncSession, actor: Principal, data: AssignmentCreate
     session.add(assignment)
     await session.flush()
     await audit.record(
-        session, actor, "inspection_assignment.create", "inspection_assignment", assignment.id,
+        session,
+        actor,
+        "inspection_assignment.create",
+        "inspection_assignment",
+        assignment.id,
         after=audit.snapshot(assignment, "inspector_id", "batch_id", "licence_id"),
-    )  # fmt: skip
+    )
     return _assignment_read(await repository.assignment_row(session, assignment.id))

@@ -20,15 +20,31 @@ from app.registry.models import GIProduct, LegalRoute, TestItem
 from app.registry.schemas import ProductCreate, ProductFields, TestItemIn
 
 AUDITED_FIELDS = (
-    "code", "name_zh", "name_en", "route", "standard_number", "announcement_number",
-    "trademark", "trademark_reg_number", "programme_document", "protected_area_codes",
-    "quota_unit", "standard_yield_kg_per_mu", "default_pack_size_kg", "gtin",
+    "code",
+    "name_zh",
+    "name_en",
+    "route",
+    "standard_number",
+    "announcement_number",
+    "trademark",
+    "trademark_reg_number",
+    "programme_document",
+    "protected_area_codes",
+    "quota_unit",
+    "standard_yield_kg_per_mu",
+    "default_pack_size_kg",
+    "gtin",
     "auto_approve_batches",
-)  # fmt: skip
+)
 LEGAL_FIELDS = (
-    "route", "name_zh", "trademark", "trademark_reg_number", "standard_number",
-    "announcement_number", "programme_document",
-)  # fmt: skip
+    "route",
+    "name_zh",
+    "trademark",
+    "trademark_reg_number",
+    "standard_number",
+    "announcement_number",
+    "programme_document",
+)
 
 
 def check_route_fields(data: ProductFields) -> None:

@@ -98,8 +98,12 @@ async def report_form_submit(
     photo: Annotated[UploadFile | None, File()] = None,
 ) -> HTMLResponse:
     """The HTML twin of ``POST /api/v1/reports``: every refusal comes back on the form."""
-    typed = {"code": code, "what_was_seen": what_was_seen, "where_bought": where_bought,
-             "contact": contact}  # fmt: skip
+    typed = {
+        "code": code,
+        "what_was_seen": what_was_seen,
+        "where_bought": where_bought,
+        "contact": contact,
+    }
     had_photo = photo is not None and bool(photo.filename)
     lang = choose_lang(request)
     if (field := form.too_long(typed)) is not None:

@@ -60,18 +60,26 @@ async def _enterprise_of(session: AsyncSession, code: str | None) -> int | None:
 
 
 async def file_report(
-    session: AsyncSession, code: str | None, what_was_seen: str, where_bought: str | None,
-    contact: str | None, photo: bytes | None,
-) -> ConsumerReport:  # fmt: skip
+    session: AsyncSession,
+    code: str | None,
+    what_was_seen: str,
+    where_bought: str | None,
+    contact: str | None,
+    photo: bytes | None,
+) -> ConsumerReport:
     check_description(what_was_seen)
     clean = await sanitise_photo_in_worker(photo) if photo else None
     normalised = normalise(code)[:20] if code and code.strip() else None
     report = ConsumerReport(
-        code=normalised, enterprise_id=await _enterprise_of(session, normalised),
-        what_was_seen=what_was_seen.strip(), where_bought=where_bought, contact=contact,
+        code=normalised,
+        enterprise_id=await _enterprise_of(session, normalised),
+        what_was_seen=what_was_seen.strip(),
+        where_bought=where_bought,
+        contact=contact,
         photo=clean.content if clean else None,
-        photo_media_type=clean.media_type if clean else None, status=ReportStatus.NEW,
-    )  # fmt: skip
+        photo_media_type=clean.media_type if clean else None,
+        status=ReportStatus.NEW,
+    )
     session.add(report)
     await session.flush()
     after = {"code": report.code, "photo": bool(clean)}
@@ -115,7 +123,13 @@ async def transition(
     report.revocation_id = data.revocation_id or report.revocation_id
     await session.flush()
     await audit.record(
-        session, actor, f"report.{data.status.value}", "consumer_report", report.id,
-        before=before, after=data.model_dump(mode="json", exclude={"reason"}), reason=reason,
-    )  # fmt: skip
+        session,
+        actor,
+        f"report.{data.status.value}",
+        "consumer_report",
+        report.id,
+        before=before,
+        after=data.model_dump(mode="json", exclude={"reason"}),
+        reason=reason,
+    )
     return report

@@ -52,9 +52,14 @@ async def _record(
         revocation, "scope", "licence_id", "batch_id", "label_count", "legal_basis", "case_number"
     )
     await audit.record(
-        session, actor, f"revocation.{revocation.scope.value}", "revocation", revocation.id,
-        after=after, reason=revocation.reason,
-    )  # fmt: skip
+        session,
+        actor,
+        f"revocation.{revocation.scope.value}",
+        "revocation",
+        revocation.id,
+        after=after,
+        reason=revocation.reason,
+    )
     about.reason, about.legal_basis = revocation.reason, revocation.legal_basis
     about.case_number = revocation.case_number
     about.detail |= {"scope": revocation.scope.value, "label_count": revocation.label_count}
@@ -90,9 +95,12 @@ async def revoke_outstanding_labels_of_licence(
 ) -> Revocation:
     """Revoke every still-active label issued under ``licence`` (on withdrawal)."""
     revocation = _new(
-        RevocationScope.LICENCE, actor, grounds,
-        licence_id=licence.id, enterprise_id=licence.enterprise_id,
-    )  # fmt: skip
+        RevocationScope.LICENCE,
+        actor,
+        grounds,
+        licence_id=licence.id,
+        enterprise_id=licence.enterprise_id,
+    )
     session.add(revocation)
     await session.flush()
     batch_ids = select(LabelBatch.id).where(LabelBatch.licence_id == licence.id)
@@ -116,9 +124,13 @@ async def revoke_batch(
     # Revoking a batch ends its standing whatever it was on the market; a recall already did.
     require_state(f"batch {batch.id}", batch.status, *sorted(BatchStatus.live()))
     revocation = _new(
-        RevocationScope.BATCH, actor, grounds, licence_id=batch.licence_id, batch_id=batch.id,
+        RevocationScope.BATCH,
+        actor,
+        grounds,
+        licence_id=batch.licence_id,
+        batch_id=batch.id,
         enterprise_id=batch.enterprise_id,
-    )  # fmt: skip
+    )
     revocation.previous_batch_status = batch.status.value
     revocation.label_count = int(
         await session.scalar(
@@ -133,9 +145,15 @@ async def revoke_batch(
     batch.status = BatchStatus.REVOKED
     await session.flush()
     await audit.record(
-        session, actor, "batch.revoke", "label_batch", batch.id,
-        before=before, after=audit.snapshot(batch, "status"), reason=grounds.reason,
-    )  # fmt: skip
+        session,
+        actor,
+        "batch.revoke",
+        "label_batch",
+        batch.id,
+        before=before,
+        after=audit.snapshot(batch, "status"),
+        reason=grounds.reason,
+    )
     return await _record(session, actor, revocation, await standing.batch_subject(session, batch))
 
 
@@ -174,10 +192,13 @@ async def revoke_labels(
     batches = {row.id for row in rows}
     licences = {row.licence_id for row in rows}
     revocation = _new(
-        RevocationScope.LABELS, actor, grounds, enterprise_id=enterprises.pop(),
+        RevocationScope.LABELS,
+        actor,
+        grounds,
+        enterprise_id=enterprises.pop(),
         batch_id=next(iter(batches)) if len(batches) == 1 else None,
         licence_id=next(iter(licences)) if len(licences) == 1 else None,
-    )  # fmt: skip
+    )
     session.add(revocation)
     await session.flush()
     revocation.label_count = await _revoke_labels_where(
@@ -220,20 +241,32 @@ async def reverse(
     restored = await session.execute(
         update(Label)
         .where(Label.revocation_id == revocation.id, Label.status == LabelStatus.REVOKED)
-        .values(status=LabelStatus.ACTIVE, status_changed_at=utcnow(),
-                status_changed_by_id=actor.user_id, status_reason=None, revocation_id=None)
+        .values(
+            status=LabelStatus.ACTIVE,
+            status_changed_at=utcnow(),
+            status_changed_by_id=actor.user_id,
+            status_reason=None,
+            revocation_id=None,
+        )
         .execution_options(synchronize_session=False)
-    )  # fmt: skip
+    )
     before = audit.snapshot(revocation, "reversed_at")
     revocation.reversed_at, revocation.reversal_reason = utcnow(), reason
     revocation.reversed_by_id = actor.user_id
     await session.flush()
     await audit.record(
-        session, actor, "revocation.reverse", "revocation", revocation.id, before=before,
-        after={"reversed_at": revocation.reversed_at.isoformat(),
-               "labels_restored": int(restored.rowcount)},  # type: ignore[attr-defined]
+        session,
+        actor,
+        "revocation.reverse",
+        "revocation",
+        revocation.id,
+        before=before,
+        after={
+            "reversed_at": revocation.reversed_at.isoformat(),
+            "labels_restored": int(restored.rowcount),  # type: ignore[attr-defined]
+        },
         reason=reason,
-    )  # fmt: skip
+    )
     about = await _enterprise_subject(session, revocation)
     about.reason, about.case_number = reason, revocation.case_number
     about.detail |= {"revocation_id": revocation.id, "scope": revocation.scope.value}
@@ -251,9 +284,15 @@ async def _restore_batch(
     batch.status = BatchStatus(revocation.previous_batch_status or BatchStatus.ISSUED)
     await session.flush()
     await audit.record(
-        session, actor, "batch.unrevoke", "label_batch", batch.id,
-        before=before, after=audit.snapshot(batch, "status"), reason=reason,
-    )  # fmt: skip
+        session,
+        actor,
+        "batch.unrevoke",
+        "label_batch",
+        batch.id,
+        before=before,
+        after=audit.snapshot(batch, "status"),
+        reason=reason,
+    )
 
 
 def _readable(actor: Principal) -> Select[Revocation]:

@@ -3,6 +3,8 @@
 
 from app.verification.verdicts import Verdict
 
+# One verdict per block, its zh and en texts side by side (fmt: skip): a translator reads the
+# table, not the formatter's one-string-per-line layout.
 EXPLANATIONS: dict[Verdict, dict[str, tuple[str, str, str]]] = {
     Verdict.GENUINE: {
         "zh": ("真品：地理标志专用标志有效", "该标签由获准使用人合法使用，批次状态正常。",

@@ -137,6 +137,10 @@ async def create_pool(sqlalchemy_url: str, size: int) -> asyncpg.Pool:
     url = make_url(sqlalchemy_url).set(drivername="postgresql")
     dsn = url.render_as_string(hide_password=False)
     return await asyncpg.create_pool(
-        dsn, min_size=1, max_size=size, reset=_keep_session, server_settings=SERVER_SETTINGS,
+        dsn,
+        min_size=1,
+        max_size=size,
+        reset=_keep_session,
+        server_settings=SERVER_SETTINGS,
         max_cached_statement_lifetime=PLAN_LIFETIME_SECONDS,
-    )  # fmt: skip
+    )

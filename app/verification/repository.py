@@ -35,18 +35,36 @@ EPOCH = select(TrustEpoch.value).where(TrustEpoch.id == 1).scalar_subquery()
 
 ROWS = (
     select(
-        Label.code, Label.status.label("label_status"), Label.status_changed_at,
-        LabelBatch.id.label("batch_id"), LabelBatch.status.label("batch_status"),
-        LabelBatch.lot_number, LabelBatch.production_date, LabelBatch.issued_at, LabelBatch.unit,
-        Licence.status.label("licence_status"), Licence.number.label("licence_number"),
-        Licence.withdrawn_at, Licence.valid_until,
-        Enterprise.name.label("enterprise_name"), Enterprise.uscc,
-        GIProduct.id.label("product_id"), GIProduct.code.label("product_code"),
-        GIProduct.name_zh, GIProduct.name_en, GIProduct.route,
-        GIProduct.standard_number, GIProduct.announcement_number,
-        GIProduct.trademark, GIProduct.trademark_reg_number, GIProduct.programme_document,
-        GIProduct.is_demo.label("product_is_demo"), Enterprise.is_demo.label("enterprise_is_demo"),
-        LabelScanStat.scan_count, LabelScanStat.first_scanned_at, LabelScanStat.suspect_reason,
+        Label.code,
+        Label.status.label("label_status"),
+        Label.status_changed_at,
+        LabelBatch.id.label("batch_id"),
+        LabelBatch.status.label("batch_status"),
+        LabelBatch.lot_number,
+        LabelBatch.production_date,
+        LabelBatch.issued_at,
+        LabelBatch.unit,
+        Licence.status.label("licence_status"),
+        Licence.number.label("licence_number"),
+        Licence.withdrawn_at,
+        Licence.valid_until,
+        Enterprise.name.label("enterprise_name"),
+        Enterprise.uscc,
+        GIProduct.id.label("product_id"),
+        GIProduct.code.label("product_code"),
+        GIProduct.name_zh,
+        GIProduct.name_en,
+        GIProduct.route,
+        GIProduct.standard_number,
+        GIProduct.announcement_number,
+        GIProduct.trademark,
+        GIProduct.trademark_reg_number,
+        GIProduct.programme_document,
+        GIProduct.is_demo.label("product_is_demo"),
+        Enterprise.is_demo.label("enterprise_is_demo"),
+        LabelScanStat.scan_count,
+        LabelScanStat.first_scanned_at,
+        LabelScanStat.suspect_reason,
         _latest_inspection(Inspection.result).label("inspection_result"),
         _latest_inspection(Inspection.sampled_on).label("inspection_date"),
         _latest_inspection(Inspection.report_number).label("inspection_report"),
@@ -56,7 +74,7 @@ ROWS = (
     .join(Enterprise, Enterprise.id == LabelBatch.enterprise_id)
     .join(GIProduct, GIProduct.id == LabelBatch.product_id)
     .outerjoin(LabelScanStat, LabelScanStat.code == Label.code)
-)  # fmt: skip
+)
 
 
 # Read in the same statement, hence the same snapshot, as the row it tags.

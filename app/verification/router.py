@@ -162,10 +162,14 @@ async def suspicious(session: SessionDep, _actor: Staff, page: PageDep) -> Page[
 
 def _suspicious(stat: LabelScanStat, batch_id: int, enterprise_id: int) -> SuspiciousCode:
     return SuspiciousCode(
-        code=stat.code, reason=stat.suspect_reason, evidence=stat.suspect_evidence or {},
-        flagged_at=stat.flagged_at, scan_count=stat.scan_count, batch_id=batch_id,
+        code=stat.code,
+        reason=stat.suspect_reason,
+        evidence=stat.suspect_evidence or {},
+        flagged_at=stat.flagged_at,
+        scan_count=stat.scan_count,
+        batch_id=batch_id,
         enterprise_id=enterprise_id,
-    )  # fmt: skip
+    )
 
 
 @router.get("")

@@ -60,12 +60,26 @@ class ScanRecord:
 
 
 # The PostgreSQL type of each column's array parameter (see ``_from_arrays``).
-SCAN_TYPES = {"code": "varchar", "scanned_at": "timestamptz", "verdict": "varchar",
-              "network_prefix": "varchar", "source_hash": "varchar", "ua_family": "varchar",
-              "os_family": "varchar", "latitude": "float8", "longitude": "float8"}  # fmt: skip
-STAT_TYPES = {"code": "varchar", "scan_count": "bigint", "first_scanned_at": "timestamptz",
-              "last_scanned_at": "timestamptz", "last_latitude": "float8",
-              "last_longitude": "float8", "last_located_at": "timestamptz"}  # fmt: skip
+SCAN_TYPES = {
+    "code": "varchar",
+    "scanned_at": "timestamptz",
+    "verdict": "varchar",
+    "network_prefix": "varchar",
+    "source_hash": "varchar",
+    "ua_family": "varchar",
+    "os_family": "varchar",
+    "latitude": "float8",
+    "longitude": "float8",
+}
+STAT_TYPES = {
+    "code": "varchar",
+    "scan_count": "bigint",
+    "first_scanned_at": "timestamptz",
+    "last_scanned_at": "timestamptz",
+    "last_latitude": "float8",
+    "last_longitude": "float8",
+    "last_located_at": "timestamptz",
+}
 assert list(SCAN_TYPES) == [f.name for f in fields(ScanRecord)]
 
 
@@ -133,10 +147,12 @@ async def _previous_locations(
     session: AsyncSession, codes: Collection[str]
 ) -> dict[str, tuple[float, float, datetime]]:
     stat = LabelScanStat
-    rows = await _core(session,
-        select(stat.code, stat.last_latitude, stat.last_longitude, stat.last_located_at)
-        .where(_among(session, stat.code, codes), stat.last_located_at.is_not(None))
-    )  # fmt: skip
+    rows = await _core(
+        session,
+        select(stat.code, stat.last_latitude, stat.last_longitude, stat.last_located_at).where(
+            _among(session, stat.code, codes), stat.last_located_at.is_not(None)
+        ),
+    )
     return {
         c: (lat, lon, at) for c, lat, lon, at in rows if lat is not None and lon is not None and at
     }
@@ -150,14 +166,17 @@ def _stats_rows(records: list[ScanRecord]) -> list[dict[str, Any]]:
     for code, group in grouped.items():
         located = [r for r in group if r.latitude is not None]
         last = max(located, key=lambda r: r.scanned_at) if located else None
-        rows.append({
-            "code": code, "scan_count": len(group),
-            "first_scanned_at": min(r.scanned_at for r in group),
-            "last_scanned_at": max(r.scanned_at for r in group),
-            "last_latitude": last.latitude if last else None,
-            "last_longitude": last.longitude if last else None,
-            "last_located_at": last.scanned_at if last else None,
-        })  # fmt: skip
+        rows.append(
+            {
+                "code": code,
+                "scan_count": len(group),
+                "first_scanned_at": min(r.scanned_at for r in group),
+                "last_scanned_at": max(r.scanned_at for r in group),
+                "last_latitude": last.latitude if last else None,
+                "last_longitude": last.longitude if last else None,
+                "last_located_at": last.scanned_at if last else None,
+            }
+        )
     return rows
 
 
@@ -193,13 +212,18 @@ Limits = tuple[int, int, int, int]  # max sources, window hours, max speed, scan
 async def _thresholds(
     session: AsyncSession, codes: Collection[str], totals: dict[str, int]
 ) -> dict[str, Limits]:
-    rows = await _core(session,
-        select(Label.code, GIProduct.clone_distinct_sources, GIProduct.clone_window_hours,
-               GIProduct.clone_max_speed_kmh)
+    rows = await _core(
+        session,
+        select(
+            Label.code,
+            GIProduct.clone_distinct_sources,
+            GIProduct.clone_window_hours,
+            GIProduct.clone_max_speed_kmh,
+        )
         .join(LabelBatch, LabelBatch.id == Label.batch_id)
         .join(GIProduct, GIProduct.id == LabelBatch.product_id)
-        .where(_among(session, Label.code, codes))
-    )  # fmt: skip
+        .where(_among(session, Label.code, codes)),
+    )
     return {code: (sources, hours, speed, totals[code]) for code, sources, hours, speed in rows}
 
 
@@ -290,8 +314,9 @@ def _travel_evidence(
         return None
     return "impossible_travel", {
         "from": [before[0], before[1], before[2].isoformat()],
-        "to": [now[0], now[1], now[2].isoformat()], "max_speed_kmh": max_speed,
-    }  # fmt: skip
+        "to": [now[0], now[1], now[2].isoformat()],
+        "max_speed_kmh": max_speed,
+    }
 
 
 class ScanLog:

@@ -70,18 +70,25 @@ class Client:
 
 def _facts(row: dict[str, Any]) -> LabelFacts:
     return LabelFacts(
-        code=row["code"], label_status=LabelStatus(row["label_status"]),
-        label_changed_at=row["status_changed_at"], batch_status=BatchStatus(row["batch_status"]),
+        code=row["code"],
+        label_status=LabelStatus(row["label_status"]),
+        label_changed_at=row["status_changed_at"],
+        batch_status=BatchStatus(row["batch_status"]),
         licence_status=LicenceStatus(row["licence_status"]),
-        licence_withdrawn_at=row["withdrawn_at"], licence_valid_until=row["valid_until"],
+        licence_withdrawn_at=row["withdrawn_at"],
+        licence_valid_until=row["valid_until"],
         suspect_reason=row["suspect_reason"],
-    )  # fmt: skip
+    )
 
 
 async def verify(
-    reader: Reader, session: AsyncSession | None, verifier: Verifier, raw_code: str,
-    client: Client, lang: str,
-) -> VerifyResponse:  # fmt: skip
+    reader: Reader,
+    session: AsyncSession | None,
+    verifier: Verifier,
+    raw_code: str,
+    client: Client,
+    lang: str,
+) -> VerifyResponse:
     """``session`` is needed only when scans are written inline."""
     check = verifier.codec.classify(raw_code)
     if check.status is CodeStatus.MALFORMED:
@@ -101,9 +108,11 @@ def _scan(code: str, verdict: Verdict, client: Client) -> tuple[str, Verdict, Cl
 
 
 async def _record(
-    reader: Reader, session: AsyncSession | None, verifier: Verifier,
+    reader: Reader,
+    session: AsyncSession | None,
+    verifier: Verifier,
     scan: tuple[str, Verdict, Client],
-) -> None:  # fmt: skip
+) -> None:
     code, verdict, client = scan
     now = utcnow()
     # The salt's day is the UTC day on purpose, not the public calendar day: it is a privacy
@@ -112,12 +121,16 @@ async def _record(
     salt = await verifier.salts.salt_for(reader.salt, now.date())
     latitude, longitude = round_location(*client.location) if client.location else (None, None)
     record = ScanRecord(
-        code=code, scanned_at=now, verdict=verdict.value,
+        code=code,
+        scanned_at=now,
+        verdict=verdict.value,
         network_prefix=network_prefix(client.address),
         source_hash=source_hash(client.address, salt),
-        ua_family=ua_family(client.user_agent), os_family=os_family(client.user_agent),
-        latitude=latitude, longitude=longitude,
-    )  # fmt: skip
+        ua_family=ua_family(client.user_agent),
+        os_family=os_family(client.user_agent),
+        latitude=latitude,
+        longitude=longitude,
+    )
     await verifier.scans.record(session, record)
 
 
@@ -132,12 +145,17 @@ NOTICE_OF_BATCH = {
 def _answer(code: str, verdict: Verdict, row: dict[str, Any] | None, lang: str) -> VerifyResponse:
     headline, reason, next_step = EXPLANATIONS[verdict]["en" if lang == "en" else "zh"]
     return VerifyResponse(
-        code=code, grouped_code=format_grouped(code) if len(code) == 20 else code,
-        verdict=verdict, trustworthy=verdict.trustworthy, headline=headline, reason=reason,
-        next_step=next_step, report_url=f"/report?code={code}&lang={lang}",
+        code=code,
+        grouped_code=format_grouped(code) if len(code) == 20 else code,
+        verdict=verdict,
+        trustworthy=verdict.trustworthy,
+        headline=headline,
+        reason=reason,
+        next_step=next_step,
+        report_url=f"/report?code={code}&lang={lang}",
         notice_url=_notice_url(verdict, row, lang) if row is not None else None,
         **(_details(row, lang) if row is not None else {}),
-    )  # fmt: skip
+    )
 
 
 def _notice_url(verdict: Verdict, row: dict[str, Any], lang: str) -> str | None:
@@ -166,24 +184,29 @@ def _details(row: dict[str, Any], lang: str) -> dict[str, Any]:
     inspection = None
     if row["inspection_result"]:
         inspection = InspectionInfo(
-            result=row["inspection_result"], sampled_on=row["inspection_date"],
+            result=row["inspection_result"],
+            sampled_on=row["inspection_date"],
             report_number=row["inspection_report"],
-        )  # fmt: skip
+        )
     return {
         "product": ProductInfo(
-            code=row["product_code"], name_zh=row["name_zh"], name_en=row["name_en"],
+            code=row["product_code"],
+            name_zh=row["name_zh"],
+            name_en=row["name_en"],
             legal_line=legal_line_of(row, lang),
         ),
         "enterprise": EnterpriseInfo(name=row["enterprise_name"], uscc=row["uscc"]),
-        "lot_number": row["lot_number"], "production_date": row["production_date"],
-        "licence_number": row["licence_number"], "licence_status": _licence_status(row),
+        "lot_number": row["lot_number"],
+        "production_date": row["production_date"],
+        "licence_number": row["licence_number"],
+        "licence_status": _licence_status(row),
         "latest_inspection": inspection,
         "is_demo": bool(row["product_is_demo"] or row["enterprise_is_demo"]),
         "history": CheckHistory(
             times_checked_before=row["scan_count"] or 0,
             first_checked_at=_public_instant(row["first_scanned_at"]),
         ),
-    }  # fmt: skip
+    }
 
 
 def _public_instant(instant: datetime | None) -> datetime | None:

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 MAX_UA_CHARS = 512  # real UAs fit; a megabyte of header must not cost a megabyte of lower()
 
+# Lookup tables, kept as rows by hand (fmt: skip): one line per family reads as the table it is.
 _BROWSERS = (
     ("micromessenger", "wechat"), ("alipayclient", "alipay"), ("mqqbrowser", "qq"),
     (" qq/", "qq"), ("ucbrowser", "uc"), ("ucweb", "uc"), ("huaweibrowser", "huawei"),

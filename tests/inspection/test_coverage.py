@@ -21,8 +21,9 @@ async def test_batches_without_a_pass_and_enterprises_not_sampled(session, clien
     failed = await factories.batch(session, gi["licence"], lot_number="FAILED")
     last_year = utcnow().replace(year=utcnow().year - 1)
     await factories.batch(session, gi["licence"], lot_number="OLD", issued_at=last_year)
-    await factories.batch(session, gi["licence"], lot_number="ASKED", status="requested",
-                          issued_at=None)  # fmt: skip
+    await factories.batch(
+        session, gi["licence"], lot_number="ASKED", status="requested", issued_at=None
+    )
     idle = await factories.enterprise(session, name="未抽检企业")
     await factories.licence(session, idle.id, gi["product"].id)
 

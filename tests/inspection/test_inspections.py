@@ -20,9 +20,13 @@ from app.registry.models import TestItem as StandardItem
 
 def item(code: str, low: str | None, high: str | None) -> StandardItem:
     return StandardItem(
-        code=code, name_zh=code, name_en=code, unit="%",
-        min_value=Decimal(low) if low else None, max_value=Decimal(high) if high else None,
-    )  # fmt: skip
+        code=code,
+        name_zh=code,
+        name_en=code,
+        unit="%",
+        min_value=Decimal(low) if low else None,
+        max_value=Decimal(high) if high else None,
+    )
 
 
 @pytest.mark.parametrize(

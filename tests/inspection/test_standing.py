@@ -7,8 +7,11 @@ from sqlalchemy import select
 from app.audit.models import AuditEvent
 from app.notice.models import PublicNotice
 
-REASON = {"reason": "复检确认不合格", "legal_basis": "《地理标志产品保护办法》第二十一条",
-          "case_number": "五市监〔2026〕12号"}  # fmt: skip
+REASON = {
+    "reason": "复检确认不合格",
+    "legal_basis": "《地理标志产品保护办法》第二十一条",
+    "case_number": "五市监〔2026〕12号",
+}
 
 
 async def fail(client, gi, report: str = "F-1") -> None:
@@ -21,9 +24,10 @@ async def test_clear_returns_a_suspended_batch_to_good_standing(session, client,
     await fail(client, gi)
     batch_id, headers = gi["batch"].id, gi["as_regulator"]
     cleared = await client.post(
-        f"/api/v1/batches/{batch_id}/clear", json={"reason": "抽样程序有误，复检合格"},
+        f"/api/v1/batches/{batch_id}/clear",
+        json={"reason": "抽样程序有误，复检合格"},
         headers=headers,
-    )  # fmt: skip
+    )
     assert cleared.status_code == 200 and cleared.json()["kind"] == "clear"
     assert await verdict_of(client, gi["codes"][0]) == "genuine"
     again = await client.post(
@@ -38,8 +42,11 @@ async def test_recall_is_irreversible_and_published(session, client, gi) -> None
     recalled = await client.post(f"/api/v1/batches/{batch_id}/recall", json=REASON, headers=headers)
     assert recalled.status_code == 200, recalled.text
     assert [await verdict_of(client, c) for c in gi["codes"]] == ["recalled"] * 3
-    for action, body in (("clear", {"reason": "改判"}), ("suspend", {"reason": "再次暂停"}),
-                         ("recall", REASON)):  # fmt: skip
+    for action, body in (
+        ("clear", {"reason": "改判"}),
+        ("suspend", {"reason": "再次暂停"}),
+        ("recall", REASON),
+    ):
         refused = await client.post(
             f"/api/v1/batches/{batch_id}/{action}", json=body, headers=headers
         )
@@ -79,10 +86,11 @@ async def test_a_regulator_may_suspend_by_hand_and_every_act_is_audited(
     )
     actions = list(
         await session.scalars(
-            select(AuditEvent.action).where(AuditEvent.object_type == "label_batch")
+            select(AuditEvent.action)
+            .where(AuditEvent.object_type == "label_batch")
             .order_by(AuditEvent.seq)
         )
-    )  # fmt: skip
+    )
     assert actions == ["batch.suspend", "batch.clear"]
 
 

@@ -6,10 +6,24 @@ from inspection_fixtures import inspection_body
 
 GROUNDS = {"reason": "冒用", "legal_basis": "《商标法》第五十七条", "case_number": "案-2026-7"}
 PUBLIC_FIELDS = {
-    "id", "kind", "published_at", "product_id", "product_name_zh", "product_name_en",
-    "enterprise_name", "uscc", "licence_number", "lot_number", "report_number", "result",
-    "reason", "legal_basis", "case_number", "detail", "is_demo",
-}  # fmt: skip
+    "id",
+    "kind",
+    "published_at",
+    "product_id",
+    "product_name_zh",
+    "product_name_en",
+    "enterprise_name",
+    "uscc",
+    "licence_number",
+    "lot_number",
+    "report_number",
+    "result",
+    "reason",
+    "legal_basis",
+    "case_number",
+    "detail",
+    "is_demo",
+}
 
 
 async def publish_some(client, gi) -> None:
@@ -45,8 +59,18 @@ async def test_notices_are_published_newest_first_without_login(client, gi) -> N
 async def test_notices_show_only_public_fields(client, gi) -> None:
     await publish_some(client, gi)
     items = (await client.get("/api/v1/public/notices")).json()["items"]
-    private = ("inspector", "recorded_by", "revoked_by", "sample_id", "sampling_place", "password",
-               "contact", "phone", "email", "assignment")  # fmt: skip
+    private = (
+        "inspector",
+        "recorded_by",
+        "revoked_by",
+        "sample_id",
+        "sampling_place",
+        "password",
+        "contact",
+        "phone",
+        "email",
+        "assignment",
+    )
     for notice in items:
         assert set(notice) == PUBLIC_FIELDS
         text = str(notice)

@@ -284,7 +284,11 @@ def test_runs_as_a_lone_script_without_site_packages(tmp_path) -> None:
     plan.write_text(json.dumps(published()), encoding="utf-8")
     run = subprocess.run(
         [sys.executable, "-I", "-S", str(copy), str(plan)],
-        capture_output=True, text=True, cwd=tmp_path, timeout=60, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("match:")

@@ -36,9 +36,14 @@ async def world(session, client):
     await factories.licence(session, extra.id, other.id)  # another product
     await factories.licence(session, extra.id, product.id, status=LicenceStatus.WITHDRAWN)
     await factories.licence(
-        session, extra.id, product.id, number=None, status=LicenceStatus.PENDING,
-        valid_from=None, valid_until=None,
-    )  # fmt: skip
+        session,
+        extra.id,
+        product.id,
+        number=None,
+        status=LicenceStatus.PENDING,
+        valid_from=None,
+        valid_until=None,
+    )
     await factories.licence(session, extra.id, product.id, valid_until=TODAY - timedelta(days=1))
     inspectors = [await factories.user(session, Role.INSPECTOR) for _ in range(3)]
     return {
@@ -149,9 +154,13 @@ async def test_a_conflicted_inspector_is_never_assigned_across_many_seeds(client
     their_licence = world["licences"][0].number
     for n in range(12):
         response = await create(
-            client, world, seed=f"s{n}", sample_size=None, sample_fraction="1",
+            client,
+            world,
+            seed=f"s{n}",
+            sample_size=None,
+            sample_fraction="1",
             inspectors_per_target=1 + n % 2,
-        )  # fmt: skip
+        )
         assert response.status_code == 201, response.text
         plan = response.json()
         assert {a["target"] for a in plan["assignments"]} >= {their_licence}
@@ -300,10 +309,13 @@ async def test_conflicts_are_marked_listed_cleared_and_audited(session, client, 
     base = f"/api/v1/inspectors/{inspector.id}"
     marked = await put_conflict(client, world, inspector.id, company.id)
     assert marked.json() == {
-        "inspector_id": inspector.id, "enterprise_id": company.id,
-        "enterprise_name": company.name, "uscc": company.uscc, "reason": "配偶在该企业任职",
+        "inspector_id": inspector.id,
+        "enterprise_id": company.id,
+        "enterprise_name": company.name,
+        "uscc": company.uscc,
+        "reason": "配偶在该企业任职",
         "standing_assignments": [],
-    }  # fmt: skip
+    }
     assert (await put_conflict(client, world, inspector.id, company.id)).status_code == 200
     listed = await client.get(f"{base}/conflicts", headers=world["regulator"])
     assert [c["enterprise_id"] for c in listed.json()] == [company.id]
@@ -322,8 +334,10 @@ async def test_conflicts_are_marked_listed_cleared_and_audited(session, client, 
         .order_by(AuditEvent.seq)
     )
     assert list(actions) == [
-        "inspector_conflict.set", "inspector_conflict.set", "inspector_conflict.clear"
-    ]  # fmt: skip
+        "inspector_conflict.set",
+        "inspector_conflict.set",
+        "inspector_conflict.clear",
+    ]
 
 
 async def test_conflicts_need_an_inspector_and_an_enterprise(client, world):

@@ -156,8 +156,12 @@ async def test_a_few_words_are_a_report(client, text) -> None:
     assert page.status_code == 200 and "已收到您的举报" in page.text
 
 
-TYPED = {"code": "K3F9-abcd", "what_was_seen": "假", "where_bought": "临河区某超市",
-         "contact": "王女士 13800000000"}  # fmt: skip
+TYPED = {
+    "code": "K3F9-abcd",
+    "what_was_seen": "假",
+    "where_bought": "临河区某超市",
+    "contact": "王女士 13800000000",
+}
 
 
 @pytest.mark.parametrize(
@@ -199,23 +203,34 @@ async def _file(client, code: str, **form) -> int:
 async def test_licensee_never_sees_the_informant(session, client, label_world) -> None:
     await client.get(f"/v/{label_world['code']}")  # the informant checked the label first
     report_id = await _file(
-        client, label_world["code"],
+        client,
+        label_world["code"],
         what_was_seen="假冒包装，请联系我 13812345678 或 shopper@example.cn",
-        where_bought="五原县某超市，我家电话 0478-1234567", contact="王女士 139-1234-5678",
-    )  # fmt: skip
+        where_bought="五原县某超市，我家电话 0478-1234567",
+        contact="王女士 139-1234-5678",
+    )
     files = {"photo": ("bag.jpg", jpeg_with_gps(), "image/jpeg")}
     await client.post(
-        "/api/v1/reports", data={"code": label_world["code"], "what_was_seen": "有照片的举报"},
+        "/api/v1/reports",
+        data={"code": label_world["code"], "what_was_seen": "有照片的举报"},
         files=files,
-    )  # fmt: skip
+    )
     owner = await factories.auth_headers(session, client, Role.LICENSEE, label_world["company"].id)
     one = (await client.get(f"/api/v1/reports/{report_id}", headers=owner)).json()
     listed = (await client.get("/api/v1/reports", headers=owner)).json()
     assert listed["total"] == 2
     for body in (one, *listed["items"]):
         text = str(body)
-        for leak in ("contact", "photo_media_type", "handled_by_id", "13812345678", "shopper@",
-                     "0478-1234567", "139-1234-5678", "王女士"):  # fmt: skip
+        for leak in (
+            "contact",
+            "photo_media_type",
+            "handled_by_id",
+            "13812345678",
+            "shopper@",
+            "0478-1234567",
+            "139-1234-5678",
+            "王女士",
+        ):
             assert leak not in text
     assert one["what_was_seen"].startswith("假冒包装") and "五原县某超市" in one["where_bought"]
     with_photo = next(item for item in listed["items"] if item["id"] != report_id)
@@ -259,5 +274,7 @@ async def test_closing_a_report_needs_a_reason_that_is_audited(
     )
     reasons = {event.action: event.reason for event in events}
     assert reasons == {
-        "report.file": None, "report.investigating": "已派员核查", f"report.{status}": "核查不属实"
-    }  # fmt: skip
+        "report.file": None,
+        "report.investigating": "已派员核查",
+        f"report.{status}": "核查不属实",
+    }

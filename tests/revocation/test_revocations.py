@@ -11,8 +11,11 @@ from app.auth.models import Role
 from app.label.code import format_grouped
 from app.notice.models import PublicNotice
 
-GROUNDS = {"reason": "冒用他人许可编号", "legal_basis": "《商标法》第五十七条",
-           "case_number": "五市监罚〔2026〕31号"}  # fmt: skip
+GROUNDS = {
+    "reason": "冒用他人许可编号",
+    "legal_basis": "《商标法》第五十七条",
+    "case_number": "五市监罚〔2026〕31号",
+}
 
 
 async def revoke(client, gi, **target):

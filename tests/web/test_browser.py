@@ -35,9 +35,18 @@ pytestmark = [
     pytest.mark.dbless,
     pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
 ]
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
-         "--window-size=412,915", "--virtual-time-budget=4000"]  # fmt: skip
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--hide-scrollbars",
+    "--window-size=412,915",
+    "--virtual-time-budget=4000",
+]
 
 
 def free_port() -> int:
@@ -59,9 +68,13 @@ async def seed(url: str, codec: LabelCodec) -> tuple[str, str]:
         genuine, revoked = await factories.labels(session, batch, codec.mint_many(2))
         revoked.status = LabelStatus.REVOKED
         about = notices.Subject(
-            product=product, enterprise=company, licence_number=licence.number,
-            lot_number="WY-2026-001", reason="抽检不合格，确认召回", case_number="五市监〔2026〕12号",
-        )  # fmt: skip
+            product=product,
+            enterprise=company,
+            licence_number=licence.number,
+            lot_number="WY-2026-001",
+            reason="抽检不合格，确认召回",
+            case_number="五市监〔2026〕12号",
+        )
         await notices.publish(session, NoticeKind.RECALL, 1, about)
     await database.dispose()
     return genuine.code, revoked.code
