@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.auth.deps import SettingsDep, StaffOrLicensee
 from app.core.db import Database, SessionDep, get_database
+from app.core.errors import Unprocessable
 from app.label import printjobs
 from app.label.exceptions import TooManyLabelsForOneFile
 from app.label.printing.csv_export import csv_lines
@@ -101,6 +102,11 @@ async def batch_pdf(
     a million-label batch is printed as a series of files)."""
     job = await printjobs.prepare(session, actor, batch_id, settings.public_base_url)
     last = min(to_serial or job.quantity, job.quantity)
+    if from_serial > last:  # also keeps a 64-bit serial out of the 32-bit column's query
+        raise Unprocessable(
+            f"from_serial {from_serial} is past the last serial asked for ({last})",
+            field="from_serial",
+        )
     if last - from_serial + 1 > MAX_LABELS_PER_PDF:
         raise TooManyLabelsForOneFile(
             f"at most {MAX_LABELS_PER_PDF} labels per PDF; ask for serial ranges, "

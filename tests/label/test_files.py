@@ -117,6 +117,18 @@ async def test_a_label_wider_than_the_page_is_refused_not_a_server_error(
     assert "at most 194.0 mm wide" in response.json()["detail"]
 
 
+async def test_a_range_past_the_batch_is_refused_not_a_server_error(session, client, shop) -> None:
+    """Found by schemathesis: from_serial=2⁶³−2 reached the 32-bit serial column as a 500."""
+    batch_id = await issued(session, client, shop, quantity=2)
+    for params in ({"from_serial": 3}, {"from_serial": 2**63 - 2, "to_serial": 1}):
+        response = await client.get(
+            f"/api/v1/batches/{batch_id}/labels.pdf", params=params, headers=shop["licensee"]
+        )
+        assert response.status_code == 422, response.text
+        assert response.json()["code"] == "unprocessable"
+        assert response.json()["detail"].startswith("from_serial")
+
+
 async def test_gtin_products_print_gs1_digital_links(session, client, shop) -> None:
     shop["product"].gtin = "06901234567892"
     await session.flush()
