@@ -2,6 +2,8 @@
 
 from app.audit import models as audit_models
 from app.auth import models as auth_models
+from app.core import notices as notice_models
+from app.core import trust as trust_models
 from app.core.jobs import models as job_models
 from app.core.models import Base
 from app.enterprise import models as enterprise_models
@@ -9,7 +11,6 @@ from app.idempotency import models as idempotency_models
 from app.inspection import models as inspection_models
 from app.label import models as label_models
 from app.licence import models as licence_models
-from app.notice import models as notice_models
 from app.planning import models as planning_models
 from app.registry import models as registry_models
 from app.report import models as report_models
@@ -31,5 +32,6 @@ __all__ = [
     "registry_models",
     "report_models",
     "revocation_models",
+    "trust_models",
     "verification_models",
 ]

@@ -25,11 +25,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from app.auth.models import Role
-from app.auth.principal import Principal
 from app.core import migrate
 from app.core.config import Settings
 from app.core.db import Database, create_engine
+from app.core.principal import Principal, Role
 
 SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 BENCH_DB = "gimark_bench_issuance"

@@ -21,10 +21,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from app.auth.models import Role
 from app.core import migrate
 from app.core.config import Settings
 from app.core.db import Database, create_engine, is_sqlite
+from app.core.principal import Role
 from app.main import create_app
 
 CLIENTS = 50  # concurrent requests per race

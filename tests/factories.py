@@ -10,8 +10,9 @@ from typing import Any
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.auth.passwords import hash_password
+from app.core.principal import Role
 from app.core.time import utcnow
 from app.enterprise.models import Enterprise
 from app.enterprise.uscc import compose

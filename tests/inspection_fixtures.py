@@ -7,7 +7,7 @@ from decimal import Decimal
 import factories
 import pytest
 
-from app.auth.models import Role
+from app.core.principal import Role
 from app.label.code import LabelCodec
 from app.planning.models import InspectionAssignment
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from app.audit.chain import GENESIS_HASH, HASHED_FIELDS, event_hash
 from app.audit.models import AuditEvent
-from app.auth.principal import Principal
+from app.core.principal import Principal
 from app.core.requestid import current_request_id
 from app.core.time import utcnow
 

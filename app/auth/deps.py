@@ -13,11 +13,12 @@ from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from app.auth import repository
 from app.auth.exceptions import NotAuthenticated, RoleNotAllowed
 from app.auth.keyscope import within_creator
-from app.auth.models import ApiKey, Role, User
-from app.auth.principal import Principal, user_principal
+from app.auth.models import ApiKey, User
+from app.auth.principal import user_principal
 from app.auth.tokens import InvalidToken, decode_access_token, sha256_hex
 from app.core.config import Settings
 from app.core.db import SessionDep
+from app.core.principal import Principal, Role
 from app.core.time import utcnow
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)

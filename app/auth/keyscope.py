@@ -7,8 +7,7 @@ used (a key whose creator was disabled, or could no longer mint it, stops workin
 from __future__ import annotations
 
 from app.auth.exceptions import KeyScopeExceeded
-from app.auth.models import Role
-from app.auth.principal import Principal
+from app.core.principal import Principal, Role
 
 
 def granted_scope(

@@ -1,20 +1,13 @@
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import Base, BigIntPK, Timestamped, str_enum
+from app.core.principal import Role
 from app.core.time import utcnow
-
-
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    REGULATOR = "regulator"
-    INSPECTOR = "inspector"
-    LICENSEE = "licensee"
 
 
 class User(Timestamped, Base):

@@ -1,44 +1,9 @@
-"""Who is acting: a user or an API key, reduced to what authorisation needs."""
+"""Principals made from accounts: the only place a ``User`` becomes a kernel ``Principal``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from app.auth.models import Role, User
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    kind: str  # "user" | "api_key" | "system"
-    id: int | None
-    name: str
-    role: Role
-    enterprise_id: int | None = None
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role in (Role.ADMIN, Role.REGULATOR)
-
-    @property
-    def is_licensee(self) -> bool:
-        return self.role is Role.LICENSEE
-
-    @property
-    def user_id(self) -> int | None:
-        """The user behind the act, for ``…_by_id`` columns (API keys and the system have none)."""
-        return self.id if self.kind == "user" else None
-
-    @property
-    def audit_name(self) -> str:
-        return f"{self.kind}:{self.name}"
-
-    @property
-    def audit_role(self) -> str:
-        """Anonymous members of the public act without any role."""
-        return "public" if self.kind == "public" else self.role.value
-
-
-SYSTEM = Principal(kind="system", id=None, name="gimark", role=Role.ADMIN)
+from app.auth.models import User
+from app.core.principal import Principal
 
 
 def user_principal(user: User) -> Principal:

@@ -5,7 +5,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.models import ApiKey, RefreshFamily, RefreshToken, Role, User
+from app.auth.models import ApiKey, RefreshFamily, RefreshToken, User
+from app.core.principal import Role
 
 
 async def user_by_id(session: AsyncSession, user_id: int) -> User | None:

@@ -4,8 +4,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.auth.models import Role
 from app.auth.passwords import MIN_PASSWORD_LENGTH
+from app.core.principal import Role
 
 
 class TokenPair(BaseModel):

@@ -18,13 +18,14 @@ from app.auth.exceptions import (
     UsernameTaken,
 )
 from app.auth.keyscope import granted_scope
-from app.auth.models import ApiKey, RefreshFamily, RefreshToken, Role, User
+from app.auth.models import ApiKey, RefreshFamily, RefreshToken, User
 from app.auth.passwords import hash_password, verify_password
-from app.auth.principal import Principal, user_principal
+from app.auth.principal import user_principal
 from app.auth.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead, TokenPair, UserCreate
 from app.auth.tokens import create_access_token, new_opaque_secret, sha256_hex
 from app.core.config import Settings
 from app.core.errors import NotFound, Unprocessable
+from app.core.principal import Principal, Role
 from app.core.time import utcnow
 from app.enterprise.models import Enterprise
 

@@ -19,9 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth import repository
 from app.auth.deps import api_routes, route_roles
 from app.auth.exceptions import RoleNotAllowed
-from app.auth.models import Role
-from app.auth.principal import Principal, user_principal
+from app.auth.principal import user_principal
 from app.core.errors import DomainError
+from app.core.principal import Principal, Role
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import click
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.principal import SYSTEM
 from app.cli.acting import acting_person, as_option
 from app.cli.common import run_in_session, run_with_database
 from app.core.config import get_settings
 from app.core.db import Database
+from app.core.principal import SYSTEM
 from app.label import printjobs, service
 from app.label.printing.csv_export import csv_lines
 from app.label.printing.sheet import SheetLayout

@@ -8,11 +8,11 @@ from typing import Any
 import click
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.principal import SYSTEM
 from app.cli.common import run_in_session, run_with_database
 from app.core.db import Database
 from app.core.jobs import queue
 from app.core.jobs.models import Job, JobStatus
+from app.core.principal import SYSTEM
 from app.jobs import service
 from app.jobs.runtime import JobSettings, make_worker
 from app.jobs.schemas import JobRead

@@ -5,11 +5,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import repository, service
 from app.auth.exceptions import ActorRequired
-from app.auth.models import Role, User
-from app.auth.principal import SYSTEM
+from app.auth.models import User
 from app.auth.schemas import UserCreate
 from app.cli.acting import acting_person
 from app.cli.common import run_in_session
+from app.core.principal import SYSTEM, Role
 
 
 @click.group()

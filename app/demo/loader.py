@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.auth.passwords import hash_password
-from app.auth.principal import SYSTEM
 from app.core import divisions
 from app.core.config import Settings
+from app.core.principal import SYSTEM, Role
 from app.core.search import starts_with
 from app.core.time import public_today, utcnow
 from app.demo.data import DEMO_LAB, ENTERPRISES, PRODUCTS, USERS, DemoEnterprise

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, or_, select
 
-from app.auth.principal import Principal
+from app.core.principal import Principal
 from app.core.search import contains_text
 from app.enterprise.models import Enterprise
 

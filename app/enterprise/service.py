@@ -3,9 +3,9 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
-from app.auth.principal import Principal
 from app.core.errors import Conflict, NotFound
 from app.core.pagination import PageParams, paginate
+from app.core.principal import Principal
 from app.enterprise import repository
 from app.enterprise.models import Enterprise
 from app.enterprise.schemas import ContactUpdate, EnterpriseCreate, EnterpriseUpdate

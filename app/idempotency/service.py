@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.principal import Principal
 from app.core.errors import Conflict, DomainError, Unprocessable
+from app.core.principal import Principal
 from app.idempotency.models import IdempotencyRecord
 
 Work = Callable[[], Awaitable[tuple[int, Any]]]

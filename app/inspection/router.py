@@ -7,10 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from app.auth.deps import Staff, StaffOrInspector, require_roles
-from app.auth.models import Role
-from app.auth.principal import Principal
 from app.core.db import SessionDep
 from app.core.pagination import Page, PageDep
+from app.core.principal import Principal, Role
 from app.core.time import public_today
 from app.inspection import coverage, service
 from app.inspection.models import InspectionResult

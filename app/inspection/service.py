@@ -15,21 +15,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
-from app.auth.models import Role, User
-from app.auth.principal import Principal
+from app.auth.models import User
+from app.core import notices
 from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable, require_state
+from app.core.notices import NoticeKind
 from app.core.pagination import PageParams, paginate
+from app.core.principal import Principal, Role
+from app.core.trust import trust_changed
 from app.inspection import limits
 from app.inspection.models import Inspection, InspectionItem, InspectionResult
 from app.inspection.schemas import InspectionCreate, InspectionRead, ItemResultRead
 from app.label import standing
 from app.label.models import BatchStatus, LabelBatch
-from app.notice import service as notices
-from app.notice.models import NoticeKind
 from app.planning import assignments, staffing
 from app.registry import service as registry
 from app.registry.models import TestItem
-from app.verification.invalidation import trust_changed
 
 
 async def record(session: AsyncSession, actor: Principal, data: InspectionCreate) -> InspectionRead:
@@ -73,7 +73,7 @@ async def record(session: AsyncSession, actor: Principal, data: InspectionCreate
             inspection_id=inspection.id,
         )
     else:
-        await trust_changed(session, batch_ids=[batch.id])  # the page shows the latest result
+        await trust_changed(session)  # the page shows the latest result
     items = [_item_read(v.item, row) for v, row in zip(verdicts, stored, strict=True)]
     await _publish(session, batch, inspection, items)
     return _read(inspection, items, batch.status)

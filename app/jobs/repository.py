@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from sqlalchemy import Select, and_, select
 
-from app.auth.models import Role
-from app.auth.principal import Principal
 from app.core.jobs.models import Job
+from app.core.principal import Principal, Role
 
 
 def readable_jobs(principal: Principal) -> Select[Job]:

@@ -5,11 +5,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
-from app.auth.principal import Principal
 from app.core.errors import NotFound, Unprocessable
 from app.core.jobs import queue
 from app.core.jobs.models import Job
 from app.core.jobs.registry import REGISTRY, Registry
+from app.core.principal import Principal
 from app.core.time import utcnow
 from app.jobs import repository
 

@@ -14,8 +14,8 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.principal import Principal
 from app.core.errors import InvalidState
+from app.core.principal import Principal
 from app.enterprise.models import Enterprise
 from app.label import repository, service
 from app.label.exceptions import PrintSizeRefused

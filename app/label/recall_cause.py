@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.principal import Principal
 from app.core.errors import NotFound, Unprocessable
+from app.core.principal import Principal
 from app.inspection.models import Inspection, InspectionResult
 from app.label.models import LabelBatch
 from app.label.schemas import RecallRequest

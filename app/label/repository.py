@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, func, select
 
-from app.auth.principal import Principal
+from app.core.principal import Principal
 from app.label.models import Label, LabelBatch, LabelStatus
 
 

@@ -8,11 +8,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
-from app.auth.principal import Principal
 from app.core.config import Settings
 from app.core.errors import NotFound, Unprocessable, require_state
 from app.core.pagination import PageParams, paginate
+from app.core.principal import Principal
 from app.core.time import utcnow
+from app.core.trust import trust_changed
 from app.label import issuance, repository
 from app.label.code import LabelCodec, normalise
 from app.label.exceptions import LabelsNotVoidable, LotTaken, QuotaExceeded, UndoNotAllowed
@@ -20,7 +21,6 @@ from app.label.models import BatchStatus, Label, LabelBatch, LabelStatus
 from app.label.schemas import BatchApprove, BatchDecision, BatchRequest, Reconciliation
 from app.licence import service as licence_service
 from app.registry import service as registry_service
-from app.verification.invalidation import trust_changed
 from app.verification.models import LabelScanStat
 
 AUDITED = ("status", "lot_number", "quantity", "licence_id", "season")
@@ -269,7 +269,7 @@ async def void_labels(
         label.status, label.status_changed_at = LabelStatus.VOID, now
         label.status_changed_by_id, label.status_reason = actor.id, reason
     changed = [label.code for label in labels]
-    await trust_changed(session, codes=changed)
+    await trust_changed(session)
     await _audit_per_batch(session, actor, "label.void", labels, reason)
     return changed
 
@@ -285,7 +285,7 @@ async def undo_void(session: AsyncSession, actor: Principal, codes: list[str]) -
     for label in labels:
         label.status, label.status_changed_at, label.status_reason = LabelStatus.ACTIVE, now, None
     changed = [label.code for label in labels]
-    await trust_changed(session, codes=changed)
+    await trust_changed(session)
     await _audit_per_batch(session, actor, "label.unvoid", labels, None)
     return changed
 

@@ -11,17 +11,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
-from app.auth.principal import Principal
+from app.core import notices
 from app.core.errors import NotFound, require_state
+from app.core.notices import NoticeKind
+from app.core.principal import Principal
+from app.core.trust import trust_changed
 from app.enterprise.models import Enterprise
 from app.label import recall_cause
 from app.label.models import BatchMeasure, BatchMeasureKind, BatchStatus, LabelBatch
 from app.label.schemas import RecallRequest
 from app.licence.models import Licence
-from app.notice import service as notices
-from app.notice.models import NoticeKind
 from app.registry.models import GIProduct
-from app.verification.invalidation import trust_changed
 
 
 async def get_batch_for_update(session: AsyncSession, batch_id: int) -> LabelBatch:
@@ -77,7 +77,7 @@ async def _act(
         after=after,
         reason=reason,
     )
-    await trust_changed(session, batch_ids=[batch.id])
+    await trust_changed(session)
     return measure
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from sqlalchemy import Select, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.principal import Principal
+from app.core.principal import Principal
 from app.label.models import BatchStatus, LabelBatch
 from app.licence.models import Licence
 

@@ -9,11 +9,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
-from app.auth.principal import Principal
+from app.core import notices
 from app.core.errors import InvalidState, NotFound, Unprocessable, require_state
+from app.core.notices import NoticeKind
 from app.core.pagination import PageParams, paginate
+from app.core.principal import Principal
 from app.core.search import starts_with
 from app.core.time import public_today, utcnow
+from app.core.trust import trust_changed
 from app.enterprise import service as enterprise_service
 from app.enterprise.models import Enterprise
 from app.licence import repository
@@ -26,13 +29,10 @@ from app.licence.schemas import (
     LicenceWithdraw,
     Quota,
 )
-from app.notice import service as notices
-from app.notice.models import NoticeKind
 from app.registry import service as registry_service
 from app.registry.models import GIProduct
 from app.revocation import service as revocation_service
 from app.revocation.schemas import Grounds
-from app.verification.invalidation import trust_changed
 
 AUDITED = ("status", "number", "valid_from", "valid_until", "production_area_mu")
 
@@ -226,7 +226,7 @@ async def _move(
     before = audit.snapshot(licence, *AUDITED)
     licence.status = target
     await session.flush()
-    await trust_changed(session, licence_ids=[licence.id])
+    await trust_changed(session)
     await _audit(session, actor, licence, action, before, reason)
     return licence
 
@@ -296,7 +296,7 @@ async def withdraw(
             session, actor, licence, grounds
         )
         revoked = revocation.label_count
-    await trust_changed(session, licence_ids=[licence.id])
+    await trust_changed(session)
     await _audit(session, actor, licence, "licence.withdraw", before, data.reason)
     await _publish_withdrawal(session, licence, revoked)
     return licence, revoked

@@ -17,10 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import checkpoints
 from app.audit import service as audit
-from app.auth.principal import SYSTEM
+from app.core import notices
+from app.core.notices import NoticeKind, PublicNotice
+from app.core.principal import SYSTEM
 from app.core.time import public_date, public_datetime, utcnow
-from app.notice import service as notices
-from app.notice.models import NoticeKind, PublicNotice
 
 
 def local_day(moment: datetime) -> date:

@@ -10,10 +10,10 @@ from fastapi.responses import HTMLResponse
 
 from app.auth.deps import PUBLIC
 from app.core.db import SessionDep
+from app.core.notices import NoticeKind
 from app.core.pagination import Page, PageDep
 from app.notice import checkpoints, service
 from app.notice.display import item_texts
-from app.notice.models import NoticeKind
 from app.notice.schemas import NoticeRead
 from app.web.templates import render
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from app.notice.models import NoticeKind
+from app.core.notices import NoticeKind
 
 
 class NoticeRead(BaseModel):

@@ -17,14 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth.models import User
-from app.auth.principal import Principal
+from app.core import notices
 from app.core.errors import NotFound, Unprocessable
+from app.core.notices import NoticeKind
 from app.core.pagination import PageParams, paginate
+from app.core.principal import Principal
 from app.core.time import public_today
 from app.licence import service as licence_service
 from app.licence.models import LicenceStatus
-from app.notice import service as notices
-from app.notice.models import NoticeKind
 from app.planning import draw, repository, staffing
 from app.planning.models import (
     InspectionAssignment,

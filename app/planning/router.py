@@ -8,10 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from app.auth.deps import PUBLIC, InspectorOnly, Staff, require_roles
-from app.auth.models import Role
-from app.auth.principal import Principal
 from app.core.db import SessionDep
 from app.core.pagination import Page, PageDep
+from app.core.principal import Principal, Role
 from app.planning import plans, staffing
 from app.planning.schemas import (
     AssignmentCreate,

@@ -13,10 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
-from app.auth.models import Role, User
-from app.auth.principal import Principal
+from app.auth.models import User
 from app.core.errors import Conflict, NotFound, Unprocessable, require_state
 from app.core.pagination import PageParams, paginate_rows
+from app.core.principal import Principal, Role
 from app.enterprise import service as enterprise_service
 from app.enterprise.models import Enterprise
 from app.label import service as label_service

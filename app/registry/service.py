@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.audit import service as audit
-from app.auth.principal import Principal
 from app.core.errors import NotFound
 from app.core.pagination import PageParams, paginate
+from app.core.principal import Principal
 from app.core.search import contains_text
 from app.registry.artwork import validate_artwork
 from app.registry.exceptions import DuplicateTestItem, MissingRouteFields, ProductCodeTaken

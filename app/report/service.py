@@ -8,8 +8,8 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
-from app.auth.principal import SYSTEM, Principal
 from app.core.errors import InvalidState, NotFound, Unprocessable
+from app.core.principal import ANONYMOUS, Principal
 from app.inspection.models import Inspection
 from app.label.code import normalise
 from app.label.models import Label, LabelBatch
@@ -25,7 +25,6 @@ TRANSITIONS = {
     ReportStatus.INVESTIGATING: {ReportStatus.RESOLVED, ReportStatus.DISMISSED},
 }
 CLOSED = frozenset({ReportStatus.RESOLVED, ReportStatus.DISMISSED})
-ANONYMOUS = Principal("public", None, "consumer", SYSTEM.role)  # audited as role "public"
 
 
 def readable_reports(principal: Principal) -> Select[ConsumerReport]:

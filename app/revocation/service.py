@@ -14,21 +14,21 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
-from app.auth.principal import Principal
+from app.core import notices
 from app.core.errors import Conflict, NotFound, Unprocessable, require_state
+from app.core.notices import NoticeKind
 from app.core.pagination import PageParams, paginate
+from app.core.principal import Principal
 from app.core.time import utcnow
+from app.core.trust import trust_changed
 from app.enterprise.models import Enterprise
 from app.label import standing
 from app.label.code import is_well_formed, normalise
 from app.label.models import BatchStatus, Label, LabelBatch, LabelStatus
 from app.licence.models import Licence
-from app.notice import service as notices
-from app.notice.models import NoticeKind
 from app.registry.models import GIProduct
 from app.revocation.models import Revocation, RevocationScope
 from app.revocation.schemas import Grounds
-from app.verification.invalidation import trust_changed
 
 
 def _new(
@@ -64,11 +64,7 @@ async def _record(
     about.case_number = revocation.case_number
     about.detail |= {"scope": revocation.scope.value, "label_count": revocation.label_count}
     await notices.publish(session, NoticeKind.REVOCATION, revocation.id, about)
-    await trust_changed(
-        session,
-        batch_ids=[revocation.batch_id] if revocation.batch_id else (),
-        licence_ids=[revocation.licence_id] if revocation.licence_id else (),
-    )  # one bump for the whole act, whatever its scope
+    await trust_changed(session)  # one bump for the whole act, whatever its scope
     return revocation
 
 
@@ -271,7 +267,7 @@ async def reverse(
     about.reason, about.case_number = reason, revocation.case_number
     about.detail |= {"revocation_id": revocation.id, "scope": revocation.scope.value}
     await notices.publish(session, NoticeKind.REVOCATION_REVERSED, revocation.id, about)
-    await trust_changed(session, batch_ids=[revocation.batch_id] if revocation.batch_id else ())
+    await trust_changed(session)
     return revocation
 
 

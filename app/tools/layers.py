@@ -15,21 +15,22 @@ from pathlib import Path
 APP = Path(__file__).resolve().parents[1]
 # Lowest first. A domain may import the ones before it, never the ones after it.
 LAYER_ORDER = (
-    "core",
-    "web",
-    "audit",
-    "auth",
+    "core",  # kernel: config, db, time, principal, trust epoch, notice ledger, jobs, permissions
+    "audit",  # the ledger every transition writes to, and the transition helper
+    "auth",  # accounts, tokens, keys: who the principal is
+    "web",  # templates, i18n and static files of the public pages
     "idempotency",
     "registry",
     "enterprise",
     "licence",
     "label",
-    "inspection",
     "planning",
+    "inspection",
     "revocation",
     "verification",
     "report",
     "notice",
+    "jobs",  # the periodic jobs: they call the domains below them
     "statistics",
     "console",
 )

@@ -2,7 +2,7 @@
 it was read under is still current.
 
 Every change that can alter a public verdict bumps ``trust_epoch`` in its own transaction
-(see ``invalidation.trust_changed``), so the bump commits exactly when the change does. A
+(see ``app.core.trust``), so the bump commits exactly when the change does. A
 verification uses a cached row only if the epoch read by a round trip that *started after the
 check arrived* equals the epoch the row was read under: after a revocation commits, no check
 that starts later, on any worker, is answered with the old verdict. Lookups read the epoch in

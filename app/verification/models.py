@@ -63,13 +63,3 @@ class LabelScanStat(Base):
     suspect_reason: Mapped[str | None] = mapped_column(String(32))
     suspect_evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     flagged_at: Mapped[datetime | None] = mapped_column(index=True)
-
-
-class TrustEpoch(Base):
-    """One row whose value moves whenever any public verdict may have changed; verification
-    caches rows tagged with the epoch they were read at and serves them only while it holds."""
-
-    __tablename__ = "trust_epoch"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    value: Mapped[int] = mapped_column(BigInteger)

@@ -13,12 +13,13 @@ from sqlalchemy import String, any_, bindparam, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.core.trust import EPOCH, TrustEpoch
 from app.enterprise.models import Enterprise
 from app.inspection.models import Inspection
 from app.label.models import Label, LabelBatch
 from app.licence.models import Licence
 from app.registry.models import GIProduct
-from app.verification.models import LabelScanStat, TrustEpoch
+from app.verification.models import LabelScanStat
 
 
 def _latest_inspection(column: Any) -> Any:
@@ -30,8 +31,6 @@ def _latest_inspection(column: Any) -> Any:
         .scalar_subquery()
     )
 
-
-EPOCH = select(TrustEpoch.value).where(TrustEpoch.id == 1).scalar_subquery()
 
 ROWS = (
     select(

@@ -36,10 +36,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import Database
 from app.core.time import utcnow
+from app.core.trust import trust_changed
 from app.label.models import Label, LabelBatch
 from app.registry.models import GIProduct
 from app.verification.geo import impossible_travel
-from app.verification.invalidation import trust_changed
 from app.verification.models import LabelScanStat, Scan
 from app.verification.verdicts import Verdict
 
@@ -281,7 +281,7 @@ async def _flag_clones(
             .values(suspect_reason=reason, suspect_evidence=details, flagged_at=utcnow())
         )
     if evidence:  # cached 'genuine' verdicts of these codes must go now
-        await trust_changed(session, codes=list(evidence))
+        await trust_changed(session)
 
 
 async def _source_evidence(

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.audit import service as audit
 from app.audit.models import AuditEvent
-from app.auth.principal import SYSTEM
+from app.core.principal import SYSTEM
 
 
 async def _objects_in_ledger(session) -> set[str]:

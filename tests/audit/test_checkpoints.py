@@ -11,8 +11,7 @@ from app.audit import service as audit
 from app.audit.chain import HASHED_FIELDS, event_hash
 from app.audit.checkpoints import Checkpoint
 from app.audit.models import AuditEvent
-from app.auth.models import Role
-from app.auth.principal import SYSTEM
+from app.core.principal import SYSTEM, Role
 
 
 async def _append(session, n: int = 3) -> list[tuple[int, str]]:

@@ -8,9 +8,8 @@ from sqlalchemy.exc import DBAPIError
 from app.audit import service as audit
 from app.audit.chain import GENESIS_HASH
 from app.audit.models import AuditEvent
-from app.auth.models import Role
-from app.auth.principal import SYSTEM
 from app.core.db import Database
+from app.core.principal import SYSTEM, Role
 
 
 async def _append_three(session) -> list[AuditEvent]:

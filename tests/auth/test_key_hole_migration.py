@@ -14,10 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.audit.models import AuditEvent
-from app.auth.models import ApiKey, Role, User
-from app.auth.principal import SYSTEM, Principal, user_principal
+from app.auth.models import ApiKey, User
+from app.auth.principal import user_principal
 from app.core import migrate
 from app.core.db import Database, create_engine
+from app.core.principal import SYSTEM, Principal, Role
 
 
 def _before_0003() -> str:

@@ -3,8 +3,8 @@ from datetime import timedelta
 import factories
 import jwt
 
-from app.auth.models import Role
 from app.auth.tokens import ALGORITHM, ISSUER
+from app.core.principal import Role
 from app.core.time import utcnow
 
 

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 
 from app.audit import service as audit_service
 from app.audit.models import AuditEvent
-from app.auth.models import RefreshFamily, RefreshToken, Role
+from app.auth.models import RefreshFamily, RefreshToken
 from app.core.db import Database
+from app.core.principal import Role
 from app.main import create_app
 
 

@@ -8,7 +8,7 @@ import factories
 import pytest
 
 from app.auth.deps import api_routes, route_roles
-from app.auth.models import Role
+from app.core.principal import Role
 from app.main import ROUTERS
 
 GUARDED = [

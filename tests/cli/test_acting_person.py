@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.core import migrate
 from app.core.db import Database, create_engine
+from app.core.principal import Role
 from app.label.models import BatchStatus, LabelBatch
 
 PASSWORD = ["--password", "a long password"]

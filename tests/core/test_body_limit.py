@@ -6,8 +6,8 @@ import factories
 import pytest
 from sqlalchemy import func, select
 
-from app.auth.models import Role
 from app.core.bodylimit import DEFAULT_LIMIT, MIB, BodyLimitMiddleware
+from app.core.principal import Role
 from app.enterprise.models import Enterprise
 from app.report.models import ConsumerReport
 from app.verification.models import Scan

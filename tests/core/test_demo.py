@@ -2,10 +2,10 @@
 
 from sqlalchemy import func, select
 
+from app.core.notices import PublicNotice
 from app.demo.loader import load_demo, sample_codes
 from app.inspection.models import Inspection
 from app.label.models import LabelBatch
-from app.notice.models import PublicNotice
 
 
 async def test_demo_load_gives_every_verdict_something_to_show(

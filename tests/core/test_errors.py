@@ -5,8 +5,8 @@ import pytest
 from fastapi import APIRouter
 
 from app.auth.deps import PUBLIC
-from app.auth.models import Role
 from app.core.errors import InvalidState, NotFound
+from app.core.principal import Role
 
 PROBLEM_KEYS = {"type", "title", "status", "code", "request_id"}
 

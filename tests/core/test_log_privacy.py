@@ -8,9 +8,10 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.core.db import Database
 from app.core.logsafety import install_redaction, redact
+from app.core.principal import Role
 from app.main import create_app
 
 EMAIL = "wang.fang.wuyuan@example.cn"

@@ -3,8 +3,8 @@
 import factories
 import pytest
 
-from app.auth.models import Role
-from app.notice.models import NoticeKind, PublicNotice
+from app.core.notices import NoticeKind, PublicNotice
+from app.core.principal import Role
 
 LITERALS = ("%", "_", "/")
 

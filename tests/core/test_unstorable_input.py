@@ -5,7 +5,7 @@ import factories
 import pytest
 from sqlalchemy import func, select
 
-from app.auth.models import Role
+from app.core.principal import Role
 from app.enterprise.models import Enterprise
 from app.report.models import ConsumerReport
 

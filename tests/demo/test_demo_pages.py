@@ -4,7 +4,7 @@ import factories
 from sqlalchemy import select
 from verification_fixtures import codec, label_world  # noqa: F401
 
-from app.auth.models import Role
+from app.core.principal import Role
 from app.demo.loader import load_demo, sample_codes
 from app.enterprise.models import Enterprise
 from app.label.models import BatchStatus, LabelBatch

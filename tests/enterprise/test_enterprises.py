@@ -1,7 +1,7 @@
 import factories
 import pytest
 
-from app.auth.models import Role
+from app.core.principal import Role
 from app.enterprise.uscc import check_character, compose
 
 VALID = "91350100M000100Y43"

@@ -8,12 +8,12 @@ import pytest
 from inspection_fixtures import inspection_body, verdict_of
 from sqlalchemy import func, select
 
-from app.auth.models import Role
 from app.core.errors import Unprocessable
+from app.core.notices import PublicNotice
+from app.core.principal import Role
 from app.inspection import limits
 from app.inspection.models import Inspection
 from app.label.models import BatchMeasure, LabelBatch
-from app.notice.models import PublicNotice
 from app.planning.models import InspectionAssignment
 from app.registry.models import TestItem as StandardItem
 

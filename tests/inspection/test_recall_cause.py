@@ -7,8 +7,8 @@ from inspection_fixtures import inspection_body
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
+from app.core.notices import PublicNotice
 from app.label.models import BatchStatus, LabelBatch
-from app.notice.models import PublicNotice
 
 BASIS = "《地理标志产品保护办法》第二十一条"
 

@@ -5,7 +5,7 @@ from inspection_fixtures import inspection_body, verdict_of
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.notice.models import PublicNotice
+from app.core.notices import PublicNotice
 
 REASON = {
     "reason": "复检确认不合格",

@@ -1,7 +1,7 @@
 import factories
 import pytest
 
-from app.auth.models import Role
+from app.core.principal import Role
 
 
 @pytest.fixture

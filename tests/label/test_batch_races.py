@@ -26,8 +26,8 @@ from sqlalchemy import func, select
 
 from app.audit import service as audit
 from app.audit.models import AuditEvent
-from app.auth.models import Role
 from app.core.db import Database
+from app.core.principal import Role
 from app.label.models import BatchStatus, Label, LabelBatch
 
 QUANTITY = 500

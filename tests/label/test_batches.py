@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
-from app.auth.models import Role
+from app.core.principal import Role
 from app.label.models import Label, LabelBatch
 
 

@@ -10,7 +10,7 @@ import zxingcpp
 from PIL import Image
 from qr_images import decoded_texts, pdf_pages, pdf_text, svg_image
 
-from app.auth.models import Role
+from app.core.principal import Role
 from app.label import files
 from app.label.code import format_grouped
 from app.label.models import BatchStatus

@@ -4,10 +4,9 @@ import factories
 import pytest
 from sqlalchemy import func, select
 
-from app.auth.models import Role
-from app.auth.principal import Principal
 from app.core.db import Database
 from app.core.errors import InvalidState
+from app.core.principal import Principal, Role
 from app.label import service
 from app.label.code import CodeStatus
 from app.label.models import BatchStatus, Label

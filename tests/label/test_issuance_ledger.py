@@ -15,7 +15,7 @@ from sqlalchemy import func, select, text
 
 from app.audit.models import AuditEvent
 from app.audit.service import AUDIT_LOCK_KEY
-from app.auth.models import Role
+from app.core.principal import Role
 from app.label import issuance
 from app.label.models import BatchStatus, Label
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import factories
 
-from app.auth.models import Role
+from app.core.principal import Role
 from app.registry.models import QuotaUnit
 
 

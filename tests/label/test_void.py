@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import factories
 
-from app.auth.models import Role
+from app.core.principal import Role
 from app.core.time import utcnow
 from app.label.models import LabelStatus
 

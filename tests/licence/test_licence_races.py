@@ -24,8 +24,8 @@ from sqlalchemy import select
 
 from app.audit import service as audit
 from app.audit.models import AuditEvent
-from app.auth.models import Role
 from app.core.db import Database
+from app.core.principal import Role
 from app.licence.models import Licence, LicenceStatus
 
 REASON = {"reason": "按规定处理"}

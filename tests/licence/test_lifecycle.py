@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.auth.models import Role
+from app.core.principal import Role
 from app.label.models import LabelStatus
 from app.licence.models import LicenceStatus
 

@@ -11,8 +11,8 @@ import factories
 import pytest
 from sqlalchemy import select
 
-from app.auth.models import Role
 from app.core import time as public_time
+from app.core.principal import Role
 from app.licence.models import Licence, LicenceStatus
 
 EVENING_UTC = datetime(2030, 6, 1, 17, 0, tzinfo=UTC)  # 2030-06-02 01:00 in Beijing

@@ -4,7 +4,7 @@ from decimal import Decimal
 import factories
 import pytest
 
-from app.auth.models import Role
+from app.core.principal import Role
 from app.core.time import utcnow
 from app.label.models import BatchStatus
 from app.licence.nonuse import months_before

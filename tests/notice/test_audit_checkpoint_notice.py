@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.audit.models import AuditEvent
-from app.auth.principal import SYSTEM
 from app.core.db import Database
+from app.core.notices import NoticeKind, PublicNotice
+from app.core.principal import SYSTEM
 from app.jobs import periodic
 from app.notice import checkpoints
-from app.notice.models import NoticeKind, PublicNotice
 
 KIND = NoticeKind.AUDIT_CHECKPOINT
 

@@ -7,8 +7,7 @@ import pytest
 from inspection_fixtures import inspection_body
 from sqlalchemy import select
 
-from app.notice.models import NoticeKind, PublicNotice
-from app.notice.service import Subject, publish
+from app.core.notices import NoticeKind, PublicNotice, Subject, publish
 
 
 def _rows(html: str) -> list[str]:

@@ -12,12 +12,12 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.auth.models import Role
 from app.cli import main as gimark
+from app.core.notices import NoticeKind, PublicNotice
+from app.core.principal import Role
 from app.core.time import utcnow
 from app.label.models import BatchStatus
 from app.licence.models import LicenceStatus
-from app.notice.models import NoticeKind, PublicNotice
 from app.planning import draw
 
 TODAY = date.today()

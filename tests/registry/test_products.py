@@ -4,7 +4,7 @@ import factories
 import pytest
 from PIL import Image
 
-from app.auth.models import Role
+from app.core.principal import Role
 from app.registry.service import legal_line_of
 
 BASE = {

@@ -7,7 +7,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.auth.models import Role
+from app.core.principal import Role
 from app.report.models import ConsumerReport
 from app.report.photo import PhotoRejected, sanitise_photo
 

@@ -7,9 +7,9 @@ from inspection_fixtures import verdict_of
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.auth.models import Role
+from app.core.notices import PublicNotice
+from app.core.principal import Role
 from app.label.code import format_grouped
-from app.notice.models import PublicNotice
 
 GROUNDS = {
     "reason": "冒用他人许可编号",

@@ -4,7 +4,7 @@ import factories
 from sqlalchemy import select, text
 from verification_fixtures import client_from
 
-from app.auth.models import Role
+from app.core.principal import Role
 from app.core.time import utcnow
 from app.models_all import Base
 from app.verification import scanlog

@@ -22,13 +22,12 @@ import pytest
 import uvicorn
 from websockets.sync.client import ClientConnection, connect
 
-from app.core import migrate
+from app.core import migrate, notices
 from app.core.db import Database, create_engine
+from app.core.notices import NoticeKind
 from app.label.code import LabelCodec
 from app.label.models import LabelStatus
 from app.main import create_app
-from app.notice import service as notices
-from app.notice.models import NoticeKind
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [

@@ -5,9 +5,8 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.auth.models import Role
-from app.auth.principal import Principal
 from app.core.errors import Unprocessable
+from app.core.principal import Principal, Role
 from app.jobs import service
 from app.jobs.periodic import PURGE_SALTS
 
