@@ -15,7 +15,13 @@ def readable_enterprises(principal: Principal) -> Select[Enterprise]:
     return query
 
 
-def search(query: Select[Enterprise], q: str | None) -> Select[Enterprise]:
+def readable_enterprise(principal: Principal, enterprise_id: int) -> Select[Enterprise]:
+    return readable_enterprises(principal).where(Enterprise.id == enterprise_id)
+
+
+def enterprise_listing(principal: Principal, q: str | None) -> Select[Enterprise]:
+    """The enterprises the caller may read whose name or USCC contains ``q``, in id order."""
+    query = readable_enterprises(principal).order_by(Enterprise.id)
     if not q:
         return query
     text = q.strip()

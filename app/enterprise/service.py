@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.audit import service as audit
+from app.audit.transition import audited
 from app.core.errors import Conflict, NotFound
 from app.core.pagination import PageParams, paginate
 from app.core.principal import Principal
@@ -20,8 +20,7 @@ class USCCTaken(Conflict):
 async def get_readable(
     session: AsyncSession, principal: Principal, enterprise_id: int
 ) -> Enterprise:
-    query = repository.readable_enterprises(principal).where(Enterprise.id == enterprise_id)
-    enterprise = await session.scalar(query)
+    enterprise = await session.scalar(repository.readable_enterprise(principal, enterprise_id))
     if enterprise is None:
         raise NotFound(f"enterprise {enterprise_id} not found")
     return enterprise
@@ -30,8 +29,7 @@ async def get_readable(
 async def list_readable(
     session: AsyncSession, principal: Principal, page: PageParams, q: str | None
 ) -> tuple[list[Enterprise], int]:
-    query = repository.search(repository.readable_enterprises(principal), q)
-    return await paginate(session, query.order_by(Enterprise.id), page)
+    return await paginate(session, repository.enterprise_listing(principal, q), page)
 
 
 async def _refuse_taken_uscc(session: AsyncSession, uscc: str) -> None:
@@ -42,31 +40,17 @@ async def _refuse_taken_uscc(session: AsyncSession, uscc: str) -> None:
 async def create(session: AsyncSession, actor: Principal, data: EnterpriseCreate) -> Enterprise:
     await _refuse_taken_uscc(session, data.uscc)
     enterprise = Enterprise(**data.model_dump())
-    session.add(enterprise)
-    await session.flush()
-    after = audit.snapshot(enterprise, *FIELDS)
-    await audit.record(
-        session, actor, "enterprise.create", "enterprise", enterprise.id, after=after
-    )
+    async with audited(session, actor, "enterprise.create", enterprise, *FIELDS):
+        session.add(enterprise)
     return enterprise
 
 
 async def _apply(
     session: AsyncSession, actor: Principal, enterprise: Enterprise, changes: dict[str, object]
 ) -> Enterprise:
-    before = audit.snapshot(enterprise, *changes)
-    for name, value in changes.items():
-        setattr(enterprise, name, value)
-    await session.flush()
-    await audit.record(
-        session,
-        actor,
-        "enterprise.update",
-        "enterprise",
-        enterprise.id,
-        before=before,
-        after=audit.snapshot(enterprise, *changes),
-    )
+    async with audited(session, actor, "enterprise.update", enterprise, *changes):
+        for name, value in changes.items():
+            setattr(enterprise, name, value)
     return enterprise
 
 

@@ -21,6 +21,11 @@ class InspectionResult(enum.StrEnum):
     PASS = "pass"  # noqa: S105 - an inspection result, not a password
     FAIL = "fail"
 
+    @classmethod
+    def of(cls, passed: bool) -> InspectionResult:
+        """The result of an inspection whose items all passed (or not), see ``limits``."""
+        return cls.PASS if passed else cls.FAIL
+
 
 class Inspection(Base):
     __tablename__ = "inspection"

@@ -10,19 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
+from app.audit.transition import record_transition
 from app.auth.models import User
 from app.core import notices
 from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable, require_state
-from app.core.notices import NoticeKind
 from app.core.pagination import PageParams, paginate
 from app.core.principal import Principal, Role
-from app.core.trust import trust_changed
-from app.inspection import limits
+from app.inspection import limits, repository
 from app.inspection.models import Inspection, InspectionItem, InspectionResult
 from app.inspection.schemas import InspectionCreate, InspectionRead, ItemResultRead
 from app.label import standing
@@ -42,7 +40,7 @@ async def record(session: AsyncSession, actor: Principal, data: InspectionCreate
         )
     product = await registry.get_product(session, batch.product_id)
     verdicts = limits.judge(product.test_items, {m.item: m.value for m in data.items})
-    passed = limits.overall(verdicts)
+    result = InspectionResult.of(limits.overall(verdicts))
     inspection = Inspection(
         batch_id=batch.id,
         inspector_id=inspector_id,
@@ -52,18 +50,28 @@ async def record(session: AsyncSession, actor: Principal, data: InspectionCreate
         sampling_place=data.sampling_place,
         lab=data.lab,
         report_number=data.report_number,
-        result=InspectionResult.PASS if passed else InspectionResult.FAIL,
+        result=result,
         recorded_by_id=actor.user_id,
     )
     session.add(inspection)
     await _flush_refusing_duplicate(session, data.report_number)
     stored = [_stored_item(inspection.id, v) for v in verdicts]
     session.add_all(stored)
+    items = [_item_read(v.item, row) for v, row in zip(verdicts, stored, strict=True)]
+    # Recorded (and published) before a failure suspends the batch, as the ledger has always
+    # read: the result, then the measure it led to. The verify page shows the latest result,
+    # so the record bumps the trust epoch whatever the outcome.
     after = audit.snapshot(inspection, "batch_id", "report_number", "result", "sampled_on", "lab")
-    await audit.record(
-        session, actor, "inspection.record", "inspection", inspection.id, after=after
+    await record_transition(
+        session,
+        actor,
+        "inspection.record",
+        "inspection",
+        inspection.id,
+        after=after,
+        about=await _notice_subject(session, batch, inspection, items),
     )
-    if not passed and batch.status is BatchStatus.ISSUED:
+    if result is InspectionResult.FAIL and batch.status is BatchStatus.ISSUED:
         failed = ", ".join(v.item.code for v in verdicts if not v.passed)
         await standing.suspend(
             session,
@@ -72,10 +80,6 @@ async def record(session: AsyncSession, actor: Principal, data: InspectionCreate
             f"inspection {data.report_number} failed: {failed}",
             inspection_id=inspection.id,
         )
-    else:
-        await trust_changed(session)  # the page shows the latest result
-    items = [_item_read(v.item, row) for v, row in zip(verdicts, stored, strict=True)]
-    await _publish(session, batch, inspection, items)
     return _read(inspection, items, batch.status)
 
 
@@ -112,9 +116,7 @@ async def _refuse_conflicted(session: AsyncSession, inspector_id: int, batch: La
 
 
 async def _flush_refusing_duplicate(session: AsyncSession, report_number: str) -> None:
-    exists = await session.scalar(
-        select(Inspection.id).where(Inspection.report_number == report_number)
-    )
+    exists = await repository.id_by_report_number(session, report_number)
     if exists is not None:
         raise Conflict(f"report {report_number} is already recorded", inspection_id=exists)
     try:
@@ -124,9 +126,10 @@ async def _flush_refusing_duplicate(session: AsyncSession, report_number: str) -
         raise Conflict(f"report {report_number} is already recorded") from exc
 
 
-async def _publish(
+async def _notice_subject(
     session: AsyncSession, batch: LabelBatch, inspection: Inspection, items: list[ItemResultRead]
-) -> None:
+) -> notices.Subject:
+    """What the inspection's public notice says: the batch, the result and every item."""
     about = await standing.batch_subject(session, batch)
     about.report_number, about.result = inspection.report_number, inspection.result.value
     about.detail |= {
@@ -134,7 +137,7 @@ async def _publish(
         "lab": inspection.lab,
         "items": [item.model_dump(mode="json") for item in items],
     }
-    await notices.publish(session, NoticeKind.INSPECTION, inspection.id, about)
+    return about
 
 
 def _stored_item(inspection_id: int, verdict: limits.ItemVerdict) -> InspectionItem:
@@ -179,30 +182,26 @@ def _read(
     return read
 
 
-def _readable(actor: Principal) -> Select[Inspection]:
-    """Staff see every inspection; inspectors their own; licensees those of their batches."""
-    query = select(Inspection)
-    if actor.is_licensee:
-        query = query.join(LabelBatch, LabelBatch.id == Inspection.batch_id).where(
-            LabelBatch.enterprise_id == actor.enterprise_id
-        )
-    elif actor.role is Role.INSPECTOR:
-        query = query.where(Inspection.inspector_id == actor.id)
-    return query
-
-
 async def get(session: AsyncSession, actor: Principal, inspection_id: int) -> InspectionRead:
-    inspection = await session.scalar(_readable(actor).where(Inspection.id == inspection_id))
+    inspection = await session.scalar(repository.readable_inspection(actor, inspection_id))
     if inspection is None:
         raise NotFound(f"inspection {inspection_id} not found")
-    rows = await session.execute(
-        select(InspectionItem, TestItem)
-        .join(TestItem, TestItem.id == InspectionItem.test_item_id)
-        .where(InspectionItem.inspection_id == inspection.id)
-        .order_by(TestItem.id)
-    )
-    items = [_item_read(test_item, stored) for stored, test_item in rows]
+    stored = sorted(await repository.items_of(session, inspection.id), key=_test_item_id)
+    names = await registry.test_items_by_id(session, [row.test_item_id for row in stored])
+    items = [_item_read(names[row.test_item_id], row) for row in stored]
     return _read(inspection, items)
+
+
+def _test_item_id(stored: InspectionItem) -> int:
+    return stored.test_item_id  # the order the product defines its items in
+
+
+async def require_exists(session: AsyncSession, inspection_id: int) -> Inspection:
+    """The inspection, for another domain citing it (a report, a recall); 404 if none."""
+    inspection = await session.get(Inspection, inspection_id)
+    if inspection is None:
+        raise NotFound(f"inspection {inspection_id} not found")
+    return inspection
 
 
 async def list_readable(
@@ -212,9 +211,5 @@ async def list_readable(
     batch_id: int | None = None,
     result: InspectionResult | None = None,
 ) -> tuple[Sequence[Inspection], int]:
-    query = _readable(actor).order_by(Inspection.sampled_on.desc(), Inspection.id.desc())
-    if batch_id is not None:
-        query = query.where(Inspection.batch_id == batch_id)
-    if result is not None:
-        query = query.where(Inspection.result == result)
+    query = repository.inspection_listing(actor, batch_id, result)
     return await paginate(session, query, page)

@@ -7,6 +7,11 @@ event can then no longer go unnoticed. Both the cron command and the daily `audi
 job (app/jobs/periodic.py) call
 :func:`publish_checkpoint`; the notice's unique (kind, day) key makes a second publication on
 the same day, by any worker, a no-op.
+
+The notice is published here with ``publish_once`` rather than by the transition helper: the
+helper publishes unconditionally, and two workers racing on the same day must see one of them
+lose quietly (its insert rolled back to a savepoint) and record nothing. The audit event is
+recorded through the helper once the notice is known to be this worker's.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import checkpoints
-from app.audit import service as audit
+from app.audit.transition import record_transition
 from app.core import notices
 from app.core.notices import NoticeKind, PublicNotice
 from app.core.principal import SYSTEM
@@ -57,7 +62,7 @@ async def publish_checkpoint(
     about = notices.Subject(detail=detail)
     notice = await notices.publish_once(session, NoticeKind.AUDIT_CHECKPOINT, day_key(day), about)
     if notice is not None:
-        await audit.record(
+        await record_transition(
             session, SYSTEM, "audit.checkpoint_publish", "public_notice", notice.id, after=detail
         )
     return notice

@@ -6,14 +6,14 @@ Notices are written by the acts they announce, through the kernel's ledger
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 
-from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.notices import NoticeKind, PublicNotice
 from app.core.pagination import PageParams, paginate
-from app.core.search import contains_text
+from app.core.time import public_zone
+from app.notice import repository
 
 
 @dataclass(frozen=True)
@@ -25,27 +25,20 @@ class NoticeFilter:
     until: date | None = None
 
 
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
-
-
-def _query(filters: NoticeFilter) -> Select[PublicNotice]:
-    query = select(PublicNotice).order_by(PublicNotice.published_at.desc(), PublicNotice.id.desc())
-    if filters.q:
-        words = filters.q.lower().split()
-        query = query.where(*(contains_text(PublicNotice.search_text, word) for word in words))
-    if filters.kind:
-        query = query.where(PublicNotice.kind == filters.kind)
-    if filters.product_id:
-        query = query.where(PublicNotice.product_id == filters.product_id)
-    if filters.since:
-        query = query.where(PublicNotice.published_at >= _midnight(filters.since))
-    if filters.until:
-        query = query.where(PublicNotice.published_at < _midnight(filters.until))
-    return query
+def _midnight(day: date | None) -> datetime | None:
+    """Where the reader's calendar day begins: ``since`` and ``until`` are days on the public
+    clock (the GI's zone), as the pages print publication dates."""
+    return None if day is None else datetime.combine(day, time.min, tzinfo=public_zone())
 
 
 async def list_notices(
     session: AsyncSession, filters: NoticeFilter, page: PageParams
 ) -> tuple[list[PublicNotice], int]:
-    return await paginate(session, _query(filters), page)
+    query = repository.notice_listing(
+        words=filters.q.lower().split() if filters.q else [],
+        kind=filters.kind,
+        product_id=filters.product_id,
+        since=_midnight(filters.since),
+        until=_midnight(filters.until),
+    )
+    return await paginate(session, query, page)

@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.audit import service as audit
+from app.audit.transition import record_transition
 from app.auth.models import User
 from app.core import notices
 from app.core.errors import NotFound, Unprocessable
-from app.core.notices import NoticeKind
 from app.core.pagination import PageParams, paginate
 from app.core.principal import Principal
-from app.core.time import public_today
+from app.core.time import public_today, public_zone
 from app.licence import service as licence_service
 from app.licence.models import LicenceStatus
 from app.planning import draw, repository, staffing
@@ -42,13 +41,14 @@ from app.planning.schemas import (
 from app.registry import service as registry_service
 from app.registry.models import GIProduct
 
-# The days of a plan's period are UTC days, like every other date boundary in gimark.
-PERIOD_ZONE = UTC
+# The days of a plan's period are calendar days in the GI's zone (``GIMARK_TIME_ZONE``), like
+# every public date: a batch issued at 07:30 in Wuyuan on 1 March belongs to a plan for March.
 POPULATION_RULES = {
     PlanPopulation.LICENCES: "licences of the product active on the day of the draw and valid "
     "during the period; key: licence number",
-    PlanPopulation.BATCHES: "label batches of the product issued during the period (UTC days) "
-    "and issued or suspended on the day of the draw; key: licence number/lot number",
+    PlanPopulation.BATCHES: "label batches of the product issued during the period (days in "
+    "the GI's time zone) and issued or suspended on the day of the draw; key: licence "
+    "number/lot number",
 }
 
 
@@ -87,7 +87,8 @@ async def _licence_population(session: AsyncSession, data: PlanCreate) -> list[M
 
 
 def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, PERIOD_ZONE)
+    """The instant the GI's calendar day begins (issue times are stored in UTC)."""
+    return datetime.combine(day, time.min, public_zone())
 
 
 async def _batch_population(session: AsyncSession, data: PlanCreate) -> list[Member]:
@@ -245,15 +246,6 @@ async def _record_and_publish(
         "algorithm": draw.ALGORITHM_NAME,
     }
     after = facts | {"pool": sorted(names), "targets": [d.key for d in result.drawn]}
-    await audit.record(
-        session,
-        actor,
-        "inspection_plan.draw",
-        "inspection_plan",
-        plan.id,
-        after=after,
-        reason=plan.title,
-    )
     targets = [
         {
             "rank": d.rank,
@@ -264,8 +256,16 @@ async def _record_and_publish(
         for d in result.drawn
     ]
     detail = facts | {"targets": targets, "json": f"/api/v1/public/inspection-plans/{plan.id}"}
-    subject = notices.Subject(product=product, detail=detail)
-    await notices.publish(session, NoticeKind.PLAN, plan.id, subject)
+    await record_transition(
+        session,
+        actor,
+        "inspection_plan.draw",
+        "inspection_plan",
+        plan.id,
+        after=after,
+        reason=plan.title,
+        about=notices.Subject(product=product, detail=detail),
+    )
 
 
 # --- reading --------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
+from app.audit.transition import audited, record_transition
 from app.auth.models import User
 from app.core.errors import Conflict, NotFound, Unprocessable, require_state
 from app.core.pagination import PageParams, paginate_rows
@@ -151,7 +152,7 @@ async def set_conflict(
             await session.flush()
     except IntegrityError as exc:  # a concurrent PUT of the same pair got there first
         raise Conflict("this conflict was marked by someone else just now; retry") from exc
-    await audit.record(
+    await record_transition(
         session,
         actor,
         "inspector_conflict.set",
@@ -174,8 +175,7 @@ async def clear_conflict(
         raise NotFound(f"inspector {inspector_id} has no conflict with enterprise {enterprise_id}")
     before = audit.snapshot(conflict, "reason")
     await session.delete(conflict)
-    await session.flush()
-    await audit.record(
+    await record_transition(
         session,
         actor,
         "inspector_conflict.clear",
@@ -231,14 +231,7 @@ async def assign(session: AsyncSession, actor: Principal, data: AssignmentCreate
         licence_id=data.licence_id,
         created_by_id=actor.user_id,
     )
-    session.add(assignment)
-    await session.flush()
-    await audit.record(
-        session,
-        actor,
-        "inspection_assignment.create",
-        "inspection_assignment",
-        assignment.id,
-        after=audit.snapshot(assignment, "inspector_id", "batch_id", "licence_id"),
-    )
+    audited_fields = ("inspector_id", "batch_id", "licence_id")
+    async with audited(session, actor, "inspection_assignment.create", assignment, *audited_fields):
+        session.add(assignment)
     return _assignment_read(await repository.assignment_row(session, assignment.id))

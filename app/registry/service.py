@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
-from app.audit import service as audit
+from app.audit.transition import audited, record_transition
 from app.core.errors import NotFound
 from app.core.pagination import PageParams, paginate
 from app.core.principal import Principal
-from app.core.search import contains_text
+from app.registry import repository
 from app.registry.artwork import validate_artwork
 from app.registry.exceptions import DuplicateTestItem, MissingRouteFields, ProductCodeTaken
 from app.registry.models import GIProduct, LegalRoute, TestItem
@@ -104,11 +102,7 @@ def _items(product_id: int, items: list[TestItemIn]) -> list[TestItem]:
 
 
 async def get_product(session: AsyncSession, product_id: int) -> GIProduct:
-    product = await session.scalar(
-        select(GIProduct)
-        .where(GIProduct.id == product_id)
-        .options(selectinload(GIProduct.test_items))
-    )
+    product = await repository.product_with_items(session, product_id)
     if product is None:
         raise NotFound(f"GI product {product_id} not found")
     return product
@@ -117,26 +111,19 @@ async def get_product(session: AsyncSession, product_id: int) -> GIProduct:
 async def list_products(
     session: AsyncSession, page: PageParams, route: LegalRoute | None = None, q: str | None = None
 ) -> tuple[list[GIProduct], int]:
-    query = select(GIProduct).options(selectinload(GIProduct.test_items)).order_by(GIProduct.id)
-    if route is not None:
-        query = query.where(GIProduct.route == route)
-    if q:
-        columns = (GIProduct.code, GIProduct.name_zh, GIProduct.name_en)
-        query = query.where(or_(*(contains_text(column, q) for column in columns)))
-    return await paginate(session, query, page)
+    return await paginate(session, repository.product_listing(route, q), page)
 
 
 async def create_product(session: AsyncSession, actor: Principal, data: ProductCreate) -> GIProduct:
     check_route_fields(data)
-    if await session.scalar(select(GIProduct.id).where(GIProduct.code == data.code)):
+    if await repository.code_taken(session, data.code):
         raise ProductCodeTaken(f"a GI product with code {data.code!r} exists")
     product = GIProduct(**data.model_dump(exclude={"test_items"}))
-    session.add(product)
-    await session.flush()
-    session.add_all(_items(product.id, data.test_items))
-    await session.flush()
-    after = audit.snapshot(product, *AUDITED_FIELDS) | {"test_items": len(data.test_items)}
-    await audit.record(session, actor, "product.create", "gi_product", product.id, after=after)
+    async with audited(session, actor, "product.create", product, *AUDITED_FIELDS) as change:
+        session.add(product)
+        await session.flush()  # the items need the product's id
+        session.add_all(_items(product.id, data.test_items))
+        change.extra["test_items"] = len(data.test_items)
     return await get_product(session, product.id)
 
 
@@ -149,14 +136,11 @@ async def update_product(
 ) -> GIProduct:
     check_route_fields(data)
     product = await get_product(session, product_id)
-    before = audit.snapshot(product, *AUDITED_FIELDS)
-    for name, value in data.model_dump(exclude={"test_items"}).items():
-        setattr(product, name, value)
-    await _replace_items(session, product, items)
-    after = audit.snapshot(product, *AUDITED_FIELDS) | {"test_items": len(items)}
-    await audit.record(
-        session, actor, "product.update", "gi_product", product.id, before=before, after=after
-    )
+    async with audited(session, actor, "product.update", product, *AUDITED_FIELDS) as change:
+        for name, value in data.model_dump(exclude={"test_items"}).items():
+            setattr(product, name, value)
+        await _replace_items(session, product, items)
+        change.extra["test_items"] = len(items)
     session.expire(product)
     return await get_product(session, product_id)
 
@@ -179,21 +163,22 @@ async def set_artwork(session: AsyncSession, actor: Principal, product_id: int, 
     media_type = validate_artwork(data)
     product.artwork, product.artwork_media_type = data, media_type
     after = {"media_type": media_type, "bytes": len(data)}
-    await audit.record(session, actor, "product.artwork", "gi_product", product.id, after=after)
+    await record_transition(
+        session, actor, "product.artwork", "gi_product", product.id, after=after
+    )
     return media_type
 
 
 async def get_artwork(session: AsyncSession, product_id: int) -> tuple[bytes, str] | None:
-    row = (
-        await session.execute(
-            select(GIProduct.artwork, GIProduct.artwork_media_type).where(
-                GIProduct.id == product_id
-            )
-        )
-    ).first()
+    row = await repository.artwork_of(session, product_id)
     if row is None:
         raise NotFound(f"GI product {product_id} not found")
     return (row.artwork, row.artwork_media_type) if row.artwork else None
+
+
+async def test_items_by_id(session: AsyncSession, item_ids: Sequence[int]) -> dict[int, TestItem]:
+    """Test items by id, as inspections name what they measured."""
+    return await repository.test_items_by_id(session, item_ids)
 
 
 __all__ = ["LegalRoute", "get_product", "legal_line", "legal_line_of"]

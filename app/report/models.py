@@ -8,11 +8,28 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.core.models import Base, BigIntPK, Timestamped, str_enum
 
 
+# new → investigating → resolved | dismissed; a new report may be dismissed at once. (A
+# comment, not a docstring: the enum's docstring would become its OpenAPI description.)
 class ReportStatus(enum.StrEnum):
     NEW = "new"
     INVESTIGATING = "investigating"
     RESOLVED = "resolved"
     DISMISSED = "dismissed"
+
+    def can_become(self, other: ReportStatus) -> bool:
+        return other in _NEXT.get(self, frozenset())
+
+    @property
+    def is_closed(self) -> bool:
+        """Closed for good; closing needs a reason (audited)."""
+        return self in _CLOSED
+
+
+_NEXT = {
+    ReportStatus.NEW: frozenset({ReportStatus.INVESTIGATING, ReportStatus.DISMISSED}),
+    ReportStatus.INVESTIGATING: frozenset({ReportStatus.RESOLVED, ReportStatus.DISMISSED}),
+}
+_CLOSED = frozenset({ReportStatus.RESOLVED, ReportStatus.DISMISSED})
 
 
 class ConsumerReport(Timestamped, Base):

@@ -8,11 +8,11 @@ from fastapi.responses import HTMLResponse
 from app.auth.deps import PUBLIC, Staff, StaffOrLicensee
 from app.core.db import SessionDep
 from app.core.errors import DomainError, NotFound
-from app.core.pagination import Page, PageDep, paginate
+from app.core.pagination import Page, PageDep
 from app.core.ratelimit import HOUR, Backend, PublicLimits, Rule
 from app.label.code import normalise
 from app.report import form, service
-from app.report.models import ConsumerReport, ReportStatus
+from app.report.models import ReportStatus
 from app.report.photo import MAX_PHOTO_BYTES, PhotoRejected
 from app.report.schemas import ReportCreated, ReportForLicensee, ReportRead, ReportTransition
 from app.web.i18n import choose_lang
@@ -127,10 +127,7 @@ async def report_form_submit(
 async def list_reports(
     session: SessionDep, actor: StaffOrLicensee, page: PageDep, status: ReportStatus | None = None
 ) -> Page[ReportRead | ReportForLicensee]:
-    query = service.readable_reports(actor).order_by(ConsumerReport.id.desc())
-    if status is not None:
-        query = query.where(ConsumerReport.status == status)
-    rows, total = await paginate(session, query, page)
+    rows, total = await service.list_readable(session, actor, page, status)
     items = [service.view_for(actor, r) for r in rows]
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 

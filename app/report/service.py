@@ -4,34 +4,22 @@ it concerns in a copy without the informant (``view_for``)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.audit import service as audit
+from app.audit.transition import record_transition
 from app.core.errors import InvalidState, NotFound, Unprocessable
-from app.core.principal import ANONYMOUS, Principal
-from app.inspection.models import Inspection
+from app.core.pagination import PageParams, paginate
+from app.core.principal import ANONYMOUS, SYSTEM, Principal
+from app.inspection import service as inspection_service
+from app.label import service as label_service
 from app.label.code import normalise
-from app.label.models import Label, LabelBatch
+from app.report import repository
 from app.report.form import check_description
 from app.report.models import ConsumerReport, ReportStatus
 from app.report.photo import sanitise_photo_in_worker
 from app.report.redact import mask_contacts
 from app.report.schemas import ReportForLicensee, ReportRead, ReportTransition
-from app.revocation.models import Revocation
-
-TRANSITIONS = {
-    ReportStatus.NEW: {ReportStatus.INVESTIGATING, ReportStatus.DISMISSED},
-    ReportStatus.INVESTIGATING: {ReportStatus.RESOLVED, ReportStatus.DISMISSED},
-}
-CLOSED = frozenset({ReportStatus.RESOLVED, ReportStatus.DISMISSED})
-
-
-def readable_reports(principal: Principal) -> Select[ConsumerReport]:
-    query = select(ConsumerReport)
-    if principal.is_licensee:
-        query = query.where(ConsumerReport.enterprise_id == principal.enterprise_id)
-    return query
+from app.revocation import service as revocation_service
 
 
 def view_for(principal: Principal, report: ConsumerReport) -> ReportRead | ReportForLicensee:
@@ -48,14 +36,15 @@ def view_for(principal: Principal, report: ConsumerReport) -> ReportRead | Repor
 
 
 async def _enterprise_of(session: AsyncSession, code: str | None) -> int | None:
+    """The enterprise whose label the code is, if it is one. Looked up by gimark itself
+    (``SYSTEM``): the informant is anonymous and is told nothing about the code."""
     if not code:
         return None
-    enterprise_id: int | None = await session.scalar(
-        select(LabelBatch.enterprise_id)
-        .join(Label, Label.batch_id == LabelBatch.id)
-        .where(Label.code == code)
-    )
-    return enterprise_id
+    try:
+        label = await label_service.get_label(session, SYSTEM, code)
+    except NotFound:
+        return None
+    return (await label_service.get_readable(session, SYSTEM, label.batch_id)).enterprise_id
 
 
 async def file_report(
@@ -82,46 +71,54 @@ async def file_report(
     session.add(report)
     await session.flush()
     after = {"code": report.code, "photo": bool(clean)}
-    await audit.record(session, ANONYMOUS, "report.file", "consumer_report", report.id, after=after)
+    await record_transition(
+        session, ANONYMOUS, "report.file", "consumer_report", report.id, after=after
+    )
     return report
 
 
 async def get_readable(
     session: AsyncSession, principal: Principal, report_id: int
 ) -> ConsumerReport:
-    report = await session.scalar(readable_reports(principal).where(ConsumerReport.id == report_id))
+    report = await session.scalar(repository.readable_report(principal, report_id))
     if report is None:
         raise NotFound(f"report {report_id} not found")
     return report
 
 
-async def _check_links(session: AsyncSession, data: ReportTransition) -> None:
-    if data.inspection_id and await session.get(Inspection, data.inspection_id) is None:
-        raise NotFound(f"inspection {data.inspection_id} not found")
-    if data.revocation_id and await session.get(Revocation, data.revocation_id) is None:
-        raise NotFound(f"revocation {data.revocation_id} not found")
+async def list_readable(
+    session: AsyncSession, principal: Principal, page: PageParams, status: ReportStatus | None
+) -> tuple[list[ConsumerReport], int]:
+    return await paginate(session, repository.report_listing(principal, status), page)
+
+
+async def _check_links(session: AsyncSession, actor: Principal, data: ReportTransition) -> None:
+    """The inspection or revocation the report led to must exist (404 naming it)."""
+    if data.inspection_id:
+        await inspection_service.require_exists(session, data.inspection_id)
+    if data.revocation_id:
+        await revocation_service.get(session, actor, data.revocation_id)
 
 
 async def transition(
     session: AsyncSession, actor: Principal, report_id: int, data: ReportTransition
 ) -> ConsumerReport:
     report = await get_readable(session, actor, report_id)
-    if data.status not in TRANSITIONS.get(report.status, set()):
+    if not report.status.can_become(data.status):
         raise InvalidState(
             f"a {report.status.value} report cannot become {data.status.value}",
             current_state=report.status,
         )
     reason = (data.reason or "").strip() or None
-    if data.status in CLOSED and reason is None:
+    if data.status.is_closed and reason is None:
         raise Unprocessable(f"say why the report is {data.status.value} (reason)", field="reason")
-    await _check_links(session, data)
+    await _check_links(session, actor, data)
     before = {"status": report.status.value}
     report.status, report.handled_by_id = data.status, actor.id
     report.outcome = data.outcome or report.outcome
     report.inspection_id = data.inspection_id or report.inspection_id
     report.revocation_id = data.revocation_id or report.revocation_id
-    await session.flush()
-    await audit.record(
+    await record_transition(
         session,
         actor,
         f"report.{data.status.value}",

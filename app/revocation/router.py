@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api/v1/revocations", tags=["revocations"])
 async def revoke(session: SessionDep, actor: Staff, body: RevocationCreate) -> RevocationRead:
     """Revoke a whole batch or single labels, with reason, legal basis and case number.
     From the commit on, the public verdict of the affected labels is ``revoked``."""
-    if body.scope == "batch":
+    if RevocationScope(body.scope) is RevocationScope.BATCH:
         revocation = await service.revoke_batch(session, actor, body.batch_id or 0, body)
     else:
         revocation = await service.revoke_labels(session, actor, body.codes or [], body)

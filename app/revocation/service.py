@@ -1,34 +1,39 @@
 """Revocations: of a licence's outstanding labels, of a batch, of single labels; and their
 reversal where a regulator finds the revocation was wrong.
 
-Label status is changed with set-based UPDATEs (a batch may hold a million labels). Every
-revocation is one ``Revocation`` row, one audit event, one public notice and one
-verdict-cache invalidation, all in the caller's transaction.
+The labels and the batch belong to the label domain, which changes them
+(``app.label.revoking``: set-based UPDATEs, since a batch may hold a million labels). Every
+revocation is one ``Revocation`` row and one audited transition (``app.audit.transition``:
+the audit event, the public notice and one verdict-cache invalidation for the whole act), all
+in the caller's transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
+from app.audit.transition import record_transition
 from app.core import notices
 from app.core.errors import Conflict, NotFound, Unprocessable, require_state
-from app.core.notices import NoticeKind
 from app.core.pagination import PageParams, paginate
 from app.core.principal import Principal
 from app.core.time import utcnow
-from app.core.trust import trust_changed
-from app.enterprise.models import Enterprise
-from app.label import standing
+from app.enterprise import service as enterprise_service
+from app.label import revoking, standing
+from app.label import service as label_service
 from app.label.code import is_well_formed, normalise
-from app.label.models import BatchStatus, Label, LabelBatch, LabelStatus
+from app.label.models import BatchStatus, LabelStatus
+from app.licence import service as licence_service
 from app.licence.models import Licence
-from app.registry.models import GIProduct
+from app.registry import service as registry_service
+from app.revocation import repository
 from app.revocation.models import Revocation, RevocationScope
 from app.revocation.schemas import Grounds
+
+RECORDED = ("scope", "licence_id", "batch_id", "label_count", "legal_basis", "case_number")
 
 
 def _new(
@@ -45,13 +50,22 @@ def _new(
     )
 
 
+def _act(actor: Principal, revocation: Revocation) -> revoking.RevokingAct:
+    """How each revoked label records this revocation."""
+    return revoking.RevokingAct(
+        revocation.id, revocation.revoked_at, actor.user_id, revocation.reason
+    )
+
+
 async def _record(
     session: AsyncSession, actor: Principal, revocation: Revocation, about: notices.Subject
 ) -> Revocation:
-    after = audit.snapshot(
-        revocation, "scope", "licence_id", "batch_id", "label_count", "legal_basis", "case_number"
-    )
-    await audit.record(
+    """The revocation's transition: one audit event, one notice, one bump whatever its scope."""
+    after = audit.snapshot(revocation, *RECORDED)
+    about.reason, about.legal_basis = revocation.reason, revocation.legal_basis
+    about.case_number = revocation.case_number
+    about.detail |= {"scope": revocation.scope.value, "label_count": revocation.label_count}
+    await record_transition(
         session,
         actor,
         f"revocation.{revocation.scope.value}",
@@ -59,31 +73,19 @@ async def _record(
         revocation.id,
         after=after,
         reason=revocation.reason,
+        about=about,
     )
-    about.reason, about.legal_basis = revocation.reason, revocation.legal_basis
-    about.case_number = revocation.case_number
-    about.detail |= {"scope": revocation.scope.value, "label_count": revocation.label_count}
-    await notices.publish(session, NoticeKind.REVOCATION, revocation.id, about)
-    await trust_changed(session)  # one bump for the whole act, whatever its scope
     return revocation
 
 
-async def _revoke_labels_where(
-    session: AsyncSession, actor: Principal, revocation: Revocation, *criteria: object
-) -> int:
-    result = await session.execute(
-        update(Label)
-        .where(Label.status == LabelStatus.ACTIVE, *criteria)  # type: ignore[arg-type]
-        .values(
-            status=LabelStatus.REVOKED,
-            status_changed_at=revocation.revoked_at,
-            status_changed_by_id=actor.user_id,
-            status_reason=revocation.reason,
-            revocation_id=revocation.id,
-        )
-        .execution_options(synchronize_session=False)
+async def _licence_subject(
+    session: AsyncSession, actor: Principal, licence: Licence, enterprise_id: int
+) -> notices.Subject:
+    return notices.Subject(
+        product=await registry_service.get_product(session, licence.product_id),
+        enterprise=await enterprise_service.get_readable(session, actor, enterprise_id),
+        licence_number=licence.number,
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def revoke_outstanding_labels_of_licence(
@@ -99,15 +101,9 @@ async def revoke_outstanding_labels_of_licence(
     )
     session.add(revocation)
     await session.flush()
-    batch_ids = select(LabelBatch.id).where(LabelBatch.licence_id == licence.id)
-    revocation.label_count = await _revoke_labels_where(
-        session, actor, revocation, Label.batch_id.in_(batch_ids)
-    )
-    about = notices.Subject(
-        product=await session.get(GIProduct, licence.product_id),
-        enterprise=await session.get(Enterprise, licence.enterprise_id),
-        licence_number=licence.number,
-    )
+    act = _act(actor, revocation)
+    revocation.label_count = await revoking.revoke_labels_of_licence(session, act, licence.id)
+    about = await _licence_subject(session, actor, licence, licence.enterprise_id)
     return await _record(session, actor, revocation, about)
 
 
@@ -127,29 +123,10 @@ async def revoke_batch(
         batch_id=batch.id,
         enterprise_id=batch.enterprise_id,
     )
-    revocation.previous_batch_status = batch.status.value
-    revocation.label_count = int(
-        await session.scalar(
-            select(func.count()).where(
-                Label.batch_id == batch.id, Label.status == LabelStatus.ACTIVE
-            )
-        )
-        or 0
-    )
+    revocation.previous_batch_status = batch.status.value  # what a reversal restores
+    revocation.label_count = await revoking.active_labels_in(session, batch.id)
     session.add(revocation)
-    before = audit.snapshot(batch, "status")
-    batch.status = BatchStatus.REVOKED
-    await session.flush()
-    await audit.record(
-        session,
-        actor,
-        "batch.revoke",
-        "label_batch",
-        batch.id,
-        before=before,
-        after=audit.snapshot(batch, "status"),
-        reason=grounds.reason,
-    )
+    await revoking.revoke_batch(session, actor, batch, grounds.reason)
     return await _record(session, actor, revocation, await standing.batch_subject(session, batch))
 
 
@@ -163,19 +140,7 @@ async def revoke_labels(
     if malformed:  # named as typed, so the regulator can find them in their list
         raise Unprocessable("these are not label codes", codes=malformed[:50])
     wanted = sorted({normalise(c) for c in codes})
-    rows = (
-        await session.execute(
-            select(
-                Label.code,
-                Label.status,
-                LabelBatch.id,
-                LabelBatch.licence_id,
-                LabelBatch.enterprise_id,
-            )
-            .join(LabelBatch, LabelBatch.id == Label.batch_id)
-            .where(Label.code.in_(wanted))
-        )
-    ).all()
+    rows = await revoking.owners(session, wanted)
     unknown = sorted(set(wanted) - {row.code for row in rows})
     if unknown:
         raise Unprocessable(f"{len(unknown)} codes are not issued labels", codes=unknown[:50])
@@ -185,7 +150,7 @@ async def revoke_labels(
     active = [row.code for row in rows if row.status is LabelStatus.ACTIVE]
     if not active:
         raise Conflict("none of these labels is active; nothing to revoke")
-    batches = {row.id for row in rows}
+    batches = {row.batch_id for row in rows}
     licences = {row.licence_id for row in rows}
     revocation = _new(
         RevocationScope.LABELS,
@@ -197,25 +162,25 @@ async def revoke_labels(
     )
     session.add(revocation)
     await session.flush()
-    revocation.label_count = await _revoke_labels_where(
-        session, actor, revocation, Label.code.in_(active)
-    )
-    about = await _enterprise_subject(session, revocation)
+    revocation.label_count = await revoking.revoke_labels(session, _act(actor, revocation), active)
+    about = await _enterprise_subject(session, actor, revocation)
     about.detail["codes"] = active[:1000]
     return await _record(session, actor, revocation, about)
 
 
-async def _enterprise_subject(session: AsyncSession, revocation: Revocation) -> notices.Subject:
+async def _enterprise_subject(
+    session: AsyncSession, actor: Principal, revocation: Revocation
+) -> notices.Subject:
+    """The public facts of what the revocation is against: its batch, else its licence, else
+    its enterprise."""
     if revocation.batch_id is not None:
-        batch = await session.get(LabelBatch, revocation.batch_id)
-        if batch is not None:
-            return await standing.batch_subject(session, batch)
-    licence = await session.get(Licence, revocation.licence_id) if revocation.licence_id else None
-    return notices.Subject(
-        product=await session.get(GIProduct, licence.product_id) if licence else None,
-        enterprise=await session.get(Enterprise, revocation.enterprise_id),
-        licence_number=licence.number if licence else None,
-    )
+        batch = await label_service.get_readable(session, actor, revocation.batch_id)
+        return await standing.batch_subject(session, batch)
+    if revocation.licence_id is not None:
+        licence = await licence_service.get_readable(session, actor, revocation.licence_id)
+        return await _licence_subject(session, actor, licence, revocation.enterprise_id)
+    enterprise = await enterprise_service.get_readable(session, actor, revocation.enterprise_id)
+    return notices.Subject(enterprise=enterprise)
 
 
 async def reverse(
@@ -223,9 +188,7 @@ async def reverse(
 ) -> Revocation:
     """Undo a revocation found to be wrong: its labels (and its batch's standing) come back
     exactly as they were; labels voided or revoked since by other acts stay as they are."""
-    revocation = await session.scalar(
-        select(Revocation).where(Revocation.id == revocation_id).with_for_update()
-    )
+    revocation = await repository.revocation_for_update(session, revocation_id)
     if revocation is None:
         raise NotFound(f"revocation {revocation_id} not found")
     if revocation.reversed_at is not None:
@@ -233,73 +196,31 @@ async def reverse(
             f"revocation {revocation_id} was already reversed on {revocation.reversed_at:%Y-%m-%d}"
         )
     if revocation.scope is RevocationScope.BATCH:
-        await _restore_batch(session, actor, revocation, reason)
-    restored = await session.execute(
-        update(Label)
-        .where(Label.revocation_id == revocation.id, Label.status == LabelStatus.REVOKED)
-        .values(
-            status=LabelStatus.ACTIVE,
-            status_changed_at=utcnow(),
-            status_changed_by_id=actor.user_id,
-            status_reason=None,
-            revocation_id=None,
-        )
-        .execution_options(synchronize_session=False)
-    )
+        previous = BatchStatus(revocation.previous_batch_status or BatchStatus.ISSUED)
+        await revoking.unrevoke_batch(session, actor, revocation.batch_id or 0, previous, reason)
+    restored = await revoking.restore_labels(session, revocation.id, actor.user_id)
     before = audit.snapshot(revocation, "reversed_at")
     revocation.reversed_at, revocation.reversal_reason = utcnow(), reason
     revocation.reversed_by_id = actor.user_id
-    await session.flush()
-    await audit.record(
+    about = await _enterprise_subject(session, actor, revocation)
+    about.reason, about.case_number = reason, revocation.case_number
+    about.detail |= {"revocation_id": revocation.id, "scope": revocation.scope.value}
+    await record_transition(
         session,
         actor,
         "revocation.reverse",
         "revocation",
         revocation.id,
         before=before,
-        after={
-            "reversed_at": revocation.reversed_at.isoformat(),
-            "labels_restored": int(restored.rowcount),  # type: ignore[attr-defined]
-        },
+        after={"reversed_at": revocation.reversed_at.isoformat(), "labels_restored": restored},
         reason=reason,
+        about=about,
     )
-    about = await _enterprise_subject(session, revocation)
-    about.reason, about.case_number = reason, revocation.case_number
-    about.detail |= {"revocation_id": revocation.id, "scope": revocation.scope.value}
-    await notices.publish(session, NoticeKind.REVOCATION_REVERSED, revocation.id, about)
-    await trust_changed(session)
     return revocation
 
 
-async def _restore_batch(
-    session: AsyncSession, actor: Principal, revocation: Revocation, reason: str
-) -> None:
-    batch = await standing.get_batch_for_update(session, revocation.batch_id or 0)
-    require_state(f"batch {batch.id}", batch.status, BatchStatus.REVOKED)
-    before = audit.snapshot(batch, "status")
-    batch.status = BatchStatus(revocation.previous_batch_status or BatchStatus.ISSUED)
-    await session.flush()
-    await audit.record(
-        session,
-        actor,
-        "batch.unrevoke",
-        "label_batch",
-        batch.id,
-        before=before,
-        after=audit.snapshot(batch, "status"),
-        reason=reason,
-    )
-
-
-def _readable(actor: Principal) -> Select[Revocation]:
-    query = select(Revocation)
-    if actor.is_licensee:
-        query = query.where(Revocation.enterprise_id == actor.enterprise_id)
-    return query
-
-
 async def get(session: AsyncSession, actor: Principal, revocation_id: int) -> Revocation:
-    revocation = await session.scalar(_readable(actor).where(Revocation.id == revocation_id))
+    revocation = await session.scalar(repository.readable_revocation(actor, revocation_id))
     if revocation is None:
         raise NotFound(f"revocation {revocation_id} not found")
     return revocation
@@ -312,9 +233,5 @@ async def list_readable(
     scope: RevocationScope | None = None,
     batch_id: int | None = None,
 ) -> tuple[Sequence[Revocation], int]:
-    query = _readable(actor).order_by(Revocation.revoked_at.desc(), Revocation.id.desc())
-    if scope is not None:
-        query = query.where(Revocation.scope == scope)
-    if batch_id is not None:
-        query = query.where(Revocation.batch_id == batch_id)
+    query = repository.revocation_listing(actor, scope, batch_id)
     return await paginate(session, query, page)

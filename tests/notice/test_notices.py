@@ -1,8 +1,12 @@
 """Public notices (一公开): what is published, newest first, searchable, public fields only."""
 
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 
 from inspection_fixtures import inspection_body
+
+from app.core import notices
+from app.core.notices import NoticeKind
+from app.core.time import public_today
 
 GROUNDS = {"reason": "冒用", "legal_basis": "《商标法》第五十七条", "case_number": "案-2026-7"}
 PUBLIC_FIELDS = {
@@ -91,7 +95,7 @@ async def test_search_and_filters(client, gi) -> None:
     assert await kinds(q="召-2026-1") == ["recall"]
     assert await kinds(kind="recall") == ["recall"]
     assert await kinds(q="nobody") == []
-    today = date.today()
+    today = public_today()  # since/until are the reader's calendar days
     assert len(await kinds(since=today.isoformat())) == 3
     assert await kinds(until=today.isoformat()) == []
     assert len(await kinds(until=(today + timedelta(days=1)).isoformat())) == 3
@@ -107,3 +111,19 @@ async def test_the_html_page_in_chinese_and_english(client, gi) -> None:
     en = await client.get("/public/notices", params={"lang": "en", "kind": "inspection"})
     assert "Public notices" in en.text and "Inspection result" in en.text
     assert "Recall</strong>" not in en.text
+
+
+async def test_since_and_until_are_days_in_the_gis_zone(session, client) -> None:
+    """A notice published at 00:30 on 1 December in Wuyuan (16:30 UTC the day before) is a
+    December notice to its readers."""
+    late = await notices.publish(session, NoticeKind.PLAN, 901, notices.Subject())
+    late.published_at = datetime(2026, 11, 30, 16, 30, tzinfo=UTC)
+    await session.flush()
+
+    async def ids(**params) -> list[int]:
+        response = await client.get("/api/v1/public/notices", params=params)
+        assert response.status_code == 200, response.text
+        return [n["id"] for n in response.json()["items"]]
+
+    assert await ids(since="2026-12-01", until="2026-12-02") == [late.id]
+    assert await ids(since="2026-11-30", until="2026-12-01") == []

@@ -4,7 +4,7 @@ JSON, conflicts of interest, refusals, direct assignments."""
 import io
 import json
 import urllib.request
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 
 import factories
 import pytest
@@ -15,12 +15,14 @@ from app.audit.models import AuditEvent
 from app.cli import main as gimark
 from app.core.notices import NoticeKind, PublicNotice
 from app.core.principal import Role
-from app.core.time import utcnow
+from app.core.time import public_today, utcnow
 from app.label.models import BatchStatus
 from app.licence.models import LicenceStatus
 from app.planning import draw
 
-TODAY = date.today()
+# A plan's period is in the GI's calendar days; so is "today" here (the server's own
+# date.today() is a UTC day, which differs from the GI's for eight hours a day).
+TODAY = public_today()
 PERIOD = {"period_start": (TODAY - timedelta(days=30)).isoformat(), "period_end": TODAY.isoformat()}
 
 
@@ -250,6 +252,23 @@ async def test_a_batch_population_holds_the_issued_and_suspended_batches_of_the_
     assert {a["batch_id"] for a in plan["assignments"]} == {issued.id, suspended.id}
     assert all(a["licence_id"] is None for a in plan["assignments"])
     assert draw.check(await public(client, plan["id"])).matches
+
+
+def at(utc_text: str) -> datetime:
+    return datetime.fromisoformat(utc_text).replace(tzinfo=UTC)
+
+
+async def test_a_batch_population_counts_the_gis_calendar_days(session, client, world):
+    """Issue times are UTC instants; the period's days are Beijing days (UTC+8 by default)."""
+    licence = world["licences"][0]
+    first_morning = await factories.batch(session, licence, issued_at=at("2026-02-28T16:30"))
+    last_night = await factories.batch(session, licence, issued_at=at("2026-03-31T15:30"))
+    await factories.batch(session, licence, issued_at=at("2026-03-31T16:30"))  # 1 April there
+    march = {"period_start": "2026-03-01", "period_end": "2026-03-31"}
+    response = await create(client, world, population="batches", sample_size=5, **march)
+    assert response.status_code == 201, response.text
+    drawn = {a["batch_id"] for a in response.json()["assignments"]}
+    assert drawn == {first_morning.id, last_night.id}
 
 
 async def test_the_plan_is_audited_and_published_as_a_notice(session, client, world):

@@ -1,0 +1,101 @@
+"""What a revocation (``app.revocation``) does to labels and batches, done by the label
+domain that owns them: revoking still-active labels in one set-based UPDATE, restoring them on
+a reversal, and taking a batch off the market (``batch.revoke`` / ``batch.unrevoke``).
+
+A revoked label remembers the revocation that revoked it (``Label.revocation_id``), so a
+reversal restores exactly those labels, and none voided or revoked since by another act. The
+revocation records its own transition (audit, trust epoch, notice); the batch acts here record
+theirs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Row
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit.transition import audited
+from app.core.errors import require_state
+from app.core.principal import Principal
+from app.core.time import utcnow
+from app.label import revoking_queries as queries
+from app.label import standing
+from app.label.models import BatchStatus, LabelBatch, LabelStatus
+
+
+@dataclass(frozen=True)
+class RevokingAct:
+    """The revocation whose labels these are, as each label records it."""
+
+    revocation_id: int
+    at: datetime
+    by_id: int | None
+    reason: str
+
+    def label_values(self) -> dict[str, object]:
+        return {
+            "status": LabelStatus.REVOKED,
+            "status_changed_at": self.at,
+            "status_changed_by_id": self.by_id,
+            "status_reason": self.reason,
+            "revocation_id": self.revocation_id,
+        }
+
+
+async def revoke_labels_of_licence(session: AsyncSession, act: RevokingAct, licence_id: int) -> int:
+    """Revoke every still-active label issued under the licence; how many were."""
+    return await queries.revoke_active(
+        session, queries.of_licence(licence_id), **act.label_values()
+    )
+
+
+async def revoke_labels(session: AsyncSession, act: RevokingAct, codes: Sequence[str]) -> int:
+    """Revoke those of the labels (by normalised code) that are still active."""
+    return await queries.revoke_active(session, queries.with_codes(codes), **act.label_values())
+
+
+async def restore_labels(session: AsyncSession, revocation_id: int, by_id: int | None) -> int:
+    """Reactivate the labels the revocation revoked and nothing has touched since."""
+    return await queries.restore_revoked(
+        session,
+        revocation_id,
+        status=LabelStatus.ACTIVE,
+        status_changed_at=utcnow(),
+        status_changed_by_id=by_id,
+        status_reason=None,
+        revocation_id=None,
+    )
+
+
+async def active_labels_in(session: AsyncSession, batch_id: int) -> int:
+    return await queries.active_count(session, batch_id)
+
+
+async def owners(
+    session: AsyncSession, codes: Sequence[str]
+) -> Sequence[Row[str, LabelStatus, int, int, int]]:
+    """(code, status, batch_id, licence_id, enterprise_id) of each issued label among codes."""
+    return await queries.owners(session, codes)
+
+
+async def revoke_batch(
+    session: AsyncSession, actor: Principal, batch: LabelBatch, reason: str
+) -> None:
+    """Take the (row-locked, live) batch off the market. Its labels keep their own status:
+    the batch's standing decides their verdict, so a reversal has nothing else to undo."""
+    async with audited(session, actor, "batch.revoke", batch, "status", reason=reason):
+        batch.status = BatchStatus.REVOKED
+
+
+async def unrevoke_batch(
+    session: AsyncSession, actor: Principal, batch_id: int, status: BatchStatus, reason: str
+) -> LabelBatch:
+    """Put a revoked batch back in the standing it had (``status``), row-locked."""
+    batch = await standing.get_batch_for_update(session, batch_id)
+    require_state(f"batch {batch.id}", batch.status, BatchStatus.REVOKED)
+    async with audited(session, actor, "batch.unrevoke", batch, "status", reason=reason):
+        batch.status = status
+    return batch
