@@ -21,7 +21,8 @@ class PlanCreate(BaseModel):
     product_id: int
     population: PlanPopulation = Field(
         description="licences: active licences of the product valid in the period; batches: "
-        "its batches issued in the period (UTC days) and still issued or suspended"
+        "its batches issued in the period (days in the GI's time zone) and still issued or "
+        "suspended"
     )
     period_start: date
     period_end: date
