@@ -26,9 +26,13 @@ class RevocationCreate(Grounds):
 
     @model_validator(mode="after")
     def _target_matches_scope(self) -> RevocationCreate:
-        if self.scope == RevocationScope.BATCH and (self.batch_id is None or self.codes):
+        if RevocationScope(self.scope) is RevocationScope.BATCH and (
+            self.batch_id is None or self.codes
+        ):
             raise ValueError("a batch revocation names batch_id and no codes")
-        if self.scope == RevocationScope.LABELS and (not self.codes or self.batch_id is not None):
+        if RevocationScope(self.scope) is RevocationScope.LABELS and (
+            not self.codes or self.batch_id is not None
+        ):
             raise ValueError("a label revocation lists codes and no batch_id")
         return self
 
