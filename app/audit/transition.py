@@ -54,13 +54,14 @@ EFFECTS: dict[str, Effect] = {
     "api_key.create": QUIET,
     "api_key.revoke": QUIET,
     "auth.refresh_reuse": QUIET,
-    # registry and enterprises: the verify page shows their names, read live, never cached
+    # registry and enterprises: the verify page shows their names, from the cached verdict row
     "product.create": QUIET,
     "product.update": VERDICT,  # the product's name and standard appear in every verdict
     "product.artwork": QUIET,
     "enterprise.create": QUIET,
     "enterprise.update": VERDICT,  # the licensee's name appears in every verdict
     # licences: a suspended or withdrawn licence turns its labels' verdicts
+    "licence.create": QUIET,  # demo data only (``gimark demo load``); its labels come after
     "licence.apply": QUIET,
     "licence.approve": QUIET,  # a pending licence has no labels yet
     "licence.reject": QUIET,

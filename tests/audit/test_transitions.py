@@ -1,0 +1,180 @@
+"""Every state-changing path moves the trust epoch when a public verdict could change, and
+publishes the notice it owes, as ``app.audit.transition.EFFECTS`` says (issue 11, point 4).
+
+A forgotten bump serves a stale verdict from every worker's cache (``app.core.trust``), so
+the table below runs each path for real and holds what it did to the table of effects: the
+ledger gained exactly the path's actions; the epoch moved if and only if one of them can
+change a verdict; the notices published are exactly those the actions owe. Two checks keep
+the table whole: every action in EFFECTS has a path here, and every action the code under
+``app/`` records is in EFFECTS (and every entry of EFFECTS is recorded somewhere)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import transition_paths as paths
+from audit_actions import scan
+from transition_world import World, actions_since, build_world, notices_since, observe
+
+import app
+from app.audit import transition
+from app.audit.transition import EFFECTS
+from app.core.notices import NoticeKind
+from app.label.models import BatchMeasureKind
+from app.report.models import ReportStatus
+from app.revocation.models import RevocationScope
+
+
+@dataclass(frozen=True)
+class Case:
+    path: Callable[[World], Awaitable[None]]
+    actions: tuple[str, ...]  # every action the path records, in no particular order
+    # Notices a path publishes outside EFFECTS, each with its reason at the case.
+    side_notices: tuple[NoticeKind, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.path.__name__
+
+
+CASES = [
+    # accounts and keys
+    Case(paths.create_user, ("user.create",)),
+    Case(paths.create_api_key, ("api_key.create",)),
+    Case(paths.revoke_api_key, ("api_key.revoke",)),
+    Case(paths.reuse_a_refresh_token, ("auth.refresh_reuse",)),
+    # registry and enterprises
+    Case(paths.create_product, ("product.create",)),
+    Case(paths.update_product, ("product.update",)),
+    Case(paths.upload_artwork, ("product.artwork",)),
+    Case(paths.create_enterprise, ("enterprise.create",)),
+    Case(paths.update_enterprise, ("enterprise.update",)),
+    Case(paths.update_own_contact, ("enterprise.update",)),
+    # licences
+    Case(paths.apply_for_licence, ("licence.apply",)),
+    Case(paths.approve_licence, ("licence.approve",)),
+    Case(paths.reject_licence, ("licence.reject",)),
+    Case(paths.suspend_licence, ("licence.suspend",)),
+    Case(paths.reinstate_licence, ("licence.reinstate",)),
+    Case(paths.withdraw_licence, ("licence.withdraw",)),
+    Case(paths.withdraw_licence_revoking_its_labels, ("licence.withdraw", "revocation.licence")),
+    # batches and labels
+    Case(paths.request_batch, ("batch.request",)),
+    Case(
+        paths.request_batch_approved_on_its_own,
+        ("batch.request", "batch.approve", "batch.issue"),
+    ),
+    Case(paths.approve_batch, ("batch.approve",)),
+    Case(paths.approve_and_issue_batch, ("batch.approve", "batch.issue")),
+    Case(paths.issue_batch, ("batch.issue",)),
+    Case(paths.reject_batch, ("batch.reject",)),
+    Case(paths.suspend_batch, ("batch.suspend",)),
+    Case(paths.clear_batch, ("batch.clear",)),
+    Case(paths.recall_batch, ("batch.recall",)),
+    Case(paths.void_labels, ("label.void",)),
+    Case(paths.undo_a_void, ("label.unvoid",)),
+    # inspections and their planning
+    Case(paths.record_passing_inspection, ("inspection.record",)),
+    Case(paths.record_failing_inspection, ("inspection.record", "batch.suspend")),
+    Case(paths.draw_inspection_plan, ("inspection_plan.draw",)),
+    Case(paths.assign_inspector, ("inspection_assignment.create",)),
+    Case(paths.mark_conflict, ("inspector_conflict.set",)),
+    Case(paths.clear_conflict, ("inspector_conflict.clear",)),
+    # revocations
+    Case(paths.revoke_batch, ("revocation.batch", "batch.revoke")),
+    Case(paths.revoke_labels, ("revocation.labels",)),
+    Case(paths.reverse_label_revocation, ("revocation.reverse",)),
+    Case(paths.reverse_batch_revocation, ("revocation.reverse", "batch.unrevoke")),
+    # consumer reports
+    Case(paths.file_report, ("report.file",)),
+    Case(paths.file_report_on_the_public_form, ("report.file",)),
+    Case(paths.investigate_report, ("report.investigating",)),
+    Case(paths.resolve_report, ("report.resolved",)),
+    Case(paths.dismiss_report, ("report.dismissed",)),
+    # the platform
+    Case(paths.enqueue_a_job, ("job.enqueued",)),
+    # The checkpoint notice is published once per local day (``notices.publish_once``, keyed
+    # by the day), not by the transition helper: a second run that day publishes nothing.
+    Case(
+        paths.publish_the_audit_checkpoint,
+        ("audit.checkpoint_publish",),
+        side_notices=(NoticeKind.AUDIT_CHECKPOINT,),
+    ),
+    Case(
+        paths.load_the_demo,
+        (
+            "product.create",
+            "enterprise.create",
+            "licence.create",
+            "user.create",
+            "batch.request",
+            "batch.approve",
+            "batch.issue",
+            "inspection.record",
+            "batch.suspend",
+        ),
+    ),
+]
+
+
+@pytest.fixture
+async def world(session, client, database, test_settings) -> World:
+    return await build_world(session, client, database, test_settings)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+async def test_a_path_bumps_the_epoch_and_publishes_as_its_actions_entail(
+    session, world: World, case: Case
+) -> None:
+    await case.path(world)
+    assert world.started is not None, f"{case.id} never called w.start()"
+    after = await observe(session)
+    actions = await actions_since(session, world.started)
+    assert set(actions) == set(case.actions), f"{case.id} recorded {actions}"
+
+    verdict = sorted({a for a in actions if EFFECTS[a].verdict})
+    moved = after.epoch > world.started.epoch
+    assert moved == bool(verdict), (
+        f"{case.id}: the trust epoch {'moved' if moved else 'stayed'}, but "
+        + (f"{verdict} can change a verdict" if verdict else "no action of it changes a verdict")
+    )
+    owed = [EFFECTS[a].notice for a in actions if EFFECTS[a].notice is not None]
+    expected = Counter(str(kind) for kind in [*owed, *case.side_notices])
+    published = Counter(await notices_since(session, world.started))
+    assert published == expected, f"{case.id}: published {dict(published)}"
+
+
+def test_every_action_in_the_table_of_effects_has_a_path_here() -> None:
+    covered = {action for case in CASES for action in case.actions}
+    assert covered == set(EFFECTS), (
+        f"no path for {sorted(set(EFFECTS) - covered)}; "
+        f"not in EFFECTS: {sorted(covered - set(EFFECTS))}"
+    )
+
+
+# The actions built by f-strings, from the enum each placeholder takes its value from.
+TEMPLATES = {
+    "revocation.{}": [scope.value for scope in RevocationScope],
+    "batch.{}": [kind.value for kind in BatchMeasureKind],
+    # A report is filed new ("report.file"); every later status is a transition to it.
+    "report.{}": [status.value for status in ReportStatus if status is not ReportStatus.NEW],
+}
+APP = Path(app.__file__).parent
+
+
+def test_every_action_the_code_records_is_in_the_table_of_effects() -> None:
+    """Over the source of app/: an action missing from EFFECTS fails at run time (KeyError)
+    in the path that records it, which may be one this table does not run."""
+    recorded = scan(APP, TEMPLATES, skip=[Path(transition.__file__)])
+    assert not recorded.unresolved, "actions not followed to literals:\n" + "\n".join(
+        recorded.unresolved
+    )
+    missing = {a: [str(s) for s in sites] for a, sites in recorded.actions.items()}
+    missing = {a: sites for a, sites in missing.items() if a not in EFFECTS}
+    assert not missing, f"recorded but not in EFFECTS: {missing}"
+    never = sorted(set(EFFECTS) - set(recorded.actions))
+    assert not never, f"in EFFECTS but recorded nowhere under app/: {never}"
