@@ -9,7 +9,7 @@ from fastapi import Depends, FastAPI
 from fastapi_offline import FastAPIOffline
 
 from app.audit.router import router as audit_router
-from app.auth.deps import assert_routes_guarded
+from app.auth.deps import authenticate
 from app.auth.router import router as auth_router
 from app.core import health
 from app.core.bodylimit import BodyLimitMiddleware
@@ -20,6 +20,7 @@ from app.core.errors import install_error_handlers, unexpected_error
 from app.core.inputs import NulInUrlMiddleware, refuse_unstorable_input
 from app.core.logsafety import configure_logging
 from app.core.openapi import install_problem_responses
+from app.core.permissions import assert_routes_guarded
 from app.core.ratelimit import (
     MemoryBackend,
     PublicLimits,
@@ -28,6 +29,7 @@ from app.core.ratelimit import (
     default_rules,
 )
 from app.core.requestid import RequestIdMiddleware
+from app.core.security import install_authenticator
 from app.core.time import set_public_time_zone
 from app.enterprise.router import router as enterprise_router
 from app.inspection.router import router as inspection_router
@@ -156,6 +158,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         dependencies=[Depends(refuse_unstorable_input)],
     )
     app.state.settings, app.state.database, app.state.verifier = settings, database, verifier
+    install_authenticator(app, authenticate)
     for router in ROUTERS:
         app.include_router(router)
     install_error_handlers(app)

@@ -9,10 +9,11 @@ from sqlalchemy import select
 from app.audit import checkpoints, service
 from app.audit.models import AuditEvent
 from app.audit.schemas import AuditEventRead, ChainVerification, Checkpoint
-from app.auth.deps import Staff
 from app.core.db import SessionDep
 from app.core.errors import Unprocessable
 from app.core.pagination import Page, PageDep, paginate
+from app.core.permissions import permit
+from app.core.principal import Principal
 from app.core.time import utcnow
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
@@ -21,7 +22,7 @@ router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 @router.get("/events")
 async def list_events(
     session: SessionDep,
-    _actor: Staff,
+    _actor: Annotated[Principal, permit("audit.list")],
     page: PageDep,
     object_type: Annotated[str | None, Query(max_length=40)] = None,
     object_id: Annotated[str | None, Query(max_length=64)] = None,
@@ -50,7 +51,7 @@ def _parse_checkpoint(text: str | None) -> checkpoints.Checkpoint | None:
 @router.get("/verify")
 async def verify(
     session: SessionDep,
-    _actor: Staff,
+    _actor: Annotated[Principal, permit("audit.verify")],
     checkpoint: Annotated[
         str | None, Query(max_length=100, description=checkpoints.CHECKPOINT_HELP)
     ] = None,
@@ -63,7 +64,9 @@ async def verify(
 
 
 @router.get("/checkpoint")
-async def checkpoint(session: SessionDep, _actor: Staff) -> Checkpoint:
+async def checkpoint(
+    session: SessionDep, _actor: Annotated[Principal, permit("audit.checkpoint")]
+) -> Checkpoint:
     """The head of the chain, to keep outside the system as proof of history so far."""
     seq, head_hash = await service.checkpoint(session)
     return Checkpoint(seq=seq, hash=head_hash, taken_at=utcnow())

@@ -9,10 +9,6 @@ class NotAuthenticated(Unauthorized):
     code = "not_authenticated"
 
 
-class RoleNotAllowed(DomainError):
-    status, code = 403, "role_not_allowed"
-
-
 class UsernameTaken(DomainError):
     status, code = 409, "username_taken"
 

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.auth import service
-from app.auth.deps import PUBLIC, AdminOnly, AnyRole, SettingsDep, StaffOrLicensee
+from app.auth.deps import SettingsDep
 from app.auth.exceptions import RefreshTokenReused
 from app.auth.schemas import (
     ApiKeyCreate,
@@ -21,6 +21,8 @@ from app.auth.schemas import (
 )
 from app.core.db import SessionDep
 from app.core.errors import problem
+from app.core.permissions import PUBLIC, permit
+from app.core.principal import Principal
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
@@ -58,7 +60,7 @@ async def refresh(
 
 
 @router.get("/auth/me")
-async def me(principal: AnyRole) -> Me:
+async def me(principal: Annotated[Principal, permit("auth.me")]) -> Me:
     return Me(
         kind=principal.kind,
         id=principal.id,
@@ -69,28 +71,36 @@ async def me(principal: AnyRole) -> Me:
 
 
 @router.post("/users", status_code=201)
-async def create_user(session: SessionDep, actor: AdminOnly, body: UserCreate) -> UserRead:
+async def create_user(
+    session: SessionDep, actor: Annotated[Principal, permit("user.create")], body: UserCreate
+) -> UserRead:
     return UserRead.model_validate(await service.create_user(session, actor, body))
 
 
 @router.get("/users")
-async def list_users(session: SessionDep, _actor: AdminOnly) -> list[UserRead]:
+async def list_users(
+    session: SessionDep, _actor: Annotated[Principal, permit("user.list")]
+) -> list[UserRead]:
     return [UserRead.model_validate(u) for u in await service.list_users(session)]
 
 
 @router.post("/api-keys", status_code=201)
 async def create_api_key(
-    session: SessionDep, actor: StaffOrLicensee, body: ApiKeyCreate
+    session: SessionDep, actor: Annotated[Principal, permit("api_key.create")], body: ApiKeyCreate
 ) -> ApiKeyCreated:
     """The secret is in this response only; store it, it cannot be shown again."""
     return await service.create_api_key(session, actor, body)
 
 
 @router.get("/api-keys")
-async def list_api_keys(session: SessionDep, actor: StaffOrLicensee) -> list[ApiKeyRead]:
+async def list_api_keys(
+    session: SessionDep, actor: Annotated[Principal, permit("api_key.list")]
+) -> list[ApiKeyRead]:
     return [ApiKeyRead.model_validate(k) for k in await service.list_api_keys(session, actor)]
 
 
 @router.delete("/api-keys/{key_id}")
-async def revoke_api_key(session: SessionDep, actor: StaffOrLicensee, key_id: int) -> ApiKeyRead:
+async def revoke_api_key(
+    session: SessionDep, actor: Annotated[Principal, permit("api_key.revoke")], key_id: int
+) -> ApiKeyRead:
     return ApiKeyRead.model_validate(await service.revoke_api_key(session, actor, key_id))

@@ -1,10 +1,11 @@
 """Who acts through the CLI: a named, active person whom the API itself would admit.
 
 A state-changing command takes ``--as USER``. The user must exist, be active and hold a role
-that the mirrored API endpoint admits; the role sets are read from the API's own routes, so
-the CLI can never grant what the API refuses. The service then applies the same scoping as
-for an API call (a licensee reaches only its own enterprise), and the audit event names that
-person; the CLI as the channel shows in the event's request id (``cli-…``).
+that the mirrored API endpoint admits: the action is read from the API's own route and checked
+with the same ``can``, so the CLI can never grant what the API refuses. The service then
+applies the same scoping as for an API call (a licensee reaches only its own enterprise), and
+the audit event names that person; the CLI as the channel shows in the event's request id
+(``cli-…``).
 """
 
 from __future__ import annotations
@@ -17,11 +18,10 @@ import click
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import repository
-from app.auth.deps import api_routes, route_roles
-from app.auth.exceptions import RoleNotAllowed
 from app.auth.principal import user_principal
 from app.core.errors import DomainError
-from app.core.principal import Principal, Role
+from app.core.permissions import POLICY, RoleNotAllowed, api_routes, can, route_action
+from app.core.principal import Principal
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -42,15 +42,15 @@ def as_option(command: F) -> F:
 
 
 @cache
-def api_roles(method: str, path: str) -> frozenset[Role]:
-    """The roles the API admits on ``method path``: the CLI's rule for the same action."""
+def api_action(method: str, path: str) -> str:
+    """The action the API route ``method path`` performs: the CLI's rule for the same act."""
     from app.main import ROUTERS  # the whole app: only when a command actually acts
 
     for route in api_routes(ROUTERS):
         if route.path == path and method in (route.methods or ()):
-            roles = route_roles(route)
-            if roles is not None:
-                return roles
+            action = route_action(route)
+            if action is not None:
+                return action
     raise LookupError(f"no guarded API route {method} {path}")
 
 
@@ -59,10 +59,10 @@ async def acting_person(session: AsyncSession, username: str, method: str, path:
     user = await repository.user_by_username(session, username)
     if user is None or not user.is_active:
         raise UnknownActor(f"--as {username}: there is no active user of that name")
-    allowed = api_roles(method, path)
-    if user.role not in allowed:
-        names = ", ".join(sorted(role.value for role in allowed))
+    person, action = user_principal(user), api_action(method, path)
+    if not can(person, action):
+        names = ", ".join(sorted(role.value for role in POLICY[action]))
         raise RoleNotAllowed(
             f"--as {username}: a {user.role.value} may not do this; it needs one of: {names}"
         )
-    return user_principal(user)
+    return person

@@ -4,8 +4,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.auth.deps import PUBLIC
 from app.core import migrate
+from app.core.permissions import PUBLIC
 
 router = APIRouter(tags=["health"], dependencies=[PUBLIC])
 

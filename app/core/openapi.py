@@ -19,9 +19,9 @@ from fastapi import FastAPI, params
 from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.auth.deps import route_roles
 from app.core.errors import PROBLEM_MEDIA_TYPE
 from app.core.inputs import INT64_MAX, INT64_MIN
+from app.core.permissions import route_roles
 
 HTML = "text/html"
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}

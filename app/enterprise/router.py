@@ -4,9 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.auth.deps import Staff, StaffOrLicensee
 from app.core.db import SessionDep
 from app.core.pagination import Page, PageDep
+from app.core.permissions import permit
+from app.core.principal import Principal
 from app.enterprise import service
 from app.enterprise.schemas import ContactUpdate, EnterpriseCreate, EnterpriseRead, EnterpriseUpdate
 
@@ -15,7 +16,9 @@ router = APIRouter(prefix="/api/v1/enterprises", tags=["enterprises"])
 
 @router.post("", status_code=201)
 async def create_enterprise(
-    session: SessionDep, actor: Staff, body: EnterpriseCreate
+    session: SessionDep,
+    actor: Annotated[Principal, permit("enterprise.create")],
+    body: EnterpriseCreate,
 ) -> EnterpriseRead:
     """Register an enterprise; its USCC is checked against GB 32100-2015."""
     return EnterpriseRead.model_validate(await service.create(session, actor, body))
@@ -24,7 +27,7 @@ async def create_enterprise(
 @router.get("")
 async def list_enterprises(
     session: SessionDep,
-    actor: StaffOrLicensee,
+    actor: Annotated[Principal, permit("enterprise.list")],
     page: PageDep,
     q: Annotated[str | None, Query(max_length=100, description="name or USCC contains")] = None,
 ) -> Page[EnterpriseRead]:
@@ -35,14 +38,17 @@ async def list_enterprises(
 
 @router.get("/{enterprise_id}")
 async def get_enterprise(
-    session: SessionDep, actor: StaffOrLicensee, enterprise_id: int
+    session: SessionDep, actor: Annotated[Principal, permit("enterprise.read")], enterprise_id: int
 ) -> EnterpriseRead:
     return EnterpriseRead.model_validate(await service.get_readable(session, actor, enterprise_id))
 
 
 @router.put("/{enterprise_id}")
 async def update_enterprise(
-    session: SessionDep, actor: Staff, enterprise_id: int, body: EnterpriseUpdate
+    session: SessionDep,
+    actor: Annotated[Principal, permit("enterprise.update")],
+    enterprise_id: int,
+    body: EnterpriseUpdate,
 ) -> EnterpriseRead:
     """Regulators change any registered detail; the USCC, which identifies the enterprise, only
     to correct a mistyped code (checked like a new one, audited)."""
@@ -51,7 +57,10 @@ async def update_enterprise(
 
 @router.patch("/{enterprise_id}/contact")
 async def update_contact(
-    session: SessionDep, actor: StaffOrLicensee, enterprise_id: int, body: ContactUpdate
+    session: SessionDep,
+    actor: Annotated[Principal, permit("enterprise.update_contact")],
+    enterprise_id: int,
+    body: ContactUpdate,
 ) -> EnterpriseRead:
     """A licensee keeps its own contact details current; nothing else is editable for it."""
     enterprise = await service.update_contact(session, actor, enterprise_id, body)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from app.auth.deps import Staff, StaffOrInspector, require_roles
 from app.core.db import SessionDep
 from app.core.pagination import Page, PageDep
-from app.core.principal import Principal, Role
+from app.core.permissions import permit
+from app.core.principal import Principal
 from app.core.time import public_today
 from app.inspection import coverage, service
 from app.inspection.models import InspectionResult
@@ -17,14 +17,12 @@ from app.inspection.schemas import CoverageReport, InspectionCreate, InspectionR
 
 router = APIRouter(prefix="/api/v1", tags=["inspections"])
 
-Reader = Annotated[
-    Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR, Role.INSPECTOR, Role.LICENSEE))
-]
-
 
 @router.post("/inspections", status_code=201)
 async def record_inspection(
-    session: SessionDep, actor: StaffOrInspector, body: InspectionCreate
+    session: SessionDep,
+    actor: Annotated[Principal, permit("inspection.record")],
+    body: InspectionCreate,
 ) -> InspectionRead:
     """Record a sampling inspection. The result is computed from the GI standard's limits; a
     failing result suspends the batch at once (public verdict ``suspended``)."""
@@ -34,7 +32,7 @@ async def record_inspection(
 @router.get("/inspections")
 async def list_inspections(
     session: SessionDep,
-    actor: Reader,
+    actor: Annotated[Principal, permit("inspection.list")],
     page: PageDep,
     batch_id: int | None = None,
     result: InspectionResult | None = None,
@@ -45,14 +43,16 @@ async def list_inspections(
 
 
 @router.get("/inspections/{inspection_id}")
-async def get_inspection(session: SessionDep, actor: Reader, inspection_id: int) -> InspectionRead:
+async def get_inspection(
+    session: SessionDep, actor: Annotated[Principal, permit("inspection.read")], inspection_id: int
+) -> InspectionRead:
     return await service.get(session, actor, inspection_id)
 
 
 @router.get("/inspection-coverage")
 async def inspection_coverage(
     session: SessionDep,
-    actor: Staff,
+    actor: Annotated[Principal, permit("inspection.coverage")],
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     product_id: int | None = None,
 ) -> CoverageReport:

@@ -16,9 +16,11 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from app.auth.deps import SettingsDep, StaffOrLicensee
+from app.auth.deps import SettingsDep
 from app.core.db import Database, SessionDep, get_database
 from app.core.errors import Unprocessable
+from app.core.permissions import permit
+from app.core.principal import Principal
 from app.label import printjobs
 from app.label.exceptions import TooManyLabelsForOneFile
 from app.label.printing.csv_export import csv_lines
@@ -52,7 +54,7 @@ async def batch_csv(
     session: SessionDep,
     database: Annotated[Database, Depends(get_database)],
     settings: SettingsDep,
-    actor: StaffOrLicensee,
+    actor: Annotated[Principal, permit("batch.print")],
     batch_id: int,
 ) -> StreamingResponse:
     """Code, grouped code and QR URL of every label, for variable-data printers."""
@@ -89,7 +91,7 @@ def _csv_block(job: printjobs.PrintJob, chunk: list[tuple[int, str]], header: bo
 async def batch_pdf(
     session: SessionDep,
     settings: SettingsDep,
-    actor: StaffOrLicensee,
+    actor: Annotated[Principal, permit("batch.print")],
     batch_id: int,
     from_serial: Annotated[int, Query(ge=1)] = 1,
     to_serial: Annotated[int | None, Query(ge=1)] = None,
@@ -136,7 +138,7 @@ QR_FORMATS = {"png": (qr_png, "image/png"), "svg": (qr_svg, "image/svg+xml")}
 async def label_qr(
     session: SessionDep,
     settings: SettingsDep,
-    actor: StaffOrLicensee,
+    actor: Annotated[Principal, permit("label.print")],
     code: str,
     kind: Annotated[str, Path(pattern="^(png|svg)$")],
 ) -> Response:

@@ -5,9 +5,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 
-from app.auth.deps import LicenseeOnly, SettingsDep, Staff, StaffOrLicensee
+from app.auth.deps import SettingsDep
 from app.core.db import SessionDep
 from app.core.pagination import Page, PageDep
+from app.core.permissions import permit
+from app.core.principal import Principal
 from app.idempotency import service as idempotency
 from app.label import service
 from app.label.code import format_grouped
@@ -35,7 +37,7 @@ async def request_batch(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    actor: LicenseeOnly,
+    actor: Annotated[Principal, permit("batch.request")],
     body: BatchRequest,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
@@ -54,7 +56,7 @@ async def request_batch(
 @router.get("/batches")
 async def list_batches(
     session: SessionDep,
-    actor: StaffOrLicensee,
+    actor: Annotated[Principal, permit("batch.list")],
     page: PageDep,
     status: BatchStatus | None = None,
     licence_id: int | None = None,
@@ -66,7 +68,9 @@ async def list_batches(
 
 
 @router.get("/batches/{batch_id}")
-async def get_batch(session: SessionDep, actor: StaffOrLicensee, batch_id: int) -> BatchRead:
+async def get_batch(
+    session: SessionDep, actor: Annotated[Principal, permit("batch.read")], batch_id: int
+) -> BatchRead:
     return BatchRead.model_validate(await service.get_readable(session, actor, batch_id))
 
 
@@ -74,7 +78,7 @@ async def get_batch(session: SessionDep, actor: StaffOrLicensee, batch_id: int) 
 async def approve(
     session: SessionDep,
     settings: SettingsDep,
-    actor: Staff,
+    actor: Annotated[Principal, permit("batch.approve")],
     batch_id: int,
     body: BatchApprove | None = None,
 ) -> BatchRead:
@@ -86,14 +90,20 @@ async def approve(
 
 @router.post("/batches/{batch_id}/reject")
 async def reject(
-    session: SessionDep, actor: Staff, batch_id: int, body: BatchDecision
+    session: SessionDep,
+    actor: Annotated[Principal, permit("batch.reject")],
+    batch_id: int,
+    body: BatchDecision,
 ) -> BatchRead:
     return BatchRead.model_validate(await service.reject(session, actor, batch_id, body))
 
 
 @router.post("/batches/{batch_id}/issue")
 async def issue(
-    session: SessionDep, settings: SettingsDep, actor: Staff, batch_id: int
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: Annotated[Principal, permit("batch.issue")],
+    batch_id: int,
 ) -> BatchRead:
     """Issue an approved batch's codes (exactly once, however often it is called)."""
     return BatchRead.model_validate(await service.issue_batch(session, actor, batch_id, settings))
@@ -101,7 +111,7 @@ async def issue(
 
 @router.get("/batches/{batch_id}/reconciliation")
 async def reconciliation(
-    session: SessionDep, actor: StaffOrLicensee, batch_id: int
+    session: SessionDep, actor: Annotated[Principal, permit("batch.read")], batch_id: int
 ) -> Reconciliation:
     """Issued, voided, revoked and scanned-at-least-once counts: the mark-use ledger."""
     return await service.reconcile(session, actor, batch_id)
@@ -122,19 +132,24 @@ def label_read(label: Label, base_url: str) -> LabelRead:
 
 @router.get("/labels/{code}")
 async def get_label(
-    session: SessionDep, settings: SettingsDep, actor: StaffOrLicensee, code: str
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: Annotated[Principal, permit("label.read")],
+    code: str,
 ) -> LabelRead:
     return label_read(await service.get_label(session, actor, code), settings.public_base_url)
 
 
 @router.post("/labels/void")
-async def void_labels(session: SessionDep, actor: LicenseeOnly, body: VoidRequest) -> LabelsChanged:
+async def void_labels(
+    session: SessionDep, actor: Annotated[Principal, permit("label.void")], body: VoidRequest
+) -> LabelsChanged:
     """Take damaged or misprinted labels out of use (undo possible for 10 days)."""
     return LabelsChanged(changed=await service.void_labels(session, actor, body.codes, body.reason))
 
 
 @router.post("/labels/unvoid")
 async def undo_void(
-    session: SessionDep, actor: LicenseeOnly, body: UndoVoidRequest
+    session: SessionDep, actor: Annotated[Principal, permit("label.unvoid")], body: UndoVoidRequest
 ) -> LabelsChanged:
     return LabelsChanged(changed=await service.undo_void(session, actor, body.codes))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter
 
-from app.auth.deps import Staff, StaffOrLicensee
 from app.core.db import SessionDep
+from app.core.permissions import permit
+from app.core.principal import Principal
 from app.label import service, standing
 from app.label.models import BatchMeasure
 from app.label.schemas import BatchMeasureRead, RecallRequest, StandingChange
@@ -19,7 +22,10 @@ def _read(measure: BatchMeasure) -> BatchMeasureRead:
 
 @router.post("/suspend")
 async def suspend(
-    session: SessionDep, actor: Staff, batch_id: int, body: StandingChange
+    session: SessionDep,
+    actor: Annotated[Principal, permit("batch.suspend")],
+    batch_id: int,
+    body: StandingChange,
 ) -> BatchMeasureRead:
     """Suspend an issued batch pending investigation (e.g. on consumer reports); a failing
     inspection does this by itself."""
@@ -29,7 +35,10 @@ async def suspend(
 
 @router.post("/clear")
 async def clear(
-    session: SessionDep, actor: Staff, batch_id: int, body: StandingChange
+    session: SessionDep,
+    actor: Annotated[Principal, permit("batch.clear")],
+    batch_id: int,
+    body: StandingChange,
 ) -> BatchMeasureRead:
     """End a suspension: the batch returns to good standing (public verdict ``genuine``)."""
     return _read(await standing.clear(session, actor, batch_id, body.reason))
@@ -37,7 +46,10 @@ async def clear(
 
 @router.post("/recall")
 async def recall(
-    session: SessionDep, actor: Staff, batch_id: int, body: RecallRequest
+    session: SessionDep,
+    actor: Annotated[Principal, permit("batch.recall")],
+    batch_id: int,
+    body: RecallRequest,
 ) -> BatchMeasureRead:
     """Recall a suspended batch. Irreversible; published in the public notices with its legal
     basis and its cause: a failing inspection of the batch, a consumer report or a case."""
@@ -46,7 +58,7 @@ async def recall(
 
 @router.get("/measures")
 async def measures(
-    session: SessionDep, actor: StaffOrLicensee, batch_id: int
+    session: SessionDep, actor: Annotated[Principal, permit("batch.read")], batch_id: int
 ) -> list[BatchMeasureRead]:
     """Every suspension, clearance and recall of the batch, oldest first."""
     batch = await service.get_readable(session, actor, batch_id)

@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.deps import PUBLIC
 from app.core.db import SessionDep
 from app.core.pagination import Page, PageDep, PageParams
+from app.core.permissions import PUBLIC
 from app.core.search import contains_text
 from app.core.time import public_date, public_today
 from app.enterprise.models import Enterprise

@@ -4,9 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.auth.deps import Staff, StaffOrLicensee
 from app.core.db import SessionDep
 from app.core.pagination import Page, PageDep
+from app.core.permissions import permit
+from app.core.principal import Principal
 from app.core.time import public_today, utcnow
 from app.licence import nonuse, service
 from app.licence.models import Licence, LicenceStatus
@@ -33,7 +34,9 @@ def _read(licence: Licence) -> LicenceRead:
 
 
 @router.post("", status_code=201)
-async def apply(session: SessionDep, actor: StaffOrLicensee, body: LicenceApply) -> LicenceRead:
+async def apply(
+    session: SessionDep, actor: Annotated[Principal, permit("licence.apply")], body: LicenceApply
+) -> LicenceRead:
     """Apply to use a GI mark for the enterprise's registered production area."""
     return _read(await service.apply(session, actor, body))
 
@@ -41,7 +44,7 @@ async def apply(session: SessionDep, actor: StaffOrLicensee, body: LicenceApply)
 @router.get("")
 async def list_licences(
     session: SessionDep,
-    actor: StaffOrLicensee,
+    actor: Annotated[Principal, permit("licence.list")],
     page: PageDep,
     status: LicenceStatus | None = None,
     enterprise_id: Annotated[int | None, Query(ge=1)] = None,
@@ -54,21 +57,25 @@ async def list_licences(
 
 
 @router.get("/non-use")
-async def non_use(session: SessionDep, _actor: Staff) -> list[NonUseCase]:
+async def non_use(
+    session: SessionDep, _actor: Annotated[Principal, permit("licence.non_use")]
+) -> list[NonUseCase]:
     """Active licences with no label issued and no label scanned for 24 months, with the dates
     that prove it: the legal trigger for ordering the licensee to exit."""
     return await nonuse.find_non_use(session, utcnow())
 
 
 @router.get("/{licence_id}")
-async def get_licence(session: SessionDep, actor: StaffOrLicensee, licence_id: int) -> LicenceRead:
+async def get_licence(
+    session: SessionDep, actor: Annotated[Principal, permit("licence.read")], licence_id: int
+) -> LicenceRead:
     return _read(await service.get_readable(session, actor, licence_id))
 
 
 @router.get("/{licence_id}/quota")
 async def get_quota(
     session: SessionDep,
-    actor: StaffOrLicensee,
+    actor: Annotated[Principal, permit("licence.read")],
     licence_id: int,
     season: Annotated[
         int | None, Query(ge=2000, le=2100, description="defaults to this year")
@@ -81,7 +88,10 @@ async def get_quota(
 
 @router.post("/{licence_id}/approve")
 async def approve(
-    session: SessionDep, actor: Staff, licence_id: int, body: LicenceApprove
+    session: SessionDep,
+    actor: Annotated[Principal, permit("licence.approve")],
+    licence_id: int,
+    body: LicenceApprove,
 ) -> LicenceRead:
     """Grant the licence: assigns its number and validity."""
     return _read(await service.approve(session, actor, licence_id, body))
@@ -89,28 +99,40 @@ async def approve(
 
 @router.post("/{licence_id}/reject")
 async def reject(
-    session: SessionDep, actor: Staff, licence_id: int, body: LicenceDecision
+    session: SessionDep,
+    actor: Annotated[Principal, permit("licence.reject")],
+    licence_id: int,
+    body: LicenceDecision,
 ) -> LicenceRead:
     return _read(await service.reject(session, actor, licence_id, body))
 
 
 @router.post("/{licence_id}/suspend")
 async def suspend(
-    session: SessionDep, actor: Staff, licence_id: int, body: LicenceDecision
+    session: SessionDep,
+    actor: Annotated[Principal, permit("licence.suspend")],
+    licence_id: int,
+    body: LicenceDecision,
 ) -> LicenceRead:
     return _read(await service.suspend(session, actor, licence_id, body))
 
 
 @router.post("/{licence_id}/reinstate")
 async def reinstate(
-    session: SessionDep, actor: Staff, licence_id: int, body: LicenceDecision
+    session: SessionDep,
+    actor: Annotated[Principal, permit("licence.reinstate")],
+    licence_id: int,
+    body: LicenceDecision,
 ) -> LicenceRead:
     return _read(await service.reinstate(session, actor, licence_id, body))
 
 
 @router.post("/{licence_id}/withdraw")
 async def withdraw(
-    session: SessionDep, actor: Staff, licence_id: int, body: LicenceWithdraw
+    session: SessionDep,
+    actor: Annotated[Principal, permit("licence.withdraw")],
+    licence_id: int,
+    body: LicenceWithdraw,
 ) -> WithdrawResult:
     """Order the licensee to exit, with reason, legal basis and case number; optionally revoke
     every label still in circulation (otherwise they stay lawful, and the public page says so)."""

@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from app.auth.deps import PUBLIC
 from app.core.db import SessionDep
 from app.core.notices import NoticeKind
 from app.core.pagination import Page, PageDep
+from app.core.permissions import PUBLIC
 from app.notice import checkpoints, service
 from app.notice.display import item_texts
 from app.notice.schemas import NoticeRead

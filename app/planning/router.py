@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
-from app.auth.deps import PUBLIC, InspectorOnly, Staff, require_roles
 from app.core.db import SessionDep
 from app.core.pagination import Page, PageDep
-from app.core.principal import Principal, Role
+from app.core.permissions import PUBLIC, permit
+from app.core.principal import Principal
 from app.planning import plans, staffing
 from app.planning.schemas import (
     AssignmentCreate,
@@ -26,15 +26,15 @@ from app.planning.schemas import (
 
 router = APIRouter(prefix="/api/v1", tags=["inspection plans"])
 
-# Plans are public once drawn; inspectors read them in full to see whom they inspect.
-PlanReader = Annotated[
-    Principal, Depends(require_roles(Role.ADMIN, Role.REGULATOR, Role.INSPECTOR))
-]
 Reason = Annotated[str, Query(min_length=2, max_length=2000, description="why, for the audit")]
 
 
 @router.post("/inspection-plans", status_code=201)
-async def create_plan(session: SessionDep, actor: Staff, body: PlanCreate) -> PlanRead:
+async def create_plan(
+    session: SessionDep,
+    actor: Annotated[Principal, permit("inspection_plan.draw")],
+    body: PlanCreate,
+) -> PlanRead:
     """Draw targets and inspectors at random (algorithm ``gimark-draw-v1``) and publish the
     plan with its seed, so anyone can re-run the draw: ``python -m app.planning.draw``."""
     plan = await plans.create_plan(session, actor, body)
@@ -44,7 +44,7 @@ async def create_plan(session: SessionDep, actor: Staff, body: PlanCreate) -> Pl
 @router.get("/inspection-plans")
 async def list_plans(
     session: SessionDep,
-    _actor: PlanReader,
+    _actor: Annotated[Principal, permit("inspection_plan.list")],
     page: PageDep,
     product_id: Annotated[int | None, Query(ge=1)] = None,
 ) -> Page[PlanSummary]:
@@ -53,7 +53,9 @@ async def list_plans(
 
 
 @router.get("/inspection-plans/{plan_id}")
-async def get_plan(session: SessionDep, _actor: PlanReader, plan_id: int) -> PlanRead:
+async def get_plan(
+    session: SessionDep, _actor: Annotated[Principal, permit("inspection_plan.read")], plan_id: int
+) -> PlanRead:
     return await plans.get_plan(session, plan_id)
 
 
@@ -66,14 +68,20 @@ async def public_plan(session: SessionDep, plan_id: int) -> PublicPlan:
 
 @router.get("/inspectors/{inspector_id}/conflicts")
 async def list_conflicts(
-    session: SessionDep, _actor: Staff, inspector_id: int
+    session: SessionDep,
+    _actor: Annotated[Principal, permit("inspector_conflict.list")],
+    inspector_id: int,
 ) -> list[ConflictRead]:
     return await staffing.list_conflicts(session, inspector_id)
 
 
 @router.put("/inspectors/{inspector_id}/conflicts/{enterprise_id}")
 async def set_conflict(
-    session: SessionDep, actor: Staff, inspector_id: int, enterprise_id: int, body: ConflictSet
+    session: SessionDep,
+    actor: Annotated[Principal, permit("inspector_conflict.set")],
+    inspector_id: int,
+    enterprise_id: int,
+    body: ConflictSet,
 ) -> ConflictSetResult:
     """Mark the inspector as conflicted with the enterprise: no draw assigns them to it and a
     direct assignment is refused. Earlier assignments are listed, to be reassigned."""
@@ -82,14 +90,22 @@ async def set_conflict(
 
 @router.delete("/inspectors/{inspector_id}/conflicts/{enterprise_id}", status_code=204)
 async def clear_conflict(
-    session: SessionDep, actor: Staff, inspector_id: int, enterprise_id: int, reason: Reason
+    session: SessionDep,
+    actor: Annotated[Principal, permit("inspector_conflict.clear")],
+    inspector_id: int,
+    enterprise_id: int,
+    reason: Reason,
 ) -> Response:
     await staffing.clear_conflict(session, actor, inspector_id, enterprise_id, reason)
     return Response(status_code=204)
 
 
 @router.post("/inspection-assignments", status_code=201)
-async def assign(session: SessionDep, actor: Staff, body: AssignmentCreate) -> AssignmentRead:
+async def assign(
+    session: SessionDep,
+    actor: Annotated[Principal, permit("inspection_assignment.create")],
+    body: AssignmentCreate,
+) -> AssignmentRead:
     """Assign an inspector to a batch, or to a licence (covering its batches), outside a draw;
     refused (409) if the inspector is marked as conflicted with the enterprise."""
     return await staffing.assign(session, actor, body)
@@ -98,7 +114,7 @@ async def assign(session: SessionDep, actor: Staff, body: AssignmentCreate) -> A
 @router.get("/inspection-assignments")
 async def list_assignments(
     session: SessionDep,
-    _actor: Staff,
+    _actor: Annotated[Principal, permit("inspection_assignment.list")],
     page: PageDep,
     inspector_id: Annotated[int | None, Query(ge=1)] = None,
     plan_id: Annotated[int | None, Query(ge=1)] = None,
@@ -109,7 +125,9 @@ async def list_assignments(
 
 @router.get("/inspection-assignments/mine")
 async def my_assignments(
-    session: SessionDep, actor: InspectorOnly, page: PageDep
+    session: SessionDep,
+    actor: Annotated[Principal, permit("inspection_assignment.list_mine")],
+    page: PageDep,
 ) -> Page[AssignmentRead]:
     """The batches and licences the calling inspector is assigned to, newest first."""
     if actor.user_id is None:  # an API key acts for no inspector in person

@@ -4,10 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Query, Response, UploadFile
 
-from app.auth.deps import AnyRole, Staff
 from app.core.db import SessionDep
 from app.core.errors import NotFound
 from app.core.pagination import Page, PageDep
+from app.core.permissions import permit
+from app.core.principal import Principal
 from app.registry import service
 from app.registry.artwork import MAX_ARTWORK_BYTES
 from app.registry.exceptions import ArtworkRejected
@@ -36,7 +37,7 @@ def _read(product: GIProduct) -> ProductRead:
 @router.get("")
 async def list_products(
     session: SessionDep,
-    _actor: AnyRole,
+    _actor: Annotated[Principal, permit("product.list")],
     page: PageDep,
     route: LegalRoute | None = None,
     q: Annotated[str | None, Query(max_length=100, description="code or name contains")] = None,
@@ -46,19 +47,26 @@ async def list_products(
 
 
 @router.post("", status_code=201)
-async def create_product(session: SessionDep, actor: Staff, body: ProductCreate) -> ProductRead:
+async def create_product(
+    session: SessionDep, actor: Annotated[Principal, permit("product.create")], body: ProductCreate
+) -> ProductRead:
     """Register a GI product with its legal route, standard, yield and test items."""
     return _read(await service.create_product(session, actor, body))
 
 
 @router.get("/{product_id}")
-async def get_product(session: SessionDep, _actor: AnyRole, product_id: int) -> ProductRead:
+async def get_product(
+    session: SessionDep, _actor: Annotated[Principal, permit("product.read")], product_id: int
+) -> ProductRead:
     return _read(await service.get_product(session, product_id))
 
 
 @router.put("/{product_id}")
 async def update_product(
-    session: SessionDep, actor: Staff, product_id: int, body: ProductUpdate
+    session: SessionDep,
+    actor: Annotated[Principal, permit("product.update")],
+    product_id: int,
+    body: ProductUpdate,
 ) -> ProductRead:
     """Replace the product's fields; test items are matched by code (kept ids), new ones added."""
     product = await service.update_product(session, actor, product_id, body, body.test_items)
@@ -67,7 +75,10 @@ async def update_product(
 
 @router.put("/{product_id}/artwork", status_code=204)
 async def upload_artwork(
-    session: SessionDep, actor: Staff, product_id: int, file: Annotated[UploadFile, File()]
+    session: SessionDep,
+    actor: Annotated[Principal, permit("product.artwork")],
+    product_id: int,
+    file: Annotated[UploadFile, File()],
 ) -> Response:
     """The GI special-mark artwork printed on labels: PNG or SVG, at most 512 KB."""
     data = await file.read(MAX_ARTWORK_BYTES + 1)
@@ -78,7 +89,9 @@ async def upload_artwork(
 
 
 @router.get("/{product_id}/artwork")
-async def download_artwork(session: SessionDep, _actor: AnyRole, product_id: int) -> Response:
+async def download_artwork(
+    session: SessionDep, _actor: Annotated[Principal, permit("product.read")], product_id: int
+) -> Response:
     artwork = await service.get_artwork(session, product_id)
     if artwork is None:
         raise NotFound("this GI product has no artwork yet")

@@ -5,10 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse
 
-from app.auth.deps import PUBLIC, Staff, StaffOrLicensee
 from app.core.db import SessionDep
 from app.core.errors import DomainError, NotFound
 from app.core.pagination import Page, PageDep
+from app.core.permissions import PUBLIC, permit
+from app.core.principal import Principal
 from app.core.ratelimit import HOUR, Backend, PublicLimits, Rule
 from app.label.code import normalise
 from app.report import form, service
@@ -125,7 +126,10 @@ async def report_form_submit(
 
 @router.get("")
 async def list_reports(
-    session: SessionDep, actor: StaffOrLicensee, page: PageDep, status: ReportStatus | None = None
+    session: SessionDep,
+    actor: Annotated[Principal, permit("report.list")],
+    page: PageDep,
+    status: ReportStatus | None = None,
 ) -> Page[ReportRead | ReportForLicensee]:
     rows, total = await service.list_readable(session, actor, page, status)
     items = [service.view_for(actor, r) for r in rows]
@@ -134,7 +138,7 @@ async def list_reports(
 
 @router.get("/{report_id}")
 async def get_report(
-    session: SessionDep, actor: StaffOrLicensee, report_id: int
+    session: SessionDep, actor: Annotated[Principal, permit("report.read")], report_id: int
 ) -> ReportRead | ReportForLicensee:
     """The bureau reads the whole report; the licensee concerned reads it without the
     informant's contact, photo or any phone number or e-mail typed into the text."""
@@ -142,7 +146,9 @@ async def get_report(
 
 
 @router.get("/{report_id}/photo")
-async def get_photo(session: SessionDep, _actor: Staff, report_id: int) -> Response:
+async def get_photo(
+    session: SessionDep, _actor: Annotated[Principal, permit("report.photo")], report_id: int
+) -> Response:
     report = await service.get_readable(session, _actor, report_id)
     await session.refresh(report, ["photo"])
     if not report.photo or not report.photo_media_type:
@@ -152,7 +158,10 @@ async def get_photo(session: SessionDep, _actor: Staff, report_id: int) -> Respo
 
 @router.post("/{report_id}/transition")
 async def transition(
-    session: SessionDep, actor: Staff, report_id: int, body: ReportTransition
+    session: SessionDep,
+    actor: Annotated[Principal, permit("report.transition")],
+    report_id: int,
+    body: ReportTransition,
 ) -> ReportRead:
     """Work a report: new → investigating → resolved | dismissed. ``reason`` (audited) is
     required to resolve or dismiss; ``outcome`` is what the licensee may read; optionally

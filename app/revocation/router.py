@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter
 
-from app.auth.deps import Staff, StaffOrLicensee
 from app.core.db import SessionDep
 from app.core.pagination import Page, PageDep
+from app.core.permissions import permit
+from app.core.principal import Principal
 from app.revocation import service
 from app.revocation.models import RevocationScope
 from app.revocation.schemas import Reversal, RevocationCreate, RevocationRead
@@ -15,7 +18,11 @@ router = APIRouter(prefix="/api/v1/revocations", tags=["revocations"])
 
 
 @router.post("", status_code=201)
-async def revoke(session: SessionDep, actor: Staff, body: RevocationCreate) -> RevocationRead:
+async def revoke(
+    session: SessionDep,
+    actor: Annotated[Principal, permit("revocation.create")],
+    body: RevocationCreate,
+) -> RevocationRead:
     """Revoke a whole batch or single labels, with reason, legal basis and case number.
     From the commit on, the public verdict of the affected labels is ``revoked``."""
     if RevocationScope(body.scope) is RevocationScope.BATCH:
@@ -28,7 +35,7 @@ async def revoke(session: SessionDep, actor: Staff, body: RevocationCreate) -> R
 @router.get("")
 async def list_revocations(
     session: SessionDep,
-    actor: StaffOrLicensee,
+    actor: Annotated[Principal, permit("revocation.list")],
     page: PageDep,
     scope: RevocationScope | None = None,
     batch_id: int | None = None,
@@ -40,14 +47,17 @@ async def list_revocations(
 
 @router.get("/{revocation_id}")
 async def get_revocation(
-    session: SessionDep, actor: StaffOrLicensee, revocation_id: int
+    session: SessionDep, actor: Annotated[Principal, permit("revocation.read")], revocation_id: int
 ) -> RevocationRead:
     return RevocationRead.model_validate(await service.get(session, actor, revocation_id))
 
 
 @router.post("/{revocation_id}/reverse")
 async def reverse(
-    session: SessionDep, actor: Staff, revocation_id: int, body: Reversal
+    session: SessionDep,
+    actor: Annotated[Principal, permit("revocation.reverse")],
+    revocation_id: int,
+    body: Reversal,
 ) -> RevocationRead:
     """Reverse a revocation found to be wrong (audited and published). A recall cannot be
     reversed; it is not a revocation."""

@@ -8,10 +8,11 @@ from sqlalchemy import select
 from starlette.convertors import StringConvertor, register_url_convertor
 from starlette.types import Receive, Scope, Send
 
-from app.auth.deps import PUBLIC, Staff, StaffOrLicensee
 from app.core.clientip import client_ip
 from app.core.db import Database, SessionDep
 from app.core.pagination import Page, PageDep, paginate, paginate_rows
+from app.core.permissions import PUBLIC, permit
+from app.core.principal import Principal
 from app.label.models import Label, LabelBatch
 from app.verification import service
 from app.verification.models import LabelScanStat, Scan
@@ -146,7 +147,9 @@ async def digital_link(
 
 
 @router.get("/suspicious")
-async def suspicious(session: SessionDep, _actor: Staff, page: PageDep) -> Page[SuspiciousCode]:
+async def suspicious(
+    session: SessionDep, _actor: Annotated[Principal, permit("scan.suspicious")], page: PageDep
+) -> Page[SuspiciousCode]:
     """Codes flagged as possibly copied, with the evidence that flagged them."""
     query = (
         select(LabelScanStat, LabelBatch.id, LabelBatch.enterprise_id)
@@ -175,7 +178,7 @@ def _suspicious(stat: LabelScanStat, batch_id: int, enterprise_id: int) -> Suspi
 @router.get("")
 async def list_scans(
     session: SessionDep,
-    actor: StaffOrLicensee,
+    actor: Annotated[Principal, permit("scan.list")],
     page: PageDep,
     code: Annotated[str | None, Query(max_length=24)] = None,
     batch_id: Annotated[int | None, Query(ge=1)] = None,

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.auth.deps import PUBLIC
+from app.core.permissions import PUBLIC
 from app.label.code import normalise
 from app.web.i18n import choose_lang
 from app.web.templates import render

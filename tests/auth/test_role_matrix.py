@@ -7,7 +7,7 @@ import re
 import factories
 import pytest
 
-from app.auth.deps import api_routes, route_roles
+from app.core.permissions import api_routes, route_roles
 from app.core.principal import Role
 from app.main import ROUTERS
 

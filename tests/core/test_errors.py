@@ -4,8 +4,8 @@ import factories
 import pytest
 from fastapi import APIRouter
 
-from app.auth.deps import PUBLIC
 from app.core.errors import InvalidState, NotFound
+from app.core.permissions import PUBLIC
 from app.core.principal import Role
 
 PROBLEM_KEYS = {"type", "title", "status", "code", "request_id"}

@@ -1,0 +1,265 @@
+"""Who may do what: the one permission check, ``can(principal, action, obj)``.
+
+Every route names the action it performs (``principal: Annotated[Principal,
+permit("licence.approve")]``) or declares itself ``PUBLIC``; the app refuses to start when a
+route does neither (:func:`assert_routes_guarded`). An action is named after the audit action
+it records where there is one (``app.audit.transition.EFFECTS``), ``<thing>.read`` /
+``<thing>.list`` for reads. ``POLICY`` maps each action to the roles that may perform it.
+
+:func:`can` applies two rules, and is the one place to extend them (organisations,
+jurisdictions) without touching a caller:
+
+- the **role rule**: the principal's role is one ``POLICY`` admits for the action;
+- the **object rule**, when the caller passes the object it is about to act on:
+  staff (admin, regulator) act on every object; a licensee only on objects of its own
+  enterprise (any object with an ``enterprise_id``); an inspector only on objects that name it
+  (``inspector_id``) or that the caller vouches it is assigned to (``assigned=True``, after
+  checking an inspection assignment). An object that belongs to no enterprise and no inspector
+  (a product) is open to every role the action admits.
+
+Listing stays the repositories' work (``readable_<things>(principal)``): the object rule is for
+a single object already loaded, and a refusal there is the caller's 404, not a 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, params
+from fastapi.routing import APIRoute
+
+from app.core.errors import DomainError
+from app.core.principal import Principal, Role
+from app.core.security import current_principal
+
+STAFF = frozenset({Role.ADMIN, Role.REGULATOR})
+STAFF_AND_LICENSEE = STAFF | {Role.LICENSEE}
+STAFF_AND_INSPECTOR = STAFF | {Role.INSPECTOR}
+EVERY_ROLE = frozenset(Role)
+ONLY_ADMIN = frozenset({Role.ADMIN})
+ONLY_LICENSEE = frozenset({Role.LICENSEE})
+ONLY_INSPECTOR = frozenset({Role.INSPECTOR})
+
+POLICY: dict[str, frozenset[Role]] = {
+    # accounts and keys
+    "auth.me": EVERY_ROLE,
+    "user.create": ONLY_ADMIN,
+    "user.list": ONLY_ADMIN,
+    "api_key.create": STAFF_AND_LICENSEE,  # a key never exceeds its creator: app.auth.keyscope
+    "api_key.list": STAFF_AND_LICENSEE,
+    "api_key.revoke": STAFF_AND_LICENSEE,
+    # the audit ledger
+    "audit.list": STAFF,
+    "audit.verify": STAFF,
+    "audit.checkpoint": STAFF,
+    # the register of GI products
+    "product.create": STAFF,
+    "product.update": STAFF,
+    "product.artwork": STAFF,
+    "product.read": EVERY_ROLE,
+    "product.list": EVERY_ROLE,
+    # enterprises
+    "enterprise.create": STAFF,
+    "enterprise.update": STAFF,
+    "enterprise.update_contact": STAFF_AND_LICENSEE,
+    "enterprise.read": STAFF_AND_LICENSEE,
+    "enterprise.list": STAFF_AND_LICENSEE,
+    # licences
+    "licence.apply": STAFF_AND_LICENSEE,
+    "licence.approve": STAFF,
+    "licence.reject": STAFF,
+    "licence.suspend": STAFF,
+    "licence.reinstate": STAFF,
+    "licence.withdraw": STAFF,
+    "licence.read": STAFF_AND_LICENSEE,
+    "licence.list": STAFF_AND_LICENSEE,
+    "licence.non_use": STAFF,
+    # label batches and labels
+    "batch.request": ONLY_LICENSEE,
+    "batch.approve": STAFF,
+    "batch.reject": STAFF,
+    "batch.issue": STAFF,
+    "batch.suspend": STAFF,
+    "batch.clear": STAFF,
+    "batch.recall": STAFF,
+    "batch.print": STAFF_AND_LICENSEE,
+    "batch.read": STAFF_AND_LICENSEE,
+    "batch.list": STAFF_AND_LICENSEE,
+    "label.void": ONLY_LICENSEE,
+    "label.unvoid": ONLY_LICENSEE,
+    "label.print": STAFF_AND_LICENSEE,
+    "label.read": STAFF_AND_LICENSEE,
+    # scans of the public check
+    "scan.list": STAFF_AND_LICENSEE,
+    "scan.suspicious": STAFF,
+    # consumer reports
+    "report.transition": STAFF,
+    "report.photo": STAFF,
+    "report.read": STAFF_AND_LICENSEE,
+    "report.list": STAFF_AND_LICENSEE,
+    # inspections and their planning
+    "inspection.record": STAFF_AND_INSPECTOR,
+    "inspection.read": EVERY_ROLE,
+    "inspection.list": EVERY_ROLE,
+    "inspection.coverage": STAFF,
+    "inspection_plan.draw": STAFF,
+    "inspection_plan.read": STAFF_AND_INSPECTOR,
+    "inspection_plan.list": STAFF_AND_INSPECTOR,
+    "inspection_assignment.create": STAFF,
+    "inspection_assignment.list": STAFF,
+    "inspection_assignment.list_mine": ONLY_INSPECTOR,
+    "inspector_conflict.set": STAFF,
+    "inspector_conflict.clear": STAFF,
+    "inspector_conflict.list": STAFF,
+    # revocations
+    "revocation.create": STAFF,
+    "revocation.reverse": STAFF,
+    "revocation.read": STAFF_AND_LICENSEE,
+    "revocation.list": STAFF_AND_LICENSEE,
+    # background jobs (whoever enqueued one, and admins: app.jobs.repository)
+    "job.read": EVERY_ROLE,
+}
+
+
+class RoleNotAllowed(DomainError):
+    status, code = 403, "role_not_allowed"
+
+
+def roles_needed(roles: Iterable[Role]) -> str:
+    """The refusal's text, naming the admitted roles in a stable (sorted) order."""
+    return "this action needs one of the roles: " + ", ".join(sorted(r.value for r in roles))
+
+
+# --- the check ------------------------------------------------------------------------------
+
+
+def can(principal: Principal, action: str, obj: object = None, *, assigned: bool = False) -> bool:
+    """May ``principal`` perform ``action`` (on ``obj``, when given)? An unknown action is a
+    programming error (KeyError), never a quiet refusal."""
+    if principal.role not in POLICY[action]:
+        return False
+    return obj is None or _OBJECT_RULES[principal.role](principal, obj, assigned)
+
+
+def _anywhere(_principal: Principal, _obj: object, _assigned: bool) -> bool:
+    return True
+
+
+def _own_enterprise(principal: Principal, obj: object, _assigned: bool) -> bool:
+    if not hasattr(obj, "enterprise_id"):
+        return True  # belongs to no enterprise (a product): the role rule decides
+    return obj.enterprise_id is not None and obj.enterprise_id == principal.enterprise_id
+
+
+def _assigned_inspector(principal: Principal, obj: object, assigned: bool) -> bool:
+    if hasattr(obj, "inspector_id"):
+        return assigned or obj.inspector_id == principal.user_id
+    if hasattr(obj, "enterprise_id"):
+        return assigned  # an enterprise's object: only where the caller found an assignment
+    return True
+
+
+ObjectRule = Callable[[Principal, object, bool], bool]
+# One rule per role; organisations and jurisdictions narrow these later, in this table.
+_OBJECT_RULES: dict[Role, ObjectRule] = {
+    Role.ADMIN: _anywhere,
+    Role.REGULATOR: _anywhere,
+    Role.LICENSEE: _own_enterprise,
+    Role.INSPECTOR: _assigned_inspector,
+}
+
+
+# --- the route side -------------------------------------------------------------------------
+
+
+def permit(action: str) -> Any:
+    """The dependency a route declares for ``action``: the signed-in principal, or 401 when
+    there is none and 403 ``role_not_allowed`` when its role may not. Use it as
+    ``principal: Annotated[Principal, permit("batch.request")]``."""
+    allowed = POLICY[action]  # an unknown action fails at import: the app never starts
+
+    async def guard(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if not can(principal, action):
+            raise RoleNotAllowed(roles_needed(allowed))
+        return principal
+
+    # Read back by route_action / route_roles (the OpenAPI 401/403, the CLI, the tests).
+    guard.action, guard.allowed_roles = action, allowed  # type: ignore[attr-defined]
+    return Depends(guard)
+
+
+async def public_endpoint() -> None:
+    """Marks an endpoint as deliberately open to anonymous callers."""
+
+
+PUBLIC: params.Depends = Depends(public_endpoint)
+
+
+def _dependency_calls(route: APIRoute) -> list[object]:
+    calls: list[object] = []
+    stack = [route.dependant]
+    while stack:
+        dependant = stack.pop()
+        calls.append(dependant.call)
+        stack.extend(dependant.dependencies)
+    return calls
+
+
+def route_actions(route: APIRoute) -> set[str]:
+    return {call.action for call in _dependency_calls(route) if hasattr(call, "action")}
+
+
+def route_action(route: APIRoute) -> str | None:
+    """The action a route performs, or ``None`` for a public route."""
+    actions = route_actions(route)
+    return min(actions) if actions else None
+
+
+def route_roles(route: APIRoute) -> frozenset[Role] | None:
+    """The roles a route admits, or ``None`` for a public route."""
+    action = route_action(route)
+    return None if action is None else POLICY[action]
+
+
+def is_public(route: APIRoute) -> bool:
+    return public_endpoint in _dependency_calls(route)
+
+
+def api_routes(routers: Iterable[APIRouter]) -> Iterator[APIRoute]:
+    for router in routers:
+        yield from (route for route in router.routes if isinstance(route, APIRoute))
+
+
+def assert_routes_guarded(routers: Iterable[APIRouter]) -> None:
+    """Deny by default: refuse to start unless every API route names exactly one action, or is
+    marked PUBLIC (and then names none)."""
+    wrong = [
+        f"{sorted(route.methods or ())} {route.path}"
+        for route in api_routes(routers)
+        if len(route_actions(route)) + is_public(route) != 1
+    ]
+    if wrong:
+        raise RuntimeError(
+            "routes without exactly one action or PUBLIC marker: " + "; ".join(wrong)
+        )
+
+
+# --- the table for the README ---------------------------------------------------------------
+
+
+def policy_table() -> str:
+    """``POLICY`` as a Markdown table (README, "Permissions"; a test keeps the two equal)."""
+    roles = list(Role)
+    lines = [
+        "| action | " + " | ".join(r.value for r in roles) + " |",
+        "|---|" + "---|" * len(roles),
+    ]
+    for action, allowed in POLICY.items():
+        marks = " | ".join("✓" if r in allowed else "" for r in roles)
+        lines.append(f"| `{action}` | {marks} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(policy_table())
