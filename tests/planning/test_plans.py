@@ -103,8 +103,10 @@ async def test_a_plan_is_drawn_stored_and_reproducible_from_its_public_json(clie
     result = draw.check(published)
     assert result.matches, result.lines
 
-    published["seed"] = "another-seed"
-    assert not draw.check(published).matches
+    # Any other seed gives a draw the check rejects; with 2 of 3 targets one other seed may
+    # happen to draw the same plan, so the generated seed is compared against several.
+    others = ("another-seed", "seed-2", "seed-3", "seed-4", "seed-5", "seed-6")
+    assert any(not draw.check({**published, "seed": other}).matches for other in others)
 
 
 async def test_the_same_supplied_seed_draws_the_same_plan_and_another_seed_does_not(client, world):
