@@ -52,6 +52,7 @@ from app.verification.cache import VerdictCache
 from app.verification.readers import create_pool
 from app.verification.router import public as verify_router
 from app.verification.router import router as scans_router
+from app.verification.router import typed_code as typed_code_router
 from app.verification.salts import SaltStore
 from app.verification.scanlog import ScanLog
 from app.verification.service import Verifier
@@ -79,6 +80,7 @@ ROUTERS = (
     revocation_router,
     notice_router,
     jobs_router,
+    typed_code_router,
     web_router,
 )
 

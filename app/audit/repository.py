@@ -1,13 +1,56 @@
-"""Queries on the audit ledger that verification and checkpoints share."""
+"""Queries on the audit ledger: its head (read and locked by the append, synchronously, inside
+the commit hook), the events in order for verification, and the staff's filtered listing."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from collections.abc import Sequence
 
+from sqlalchemy import Select, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from app.audit.chain import GENESIS_HASH
 from app.audit.models import AuditEvent
+
+# Any constant works; it only has to be the same for every writer of this database.
+AUDIT_LOCK_KEY = 0x6A_6D61726B  # "gimark"
+
+
+def lock_head(session: Session) -> None:
+    """Serialise appends until commit (PostgreSQL: a transaction-level advisory lock; SQLite
+    transactions already hold the write lock from BEGIN IMMEDIATE)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
+
+
+def head(session: Session) -> tuple[int, str]:
+    """The newest event's (seq, hash); (0, the genesis hash) for an empty ledger."""
+    row = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    return (row.seq, row.hash) if row else (0, GENESIS_HASH)
+
+
+async def events_after(session: AsyncSession, seq: int, limit: int) -> Sequence[AuditEvent]:
+    """The next ``limit`` events after ``seq``, in order."""
+    query = select(AuditEvent).where(AuditEvent.seq > seq).order_by(AuditEvent.seq).limit(limit)
+    return (await session.scalars(query)).all()
 
 
 async def hash_at(session: AsyncSession, seq: int) -> str | None:
     """The stored hash of event ``seq``, or None when there is no such event."""
     return await session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == seq))
+
+
+def events(
+    object_type: str | None = None, object_id: str | None = None, action: str | None = None
+) -> Select[AuditEvent]:
+    """The ledger, newest first, narrowed to an object and an action when given."""
+    query = select(AuditEvent).order_by(AuditEvent.seq.desc())
+    if object_type:
+        query = query.where(AuditEvent.object_type == object_type)
+    if object_id:
+        query = query.where(AuditEvent.object_id == object_id)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    return query

@@ -4,10 +4,8 @@ from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
 
-from app.audit import checkpoints, service
-from app.audit.models import AuditEvent
+from app.audit import checkpoints, repository, service
 from app.audit.schemas import AuditEventRead, ChainVerification, Checkpoint
 from app.core.db import SessionDep
 from app.core.errors import Unprocessable
@@ -29,13 +27,7 @@ async def list_events(
     action: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Page[AuditEventRead]:
     """The ledger, newest first, filterable by object and action."""
-    query = select(AuditEvent).order_by(AuditEvent.seq.desc())
-    if object_type:
-        query = query.where(AuditEvent.object_type == object_type)
-    if object_id:
-        query = query.where(AuditEvent.object_id == object_id)
-    if action:
-        query = query.where(AuditEvent.action == action)
+    query = repository.events(object_type, object_id, action)
     rows, total = await paginate(session, query, page)
     items = [AuditEventRead.model_validate(r) for r in rows]
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)

@@ -1,8 +1,9 @@
 """Appending to and checking the audit ledger.
 
-Every service that changes state calls :func:`record` inside the request's transaction; the
-event is queued on the session and appended just before that transaction commits (a
-``before_commit`` hook), so the change and its audit event commit or roll back together.
+Every state change is recorded through ``app.audit.transition``, which calls :func:`record`
+inside the request's transaction; the event is queued on the session and appended just before
+that transaction commits (a ``before_commit`` hook), so the change and its audit event commit
+or roll back together.
 
 Appends are serialised (a PostgreSQL transaction-level advisory lock; SQLite transactions
 already hold the write lock from BEGIN IMMEDIATE), so two writers can never both extend the
@@ -20,33 +21,18 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import event as sa_event
-from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
+from app.audit import repository
 from app.audit.chain import GENESIS_HASH, HASHED_FIELDS, event_hash
 from app.audit.models import AuditEvent
+from app.audit.repository import AUDIT_LOCK_KEY as AUDIT_LOCK_KEY  # migration 0003 reads it here
 from app.core.principal import Principal
 from app.core.requestid import current_request_id
 from app.core.time import utcnow
 
-# Any constant works; it only has to be the same for every writer of this database.
-AUDIT_LOCK_KEY = 0x6A_6D61726B  # "gimark"
-
-
 PENDING = "gimark.audit.pending"  # session.info key: [(transaction, event), ...]
-
-
-def _lock_head(session: Session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
-
-
-def _head(session: Session) -> tuple[int, str]:
-    row = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
-    return (row.seq, row.hash) if row else (0, GENESIS_HASH)
 
 
 def _append(session: Session) -> None:
@@ -54,8 +40,8 @@ def _append(session: Session) -> None:
     pending: list[tuple[SessionTransaction, AuditEvent]] = session.info.pop(PENDING, [])
     if not pending:
         return
-    _lock_head(session)
-    seq, prev_hash = _head(session)
+    repository.lock_head(session)
+    seq, prev_hash = repository.head(session)
     for _, audit_event in pending:
         seq += 1
         audit_event.seq, audit_event.occurred_at, audit_event.prev_hash = seq, utcnow(), prev_hash
@@ -168,14 +154,7 @@ class ChainReport:
 async def _events(session: AsyncSession, batch: int = 2000) -> AsyncIterator[AuditEvent]:
     last = 0
     while True:
-        rows = (
-            await session.scalars(
-                select(AuditEvent)
-                .where(AuditEvent.seq > last)
-                .order_by(AuditEvent.seq)
-                .limit(batch)
-            )
-        ).all()
+        rows = await repository.events_after(session, last, batch)
         if not rows:
             return
         for row in rows:
@@ -207,7 +186,7 @@ async def verify_chain(session: AsyncSession) -> ChainReport:
 
 async def checkpoint(session: AsyncSession) -> tuple[int, str]:
     """The head (sequence, hash): publish or store it elsewhere to pin history up to here."""
-    return await session.run_sync(_head)
+    return await session.run_sync(repository.head)
 
 
 def snapshot(obj: object, *fields: str) -> dict[str, Any]:

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import ApiKey, RefreshFamily, RefreshToken, User
-from app.core.principal import Role
+from app.core.principal import Principal, Role
 
 
 async def user_by_id(session: AsyncSession, user_id: int) -> User | None:
@@ -16,6 +16,10 @@ async def user_by_id(session: AsyncSession, user_id: int) -> User | None:
 async def user_by_username(session: AsyncSession, username: str) -> User | None:
     user: User | None = await session.scalar(select(User).where(User.username == username))
     return user
+
+
+async def all_users(session: AsyncSession) -> list[User]:
+    return list(await session.scalars(select(User).order_by(User.id)))
 
 
 async def active_admin_exists(session: AsyncSession) -> bool:
@@ -67,3 +71,28 @@ async def revoke_families(
         query.values(revoked_at=when).execution_options(synchronize_session=False)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _readable_keys(principal: Principal) -> Select[ApiKey]:
+    """An admin sees every key, a licensee its enterprise's, anyone else the keys they made."""
+    query = select(ApiKey).order_by(ApiKey.id)
+    if principal.is_licensee:
+        return query.where(ApiKey.enterprise_id == principal.enterprise_id)
+    if principal.role is not Role.ADMIN:
+        # A staff key (no user id) sees no keys rather than every creator-less one.
+        return query.where(
+            ApiKey.created_by_id == principal.user_id, ApiKey.created_by_id.is_not(None)
+        )
+    return query
+
+
+async def readable_api_keys(session: AsyncSession, principal: Principal) -> list[ApiKey]:
+    return list(await session.scalars(_readable_keys(principal)))
+
+
+async def readable_api_key(
+    session: AsyncSession, principal: Principal, key_id: int
+) -> ApiKey | None:
+    """The key, if ``principal`` may see it (else ``None``: the caller answers 404)."""
+    key: ApiKey | None = await session.scalar(_readable_keys(principal).where(ApiKey.id == key_id))
+    return key

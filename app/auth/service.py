@@ -5,11 +5,11 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
+from app.audit.transition import record_transition
 from app.auth import repository
 from app.auth.exceptions import (
     InvalidCredentials,
@@ -27,21 +27,35 @@ from app.core.config import Settings
 from app.core.errors import NotFound, Unprocessable
 from app.core.principal import Principal, Role
 from app.core.time import utcnow
-from app.enterprise.models import Enterprise
 
 USER_FIELDS = ("username", "display_name", "role", "enterprise_id", "is_active")
 
 
-async def _check_enterprise_link(
-    session: AsyncSession, role: Role, enterprise_id: int | None
-) -> None:
+def _check_enterprise_link(role: Role, enterprise_id: int | None) -> None:
+    """A licensee account belongs to one enterprise, any other to none. That the enterprise
+    exists is the foreign key's to say (:func:`_flush_new`): auth sits below enterprise."""
     if role is Role.LICENSEE:
         if enterprise_id is None:
             raise Unprocessable("a licensee belongs to one enterprise: give enterprise_id")
-        if await session.get(Enterprise, enterprise_id) is None:
-            raise NotFound(f"enterprise {enterprise_id} does not exist")
     elif enterprise_id is not None:
         raise Unprocessable("only licensee accounts belong to an enterprise")
+
+
+async def _flush_new(session: AsyncSession, row: User | ApiKey) -> None:
+    """Insert ``row`` in a savepoint, so that a refused insert leaves the transaction usable.
+    A missing enterprise is refused by the foreign key (SQLite and PostgreSQL both name it a
+    "foreign key" violation), a username taken meanwhile by the unique index."""
+    session.add(row)
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:
+        if row.enterprise_id is not None and "foreign key" in str(exc.orig).lower():
+            raise NotFound(f"enterprise {row.enterprise_id} does not exist") from exc
+        if isinstance(row, User) and "username" in str(exc.orig):
+            # a concurrent request took the name after the caller's check
+            raise UsernameTaken("this username is taken") from exc
+        raise
 
 
 def _require_person(actor: Principal) -> None:
@@ -55,7 +69,7 @@ async def create_user(
     session: AsyncSession, actor: Principal, data: UserCreate, *, reason: str | None = None
 ) -> User:
     _require_person(actor)
-    await _check_enterprise_link(session, data.role, data.enterprise_id)
+    _check_enterprise_link(data.role, data.enterprise_id)
     if await repository.user_by_username(session, data.username):
         raise UsernameTaken("this username is taken")
     user = User(
@@ -65,20 +79,16 @@ async def create_user(
         role=data.role,
         enterprise_id=data.enterprise_id,
     )
-    session.add(user)
-    try:
-        await session.flush()
-    except IntegrityError as exc:  # a concurrent request took the name after the check above
-        if "username" not in str(exc.orig):
-            raise
-        raise UsernameTaken("this username is taken") from exc
+    await _flush_new(session, user)
     after = audit.snapshot(user, *USER_FIELDS)
-    await audit.record(session, actor, "user.create", "user", user.id, after=after, reason=reason)
+    await record_transition(
+        session, actor, "user.create", "user", user.id, after=after, reason=reason
+    )
     return user
 
 
 async def list_users(session: AsyncSession) -> list[User]:
-    return list(await session.scalars(select(User).order_by(User.id)))
+    return await repository.all_users(session)
 
 
 async def _issue_tokens(
@@ -155,7 +165,7 @@ async def _revoke_family(session: AsyncSession, stored: RefreshToken) -> None:
     owner = await repository.user_by_id(session, stored.user_id)
     if not revoked or owner is None:
         return
-    await audit.record(
+    await record_transition(
         session,
         user_principal(owner),
         "auth.refresh_reuse",
@@ -171,7 +181,7 @@ async def create_api_key(
 ) -> ApiKeyCreated:
     _require_person(actor)
     role, enterprise_id = granted_scope(actor, data.role, data.enterprise_id)
-    await _check_enterprise_link(session, role, enterprise_id)
+    _check_enterprise_link(role, enterprise_id)
     prefix, secret = secrets.token_hex(6), new_opaque_secret()
     key = ApiKey(
         name=data.name,
@@ -181,35 +191,23 @@ async def create_api_key(
         enterprise_id=enterprise_id,
         created_by_id=actor.user_id,
     )
-    session.add(key)
-    await session.flush()
+    await _flush_new(session, key)
     after = audit.snapshot(key, "name", "prefix", "role", "enterprise_id")
-    await audit.record(session, actor, "api_key.create", "api_key", key.id, after=after)
+    await record_transition(session, actor, "api_key.create", "api_key", key.id, after=after)
     return ApiKeyCreated(
         **ApiKeyRead.model_validate(key).model_dump(), api_key=f"gmk_{prefix}_{secret}"
     )
 
 
-def _readable_keys(actor: Principal) -> Select[ApiKey]:
-    """An admin sees every key, a licensee its enterprise's, anyone else the keys they made."""
-    query = select(ApiKey).order_by(ApiKey.id)
-    if actor.is_licensee:
-        return query.where(ApiKey.enterprise_id == actor.enterprise_id)
-    if actor.role is not Role.ADMIN:
-        # A staff key (no user id) sees no keys rather than every creator-less one.
-        return query.where(ApiKey.created_by_id == actor.user_id, ApiKey.created_by_id.is_not(None))
-    return query
-
-
 async def list_api_keys(session: AsyncSession, actor: Principal) -> list[ApiKey]:
-    return list(await session.scalars(_readable_keys(actor)))
+    return await repository.readable_api_keys(session, actor)
 
 
 async def revoke_api_key(session: AsyncSession, actor: Principal, key_id: int) -> ApiKey:
-    key: ApiKey | None = await session.scalar(_readable_keys(actor).where(ApiKey.id == key_id))
+    key = await repository.readable_api_key(session, actor, key_id)
     if key is None:
         raise NotFound(f"API key {key_id} not found")
     if key.revoked_at is None:
         key.revoked_at = utcnow()
-        await audit.record(session, actor, "api_key.revoke", "api_key", key.id)
+        await record_transition(session, actor, "api_key.revoke", "api_key", key.id)
     return key

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, and_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.jobs.models import Job
 from app.core.principal import Principal, Role
@@ -14,3 +15,9 @@ def readable_jobs(principal: Principal) -> Select[Job]:
     return query.where(
         and_(Job.created_by_kind == principal.kind, Job.created_by_id == principal.id)
     )
+
+
+async def readable_job(session: AsyncSession, principal: Principal, job_id: int) -> Job | None:
+    """The job, if ``principal`` may read it (else ``None``: the caller answers 404)."""
+    job: Job | None = await session.scalar(readable_jobs(principal).where(Job.id == job_id))
+    return job

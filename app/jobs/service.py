@@ -4,7 +4,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.audit import service as audit
+from app.audit.transition import record_transition
 from app.core.errors import NotFound, Unprocessable
 from app.core.jobs import queue
 from app.core.jobs.models import Job
@@ -27,12 +27,12 @@ async def enqueue(
     creator = queue.Creator(actor.kind, actor.id, actor.audit_name)
     job = await queue.enqueue(session, kind, args, utcnow(), creator=creator)
     after = {"kind": kind, "args": args, "status": job.status}
-    await audit.record(session, actor, "job.enqueued", "job", job.id, after=after)
+    await record_transition(session, actor, "job.enqueued", "job", job.id, after=after)
     return job
 
 
 async def get_readable(session: AsyncSession, actor: Principal, job_id: int) -> Job:
-    job = await session.scalar(repository.readable_jobs(actor).where(Job.id == job_id))
+    job = await repository.readable_job(session, actor, job_id)
     if job is None:
         raise NotFound(f"job {job_id} not found")
     return job

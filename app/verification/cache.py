@@ -6,8 +6,8 @@ Every change that can alter a public verdict bumps ``trust_epoch`` in its own tr
 verification uses a cached row only if the epoch read by a round trip that *started after the
 check arrived* equals the epoch the row was read under: after a revocation commits, no check
 that starts later, on any worker, is answered with the old verdict. Lookups read the epoch in
-the same statement as the rows, so a cache miss costs no extra round trip. Scan totals in a
-cached row may lag by up to ``max_age``.
+the same statement as the rows, so a cache miss costs no extra round trip (both statements are
+in ``repository.lookups``). Scan totals in a cached row may lag by up to ``max_age``.
 
 The cache also remembers the newest epoch any round trip has read (``epoch``): entries read
 under an older one can never be served again, so moving forward drops them all at once.
@@ -19,22 +19,7 @@ import time
 from collections import OrderedDict
 from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from app.core.time import utcnow
-
-EPOCH_SQL = "SELECT value FROM trust_epoch WHERE id = 1"
-_EPOCH = text(EPOCH_SQL)
-
-
-async def current_epoch(connection: AsyncConnection) -> int:
-    if connection.dialect.name == "postgresql":
-        # The driver's own prepared-statement cache: the cheapest round trip asyncpg offers.
-        raw = (await connection.get_raw_connection()).driver_connection
-        return int(await raw.fetchval(EPOCH_SQL))  # type: ignore[union-attr]
-    return int((await connection.execute(_EPOCH)).scalar_one())
-
 
 Row = dict[str, Any]
 

@@ -1,7 +1,9 @@
 """Where verification reads from. Two kinds, one contract (:class:`Reader`):
 
-* ``SessionReader``: through the request's SQLAlchemy session (SQLite, inline scan writes, tests).
-  Per check: the epoch probe for a cached code, else the lookup (which reads the epoch too).
+* ``SessionReader``: one SQLAlchemy session and transaction per check, which the reader opens
+  and closes itself (SQLite, inline scan writes, tests); scans written inline go into that
+  transaction. Per check: the epoch probe for a cached code, else the lookup (which reads the
+  epoch too).
 * ``PooledReader``: PostgreSQL with batched scans, the production hot path. Lookups of
   concurrent checks are coalesced (``coalesce.LookupBatcher``) into one statement on a bare
   asyncpg connection from a small pool of its own: no SQLAlchemy session, transaction or
@@ -10,23 +12,29 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
-from typing import Any, Protocol
+from typing import Protocol
 
 import asyncpg
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.compiler import SQLCompiler
 
-from app.verification import repository
-from app.verification.cache import Row, VerdictCache, current_epoch
+from app.core.db import Database
+from app.verification.cache import Row, VerdictCache
 from app.verification.coalesce import LookupBatcher
 from app.verification.privacy import new_salt
+from app.verification.repository import lookups
+from app.verification.repository.salts import salt_of_day_on
 from app.verification.salts import load_or_create
 
 
 class Reader(Protocol):
+    @property
+    def session(self) -> AsyncSession | None:
+        """The transaction a scan written inline goes into; ``None`` where scans are batched."""
+
     async def label_row(self, code: str) -> Row | None:
         """The lookup row of an issued label, or ``None``; never older than the check."""
 
@@ -37,17 +45,25 @@ class SessionReader:
     def __init__(self, session: AsyncSession, cache: VerdictCache) -> None:
         self.session, self.cache = session, cache
 
+    @classmethod
+    @asynccontextmanager
+    async def opened(cls, database: Database, cache: VerdictCache) -> AsyncIterator[SessionReader]:
+        """A reader over a session and transaction of its own, committed when the block ends
+        (the scan written inline with it), rolled back if the block raises."""
+        async with database.sessionmaker() as session, session.begin():
+            yield cls(session, cache)
+
     async def label_row(self, code: str) -> Row | None:
         """One round trip either way: a cached code needs only the epoch probe; any other code
         is looked up with the epoch read in the same statement, which tags it for the cache."""
         connection = await self.session.connection()
         if code in self.cache:
-            epoch = await current_epoch(connection)
+            epoch = await lookups.current_epoch(connection)
             self.cache.advance(epoch)
             hit, row = self.cache.get(code, epoch)
             if hit:
                 return dict(row) if row else None
-        row = await repository.lookup(connection, code)
+        row = await lookups.lookup(connection, code)
         if row is None:
             return None
         self.cache.put(code, row.pop("epoch"), row)
@@ -57,36 +73,10 @@ class SessionReader:
         return await load_or_create(self.session, day)
 
 
-def _for_asyncpg(statement: Any) -> tuple[str, list[Any], int]:
-    """The very statement the session path runs, compiled once for asyncpg: its SQL, its
-    fixed arguments (the subqueries' LIMIT 1, the epoch row's id) and where the codes go."""
-    dialect = postgresql.asyncpg.dialect()  # type: ignore[no-untyped-call]
-    compiled: SQLCompiler = statement.compile(dialect=dialect)
-    names = list(compiled.positiontup or ())
-    return str(compiled), [compiled.params[name] for name in names], names.index("codes")
-
-
-LOOKUP_MANY_SQL, _ARGUMENTS, _CODES_AT = _for_asyncpg(repository.LOOKUP_MANY)
-
-
-async def lookup_many(
-    connection: asyncpg.Connection, codes: list[str]
-) -> tuple[int, dict[str, Row]]:
-    """(epoch, rows by code) in one statement: the batcher's round trip."""
-    arguments = list(_ARGUMENTS)
-    arguments[_CODES_AT] = codes
-    records = await connection.fetch(LOOKUP_MANY_SQL, *arguments)
-    rows: dict[str, Row] = {}
-    for record in records:
-        if record["code"] is not None:
-            row = dict(record)
-            del row["epoch"]
-            rows[row["code"]] = row
-    return int(records[0]["epoch"]), rows
-
-
 class PooledReader:
     """Shared by every check of one worker (it holds no per-request state)."""
+
+    session: None = None  # scans are batched on this path: a check writes nothing
 
     def __init__(self, pool: asyncpg.Pool, cache: VerdictCache) -> None:
         self.pool = pool
@@ -94,22 +84,14 @@ class PooledReader:
 
     async def _fetch(self, codes: list[str]) -> tuple[int, dict[str, Row]]:
         async with self.pool.acquire() as connection:
-            return await lookup_many(connection, codes)
+            return await lookups.lookup_many(connection, codes)
 
     async def label_row(self, code: str) -> Row | None:
         return await self.batcher.label_row(code)
 
     async def salt(self, day: date) -> bytes:
         async with self.pool.acquire() as connection:
-            await connection.execute(
-                "INSERT INTO scan_salt (day, salt) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                day,
-                new_salt(),
-            )
-            salt: bytes = await connection.fetchval(
-                "SELECT salt FROM scan_salt WHERE day = $1", day
-            )
-        return salt
+            return await salt_of_day_on(connection, day, new_salt())
 
 
 async def _keep_session(_connection: asyncpg.Connection) -> None:

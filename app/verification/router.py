@@ -1,22 +1,24 @@
+"""The public check's routes (JSON, pages, the Digital Link form, the home form's target) and
+the staff's scan listings. Three routers, one per audience and documentation: ``public``,
+``router`` (``/api/v1/scans``) and ``typed_code``, the home page's form, which like every HTML
+page is left out of the API's documentation. The JSON check's hot path is in ``lean``."""
+
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request
-from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
-from starlette.convertors import StringConvertor, register_url_convertor
-from starlette.types import Receive, Scope, Send
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.core.clientip import client_ip
-from app.core.db import Database, SessionDep
+from app.core.db import SessionDep
 from app.core.pagination import Page, PageDep, paginate, paginate_rows
 from app.core.permissions import PUBLIC, permit
 from app.core.principal import Principal
-from app.label.models import Label, LabelBatch
-from app.verification import service
-from app.verification.models import LabelScanStat, Scan
-from app.verification.readers import SessionReader
+from app.label.code import normalise
+from app.verification.lean import MAX_CODE_INPUT, add_lean_route, check, json_response
+from app.verification.models import LabelScanStat
+from app.verification.repository import scans as repository
 from app.verification.schemas import (
     LocationShare,
     ScanForLicensee,
@@ -29,97 +31,31 @@ from app.web.templates import render
 
 public = APIRouter(tags=["public verification"], dependencies=[PUBLIC])
 router = APIRouter(prefix="/api/v1/scans", tags=["scans"])
+# The home page's form (its page is app.web's): not in the API's documentation.
+typed_code = APIRouter(tags=["public pages"], dependencies=[PUBLIC], include_in_schema=False)
 
-MAX_CODE_INPUT = 64
 CodePath = Annotated[
     str, Path(max_length=MAX_CODE_INPUT, description="the label code, any case, hyphens ok")
 ]
 
 
-def _verifier(request: Request) -> service.Verifier:
-    verifier: service.Verifier = request.app.state.verifier
-    return verifier
-
-
-def _client(
-    request: Request, verifier: service.Verifier, location: tuple[float, float] | None
-) -> service.Client:
-    address = client_ip(request.scope, verifier.trusted_proxies)
-    return service.Client(address, request.headers.get("user-agent"), location)
-
-
-async def _verify(
-    request: Request, code: str, location: tuple[float, float] | None = None
-) -> VerifyResponse:
-    """On PostgreSQL with batched scans a check only reads, through the verifier's pooled
-    reader, which coalesces concurrent checks into one round trip on a bare asyncpg connection
-    (no SQLAlchemy session or transaction per request). Otherwise (SQLite, or scans written
-    inline) it gets the ordinary per-request transaction. Plain code rather than a dependency
-    or a context manager: this is the hottest path in the service."""
-    verifier = _verifier(request)
-    lang, client = choose_lang(request), _client(request, verifier, location)
-    if verifier.pooled is not None:
-        return await service.verify(verifier.pooled, None, verifier, code, client, lang)
-    database: Database = request.app.state.database
-    async with database.sessionmaker() as session, session.begin():
-        reader = SessionReader(session, verifier.cache)
-        return await service.verify(reader, session, verifier, code, client, lang)
-
-
-async def _verify_json(request: Request, code: str) -> Response:
-    result = await _verify(request, code)
-    # Serialised by pydantic-core directly: the model is already validated.
-    return Response(result.model_dump_json(), media_type="application/json")
-
-
-class _CodeConvertor(StringConvertor):
-    """A path segment of at most ``MAX_CODE_INPUT`` characters, as ``CodePath`` admits."""
-
-    regex = f"[^/]{{1,{MAX_CODE_INPUT}}}"
-
-
-register_url_convertor("gimark_code", _CodeConvertor())
-
-
-class _LeanVerifyJson:
-    """``GET /api/v1/verify/{code}`` served as a bare ASGI endpoint: FastAPI's per-request
-    dependency solving, parameter validation and response handling were ~30 % of this
-    endpoint's CPU (py-spy), more than the verification itself. The body, headers and errors
-    are the same; the middlewares (request id, rate limit, problem+json errors) apply as to
-    every route. The FastAPI route below stays: it documents the endpoint in OpenAPI and
-    answers what this one does not match (a code over ``MAX_CODE_INPUT`` characters: 422)."""
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["method"] != "GET":  # Starlette adds HEAD to GET routes; FastAPI's does not
-            raise HTTPException(405, headers={"Allow": "GET"})
-        response = await _verify_json(Request(scope, receive), scope["path_params"]["code"])
-        await response(scope, receive, send)
-
-
-# Before the FastAPI route of the same path: routes are tried in order. Starlette serves a
-# non-function endpoint as a plain ASGI app, which FastAPI's annotation does not admit.
-public.add_route(
-    "/api/v1/verify/{code:gimark_code}",
-    _LeanVerifyJson(),  # type: ignore[arg-type]
-    methods=["GET"],
-    include_in_schema=False,
-)
+add_lean_route(public)  # before the FastAPI route of the same path: the hot path
 
 
 @public.get("/api/v1/verify/{code}", response_model=VerifyResponse)
 async def verify_json(request: Request, code: CodePath) -> Response:
     """The verdict for a label code, with the reason and what to do next (JSON)."""
-    return await _verify_json(request, code)
+    return await json_response(request, code)
 
 
 @public.post("/api/v1/verify/{code}/location")
 async def share_location(request: Request, code: CodePath, body: LocationShare) -> VerifyResponse:
     """The page's "share location" button: a check with a location rounded to 0.1°."""
-    return await _verify(request, code, (body.latitude, body.longitude))
+    return await check(request, code, (body.latitude, body.longitude))
 
 
 async def _page(request: Request, code: str) -> HTMLResponse:
-    result = await _verify(request, code)
+    result = await check(request, code)
     return render(request, "verify.html", {"r": result})
 
 
@@ -151,14 +87,7 @@ async def suspicious(
     session: SessionDep, _actor: Annotated[Principal, permit("scan.suspicious")], page: PageDep
 ) -> Page[SuspiciousCode]:
     """Codes flagged as possibly copied, with the evidence that flagged them."""
-    query = (
-        select(LabelScanStat, LabelBatch.id, LabelBatch.enterprise_id)
-        .join(Label, Label.code == LabelScanStat.code)
-        .join(LabelBatch, LabelBatch.id == Label.batch_id)
-        .where(LabelScanStat.flagged_at.is_not(None))
-        .order_by(LabelScanStat.flagged_at.desc())
-    )
-    rows, total = await paginate_rows(session, query, page)
+    rows, total = await paginate_rows(session, repository.suspicious_codes(), page)
     items = [_suspicious(*row) for row in rows]
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
@@ -185,18 +114,26 @@ async def list_scans(
 ) -> Page[ScanRead | ScanForLicensee]:
     """Scans of labels: a licensee sees only scans of its own labels, and not the scanners'
     network prefixes (regulators do)."""
-    query = (
-        select(Scan)
-        .join(Label, Label.code == Scan.code)
-        .join(LabelBatch, LabelBatch.id == Label.batch_id)
-    )
-    if actor.is_licensee:
-        query = query.where(LabelBatch.enterprise_id == actor.enterprise_id)
-    if code:
-        query = query.where(Scan.code == code.replace("-", "").upper())
-    if batch_id:
-        query = query.where(LabelBatch.id == batch_id)
-    rows, total = await paginate(session, query.order_by(Scan.scanned_at.desc()), page)
+    wanted = code.replace("-", "").upper() if code else None
+    query = repository.readable_scans(actor, wanted, batch_id)
+    rows, total = await paginate(session, query, page)
     view = ScanForLicensee if actor.is_licensee else ScanRead
     items = [view.model_validate(r, from_attributes=True) for r in rows]
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+# A printed code is 20 characters in groups of four; generous room for spaces and hyphens.
+MAX_TYPED_CODE = 64
+
+
+@typed_code.get("/check")
+async def check_typed_code(
+    request: Request, code: Annotated[str, Query(max_length=MAX_TYPED_CODE)] = ""
+) -> Response:
+    """The home form's target: the typed code, in any case, with or without hyphens or
+    spaces, leads to its verdict page ``/v/{CODE}`` (the same page the QR opens)."""
+    lang = choose_lang(request)
+    normalised = normalise(code)
+    if not normalised:
+        return render(request, "home.html", {"typed": code, "error": True}, status_code=422)
+    return RedirectResponse(f"/v/{quote(normalised, safe='')}?lang={lang}", status_code=303)

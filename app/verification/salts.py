@@ -11,12 +11,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date
 
-from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.verification.models import ScanSalt
 from app.verification.privacy import new_salt, salts_to_destroy
+from app.verification.repository import salts as repository
 
 
 class SaltStore:
@@ -34,21 +32,18 @@ class SaltStore:
 
 
 async def load_or_create(session: AsyncSession, day: date) -> bytes:
-    stored = await session.scalar(select(ScanSalt.salt).where(ScanSalt.day == day))
+    stored = await repository.salt_of(session, day)
     if stored is not None:
         return stored
-    # ON CONFLICT DO NOTHING: if another worker made today's salt first, theirs is used.
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(ScanSalt).values(day=day, salt=new_salt()).on_conflict_do_nothing()
-    await session.execute(insert)
-    salt = await session.scalar(select(ScanSalt.salt).where(ScanSalt.day == day))
+    # If another worker made today's salt first, theirs is used.
+    await repository.add_salt_unless_taken(session, day, new_salt())
+    salt = await repository.salt_of(session, day)
     assert salt is not None  # inserted above, by us or by the worker that beat us to it
     return salt
 
 
 async def destroy_old_salts(session: AsyncSession, today: date) -> list[date]:
-    days = list(await session.scalars(select(ScanSalt.day)))
-    doomed = salts_to_destroy(days, today)
+    doomed = salts_to_destroy(await repository.salt_days(session), today)
     if doomed:
-        await session.execute(delete(ScanSalt).where(ScanSalt.day.in_(doomed)))
+        await repository.delete_salts(session, doomed)
     return doomed

@@ -12,7 +12,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import asyncpg
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clientip import Network
 from app.core.time import public_datetime, utcnow
@@ -25,8 +24,9 @@ from app.verification.geo import round_location
 from app.verification.messages import EXPLANATIONS
 from app.verification.privacy import network_prefix, source_hash
 from app.verification.readers import PooledReader, Reader
+from app.verification.repository.scans import ScanRecord
 from app.verification.salts import SaltStore
-from app.verification.scanlog import ScanLog, ScanRecord
+from app.verification.scanlog import ScanLog
 from app.verification.schemas import (
     CheckHistory,
     EnterpriseInfo,
@@ -82,14 +82,10 @@ def _facts(row: dict[str, Any]) -> LabelFacts:
 
 
 async def verify(
-    reader: Reader,
-    session: AsyncSession | None,
-    verifier: Verifier,
-    raw_code: str,
-    client: Client,
-    lang: str,
+    reader: Reader, verifier: Verifier, raw_code: str, client: Client, lang: str
 ) -> VerifyResponse:
-    """``session`` is needed only when scans are written inline."""
+    """The answer to one check; the scan is written with ``reader``'s session when scans are
+    written inline, else left to the scan log's buffer."""
     check = verifier.codec.classify(raw_code)
     if check.status is CodeStatus.MALFORMED:
         return _answer(check.code[:24], Verdict.MALFORMED, None, lang)
@@ -98,7 +94,7 @@ async def verify(
     row = await reader.label_row(check.code)
     verdict = decide(_facts(row) if row else None)
     answer = _answer(check.code, verdict, row if verdict is not Verdict.UNKNOWN else None, lang)
-    await _record(reader, session, verifier, _scan(check.code, verdict, client))
+    await _record(reader, verifier, _scan(check.code, verdict, client))
     verifier.cache.count_scan(check.code)
     return answer
 
@@ -107,12 +103,7 @@ def _scan(code: str, verdict: Verdict, client: Client) -> tuple[str, Verdict, Cl
     return code, verdict, client
 
 
-async def _record(
-    reader: Reader,
-    session: AsyncSession | None,
-    verifier: Verifier,
-    scan: tuple[str, Verdict, Client],
-) -> None:
+async def _record(reader: Reader, verifier: Verifier, scan: tuple[str, Verdict, Client]) -> None:
     code, verdict, client = scan
     now = utcnow()
     # The salt's day is the UTC day on purpose, not the public calendar day: it is a privacy
@@ -131,7 +122,7 @@ async def _record(
         latitude=latitude,
         longitude=longitude,
     )
-    await verifier.scans.record(session, record)
+    await verifier.scans.record(reader.session, record)
 
 
 # A batch's measure and the notice that announced it: a suspension follows a failed inspection.

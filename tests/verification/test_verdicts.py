@@ -226,9 +226,8 @@ async def test_the_asyncpg_hot_path_reads_exactly_what_the_session_path_reads(
 ) -> None:
     if on_sqlite:
         pytest.skip("the asyncpg reader is PostgreSQL's hot path")
-    from app.verification import repository
-    from app.verification.cache import current_epoch
-    from app.verification.readers import lookup_many
+    from app.verification.repository import lookups as repository
+    from app.verification.repository.lookups import current_epoch, lookup_many
 
     session.add(
         Inspection(

@@ -3,15 +3,22 @@ size of the label table (DESIGN §7). Core, not ORM: no objects are built on the
 
 Two forms of the one row shape: ``LOOKUP_BY_CODE`` (one code, the session path) and
 ``LOOKUP_MANY`` (any number of codes at once, the PostgreSQL hot path that coalesces concurrent
-checks). Both read the trust epoch in the same statement, hence the same snapshot, as the rows."""
+checks). Both read the trust epoch in the same statement, hence the same snapshot, as the rows.
+``current_epoch`` is the probe alone, for a code whose row is cached.
+
+The PostgreSQL hot path runs ``LOOKUP_MANY`` and the probe on a bare asyncpg connection
+(``readers.PooledReader``): the statements are the same, compiled once, sent by the driver."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import String, any_, bindparam, select, true
+import asyncpg
+from sqlalchemy import String, any_, bindparam, select, text, true
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from app.core.trust import EPOCH, TrustEpoch
 from app.enterprise.models import Enterprise
@@ -102,5 +109,48 @@ LOOKUP_MANY = _lookup_many()
 
 
 async def lookup(connection: AsyncConnection, code: str) -> dict[str, Any] | None:
+    """The lookup row of one issued label with the epoch it was read under, or ``None``."""
     row = (await connection.execute(LOOKUP_BY_CODE, {"code": code})).mappings().first()
     return dict(row) if row else None
+
+
+def _for_asyncpg(statement: Any) -> tuple[str, list[Any], int]:
+    """The very statement the session path runs, compiled once for asyncpg: its SQL, its
+    fixed arguments (the subqueries' LIMIT 1, the epoch row's id) and where the codes go."""
+    dialect = postgresql.asyncpg.dialect()  # type: ignore[no-untyped-call]
+    compiled: SQLCompiler = statement.compile(dialect=dialect)
+    names = list(compiled.positiontup or ())
+    return str(compiled), [compiled.params[name] for name in names], names.index("codes")
+
+
+LOOKUP_MANY_SQL, _ARGUMENTS, _CODES_AT = _for_asyncpg(LOOKUP_MANY)
+
+
+async def lookup_many(
+    connection: asyncpg.Connection, codes: list[str]
+) -> tuple[int, dict[str, dict[str, Any]]]:
+    """(epoch, rows by code) in one statement: the coalescing batcher's round trip."""
+    arguments = list(_ARGUMENTS)
+    arguments[_CODES_AT] = codes
+    records = await connection.fetch(LOOKUP_MANY_SQL, *arguments)
+    rows: dict[str, dict[str, Any]] = {}
+    for record in records:
+        if record["code"] is not None:
+            row = dict(record)
+            del row["epoch"]
+            rows[row["code"]] = row
+    return int(records[0]["epoch"]), rows
+
+
+EPOCH_SQL = "SELECT value FROM trust_epoch WHERE id = 1"
+_EPOCH = text(EPOCH_SQL)
+
+
+async def current_epoch(connection: AsyncConnection) -> int:
+    """The trust epoch now: one round trip, the cheapest the driver offers."""
+    if connection.dialect.name == "postgresql":
+        # The driver's own prepared-statement cache: no SQLAlchemy compilation or result
+        # processing for the probe a cached code costs (see ``app.verification.cache``).
+        raw = (await connection.get_raw_connection()).driver_connection
+        return int(await raw.fetchval(EPOCH_SQL))  # type: ignore[union-attr]
+    return int((await connection.execute(_EPOCH)).scalar_one())
