@@ -32,11 +32,14 @@ from app.core.requestid import RequestIdMiddleware
 from app.core.security import install_authenticator
 from app.core.time import set_public_time_zone
 from app.enterprise.router import router as enterprise_router
+from app.inspection import recall_evidence
 from app.inspection.router import router as inspection_router
 from app.jobs.router import router as jobs_router
 from app.jobs.runtime import in_app_worker
+from app.label import recall_cause
 from app.label.code import CodeStatus, LabelCodec
 from app.label.files import router as files_router
+from app.label.licence_use_router import router as licence_use_router
 from app.label.router import router as label_router
 from app.label.service import codec_from
 from app.label.standing_router import router as standing_router
@@ -45,9 +48,11 @@ from app.licence.router import router as licence_router
 from app.notice.router import router as notice_router
 from app.planning.router import router as plan_router
 from app.registry.router import router as registry_router
+from app.report import service as report_service
 from app.report.router import public as report_public_router
 from app.report.router import router as report_router
 from app.revocation.router import router as revocation_router
+from app.revocation.withdrawal_router import router as withdrawal_router
 from app.verification.cache import VerdictCache
 from app.verification.readers import create_pool
 from app.verification.router import public as verify_router
@@ -67,7 +72,9 @@ ROUTERS = (
     audit_router,
     registry_router,
     enterprise_router,
+    licence_use_router,  # before the licence router: its /non-use must precede /{licence_id}
     licence_router,
+    withdrawal_router,
     register_router,
     label_router,
     files_router,
@@ -132,6 +139,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     assert_routes_guarded(ROUTERS)
     settings = settings or get_settings()
     set_public_time_zone(settings.time_zone)
+    # A recall cites evidence kept by domains above label: they lend their look-ups.
+    evidence = recall_cause.Evidence(recall_evidence.cited_inspection, report_service.get_readable)
+    recall_cause.provide(evidence)
     database = database or Database(engine_from_settings(settings))
     verifier = _verifier(settings, database)
     jobs = in_app_worker(database, settings.mode)

@@ -13,12 +13,12 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict, DomainError, Unprocessable
 from app.core.principal import Principal
+from app.idempotency import repository
 from app.idempotency.models import IdempotencyRecord
 
 Work = Callable[[], Awaitable[tuple[int, Any]]]
@@ -48,11 +48,7 @@ def request_hash(method: str, path: str, body: Any) -> str:
 
 
 async def _find(session: AsyncSession, scope: str, key: str) -> IdempotencyRecord | None:
-    record: IdempotencyRecord | None = await session.scalar(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
-        )
-    )
+    record: IdempotencyRecord | None = await session.scalar(repository.record_for(scope, key))
     return record
 
 

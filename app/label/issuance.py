@@ -1,7 +1,7 @@
 """Writing a batch's codes: all in the request's transaction, streamed in chunks.
 
 A million labels are never a million ORM objects: codes are minted chunk by chunk and sent
-with PostgreSQL's COPY (asyncpg ``copy_records_to_table``) or, on SQLite, a multi-row INSERT.
+with PostgreSQL's COPY or, on SQLite, a multi-row INSERT (``repository.insert_labels``).
 Because it is one transaction, a crash leaves all of a batch's labels or none.
 
 With 70 random bits a collision is practically impossible (10⁹ labels: p ≈ 10⁻³), but the
@@ -14,12 +14,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterator
 
-from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.label import repository
 from app.label.code import LabelCodec
-from app.label.models import Label, LabelStatus
+from app.label.models import LabelStatus
+from app.label.repository import LabelRows as Rows
 
 CHUNK = 50_000
 MAX_ATTEMPTS = 3
@@ -31,37 +32,18 @@ def _chunks(quantity: int) -> Iterator[tuple[int, int]]:
         yield first, min(first + CHUNK, quantity + 1)
 
 
-def _records(
-    codec: LabelCodec, batch_id: int, first: int, stop: int
-) -> list[tuple[str, int, int, str]]:
+def _records(codec: LabelCodec, batch_id: int, first: int, stop: int) -> Rows:
     codes, active = codec.mint_many(stop - first), LabelStatus.ACTIVE.value
     return [(code, batch_id, serial, active) for serial, code in enumerate(codes, start=first)]
-
-
-async def _copy(session: AsyncSession, rows: list[tuple[str, int, int, str]]) -> None:
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
-        "label", records=rows, columns=["code", "batch_id", "serial", "status"]
-    )
-
-
-async def _insert(session: AsyncSession, rows: list[tuple[str, int, int, str]]) -> None:
-    params = [{"code": c, "batch_id": b, "serial": s, "status": st} for c, b, s, st in rows]
-    await session.execute(insert(Label), params)
-
-
-Rows = list[tuple[str, int, int, str]]
 
 
 async def _write_chunk(
     session: AsyncSession, codec: LabelCodec, batch_id: int, first: int, stop: int, rows: Rows
 ) -> None:
-    write = _copy if session.get_bind().dialect.name == "postgresql" else _insert
     for attempt in range(MAX_ATTEMPTS):
         try:
             async with session.begin_nested():
-                await write(session, rows)
+                await repository.insert_labels(session, rows)
             return
         except IntegrityError:
             if attempt == MAX_ATTEMPTS - 1:

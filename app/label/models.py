@@ -2,8 +2,18 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import Base, BigIntPK, Timestamped, str_enum
@@ -113,3 +123,25 @@ class BatchMeasure(Base):
     case_number: Mapped[str | None] = mapped_column(String(64))
     acted_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     acted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LabelScanStat(Base):
+    """Running totals per code, so "checked N times, first on …" is one lookup, not a count;
+    and the clone flag, set by the scan writer off the hot path and read with the verdict.
+
+    A per-label roll-up, so it lives with the labels: the verification domain above writes it
+    (``app.verification.scanlog``), and the label domain reads it for a batch's reconciliation
+    and the licence non-use rule without importing up the layers."""
+
+    __tablename__ = "label_scan_stat"
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    scan_count: Mapped[int] = mapped_column(BigInteger)
+    first_scanned_at: Mapped[datetime]
+    last_scanned_at: Mapped[datetime]
+    last_latitude: Mapped[float | None] = mapped_column(Numeric(4, 1, asdecimal=False))
+    last_longitude: Mapped[float | None] = mapped_column(Numeric(4, 1, asdecimal=False))
+    last_located_at: Mapped[datetime | None]
+    suspect_reason: Mapped[str | None] = mapped_column(String(32))
+    suspect_evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    flagged_at: Mapped[datetime | None] = mapped_column(index=True)

@@ -11,12 +11,11 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import InvalidState
 from app.core.principal import Principal
-from app.enterprise.models import Enterprise
+from app.enterprise import service as enterprise_service
 from app.label import repository, service
 from app.label.exceptions import PrintSizeRefused
 from app.label.models import BatchStatus, Label, LabelBatch, LabelStatus
@@ -64,14 +63,16 @@ async def prepare(
         lot_number=batch.lot_number,
         base_url=base_url,
         gtin=product.gtin,
-        text=await _label_text(session, batch, product.name_zh, legal),
+        text=await _label_text(session, actor, batch, product.name_zh, legal),
         artwork_png=artwork[0] if artwork and artwork[1] == "image/png" else None,
     )
 
 
-async def _label_text(session: AsyncSession, batch: LabelBatch, name: str, legal: str) -> LabelText:
-    uscc = await session.scalar(select(Enterprise.uscc).where(Enterprise.id == batch.enterprise_id))
-    return LabelText(uscc=uscc or "", legal_line=legal, gi_name=name, lot=batch.lot_number)
+async def _label_text(
+    session: AsyncSession, actor: Principal, batch: LabelBatch, name: str, legal: str
+) -> LabelText:
+    enterprise = await enterprise_service.get_readable(session, actor, batch.enterprise_id)
+    return LabelText(uscc=enterprise.uscc, legal_line=legal, gi_name=name, lot=batch.lot_number)
 
 
 async def require_printable_batch(
@@ -86,7 +87,7 @@ async def require_printable_batch(
             current_state=batch.status,
         )
     licence = await licence_service.get_readable(session, actor, batch.licence_id)
-    state = licence_service.effective_status(licence)
+    state = licence.effective_status()
     # Labels already on packages stay lawful (DESIGN §3); new prints are new use.
     if state in LicenceStatus.forbidding_use():
         raise InvalidState(

@@ -1,9 +1,33 @@
+"""The label domain's queries: batches, labels, the standing measures, the writing of a batch's
+codes, and what the licence rules count from them (quota use, non-use).
+
+``readable_batches`` and ``readable_labels`` are the one place that scopes to the caller; a
+query without a principal (``batch_for_update``, the counts) serves a caller that has already
+read the batch through them, or the system itself.
+"""
+
 from __future__ import annotations
 
-from sqlalchemy import Select, func, select
+from datetime import datetime
+
+from sqlalchemy import Select, Subquery, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.principal import Principal
-from app.label.models import Label, LabelBatch, LabelStatus
+from app.core.time import utcnow
+from app.enterprise.models import Enterprise
+from app.label.models import (
+    BatchMeasure,
+    BatchStatus,
+    Label,
+    LabelBatch,
+    LabelScanStat,
+    LabelStatus,
+)
+from app.licence.models import Licence
+from app.registry.models import GIProduct
+
+# --- batches ---------------------------------------------------------------------------------
 
 
 def readable_batches(principal: Principal) -> Select[LabelBatch]:
@@ -18,9 +42,62 @@ def readable_batch(principal: Principal, batch_id: int, *, for_update: bool) -> 
     """One batch; ``for_update`` row-locks it (PostgreSQL) and re-reads it even if the session
     already holds it, so a decision is taken on the state as committed by the last decider."""
     query = readable_batches(principal).where(LabelBatch.id == batch_id)
-    if for_update:
-        query = query.with_for_update().execution_options(populate_existing=True)
+    return _locked(query) if for_update else query
+
+
+def batch_for_update(batch_id: int) -> Select[LabelBatch]:
+    """One batch, unscoped and row-locked: a regulator's or the system's act on its standing."""
+    return _locked(select(LabelBatch).where(LabelBatch.id == batch_id))
+
+
+def _locked(query: Select[LabelBatch]) -> Select[LabelBatch]:
+    return query.with_for_update().execution_options(populate_existing=True)
+
+
+def batches_listed(
+    principal: Principal, status: BatchStatus | None, licence_id: int | None
+) -> Select[LabelBatch]:
+    """The caller's batches, newest first, optionally of one status or licence."""
+    query = readable_batches(principal).order_by(LabelBatch.id.desc())
+    if status is not None:
+        query = query.where(LabelBatch.status == status)
+    if licence_id is not None:
+        query = query.where(LabelBatch.licence_id == licence_id)
     return query
+
+
+def lot_taken(licence_id: int, lot_number: str) -> Select[int]:
+    return select(LabelBatch.id).where(
+        LabelBatch.licence_id == licence_id, LabelBatch.lot_number == lot_number
+    )
+
+
+async def mark_issued(session: AsyncSession, batch_id: int, key_id: str) -> bool:
+    """Approved → issued, conditionally: True for the one caller whose UPDATE found the batch
+    approved; a concurrent second finds it issued already and gets False."""
+    gate = await session.execute(
+        update(LabelBatch)
+        .where(LabelBatch.id == batch_id, LabelBatch.status == BatchStatus.APPROVED)
+        .values(status=BatchStatus.ISSUED, issued_at=utcnow(), key_id=key_id)
+        .execution_options(synchronize_session=False)
+    )
+    return int(gate.rowcount) == 1  # type: ignore[attr-defined]
+
+
+def labels_requested(licence_id: int, season: int) -> Select[int]:
+    """Labels counted against a licence's quota for a season: every batch not rejected."""
+    return select(func.coalesce(func.sum(LabelBatch.quantity), 0)).where(
+        LabelBatch.licence_id == licence_id,
+        LabelBatch.season == season,
+        LabelBatch.status != BatchStatus.REJECTED,
+    )
+
+
+def measures_of(batch_id: int) -> Select[BatchMeasure]:
+    return select(BatchMeasure).where(BatchMeasure.batch_id == batch_id).order_by(BatchMeasure.id)
+
+
+# --- labels ----------------------------------------------------------------------------------
 
 
 def readable_labels(principal: Principal) -> Select[Label]:
@@ -30,6 +107,14 @@ def readable_labels(principal: Principal) -> Select[Label]:
             LabelBatch.enterprise_id == principal.enterprise_id
         )
     return query
+
+
+def readable_label(principal: Principal, code: str) -> Select[Label]:
+    return readable_labels(principal).where(Label.code == code)
+
+
+def readable_labels_among(principal: Principal, codes: list[str]) -> Select[Label]:
+    return readable_labels(principal).where(Label.code.in_(codes))
 
 
 def printable_codes(batch_id: int, after: int, last: int, limit: int) -> Select[int, str]:
@@ -43,10 +128,91 @@ def printable_codes(batch_id: int, after: int, last: int, limit: int) -> Select[
     )
 
 
-def status_counts(batch_id: int, first: int, last: int) -> Select[LabelStatus, int]:
-    """How many labels of each status the serials first..last hold."""
+def status_counts(
+    batch_id: int, first: int | None = None, last: int | None = None
+) -> Select[LabelStatus, int]:
+    """How many labels of each status the batch holds (in serials first..last, if given)."""
+    query = select(Label.status, func.count()).where(Label.batch_id == batch_id)
+    if first is not None:
+        query = query.where(Label.serial >= first)
+    if last is not None:
+        query = query.where(Label.serial <= last)
+    return query.group_by(Label.status)
+
+
+def scanned_at_least_once(batch_id: int) -> Select[int]:
     return (
-        select(Label.status, func.count())
-        .where(Label.batch_id == batch_id, Label.serial >= first, Label.serial <= last)
-        .group_by(Label.status)
+        select(func.count())
+        .select_from(Label)
+        .join(LabelScanStat, LabelScanStat.code == Label.code)
+        .where(Label.batch_id == batch_id)
+    )
+
+
+LabelRows = list[tuple[str, int, int, str]]  # (code, batch_id, serial, status)
+LABEL_COLUMNS = ["code", "batch_id", "serial", "status"]
+
+
+async def insert_labels(session: AsyncSession, rows: LabelRows) -> None:
+    """Write a chunk of new labels the fastest way the database offers: PostgreSQL's COPY
+    (asyncpg ``copy_records_to_table``), else one multi-row INSERT."""
+    if session.get_bind().dialect.name == "postgresql":
+        connection = await session.connection()
+        raw = await connection.get_raw_connection()
+        await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
+            "label", records=rows, columns=LABEL_COLUMNS
+        )
+    else:
+        params = [dict(zip(LABEL_COLUMNS, row, strict=True)) for row in rows]
+        await session.execute(insert(Label), params)
+
+
+# --- non-use (what the licence rule counts) --------------------------------------------------
+
+
+def _last_issued() -> Subquery:
+    return (
+        select(LabelBatch.licence_id, func.max(LabelBatch.issued_at).label("last_issued_at"))
+        .group_by(LabelBatch.licence_id)
+        .subquery()
+    )
+
+
+def _last_scanned() -> Subquery:
+    return (
+        select(
+            LabelBatch.licence_id, func.max(LabelScanStat.last_scanned_at).label("last_scanned_at")
+        )
+        .join(Label, Label.batch_id == LabelBatch.id)
+        .join(LabelScanStat, LabelScanStat.code == Label.code)
+        .group_by(LabelBatch.licence_id)
+        .subquery()
+    )
+
+
+def idle_licences(
+    cutoff: datetime,
+) -> Select[Licence, str, str, datetime | None, datetime | None]:
+    """Licences in force, approved before ``cutoff``, with no label issued and none scanned
+    since: (licence, enterprise name, product code, last issued, last scanned)."""
+    issued, scanned = _last_issued(), _last_scanned()
+    return (
+        select(
+            Licence,
+            Enterprise.name,
+            GIProduct.code,
+            issued.c.last_issued_at,
+            scanned.c.last_scanned_at,
+        )
+        .join(Enterprise, Enterprise.id == Licence.enterprise_id)
+        .join(GIProduct, GIProduct.id == Licence.product_id)
+        .outerjoin(issued, issued.c.licence_id == Licence.id)
+        .outerjoin(scanned, scanned.c.licence_id == Licence.id)
+        .where(
+            Licence.in_force_sql(),
+            Licence.decided_at <= cutoff,
+            or_(issued.c.last_issued_at.is_(None), issued.c.last_issued_at < cutoff),
+            or_(scanned.c.last_scanned_at.is_(None), scanned.c.last_scanned_at < cutoff),
+        )
+        .order_by(Licence.id)
     )

@@ -1,27 +1,29 @@
-"""Label batches from request to issue, and what a licensee may do with issued labels."""
+"""Label batches from request to issue, and what a licensee may do with issued labels.
+
+Every state change goes through ``app.audit.transition``: issuing and (un)voiding move the
+trust epoch, since a public check of those codes answers differently from the commit on.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.audit import service as audit
+from app.audit.service import snapshot
+from app.audit.transition import audited, record_transition
 from app.core.config import Settings
 from app.core.errors import NotFound, Unprocessable, require_state
 from app.core.pagination import PageParams, paginate
 from app.core.principal import Principal
 from app.core.time import utcnow
-from app.core.trust import trust_changed
-from app.label import issuance, repository
+from app.label import issuance, licence_use, repository
 from app.label.code import LabelCodec, normalise
 from app.label.exceptions import LabelsNotVoidable, LotTaken, QuotaExceeded, UndoNotAllowed
 from app.label.models import BatchStatus, Label, LabelBatch, LabelStatus
 from app.label.schemas import BatchApprove, BatchDecision, BatchRequest, Reconciliation
 from app.licence import service as licence_service
 from app.registry import service as registry_service
-from app.verification.models import LabelScanStat
 
 AUDITED = ("status", "lot_number", "quantity", "licence_id", "season")
 UNDO_WINDOW = timedelta(days=10)
@@ -49,12 +51,7 @@ async def list_readable(
     status: BatchStatus | None = None,
     licence_id: int | None = None,
 ) -> tuple[list[LabelBatch], int]:
-    query = repository.readable_batches(principal).order_by(LabelBatch.id.desc())
-    if status is not None:
-        query = query.where(LabelBatch.status == status)
-    if licence_id is not None:
-        query = query.where(LabelBatch.licence_id == licence_id)
-    return await paginate(session, query, page)
+    return await paginate(session, repository.batches_listed(principal, status, licence_id), page)
 
 
 async def request_batch(
@@ -67,7 +64,7 @@ async def request_batch(
     # each sees every earlier request in the quota sum (see licence_service.lock_active).
     licence = await licence_service.lock_active(session, actor, data.licence_id)
     season = data.production_date.year
-    quota = await licence_service.quota(session, licence.id, season)
+    quota = await licence_use.season_quota(session, licence, season)
     if data.quantity > quota.remaining:
         raise QuotaExceeded(
             f"{data.quantity} labels requested but only {quota.remaining} remain of this season's "
@@ -91,8 +88,8 @@ async def request_batch(
     )
     session.add(batch)
     await session.flush()
-    after = audit.snapshot(batch, *AUDITED)
-    await audit.record(session, actor, "batch.request", "label_batch", batch.id, after=after)
+    after = snapshot(batch, *AUDITED)
+    await record_transition(session, actor, "batch.request", "label_batch", batch.id, after=after)
     product = await registry_service.get_product(session, licence.product_id)
     if product.auto_approve_batches:  # the GI product trusts requests within quota
         await _approve(session, actor, batch, "auto-approved within quota", settings, issue=True)
@@ -100,10 +97,7 @@ async def request_batch(
 
 
 async def _refuse_duplicate_lot(session: AsyncSession, licence_id: int, lot: str) -> None:
-    query = select(LabelBatch.id).where(
-        LabelBatch.licence_id == licence_id, LabelBatch.lot_number == lot
-    )
-    if await session.scalar(query) is not None:
+    if await session.scalar(repository.lot_taken(licence_id, lot)) is not None:
         raise LotTaken(f"lot {lot!r} already has a batch under this licence")
 
 
@@ -120,20 +114,9 @@ async def _approve(
     issue: bool,
 ) -> LabelBatch:
     _require(batch, BatchStatus.REQUESTED)
-    before = audit.snapshot(batch, *AUDITED)
-    batch.status, batch.decided_at, batch.decision_reason = BatchStatus.APPROVED, utcnow(), reason
-    await session.flush()
-    after = audit.snapshot(batch, *AUDITED)
-    await audit.record(
-        session,
-        actor,
-        "batch.approve",
-        "label_batch",
-        batch.id,
-        before=before,
-        after=after,
-        reason=reason,
-    )
+    async with audited(session, actor, "batch.approve", batch, *AUDITED, reason=reason):
+        batch.status, batch.decided_at = BatchStatus.APPROVED, utcnow()
+        batch.decision_reason = reason
     if issue:
         await issue_batch(session, actor, batch.id, settings)
     return batch
@@ -168,19 +151,9 @@ async def reject(
     batch = await get_readable(session, actor, batch_id, for_update=True)
     _require(batch, BatchStatus.REQUESTED)
     reason = reason if reason is not None else data.reason
-    before = audit.snapshot(batch, *AUDITED)
-    batch.status, batch.decided_at, batch.decision_reason = BatchStatus.REJECTED, utcnow(), reason
-    await session.flush()
-    await audit.record(
-        session,
-        actor,
-        "batch.reject",
-        "label_batch",
-        batch.id,
-        before=before,
-        after=audit.snapshot(batch, *AUDITED),
-        reason=reason,
-    )
+    async with audited(session, actor, "batch.reject", batch, *AUDITED, reason=reason):
+        batch.status, batch.decided_at = BatchStatus.REJECTED, utcnow()
+        batch.decision_reason = reason
     return batch
 
 
@@ -195,34 +168,21 @@ async def issue_batch(
     concurrent calls one issues and the other finds the batch issued (409)."""
     batch = await get_readable(session, actor, batch_id)
     codec = codec_from(settings)
-    gate = await session.execute(
-        update(LabelBatch)
-        .where(LabelBatch.id == batch_id, LabelBatch.status == BatchStatus.APPROVED)
-        .values(status=BatchStatus.ISSUED, issued_at=utcnow(), key_id=codec.current_key_id)
-        .execution_options(synchronize_session=False)
-    )
-    if gate.rowcount != 1:  # type: ignore[attr-defined]
+    if not await repository.mark_issued(session, batch_id, codec.current_key_id):
         await session.refresh(batch)
         _require(batch, BatchStatus.APPROVED)
     written = await issuance.write_labels(session, codec, batch_id, batch.quantity, progress)
     await session.refresh(batch)
     after = {"count": written, "key_id": codec.current_key_id, "status": batch.status.value}
-    await audit.record(session, actor, "batch.issue", "label_batch", batch.id, after=after)
+    await record_transition(session, actor, "batch.issue", "label_batch", batch.id, after=after)
     return batch
 
 
 async def reconcile(session: AsyncSession, actor: Principal, batch_id: int) -> Reconciliation:
     batch = await get_readable(session, actor, batch_id)
-    by_status = (
-        select(Label.status, func.count()).where(Label.batch_id == batch.id).group_by(Label.status)
-    )
-    counts = {status: count for status, count in await session.execute(by_status)}
-    scanned = await session.scalar(
-        select(func.count())
-        .select_from(Label)
-        .join(LabelScanStat, LabelScanStat.code == Label.code)
-        .where(Label.batch_id == batch.id)
-    )
+    by_status = await session.execute(repository.status_counts(batch.id))
+    counts = {status: count for status, count in by_status}
+    scanned = await session.scalar(repository.scanned_at_least_once(batch.id))
     return Reconciliation(
         batch_id=batch.id,
         batch_status=batch.status,
@@ -235,9 +195,7 @@ async def reconcile(session: AsyncSession, actor: Principal, batch_id: int) -> R
 
 
 async def get_label(session: AsyncSession, principal: Principal, code: str) -> Label:
-    label = await session.scalar(
-        repository.readable_labels(principal).where(Label.code == normalise(code))
-    )
+    label = await session.scalar(repository.readable_label(principal, normalise(code)))
     if label is None:
         raise NotFound("no such label among yours")
     return label
@@ -245,9 +203,7 @@ async def get_label(session: AsyncSession, principal: Principal, code: str) -> L
 
 async def _own_labels(session: AsyncSession, actor: Principal, codes: list[str]) -> list[Label]:
     wanted = sorted({normalise(c) for c in codes})
-    found = list(
-        await session.scalars(repository.readable_labels(actor).where(Label.code.in_(wanted)))
-    )
+    found = list(await session.scalars(repository.readable_labels_among(actor, wanted)))
     missing = sorted(set(wanted) - {label.code for label in found})
     if missing:
         raise NotFound(
@@ -269,8 +225,7 @@ async def void_labels(
         label.status, label.status_changed_at = LabelStatus.VOID, now
         label.status_changed_by_id, label.status_reason = actor.id, reason
     changed = [label.code for label in labels]
-    await trust_changed(session)
-    await _audit_per_batch(session, actor, "label.void", labels, reason)
+    await _record_per_batch(session, actor, "label.void", labels, reason)
     return changed
 
 
@@ -285,12 +240,11 @@ async def undo_void(session: AsyncSession, actor: Principal, codes: list[str]) -
     for label in labels:
         label.status, label.status_changed_at, label.status_reason = LabelStatus.ACTIVE, now, None
     changed = [label.code for label in labels]
-    await trust_changed(session)
-    await _audit_per_batch(session, actor, "label.unvoid", labels, None)
+    await _record_per_batch(session, actor, "label.unvoid", labels, None)
     return changed
 
 
-async def _audit_per_batch(
+async def _record_per_batch(
     session: AsyncSession, actor: Principal, action: str, labels: list[Label], reason: str | None
 ) -> None:
     """One event per batch touched, naming that batch's codes: the ledger is read per batch
@@ -299,6 +253,6 @@ async def _audit_per_batch(
     for label in labels:
         by_batch.setdefault(label.batch_id, []).append(label.code)
     for batch_id, codes in sorted(by_batch.items()):
-        await audit.record(
+        await record_transition(
             session, actor, action, "label_batch", batch_id, after={"codes": codes}, reason=reason
         )

@@ -1,38 +1,32 @@
 """A batch's standing after issue: suspended while a failed inspection is reviewed, then
 cleared (back to good standing) or recalled (irreversible, published).
 
-Each act is one ``BatchMeasure`` row, one audit event and a trust-epoch bump, all in the
-caller's transaction, so no verification after the commit can still say ``genuine``.
+Each act is one ``BatchMeasure`` row and one audited transition in the caller's transaction:
+``app.audit.transition`` moves the trust epoch (so no verification after the commit can still
+say ``genuine``) and publishes the recall's notice.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.audit import service as audit
+from app.audit.service import snapshot
+from app.audit.transition import record_transition
 from app.core import notices
 from app.core.errors import NotFound, require_state
-from app.core.notices import NoticeKind
-from app.core.principal import Principal
-from app.core.trust import trust_changed
-from app.enterprise.models import Enterprise
-from app.label import recall_cause
+from app.core.principal import SYSTEM, Principal
+from app.enterprise import service as enterprise_service
+from app.label import recall_cause, repository
 from app.label.models import BatchMeasure, BatchMeasureKind, BatchStatus, LabelBatch
 from app.label.schemas import RecallRequest
-from app.licence.models import Licence
-from app.registry.models import GIProduct
+from app.licence import service as licence_service
+from app.registry import service as registry_service
 
 
 async def get_batch_for_update(session: AsyncSession, batch_id: int) -> LabelBatch:
     """Row-locked on PostgreSQL, so two regulators acting at once take turns; re-read even if
     the session already holds the batch, so the state checked is the one the last actor left."""
-    batch = await session.scalar(
-        select(LabelBatch)
-        .where(LabelBatch.id == batch_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    batch = await session.scalar(repository.batch_for_update(batch_id))
     if batch is None:
         raise NotFound(f"label batch {batch_id} not found")
     return batch
@@ -50,8 +44,11 @@ async def _act(
     report_id: int | None = None,
     legal_basis: str | None = None,
     case_number: str | None = None,
+    about: notices.Subject | None = None,
 ) -> BatchMeasure:
-    before = audit.snapshot(batch, "status")
+    """Record the measure and the batch's new status; ``about`` is the public notice's subject
+    when the measure publishes one (a recall: the notice is filed under the measure)."""
+    before = snapshot(batch, "status")
     batch.status = to
     measure = BatchMeasure(
         batch_id=batch.id,
@@ -66,8 +63,8 @@ async def _act(
     session.add(measure)
     await session.flush()
     cited = {"inspection_id": inspection_id, "report_id": report_id, "case_number": case_number}
-    after = audit.snapshot(batch, "status") | cited | {"legal_basis": legal_basis}
-    await audit.record(
+    after = snapshot(batch, "status") | cited | {"legal_basis": legal_basis}
+    await record_transition(
         session,
         actor,
         f"batch.{kind.value}",
@@ -76,8 +73,9 @@ async def _act(
         before=before,
         after=after,
         reason=reason,
+        about=about,
+        notice_subject_id=measure.id,
     )
-    await trust_changed(session)
     return measure
 
 
@@ -120,7 +118,9 @@ async def recall(
     require_state(f"batch {batch.id}", batch.status, BatchStatus.SUSPENDED)
     cause = await recall_cause.check(session, actor, batch, request)
     grounds = {"legal_basis": request.legal_basis, "case_number": cause.case_number}
-    measure = await _act(
+    about = await batch_subject(session, batch, request.reason, **grounds)
+    about.detail["cause"] = cause.public()
+    return await _act(
         session,
         actor,
         batch,
@@ -129,12 +129,9 @@ async def recall(
         request.reason,
         inspection_id=cause.inspection_id,
         report_id=cause.report_id,
+        about=about,
         **grounds,
     )
-    about = await batch_subject(session, batch, request.reason, **grounds)
-    about.detail["cause"] = cause.public()
-    await notices.publish(session, NoticeKind.RECALL, measure.id, about)
-    return measure
 
 
 async def batch_subject(
@@ -143,16 +140,13 @@ async def batch_subject(
     reason: str | None = None,
     **fields: str | None,
 ) -> notices.Subject:
-    """The public facts of a batch, for a notice about it."""
-    product = await session.get(GIProduct, batch.product_id)
-    enterprise = await session.get(Enterprise, batch.enterprise_id)
-    licence_number = await session.scalar(
-        select(Licence.number).where(Licence.id == batch.licence_id)
-    )
+    """The public facts of a batch, for a notice about it (read as the system: a notice shows
+    the same facts whoever's act publishes it)."""
+    licence = await licence_service.get(session, batch.licence_id)
     return notices.Subject(
-        product=product,
-        enterprise=enterprise,
-        licence_number=licence_number,
+        product=await registry_service.get_product(session, batch.product_id),
+        enterprise=await enterprise_service.get_readable(session, SYSTEM, batch.enterprise_id),
+        licence_number=licence.number,
         lot_number=batch.lot_number,
         reason=reason,
         legal_basis=fields.get("legal_basis"),
@@ -166,5 +160,4 @@ async def batch_subject(
 
 
 async def measures_of(session: AsyncSession, batch_id: int) -> list[BatchMeasure]:
-    query = select(BatchMeasure).where(BatchMeasure.batch_id == batch_id).order_by(BatchMeasure.id)
-    return list(await session.scalars(query))
+    return list(await session.scalars(repository.measures_of(batch_id)))

@@ -7,18 +7,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import SessionDep
-from app.core.pagination import Page, PageDep, PageParams
+from app.core.pagination import Page, PageDep, PageParams, paginate_rows
 from app.core.permissions import PUBLIC
-from app.core.search import contains_text
 from app.core.time import public_date, public_today
-from app.enterprise.models import Enterprise
-from app.licence.models import Licence, LicenceStatus
+from app.licence import repository
+from app.licence.models import LicenceStatus
 from app.licence.schemas import RegisterEntry
-from app.registry.models import GIProduct
 from app.web.templates import render
 
 router = APIRouter(tags=["public"], dependencies=[PUBLIC])
@@ -31,35 +28,14 @@ ROUTE_NAMES = {
 }
 # What a reader of the register understands, in the page's language (not the stored value).
 STATUS_NAMES = {
-    "active": ("有效", "In force"),
-    "suspended": ("暂停使用", "Suspended"),
-    "withdrawn": ("已撤销使用资格", "Licence withdrawn"),
-    "expired": ("已过期", "Expired"),
+    LicenceStatus.ACTIVE: ("有效", "In force"),
+    LicenceStatus.SUSPENDED: ("暂停使用", "Suspended"),
+    LicenceStatus.WITHDRAWN: ("已撤销使用资格", "Licence withdrawn"),
+    LicenceStatus.EXPIRED: ("已过期", "Expired"),
 }
 SearchQuery = Annotated[
     str | None, Query(max_length=100, description="enterprise name, USCC or GI product")
 ]
-
-
-def _register_query(q: str | None) -> Select[Licence, str, str, bool, GIProduct]:
-    query = (
-        select(Licence, Enterprise.name, Enterprise.uscc, Enterprise.is_demo, GIProduct)
-        .join(Enterprise, Enterprise.id == Licence.enterprise_id)
-        .join(GIProduct, GIProduct.id == Licence.product_id)
-        .where(Licence.status.in_(LicenceStatus.listed()))
-        .order_by(GIProduct.code, Enterprise.name, Licence.id)
-    )
-    if q and q.strip():
-        text = q.strip()
-        columns = (
-            Enterprise.name,
-            Enterprise.uscc,
-            GIProduct.name_zh,
-            GIProduct.name_en,
-            GIProduct.code,
-        )
-        query = query.where(or_(*(contains_text(column, text) for column in columns)))
-    return query
 
 
 def _entry(row: Any, today: date) -> RegisterEntry:
@@ -83,12 +59,10 @@ def _entry(row: Any, today: date) -> RegisterEntry:
 async def register_page(
     session: AsyncSession, page: PageParams, q: str | None
 ) -> Page[RegisterEntry]:
-    query = _register_query(q)
-    total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = await session.execute(query.limit(page.limit).offset(page.offset))
+    rows, total = await paginate_rows(session, repository.public_register(q), page)
     today = public_today()  # a licence valid "until 30 Nov" is valid all of 30 Nov in Wuyuan
     items = [_entry(row, today) for row in rows]
-    return Page(items=items, total=int(total or 0), limit=page.limit, offset=page.offset)
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 @router.get("/api/v1/public/register")

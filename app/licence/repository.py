@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import Select, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.principal import Principal
-from app.label.models import BatchStatus, LabelBatch
-from app.licence.models import Licence
+from app.core.search import contains_text, starts_with
+from app.enterprise.models import Enterprise
+from app.licence.models import Licence, LicenceStatus
+from app.registry.models import GIProduct
 
 
 def readable_licences(principal: Principal) -> Select[Licence]:
@@ -25,14 +27,41 @@ def readable_licence(principal: Principal, licence_id: int, *, for_update: bool)
     return query
 
 
-def labels_requested(licence_id: int, season: int) -> Select[int]:
-    # The quota is the licence's rule, but what counts against it are label batches; read
-    # here (not through the label service) because the label service itself asks for quotas.
-    return select(func.coalesce(func.sum(LabelBatch.quantity), 0)).where(
-        LabelBatch.licence_id == licence_id,
-        LabelBatch.season == season,
-        LabelBatch.status != BatchStatus.REJECTED,
+def open_licence_of(enterprise_id: int, product_id: int) -> Select[int]:
+    """The id of an application or licence still open for this enterprise and product."""
+    return select(Licence.id).where(
+        Licence.enterprise_id == enterprise_id,
+        Licence.product_id == product_id,
+        Licence.status.in_(LicenceStatus.open()),
     )
+
+
+def numbers_taken(prefix: str) -> Select[int]:
+    """How many licence numbers start with ``prefix`` (the product's and year's)."""
+    return select(func.count()).where(starts_with(Licence.number, prefix))
+
+
+def public_register(q: str | None) -> Select[Licence, str, str, bool, GIProduct]:
+    """The public register's rows (listed states only), optionally searched by enterprise
+    name, USCC or GI product: (licence, enterprise name, USCC, demo enterprise, product)."""
+    query = (
+        select(Licence, Enterprise.name, Enterprise.uscc, Enterprise.is_demo, GIProduct)
+        .join(Enterprise, Enterprise.id == Licence.enterprise_id)
+        .join(GIProduct, GIProduct.id == Licence.product_id)
+        .where(Licence.status.in_(LicenceStatus.listed()))
+        .order_by(GIProduct.code, Enterprise.name, Licence.id)
+    )
+    if q and q.strip():
+        wanted = q.strip()
+        columns = (
+            Enterprise.name,
+            Enterprise.uscc,
+            GIProduct.name_zh,
+            GIProduct.name_en,
+            GIProduct.code,
+        )
+        query = query.where(or_(*(contains_text(column, wanted) for column in columns)))
+    return query
 
 
 # Any constant works; with the product id it names one lock per GI product (the two-key form

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from app.licence.models import LicenceStatus
+from app.licence.models import Licence, LicenceStatus
 from app.registry.models import LegalRoute, QuotaUnit
 
 Reason = Field(min_length=2, max_length=2000)
@@ -73,6 +73,14 @@ class LicenceRead(BaseModel):
     withdrawal_reason: str | None
     legal_basis: str | None
     case_number: str | None
+
+    @classmethod
+    def of(cls, licence: Licence) -> LicenceRead:
+        """The licence as read: ``status`` is the effective one (expired past its last day),
+        ``stored_status`` what the row holds."""
+        data = {name: getattr(licence, name) for name in cls.model_fields if hasattr(licence, name)}
+        data |= {"status": licence.effective_status(), "stored_status": licence.status}
+        return cls.model_validate(data)
 
 
 class WithdrawResult(BaseModel):

@@ -1,24 +1,28 @@
-"""The licence lifecycle: pending → active ⇄ suspended → withdrawn; rejected; expired by date."""
+"""The licence lifecycle: pending → active ⇄ suspended → withdrawn; rejected; expired by date.
+
+Every transition locks the licence row first and goes through ``app.audit.transition``, which
+records it and, from its table of effects, moves the trust epoch (suspend, reinstate,
+withdraw) and publishes the withdrawal notice. Withdrawing with the licence's labels revoked
+too is orchestrated by the revocation domain (``app.revocation.withdrawal``), which sits above
+this one; the quota's use and the non-use rule count label batches, so the label domain
+computes them (``app.label.licence_use``).
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_FLOOR
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.audit import service as audit
+from app.audit.service import snapshot
+from app.audit.transition import audited, record_transition
 from app.core import notices
 from app.core.errors import InvalidState, NotFound, Unprocessable, require_state
-from app.core.notices import NoticeKind
 from app.core.pagination import PageParams, paginate
 from app.core.principal import Principal
-from app.core.search import starts_with
 from app.core.time import public_today, utcnow
-from app.core.trust import trust_changed
 from app.enterprise import service as enterprise_service
-from app.enterprise.models import Enterprise
 from app.licence import repository
 from app.licence.exceptions import DuplicateApplication
 from app.licence.models import Licence, LicenceStatus
@@ -30,9 +34,6 @@ from app.licence.schemas import (
     Quota,
 )
 from app.registry import service as registry_service
-from app.registry.models import GIProduct
-from app.revocation import service as revocation_service
-from app.revocation.schemas import Grounds
 
 AUDITED = ("status", "number", "valid_from", "valid_until", "production_area_mu")
 
@@ -97,18 +98,13 @@ async def list_readable(
     return await paginate(session, query, page)
 
 
-async def _audit(
-    session: AsyncSession,
-    actor: Principal,
-    licence: Licence,
-    action: str,
-    before: dict[str, object] | None,
-    reason: str | None,
-) -> None:
-    after = audit.snapshot(licence, *AUDITED)
-    await audit.record(
-        session, actor, action, "licence", licence.id, before=before, after=after, reason=reason
-    )
+async def get(session: AsyncSession, licence_id: int) -> Licence:
+    """Any licence, unscoped: for a caller that has already read something of it (a batch, a
+    quota asked for) through its own scoping."""
+    licence = await session.get(Licence, licence_id)
+    if licence is None:
+        raise NotFound(f"licence {licence_id} not found")
+    return licence
 
 
 async def apply(session: AsyncSession, actor: Principal, data: LicenceApply) -> Licence:
@@ -128,18 +124,13 @@ async def apply(session: AsyncSession, actor: Principal, data: LicenceApply) -> 
     )
     session.add(licence)
     await session.flush()
-    await _audit(session, actor, licence, "licence.apply", None, None)
+    after = snapshot(licence, *AUDITED)
+    await record_transition(session, actor, "licence.apply", "licence", licence.id, after=after)
     return licence
 
 
 async def _refuse_duplicate(session: AsyncSession, enterprise_id: int, product_id: int) -> None:
-    existing = await session.scalar(
-        select(Licence.id).where(
-            Licence.enterprise_id == enterprise_id,
-            Licence.product_id == product_id,
-            Licence.status.in_(LicenceStatus.open()),
-        )
-    )
+    existing = await session.scalar(repository.open_licence_of(enterprise_id, product_id))
     if existing is not None:
         raise DuplicateApplication(
             f"licence {existing} for this enterprise and GI product is still open",
@@ -155,7 +146,7 @@ def _require(licence: Licence, *allowed: LicenceStatus) -> LicenceStatus:
 
 async def _next_number(session: AsyncSession, product_code: str, year: int) -> str:
     prefix = f"GI-{product_code}-{year}-"
-    count = await session.scalar(select(func.count()).where(starts_with(Licence.number, prefix)))
+    count = await session.scalar(repository.numbers_taken(prefix))
     return f"{prefix}{(count or 0) + 1:04d}"
 
 
@@ -172,21 +163,19 @@ async def approve(
     licence = await get_readable(session, actor, licence_id, for_update=True)
     _require(licence, LicenceStatus.PENDING)
     reason = reason if reason is not None else data.reason
-    before = audit.snapshot(licence, *AUDITED)
-    product = await registry_service.get_product(session, licence.product_id)
-    valid_from = data.valid_from or public_today()
-    if data.valid_until <= valid_from:
-        raise Unprocessable("valid_until must be after valid_from")
-    await repository.lock_numbering(session, product.id)
-    licence.number = await _next_number(session, product.code, valid_from.year)
-    licence.status, licence.valid_from, licence.valid_until = (
-        LicenceStatus.ACTIVE,
-        valid_from,
-        data.valid_until,
-    )
-    licence.decided_at, licence.decision_reason = utcnow(), reason
-    await session.flush()
-    await _audit(session, actor, licence, "licence.approve", before, reason)
+    async with audited(session, actor, "licence.approve", licence, *AUDITED, reason=reason):
+        product = await registry_service.get_product(session, licence.product_id)
+        valid_from = data.valid_from or public_today()
+        if data.valid_until <= valid_from:
+            raise Unprocessable("valid_until must be after valid_from")
+        await repository.lock_numbering(session, product.id)
+        licence.number = await _next_number(session, product.code, valid_from.year)
+        licence.status, licence.valid_from, licence.valid_until = (
+            LicenceStatus.ACTIVE,
+            valid_from,
+            data.valid_until,
+        )
+        licence.decided_at, licence.decision_reason = utcnow(), reason
     return licence
 
 
@@ -201,14 +190,12 @@ async def reject(
     licence = await get_readable(session, actor, licence_id, for_update=True)
     _require(licence, LicenceStatus.PENDING)
     reason = reason if reason is not None else data.reason
-    before = audit.snapshot(licence, *AUDITED)
-    licence.status, licence.decided_at, licence.decision_reason = (
-        LicenceStatus.REJECTED,
-        utcnow(),
-        reason,
-    )
-    await session.flush()
-    await _audit(session, actor, licence, "licence.reject", before, reason)
+    async with audited(session, actor, "licence.reject", licence, *AUDITED, reason=reason):
+        licence.status, licence.decided_at, licence.decision_reason = (
+            LicenceStatus.REJECTED,
+            utcnow(),
+            reason,
+        )
     return licence
 
 
@@ -223,11 +210,8 @@ async def _move(
 ) -> Licence:
     licence = await get_readable(session, actor, licence_id, for_update=True)
     _require(licence, source)
-    before = audit.snapshot(licence, *AUDITED)
-    licence.status = target
-    await session.flush()
-    await trust_changed(session)
-    await _audit(session, actor, licence, action, before, reason)
+    async with audited(session, actor, action, licence, *AUDITED, reason=reason):
+        licence.status = target
     return licence
 
 
@@ -269,60 +253,54 @@ async def reinstate(
     )
 
 
+async def lock_withdrawable(session: AsyncSession, actor: Principal, licence_id: int) -> Licence:
+    """The licence, row-locked, refused (409) unless it may still be withdrawn."""
+    licence = await get_readable(session, actor, licence_id, for_update=True)
+    _require(licence, LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED, LicenceStatus.EXPIRED)
+    return licence
+
+
 async def withdraw(
     session: AsyncSession,
     actor: Principal,
-    licence_id: int,
+    licence: Licence,
     data: LicenceWithdraw,
     *,
-    reason: str | None = None,
-) -> tuple[Licence, int]:
-    """Order the licensee to exit. Labels already issued stay lawful unless revoked too."""
-    if reason is not None:
-        data = data.model_copy(update={"reason": reason})
-    licence = await get_readable(session, actor, licence_id, for_update=True)
-    _require(licence, LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED, LicenceStatus.EXPIRED)
-    before = audit.snapshot(licence, *AUDITED)
-    licence.status, licence.withdrawn_at = LicenceStatus.WITHDRAWN, utcnow()
-    licence.withdrawal_reason, licence.legal_basis = data.reason, data.legal_basis
-    licence.case_number = data.case_number
-    await session.flush()
-    revoked = 0
-    if data.revoke_labels:
-        grounds = Grounds(
-            reason=data.reason, legal_basis=data.legal_basis, case_number=data.case_number
-        )
-        revocation = await revocation_service.revoke_outstanding_labels_of_licence(
-            session, actor, licence, grounds
-        )
-        revoked = revocation.label_count
-    await trust_changed(session)
-    await _audit(session, actor, licence, "licence.withdraw", before, data.reason)
-    await _publish_withdrawal(session, licence, revoked)
-    return licence, revoked
+    labels_revoked: int = 0,
+) -> Licence:
+    """Order the licensee to exit (``licence`` from :func:`lock_withdrawable`), and publish it.
+    Labels already issued stay lawful unless they were revoked too (``labels_revoked`` of
+    them, by the caller in this transaction); the notice says which."""
+    async with audited(
+        session, actor, "licence.withdraw", licence, *AUDITED, reason=data.reason
+    ) as change:
+        licence.status, licence.withdrawn_at = LicenceStatus.WITHDRAWN, utcnow()
+        licence.withdrawal_reason, licence.legal_basis = data.reason, data.legal_basis
+        licence.case_number = data.case_number
+        change.about = await _withdrawal_subject(session, actor, licence, labels_revoked)
+    return licence
 
 
-async def _publish_withdrawal(session: AsyncSession, licence: Licence, revoked: int) -> None:
-    about = notices.Subject(
-        product=await session.get(GIProduct, licence.product_id),
-        enterprise=await session.get(Enterprise, licence.enterprise_id),
+async def _withdrawal_subject(
+    session: AsyncSession, actor: Principal, licence: Licence, revoked: int
+) -> notices.Subject:
+    return notices.Subject(
+        product=await registry_service.get_product(session, licence.product_id),
+        enterprise=await enterprise_service.get_readable(session, actor, licence.enterprise_id),
         licence_number=licence.number,
         reason=licence.withdrawal_reason,
         legal_basis=licence.legal_basis,
         case_number=licence.case_number,
         detail={"labels_revoked": revoked, "outstanding_labels_stay_lawful": revoked == 0},
     )
-    await notices.publish(session, NoticeKind.LICENCE_WITHDRAWAL, licence.id, about)
 
 
-async def quota(session: AsyncSession, licence_id: int, season: int) -> Quota:
-    licence = await session.get(Licence, licence_id)
-    if licence is None:
-        raise NotFound(f"licence {licence_id} not found")
+async def quota(session: AsyncSession, licence: Licence, season: int, *, used: int) -> Quota:
+    """Mass balance: registered production × standard yield ÷ pack size, against the
+    ``used`` labels the label domain counts for the season."""
     product = await registry_service.get_product(session, licence.product_id)
     kilograms = licence.production_area_mu * product.standard_yield_kg_per_mu
     total = int((kilograms / product.default_pack_size_kg).to_integral_value(ROUND_FLOOR))
-    used = int(await session.scalar(repository.labels_requested(licence.id, season)) or 0)
     return Quota(
         licence_id=licence.id,
         season=season,

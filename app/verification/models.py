@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, Index, Integer, LargeBinary, Numeric, String
+from sqlalchemy import Date, Index, Integer, LargeBinary, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import Base, BigIntPK
+
+# The per-label roll-up this domain's scan writer keeps lives with the labels (label's
+# reconciliation and non-use rule read it, and label sits below verification); re-exported
+# so the imports of this domain's modules stay as they were.
+from app.label.models import LabelScanStat as LabelScanStat
 
 
 class Scan(Base):
@@ -45,21 +49,3 @@ class ScanDaily(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     scans: Mapped[int] = mapped_column(Integer)
     distinct_sources: Mapped[int] = mapped_column(Integer)
-
-
-class LabelScanStat(Base):
-    """Running totals per code, so "checked N times, first on …" is one lookup, not a count;
-    and the clone flag, set by the scan writer off the hot path and read with the verdict."""
-
-    __tablename__ = "label_scan_stat"
-
-    code: Mapped[str] = mapped_column(String(20), primary_key=True)
-    scan_count: Mapped[int] = mapped_column(BigInteger)
-    first_scanned_at: Mapped[datetime]
-    last_scanned_at: Mapped[datetime]
-    last_latitude: Mapped[float | None] = mapped_column(Numeric(4, 1, asdecimal=False))
-    last_longitude: Mapped[float | None] = mapped_column(Numeric(4, 1, asdecimal=False))
-    last_located_at: Mapped[datetime | None]
-    suspect_reason: Mapped[str | None] = mapped_column(String(32))
-    suspect_evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    flagged_at: Mapped[datetime | None] = mapped_column(index=True)

@@ -6,9 +6,8 @@ import pytest
 
 from app.core.principal import Role
 from app.core.time import utcnow
-from app.label.models import BatchStatus
-from app.licence.nonuse import months_before
-from app.verification.models import LabelScanStat
+from app.label.licence_use import months_before
+from app.label.models import BatchStatus, LabelScanStat
 
 
 async def test_quota_arithmetic(session, client) -> None:

@@ -1,0 +1,60 @@
+"""A licence's use of the mark, counted from its label batches: how much of the season's quota
+its batches take, and the two-year non-use rule (CNIPA Announcement 354): an active licence
+under which no label was issued and no label was scanned for 24 months is the legal trigger
+for withdrawal.
+
+Both are licence rules, but what they count are batches, labels and scans, which the label
+domain holds; licence sits below label, so the counting is done here and the licence keeps
+its own part (the quota's mass balance, ``licence_service.quota``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.label import repository
+from app.licence import service as licence_service
+from app.licence.models import Licence
+from app.licence.schemas import NonUseCase, Quota
+
+NON_USE_MONTHS = 24
+
+
+async def season_quota(session: AsyncSession, licence: Licence, season: int) -> Quota:
+    """The licence's quota for ``season`` and what its batches (all but rejected) use of it."""
+    used = await session.scalar(repository.labels_requested(licence.id, season))
+    return await licence_service.quota(session, licence, season, used=int(used or 0))
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    month_index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(month_index, 12)
+    day = min(moment.day, 28)  # every month has a 28th; a day's slack is immaterial here
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+async def find_non_use(session: AsyncSession, now: datetime) -> list[NonUseCase]:
+    cutoff = months_before(now, NON_USE_MONTHS)
+    rows = await session.execute(repository.idle_licences(cutoff))
+    return [_case(row, cutoff) for row in rows]
+
+
+def _case(row: Row[*tuple[Any, ...]], cutoff: datetime) -> NonUseCase:
+    licence, name, product_code, last_issued, last_scanned = tuple(row)
+    dates = [d for d in (licence.decided_at, last_issued, last_scanned) if d is not None]
+    return NonUseCase(
+        licence_id=licence.id,
+        licence_number=licence.number,
+        enterprise_id=licence.enterprise_id,
+        enterprise_name=name,
+        product_code=product_code,
+        approved_at=licence.decided_at,
+        last_issued_at=last_issued,
+        last_scanned_at=last_scanned,
+        idle_since=max(dates) if dates else cutoff,
+        cutoff=cutoff,
+    )
