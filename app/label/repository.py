@@ -1,5 +1,6 @@
 """The label domain's queries: batches, labels, the standing measures, the writing of a batch's
-codes, and what the licence rules count from them (quota use, non-use).
+codes, what the licence rules count from them (quota use, non-use), and the set-based
+revocation and restoration of labels.
 
 ``readable_batches`` and ``readable_labels`` are the one place that scopes to the caller; a
 query without a principal (``batch_for_update``, the counts) serves a caller that has already
@@ -8,9 +9,11 @@ read the batch through them, or the system itself.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, Subquery, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Row, Select, Subquery, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.principal import Principal
@@ -216,3 +219,65 @@ def idle_licences(
         )
         .order_by(Licence.id)
     )
+
+
+# Revocations: set-based, since one revocation may cover a million labels.
+
+
+def labels_of_licence(licence_id: int) -> ColumnElement[bool]:
+    """Labels of every batch issued under the licence."""
+    batch_ids = select(LabelBatch.id).where(LabelBatch.licence_id == licence_id)
+    return Label.batch_id.in_(batch_ids)
+
+
+def labels_with_codes(codes: Sequence[str]) -> ColumnElement[bool]:
+    return Label.code.in_(codes)
+
+
+async def _update_labels(
+    session: AsyncSession, /, *where: ColumnElement[bool], **values: Any
+) -> int:
+    result = await session.execute(
+        update(Label).where(*where).values(**values).execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def revoke_active_labels(
+    session: AsyncSession, which: ColumnElement[bool], /, **values: Any
+) -> int:
+    """Set ``values`` on the still-active labels among ``which``; how many there were."""
+    return await _update_labels(session, Label.status == LabelStatus.ACTIVE, which, **values)
+
+
+async def restore_revoked_labels(
+    session: AsyncSession, revocation_id: int, /, **values: Any
+) -> int:
+    """Set ``values`` on the labels the revocation revoked that are revoked still."""
+    revoked = (Label.revocation_id == revocation_id, Label.status == LabelStatus.REVOKED)
+    return await _update_labels(session, *revoked, **values)
+
+
+async def active_label_count(session: AsyncSession, batch_id: int) -> int:
+    query = select(func.count()).where(
+        Label.batch_id == batch_id, Label.status == LabelStatus.ACTIVE
+    )
+    return int(await session.scalar(query) or 0)
+
+
+async def label_owners(
+    session: AsyncSession, codes: Sequence[str]
+) -> Sequence[Row[str, LabelStatus, int, int, int]]:
+    """(code, status, batch_id, licence_id, enterprise_id) of the labels among ``codes``."""
+    query = (
+        select(
+            Label.code,
+            Label.status,
+            LabelBatch.id.label("batch_id"),
+            LabelBatch.licence_id,
+            LabelBatch.enterprise_id,
+        )
+        .join(LabelBatch, LabelBatch.id == Label.batch_id)
+        .where(Label.code.in_(codes))
+    )
+    return (await session.execute(query)).all()

@@ -21,8 +21,7 @@ from app.audit.transition import audited
 from app.core.errors import require_state
 from app.core.principal import Principal
 from app.core.time import utcnow
-from app.label import revoking_queries as queries
-from app.label import standing
+from app.label import repository, standing
 from app.label.models import BatchStatus, LabelBatch, LabelStatus
 
 
@@ -47,19 +46,21 @@ class RevokingAct:
 
 async def revoke_labels_of_licence(session: AsyncSession, act: RevokingAct, licence_id: int) -> int:
     """Revoke every still-active label issued under the licence; how many were."""
-    return await queries.revoke_active(
-        session, queries.of_licence(licence_id), **act.label_values()
+    return await repository.revoke_active_labels(
+        session, repository.labels_of_licence(licence_id), **act.label_values()
     )
 
 
 async def revoke_labels(session: AsyncSession, act: RevokingAct, codes: Sequence[str]) -> int:
     """Revoke those of the labels (by normalised code) that are still active."""
-    return await queries.revoke_active(session, queries.with_codes(codes), **act.label_values())
+    return await repository.revoke_active_labels(
+        session, repository.labels_with_codes(codes), **act.label_values()
+    )
 
 
 async def restore_labels(session: AsyncSession, revocation_id: int, by_id: int | None) -> int:
     """Reactivate the labels the revocation revoked and nothing has touched since."""
-    return await queries.restore_revoked(
+    return await repository.restore_revoked_labels(
         session,
         revocation_id,
         status=LabelStatus.ACTIVE,
@@ -71,14 +72,14 @@ async def restore_labels(session: AsyncSession, revocation_id: int, by_id: int |
 
 
 async def active_labels_in(session: AsyncSession, batch_id: int) -> int:
-    return await queries.active_count(session, batch_id)
+    return await repository.active_label_count(session, batch_id)
 
 
 async def owners(
     session: AsyncSession, codes: Sequence[str]
 ) -> Sequence[Row[str, LabelStatus, int, int, int]]:
     """(code, status, batch_id, licence_id, enterprise_id) of each issued label among codes."""
-    return await queries.owners(session, codes)
+    return await repository.label_owners(session, codes)
 
 
 async def revoke_batch(

@@ -16,10 +16,7 @@ from pathlib import Path
 APP = Path(__file__).resolve().parents[1]
 QUERY_BUILDERS = {"select", "insert", "update", "delete", "text"}
 RAW_DRIVER_CALLS = {"exec_driver_sql", "fetch", "fetchrow", "fetchval", "copy_records_to_table"}
-ALLOWED: dict[str, str] = {
-    "app/label/revoking_queries.py": "label-side queries for revocations; merged into the label "
-    "repository by the coordinator",
-}
+ALLOWED: dict[str, str] = {}
 
 
 # Not domains: the kernel is the infrastructure the repositories stand on (engine, trust

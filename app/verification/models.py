@@ -7,10 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import Base, BigIntPK
 
-# The per-label roll-up this domain's scan writer keeps lives with the labels (label's
-# reconciliation and non-use rule read it, and label sits below verification); re-exported
-# so the imports of this domain's modules stay as they were.
-from app.label.models import LabelScanStat as LabelScanStat
+# The per-label roll-up this domain's scan writer keeps, ``LabelScanStat``, lives with the
+# labels (app.label.models): label's reconciliation and non-use rule read it, and label sits
+# below verification.
 
 
 class Scan(Base):

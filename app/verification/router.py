@@ -16,8 +16,8 @@ from app.core.pagination import Page, PageDep, paginate, paginate_rows
 from app.core.permissions import PUBLIC, permit
 from app.core.principal import Principal
 from app.label.code import normalise
+from app.label.models import LabelScanStat
 from app.verification.lean import MAX_CODE_INPUT, add_lean_route, check, json_response
-from app.verification.models import LabelScanStat
 from app.verification.repository import scans as repository
 from app.verification.schemas import (
     LocationShare,

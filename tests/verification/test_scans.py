@@ -6,9 +6,10 @@ from verification_fixtures import client_from
 
 from app.core.principal import Role
 from app.core.time import utcnow
+from app.label.models import LabelScanStat
 from app.models_all import Base
 from app.verification import scanlog
-from app.verification.models import LabelScanStat, Scan, ScanSalt
+from app.verification.models import Scan, ScanSalt
 from app.verification.salts import destroy_old_salts
 
 KNOWN_ADDRESSES = ["203.0.113.77", "198.51.100.23", "2001:db8:85a3::8a2e:370:7334"]

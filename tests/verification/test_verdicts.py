@@ -9,9 +9,8 @@ from sqlalchemy import event
 from app.core.time import utcnow
 from app.inspection.models import Inspection, InspectionResult
 from app.label.code import check_character, format_grouped
-from app.label.models import BatchStatus, LabelStatus
+from app.label.models import BatchStatus, LabelScanStat, LabelStatus
 from app.licence.models import LicenceStatus
-from app.verification.models import LabelScanStat
 
 
 async def verify(client, code: str, lang: str = "zh") -> dict:

@@ -23,10 +23,9 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from app.core.trust import EPOCH, TrustEpoch
 from app.enterprise.models import Enterprise
 from app.inspection.models import Inspection
-from app.label.models import Label, LabelBatch
+from app.label.models import Label, LabelBatch, LabelScanStat
 from app.licence.models import Licence
 from app.registry.models import GIProduct
-from app.verification.models import LabelScanStat
 
 
 def _latest_inspection(column: Any) -> Any:

@@ -35,9 +35,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.principal import Principal
 from app.core.time import public_zone, utcnow
-from app.label.models import Label, LabelBatch
+from app.label.models import Label, LabelBatch, LabelScanStat
 from app.registry.models import GIProduct
-from app.verification.models import LabelScanStat, Scan, ScanDaily
+from app.verification.models import Scan, ScanDaily
 
 
 @dataclass(frozen=True, slots=True)
