@@ -3,18 +3,15 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.transition import audited
-from app.core.errors import Conflict, NotFound
+from app.core.errors import NotFound
 from app.core.pagination import PageParams, paginate
 from app.core.principal import Principal
 from app.enterprise import repository
+from app.enterprise.exceptions import USCCTaken
 from app.enterprise.models import Enterprise
 from app.enterprise.schemas import ContactUpdate, EnterpriseCreate, EnterpriseUpdate
 
 FIELDS = tuple(EnterpriseCreate.model_fields)
-
-
-class USCCTaken(Conflict):
-    code = "uscc_taken"
 
 
 async def get_readable(

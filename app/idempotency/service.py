@@ -16,24 +16,16 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import Conflict, DomainError, Unprocessable
 from app.core.principal import Principal
 from app.idempotency import repository
+from app.idempotency.exceptions import (
+    IdempotencyInProgress,
+    IdempotencyKeyMissing,
+    IdempotencyKeyReused,
+)
 from app.idempotency.models import IdempotencyRecord
 
 Work = Callable[[], Awaitable[tuple[int, Any]]]
-
-
-class IdempotencyKeyMissing(DomainError):
-    status, code = 400, "idempotency_key_missing"
-
-
-class IdempotencyKeyReused(Unprocessable):
-    code = "idempotency_key_reused"
-
-
-class IdempotencyInProgress(Conflict):
-    code = "idempotency_in_progress"
 
 
 def scope_of(principal: Principal) -> str:

@@ -26,6 +26,7 @@ from app.inspection.schemas import InspectionCreate, InspectionRead, ItemResultR
 from app.label import standing
 from app.label.models import BatchStatus, LabelBatch
 from app.planning import assignments, staffing
+from app.planning.exceptions import InspectorConflicted
 from app.registry import service as registry
 from app.registry.models import TestItem
 
@@ -110,7 +111,7 @@ async def _who_samples(
 
 async def _refuse_conflicted(session: AsyncSession, inspector_id: int, batch: LabelBatch) -> None:
     if await staffing.conflicted(session, inspector_id, batch.enterprise_id):
-        raise staffing.InspectorConflicted(
+        raise InspectorConflicted(
             f"inspector {inspector_id} is marked as conflicted with this batch's enterprise"
         )
 

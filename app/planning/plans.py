@@ -18,13 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.transition import record_transition
 from app.auth.models import User
 from app.core import notices
-from app.core.errors import NotFound, Unprocessable
+from app.core.errors import NotFound
 from app.core.pagination import PageParams, paginate
 from app.core.principal import Principal
 from app.core.time import public_today, public_zone
 from app.licence import service as licence_service
 from app.licence.models import LicenceStatus
 from app.planning import draw, repository, staffing
+from app.planning.exceptions import DrawNotPossible, EmptyPopulation
 from app.planning.models import (
     InspectionAssignment,
     InspectionPlan,
@@ -50,14 +51,6 @@ POPULATION_RULES = {
     "the GI's time zone) and issued or suspended on the day of the draw; key: licence "
     "number/lot number",
 }
-
-
-class EmptyPopulation(Unprocessable):
-    code = "empty_population"
-
-
-class DrawNotPossible(Unprocessable):
-    code = "draw_not_possible"
 
 
 @dataclass(frozen=True)

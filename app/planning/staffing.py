@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit import service as audit
 from app.audit.transition import audited, record_transition
 from app.auth.models import User
-from app.core.errors import Conflict, NotFound, Unprocessable, require_state
+from app.core.errors import Conflict, NotFound, require_state
 from app.core.pagination import PageParams, paginate_rows
 from app.core.principal import Principal, Role
 from app.enterprise import service as enterprise_service
@@ -25,6 +25,7 @@ from app.label.models import BatchStatus
 from app.licence import service as licence_service
 from app.licence.models import LicenceStatus
 from app.planning import repository
+from app.planning.exceptions import AlreadyAssigned, InspectorConflicted, NotInspectors
 from app.planning.models import InspectionAssignment, InspectorConflict
 from app.planning.schemas import (
     AssignmentCreate,
@@ -37,18 +38,6 @@ from app.planning.schemas import (
 # been taken off the market for good. Drawing, assigning and recording all use this one rule.
 SAMPLED_BATCHES = tuple(status for status in BatchStatus if status in BatchStatus.live())
 ASSIGNABLE_LICENCES = (LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED)
-
-
-class NotInspectors(Unprocessable):
-    code = "not_inspectors"
-
-
-class InspectorConflicted(Conflict):
-    code = "inspector_conflicted"
-
-
-class AlreadyAssigned(Conflict):
-    code = "already_assigned"
 
 
 def target_key(licence_number: str, lot_number: str | None = None) -> str:

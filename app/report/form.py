@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 
 from app.core.errors import DomainError
+from app.report.exceptions import DescriptionTooShort
 from app.web.i18n import Lang, pick
 
 MIN_DESCRIPTION_UNITS = 5
@@ -36,10 +37,6 @@ MESSAGES = {
         "The photo could not be read; choose it again.",
     ),
 }
-
-
-class DescriptionTooShort(DomainError):
-    status, code = 422, "description_too_short"
 
 
 def description_units(text: str) -> int:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import anyio
 from PIL import Image, ImageCms, ImageOps
 
-from app.core.errors import DomainError
+from app.report.exceptions import PhotoRejected
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # above any phone camera that fits in 5 MB
@@ -36,16 +36,6 @@ _MEDIA_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png"}
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error)
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 _DECODERS = anyio.CapacityLimiter(2)
-
-
-class PhotoRejected(DomainError):
-    """422 with ``code`` photo_too_large, photo_type or photo_corrupt."""
-
-    status = 422
-
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(detail)
-        self.code = code
 
 
 @dataclass(frozen=True)

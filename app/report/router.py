@@ -13,8 +13,9 @@ from app.core.principal import Principal
 from app.core.ratelimit import HOUR, Backend, PublicLimits, Rule
 from app.label.code import normalise
 from app.report import form, service
+from app.report.exceptions import PhotoRejected, TooManyReports
 from app.report.models import ReportStatus
-from app.report.photo import MAX_PHOTO_BYTES, PhotoRejected
+from app.report.photo import MAX_PHOTO_BYTES
 from app.report.schemas import ReportCreated, ReportForLicensee, ReportRead, ReportTransition
 from app.web.i18n import choose_lang
 from app.web.templates import render
@@ -25,10 +26,6 @@ router = APIRouter(prefix="/api/v1/reports", tags=["consumer reports"])
 # The minimum is counted by ``form.check_description`` (a Chinese character counts two).
 Text = Annotated[str, Form(min_length=1, max_length=4000)]
 Optional = Annotated[str | None, Form(max_length=500)]
-
-
-class TooManyReports(DomainError):
-    status, code = 429, "too_many_reports"
 
 
 async def _limit_reports_about(request: Request, code: str | None) -> None:

@@ -78,7 +78,7 @@ def report(root: Path = APP) -> list[str]:
 
 def main() -> int:
     found = report()
-    print("\n".join(found) or "no SQL in routers or services")
+    print("\n".join(found) or "no SQL outside the repositories")
     return 1 if found else 0
 
 

@@ -5,7 +5,8 @@ import zlib
 import pytest
 from PIL import Image, ImageCms, PngImagePlugin
 
-from app.report.photo import MAX_PHOTO_BYTES, PhotoRejected, sanitise_photo
+from app.report.exceptions import PhotoRejected
+from app.report.photo import MAX_PHOTO_BYTES, sanitise_photo
 
 GPS_IFD, MAKE, ORIENTATION = 0x8825, 0x010F, 0x0112
 

@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.core.principal import Role
+from app.report.exceptions import PhotoRejected
 from app.report.models import ConsumerReport
-from app.report.photo import PhotoRejected, sanitise_photo
+from app.report.photo import sanitise_photo
 
 
 def jpeg_with_gps() -> bytes:
