@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.audit import service as audit
+from app.audit.transition import record_transition
 from app.auth.models import User
 from app.auth.passwords import hash_password
 from app.core import divisions
@@ -66,7 +66,7 @@ async def _product(session: AsyncSession, spec: dict[str, Any]) -> GIProduct:
             max_value=_limit(high),
         )
         session.add(item)
-    await audit.record(
+    await record_transition(
         session,
         SYSTEM,
         "product.create",
@@ -110,7 +110,7 @@ async def _enterprise_and_licence(
     session.add(licence)
     await session.flush()
     for kind, obj in (("enterprise", enterprise), ("licence", licence)):
-        await audit.record(session, SYSTEM, f"{kind}.create", kind, obj.id, reason="demo data")
+        await record_transition(session, SYSTEM, f"{kind}.create", kind, obj.id, reason="demo data")
     return enterprise
 
 
@@ -165,7 +165,7 @@ async def load_demo(session: AsyncSession, settings: Settings) -> bool:
         )
         session.add(user)
         await session.flush()
-        await audit.record(session, SYSTEM, "user.create", "user", user.id, reason="demo data")
+        await record_transition(session, SYSTEM, "user.create", "user", user.id, reason="demo data")
     await _issue_demo_batches(session, settings)
     await _inspect_demo_batches(session)
     return True
