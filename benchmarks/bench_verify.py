@@ -142,7 +142,9 @@ async def drop(server: str, labels: int) -> None:
     await _admin(server, f'DROP DATABASE IF EXISTS "{database_name(labels)}" WITH (FORCE)')
 
 
-def start_server(server: str, labels: int, log: Path, wait: float) -> subprocess.Popen[bytes]:
+def start_server(
+    server: str, labels: int, log: Path, wait: float, *, port: int = PORT, root: Path = ROOT
+) -> subprocess.Popen[bytes]:
     """Serve the real app on the bench database; wait (up to ``wait`` seconds) until /readyz
     answers, which after loading millions of labels can take a while (autovacuum, checkpoint)."""
     env = os.environ | {
@@ -162,7 +164,7 @@ def start_server(server: str, labels: int, log: Path, wait: float) -> subprocess
         "uvicorn",
         "app.asgi:app",
         "--port",
-        str(PORT),
+        str(port),
         "--no-access-log",
         "--log-level",
         "warning",
@@ -172,11 +174,11 @@ def start_server(server: str, labels: int, log: Path, wait: float) -> subprocess
         "httptools",
     ]
     with log.open("wb") as stderr:
-        process = subprocess.Popen(command, env=env, cwd=ROOT, stderr=stderr)
+        process = subprocess.Popen(command, env=env, cwd=root, stderr=stderr)
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline and process.poll() is None:
         ready = subprocess.run(
-            ["curl", "-sf", "-m", "5", f"http://127.0.0.1:{PORT}/readyz"], capture_output=True
+            ["curl", "-sf", "-m", "5", f"http://127.0.0.1:{port}/readyz"], capture_output=True
         )
         if ready.returncode == 0:
             return process
@@ -191,12 +193,14 @@ def start_server(server: str, labels: int, log: Path, wait: float) -> subprocess
     )
 
 
-def wrk(path_or_script: str, seconds: int, script: bool = False) -> dict[str, float]:
+def wrk(
+    path_or_script: str, seconds: int, script: bool = False, *, port: int = PORT
+) -> dict[str, float]:
     command = [part.format(seconds=seconds) for part in WRK]
     if script:
-        command += ["-s", path_or_script, f"http://127.0.0.1:{PORT}"]
+        command += ["-s", path_or_script, f"http://127.0.0.1:{port}"]
     else:
-        command += [f"http://127.0.0.1:{PORT}{path_or_script}"]
+        command += [f"http://127.0.0.1:{port}{path_or_script}"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"99%\s+([\d.]+\w+)", output).group(1))  # type: ignore[union-attr]

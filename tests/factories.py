@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.models import User
 from app.auth.passwords import hash_password
 from app.core.principal import Role
-from app.core.time import utcnow
+from app.core.time import public_today, utcnow
 from app.enterprise.models import Enterprise
 from app.enterprise.uscc import compose
 from app.label.models import BatchStatus, Label, LabelBatch, LabelStatus
@@ -86,7 +86,7 @@ async def licence(
     session: AsyncSession, enterprise_id: int, product_id: int, **overrides: Any
 ) -> Licence:
     n = next(_serial)
-    today = date.today()
+    today = public_today()
     fields: dict[str, Any] = {
         "number": f"GI-TEST-{n:05d}",
         "enterprise_id": enterprise_id,
@@ -162,9 +162,9 @@ async def batch(session: AsyncSession, licence_row: Licence, **overrides: Any) -
         "lot_number": f"LOT-{n:05d}",
         "quantity": 10,
         "unit": "袋 0.5 kg",
-        "production_date": date.today() - timedelta(days=10),
+        "production_date": public_today() - timedelta(days=10),
         "origin": "五原县隆兴昌镇",
-        "season": date.today().year,
+        "season": public_today().year,
         "status": BatchStatus.ISSUED,
         "issued_at": utcnow() - timedelta(days=5),
         "key_id": "2",

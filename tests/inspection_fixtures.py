@@ -1,13 +1,14 @@
 """A GI world for inspection, revocation and notice tests: a product whose standard sets
 limits, an issued batch of genuine labels, a regulator and an assigned inspector."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import factories
 import pytest
 
 from app.core.principal import Role
+from app.core.time import public_today
 from app.label.code import LabelCodec
 from app.planning.models import InspectionAssignment
 
@@ -40,7 +41,7 @@ async def gi(session, client, codec):
         session,
         licence,
         lot_number="WY-2026-001",
-        production_date=date.today() - timedelta(days=30),
+        production_date=public_today() - timedelta(days=30),
     )
     labels = await factories.labels(session, batch, codec.mint_many(3))
     inspector = await factories.user(session, Role.INSPECTOR)
@@ -65,7 +66,7 @@ def inspection_body(batch_id: int, report: str = "BYNE-2026-0001", **values: str
     return {
         "batch_id": batch_id,
         "sample_id": f"S-{report}",
-        "sampled_on": (date.today() - timedelta(days=2)).isoformat(),
+        "sampled_on": (public_today() - timedelta(days=2)).isoformat(),
         "sampling_place": "五原县隆兴昌镇 仓库",
         "lab": "巴彦淖尔市产品质量检验所",
         "report_number": report,

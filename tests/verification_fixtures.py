@@ -1,9 +1,10 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 import factories
 import httpx
 import pytest
 
+from app.core.time import public_today
 from app.label.code import LabelCodec
 
 
@@ -24,7 +25,7 @@ async def label_world(session, codec):
         session,
         licence,
         lot_number="WY-2026-001",
-        production_date=date.today() - timedelta(days=30),
+        production_date=public_today() - timedelta(days=30),
     )
     labels = await factories.labels(session, batch, codec.mint_many(3))
     return {

@@ -4,7 +4,10 @@ is written page by page in a thread and streamed as it grows, in files of at mos
 labels; CSV rows are formatted a fetch (5,000 rows) at a time in a thread; QR images too.
 
 Files hold only live labels (``printjobs``) and say, in their first line, how many of the range
-were left out and why."""
+were left out and why.
+
+A second router file of the label domain because streaming files from worker threads is its
+own concern (threads, chunking, content types), kept apart from the JSON batch routes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""A batch's standing after issue: suspend, clear, recall (regulators), and its history."""
+"""A batch's standing after issue: suspend, clear, recall (regulators), and its history.
+
+A second router file of the label domain because these are the regulators' measures on a
+batch, with their own evidence rules (``recall_cause``), beside the licensee's own batch flow
+in ``router``; both share the ``/api/v1/batches`` prefix and tag."""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""The public register of licensed users (HTML and its JSON twin): public fields only."""
+"""The public register of licensed users (HTML and its JSON twin): public fields only.
+
+A second router file of the licence domain because it is anonymous and public (no role, the
+public rate limits, pages rendered for shoppers), where ``router`` serves signed-in staff and
+licensees."""
 
 from __future__ import annotations
 

@@ -199,9 +199,9 @@ def _argument(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
     for given in call.keywords:
         if given.arg == keyword:
             return given.value
-    if position < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args):
-        return call.args[position]
-    return None
+    # Positions are known up to the first ``*args`` (``audited(..., row, *FIELDS)``).
+    known = next((i for i, a in enumerate(call.args) if isinstance(a, ast.Starred)), len(call.args))
+    return call.args[position] if position < known else None
 
 
 def _bindings(scope: ast.AST, name: str) -> list[ast.expr]:

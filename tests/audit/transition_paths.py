@@ -5,13 +5,14 @@ transition under test begins, and acts."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import factories
 from inspection_fixtures import inspection_body
 from transition_world import JobContext, World
 
 from app.core.principal import SYSTEM, Role
+from app.core.time import public_today
 from app.demo.loader import load_demo
 from app.jobs import periodic
 from app.jobs import service as jobs_service
@@ -19,7 +20,7 @@ from app.label.models import BatchStatus
 from app.licence.models import LicenceStatus
 
 ADMIN, REGULATOR, LICENSEE, INSPECTOR = Role.ADMIN, Role.REGULATOR, Role.LICENSEE, Role.INSPECTOR
-TODAY = date.today()
+TODAY = public_today()
 REASON = {"reason": "按规定处理"}
 GROUNDS = {
     "reason": "冒用他人许可编号",

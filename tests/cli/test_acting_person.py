@@ -3,7 +3,6 @@ through the CLI channel; decisions carry a reason (issue 10, item 21). Through t
 point (click), against committed data."""
 
 from collections.abc import AsyncIterator
-from datetime import date
 
 import clitool
 import factories
@@ -15,6 +14,7 @@ from app.auth.models import User
 from app.core import migrate
 from app.core.db import Database, create_engine
 from app.core.principal import Role
+from app.core.time import public_today
 from app.label.models import BatchStatus, LabelBatch
 
 PASSWORD = ["--password", "a long password"]
@@ -94,7 +94,7 @@ async def test_batch_commands_act_as_the_named_person_with_a_reason(fresh_databa
             "--quantity",
             "5",
             "--production-date",
-            date.today().isoformat(),
+            public_today().isoformat(),
             "--origin",
             "五原县",
             "--as",

@@ -1,11 +1,9 @@
 """The annual coverage report: every batch sampled and passed, every licensee sampled."""
 
-from datetime import date
-
 import factories
 from inspection_fixtures import inspection_body
 
-from app.core.time import utcnow
+from app.core.time import public_today, utcnow
 
 
 async def coverage(client, gi, **params) -> dict:
@@ -39,7 +37,7 @@ async def test_batches_without_a_pass_and_enterprises_not_sampled(session, clien
         ).status_code == 201
 
     report = await coverage(client, gi, product_id=gi["product"].id)
-    assert report["year"] == date.today().year and report["batches_issued"] == 3
+    assert report["year"] == public_today().year and report["batches_issued"] == 3
     missing = {b["lot_number"]: b for b in report["batches_without_pass"]}
     assert set(missing) == {"WY-2026-001", "FAILED"}
     assert (
@@ -48,7 +46,7 @@ async def test_batches_without_a_pass_and_enterprises_not_sampled(session, clien
     assert missing["WY-2026-001"]["latest_result"] is None
     assert [e["name"] for e in report["enterprises_not_sampled"]] == ["未抽检企业"]
 
-    other_year = await coverage(client, gi, year=date.today().year - 1)
+    other_year = await coverage(client, gi, year=public_today().year - 1)
     assert [b["lot_number"] for b in other_year["batches_without_pass"]] == ["OLD"]
 
 

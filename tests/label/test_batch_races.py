@@ -7,7 +7,6 @@ issued, and the quota counting exactly the batches that are not rejected."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 import factories
@@ -28,6 +27,7 @@ from app.audit import service as audit
 from app.audit.models import AuditEvent
 from app.core.db import Database
 from app.core.principal import Role
+from app.core.time import public_today
 from app.label.models import BatchStatus, Label, LabelBatch
 
 QUANTITY = 500
@@ -163,7 +163,7 @@ async def test_concurrent_requests_stay_within_the_quota(world, round_) -> None:
         "licence_id": licence.id,
         "quantity": 20,
         "unit": "袋 0.5 kg",
-        "production_date": date.today().isoformat(),
+        "production_date": public_today().isoformat(),
         "origin": "五原县隆兴昌镇",
     }
     responses = await all_at_once(

@@ -1,4 +1,3 @@
-from datetime import date
 from decimal import Decimal
 
 import factories
@@ -7,6 +6,7 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.core.principal import Role
+from app.core.time import public_today
 from app.label.models import Label, LabelBatch
 
 
@@ -16,7 +16,7 @@ def batch_body(licence_id: int, lot: str = "WY-2026-001", quantity: int = 20) ->
         "lot_number": lot,
         "quantity": quantity,
         "unit": "袋 0.5 kg",
-        "production_date": date.today().isoformat(),
+        "production_date": public_today().isoformat(),
         "origin": "五原县隆兴昌镇",
     }
 
@@ -39,7 +39,7 @@ async def test_request_approve_issue(session, client, shop) -> None:
     created = await request(client, shop)
     assert created.status_code == 201, created.text
     batch = created.json()
-    assert batch["status"] == "requested" and batch["season"] == date.today().year
+    assert batch["status"] == "requested" and batch["season"] == public_today().year
     approved = await client.post(
         f"/api/v1/batches/{batch['id']}/approve", json={}, headers=shop["regulator"]
     )

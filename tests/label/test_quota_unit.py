@@ -1,11 +1,11 @@
 """The quota counts in the product's unit: mutton per head of sheep, not per mu of land."""
 
-from datetime import date
 from decimal import Decimal
 
 import factories
 
 from app.core.principal import Role
+from app.core.time import public_today
 from app.registry.models import QuotaUnit
 
 
@@ -29,7 +29,7 @@ async def test_mutton_quota_is_per_head_in_the_numbers_and_the_refusal(session, 
         "lot_number": "WLT-001",
         "quantity": 601,
         "unit": "袋 1 kg",
-        "production_date": date.today().isoformat(),
+        "production_date": public_today().isoformat(),
         "origin": "乌拉特中旗",
     }
     refused = await client.post(

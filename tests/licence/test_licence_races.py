@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import factories
 import httpx
@@ -26,10 +26,11 @@ from app.audit import service as audit
 from app.audit.models import AuditEvent
 from app.core.db import Database
 from app.core.principal import Role
+from app.core.time import public_today
 from app.licence.models import Licence, LicenceStatus
 
 REASON = {"reason": "按规定处理"}
-APPROVE = {"valid_until": (date.today() + timedelta(days=730)).isoformat(), "reason": "材料齐全"}
+APPROVE = {"valid_until": (public_today() + timedelta(days=730)).isoformat(), "reason": "材料齐全"}
 WITHDRAW = {"reason": "两年未使用", "legal_basis": "公告第354号", "case_number": "WY-2026-7"}
 
 
@@ -146,5 +147,5 @@ async def test_concurrent_approvals_of_one_product_get_distinct_numbers(world) -
     )
     assert statuses(responses) == {200: CLIENTS}, statuses(responses)
     numbers = {response.json()["number"] for response in responses}
-    year = date.today().year
+    year = public_today().year
     assert numbers == {f"GI-{product.code}-{year}-{n:04d}" for n in range(1, CLIENTS + 1)}

@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 import factories
 import pytest
@@ -6,10 +6,11 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.core.principal import Role
+from app.core.time import public_today
 from app.label.models import LabelStatus
 from app.licence.models import LicenceStatus
 
-UNTIL = (date.today() + timedelta(days=730)).isoformat()
+UNTIL = (public_today() + timedelta(days=730)).isoformat()
 WITHDRAW = {
     "reason": "两年未使用",
     "legal_basis": "国家知识产权局公告第354号",
@@ -52,7 +53,7 @@ async def test_full_lifecycle_with_audit(session, client, world) -> None:
     assert licence["status"] == "pending" and licence["enterprise_id"] == world["company"].id
     approved = await act(client, world, licence["id"], "approve", {"valid_until": UNTIL})
     assert approved.status_code == 200
-    assert approved.json()["number"] == f"GI-WYXRK-{date.today().year}-0001"
+    assert approved.json()["number"] == f"GI-WYXRK-{public_today().year}-0001"
     assert approved.json()["status"] == "active"
     assert (await act(client, world, licence["id"], "suspend")).json()["status"] == "suspended"
     assert (await act(client, world, licence["id"], "reinstate")).json()["status"] == "active"
@@ -123,7 +124,7 @@ async def test_expiry_follows_the_date_without_a_job(session, client, world) -> 
         session,
         world["company"].id,
         world["product"].id,
-        valid_until=date.today() - timedelta(days=1),
+        valid_until=public_today() - timedelta(days=1),
     )
     shown = await client.get(f"/api/v1/licences/{licence.id}", headers=world["licensee"])
     assert shown.json()["status"] == "expired" and shown.json()["stored_status"] == "active"

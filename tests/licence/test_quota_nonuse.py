@@ -1,11 +1,11 @@
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import factories
 import pytest
 
 from app.core.principal import Role
-from app.core.time import utcnow
+from app.core.time import public_today, utcnow
 from app.label.licence_use import months_before
 from app.label.models import BatchStatus, LabelScanStat
 
@@ -18,7 +18,7 @@ async def test_quota_arithmetic(session, client) -> None:
     licence = await factories.licence(
         session, company.id, product.id, production_area_mu=Decimal("12.5")
     )
-    year = date.today().year
+    year = public_today().year
     await factories.batch(session, licence, quantity=1000, season=year)
     await factories.batch(session, licence, quantity=500, season=year, status=BatchStatus.REJECTED)
     await factories.batch(session, licence, quantity=700, season=year - 1)
@@ -48,7 +48,7 @@ async def test_non_use_at_23_and_25_months(session, client, idle_months, listed)
         company.id,
         product.id,
         decided_at=_ago(40),
-        valid_from=date.today() - timedelta(days=1200),
+        valid_from=public_today() - timedelta(days=1200),
     )
     batch = await factories.batch(session, licence, issued_at=_ago(idle_months + 1))
     (label,) = await factories.labels(session, batch, [f"NONUSE{idle_months:014d}"])

@@ -21,7 +21,7 @@ from app.licence.models import LicenceStatus
 from app.planning import draw
 
 # A plan's period is in the GI's calendar days; so is "today" here (the server's own
-# date.today() is a UTC day, which differs from the GI's for eight hours a day).
+# public_today() is a UTC day, which differs from the GI's for eight hours a day).
 TODAY = public_today()
 PERIOD = {"period_start": (TODAY - timedelta(days=30)).isoformat(), "period_end": TODAY.isoformat()}
 
