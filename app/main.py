@@ -32,11 +32,9 @@ from app.core.requestid import RequestIdMiddleware
 from app.core.security import install_authenticator
 from app.core.time import set_public_time_zone
 from app.enterprise.router import router as enterprise_router
-from app.inspection import recall_evidence
 from app.inspection.router import router as inspection_router
 from app.jobs.router import router as jobs_router
 from app.jobs.runtime import in_app_worker
-from app.label import recall_cause
 from app.label.code import CodeStatus, LabelCodec
 from app.label.files import router as files_router
 from app.label.licence_use_router import router as licence_use_router
@@ -48,7 +46,6 @@ from app.licence.router import router as licence_router
 from app.notice.router import router as notice_router
 from app.planning.router import router as plan_router
 from app.registry.router import router as registry_router
-from app.report import service as report_service
 from app.report.router import public as report_public_router
 from app.report.router import router as report_router
 from app.revocation.router import router as revocation_router
@@ -63,6 +60,7 @@ from app.verification.scanlog import ScanLog
 from app.verification.service import Verifier
 from app.web.errors import install_html_errors, too_many_requests
 from app.web.router import router as web_router
+from app.wiring import wire
 
 # The public check comes first: routes are matched in order, and it is the hot path.
 ROUTERS = (
@@ -139,9 +137,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     assert_routes_guarded(ROUTERS)
     settings = settings or get_settings()
     set_public_time_zone(settings.time_zone)
-    # A recall cites evidence kept by domains above label: they lend their look-ups.
-    evidence = recall_cause.Evidence(recall_evidence.cited_inspection, report_service.get_readable)
-    recall_cause.provide(evidence)
+    wire()
     database = database or Database(engine_from_settings(settings))
     verifier = _verifier(settings, database)
     jobs = in_app_worker(database, settings.mode)

@@ -14,6 +14,7 @@ from app.cli.pgcreate import first_line
 from app.core.config import ConfigurationError, get_settings
 from app.core.errors import DomainError
 from app.core.logsafety import configure_logging
+from app.wiring import wire
 
 
 class GimarkGroup(click.Group):
@@ -21,6 +22,7 @@ class GimarkGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         configure_logging()
+        wire()
         try:
             return super().invoke(ctx)
         except DomainError as exc:

@@ -7,7 +7,7 @@ number (at least one), next to its legal basis; anything it cites must hold up.
 The rule is the recall's, so it lives here; the evidence it checks does not: inspections and
 consumer reports are kept by domains above this one, which import label (an inspection
 suspends a batch, a report names a code). So they lend their look-ups through
-:class:`Evidence`, handed over once by the composition root (``app.main.create_app``), and
+:class:`Evidence`, handed over once by the composition root (``app.wiring``), and
 the arrows between the folders keep pointing down.
 """
 
@@ -54,7 +54,7 @@ def provide(evidence: Evidence) -> None:
 
 def _provided() -> Evidence:
     if _evidence is None:
-        raise RuntimeError("no recall evidence: app.main.create_app provides it")
+        raise RuntimeError("no recall evidence: app.wiring.wire() provides it")
     return _evidence
 
 

@@ -1,0 +1,22 @@
+"""The composition root's one-time wiring, shared by every entry point (the web app, the
+``gimark`` command and its job worker), so that a process started either way is complete.
+
+- Every domain's tables are imported, so foreign keys between them resolve: a command that
+  touches only labels still flushes rows whose keys point at tables of domains above label
+  (``batch_measure.report_id`` → ``consumer_report``).
+- A recall cites evidence kept by domains above label (an inspection, a consumer report):
+  they lend their look-ups to ``app.label.recall_cause`` here, as label may not import them.
+"""
+
+from __future__ import annotations
+
+import app.models_all  # noqa: F401  (imported for its side effect: the complete metadata)
+from app.inspection import recall_evidence
+from app.label import recall_cause
+from app.report import service as report_service
+
+
+def wire() -> None:
+    recall_cause.provide(
+        recall_cause.Evidence(recall_evidence.cited_inspection, report_service.get_readable)
+    )
