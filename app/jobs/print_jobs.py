@@ -13,6 +13,7 @@ their jobs' results expired (a download then answers 410).
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from app.core.config import Settings, get_settings
@@ -36,7 +37,7 @@ def worker_settings() -> Settings:
 async def build_print_file(ctx: JobContext, args: JobArgs) -> JobResult:
     settings = worker_settings()
     directory = settings.resolved_print_files_dir
-    print_store.prepare(directory, ctx.job_id)
+    await asyncio.to_thread(print_store.prepare, directory, ctx.job_id)
     async with ctx.session() as session:  # checked again: the batch may no longer print
         plan = await printfile.plan(
             session,
@@ -76,7 +77,7 @@ async def purge_print_files(ctx: JobContext, _args: JobArgs) -> JobResult:
     settings = worker_settings()
     now = ctx.clock()
     cutoff = now - timedelta(days=settings.print_files_keep_days)
-    old = print_store.older_than(settings.resolved_print_files_dir, cutoff)
+    old = await asyncio.to_thread(print_store.older_than, settings.resolved_print_files_dir, cutoff)
     job_ids = [job_id for _, job_id in old if job_id is not None]
     # Marked first, deleted second: a crash in between leaves files the next purge deletes,
     # never a job that offers a file that is gone.
@@ -85,6 +86,5 @@ async def purge_print_files(ctx: JobContext, _args: JobArgs) -> JobResult:
             result = dict(expired.result or {})
             result.update(expired_at=now.isoformat(), href=None)
             expired.result = result
-    for path, _ in old:
-        path.unlink(missing_ok=True)
+    await asyncio.to_thread(print_store.delete, [path for path, _ in old])
     return {"deleted": len(old), "jobs_expired": len(job_ids)}

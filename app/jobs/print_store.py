@@ -54,3 +54,8 @@ def older_than(directory: Path, cutoff: datetime) -> list[tuple[Path, int | None
         if path.stat().st_mtime < cutoff.timestamp():
             found.append((path, int(match.group(1)) if match else None))
     return found
+
+
+def delete(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import enum
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from concurrent.futures import Future
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,11 +144,22 @@ class _Feed:
         while True:
             if self.stopped:
                 raise asyncio.CancelledError("the print file's build was stopped")
-            page = asyncio.run_coroutine_threadsafe(self._next(previous), self.loop).result()
+            page = self._wait(asyncio.run_coroutine_threadsafe(self._next(previous), self.loop))
             if page is None:
                 return
             yield page
             previous = len(page)
+
+    def _wait(self, pending: Future[writers.Chunk | None]) -> writers.Chunk | None:
+        """The page, waited for in short spans: once the build is stopped (its task cancelled,
+        the event loop maybe closing) the thread gives up instead of waiting forever."""
+        while True:
+            try:
+                return pending.result(timeout=1.0)
+            except TimeoutError:
+                if self.stopped:
+                    pending.cancel()
+                    raise asyncio.CancelledError("the print file's build was stopped") from None
 
 
 def _write_file(plan: PrintPlan, out: Path, pages: _Feed) -> int:

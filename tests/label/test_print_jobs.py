@@ -20,7 +20,7 @@ from qr_images import decoded_texts, pdf_pages, svg_image
 from test_files import csv_rows, expected_url, issued, void_and_revoke
 
 from app.core.jobs import queue
-from app.core.jobs.models import JobStatus
+from app.core.jobs.models import Job, JobStatus
 from app.core.jobs.registry import Registry
 from app.core.jobs.worker import Worker
 from app.core.principal import Role
@@ -224,3 +224,21 @@ async def test_the_purge_deletes_old_files_and_a_late_download_is_gone(
     polled = (await client.get(f"/api/v1/jobs/{old['id']}", headers=shop["licensee"])).json()
     assert polled["links"]["result"] is None and polled["result"]["expired_at"]
     assert (await download(client, shop, recent["id"])).status_code == 200
+
+
+async def test_a_worker_that_loses_its_job_mid_file_publishes_nothing(
+    session, client, shop, database, registry, monkeypatch, print_settings
+) -> None:
+    batch_id, _ = await live_batch(session, client, shop)
+    job = await queued_job(client, shop, batch_id, "pdf")
+    real_progress = print_jobs.JobContext.progress
+
+    async def taken_over_half_way(ctx, done, total=None, message=None):
+        if done >= 8:  # another worker claims the job (this one's lease ran out meanwhile)
+            async with database.sessionmaker() as other, other.begin():
+                (await other.get(Job, ctx.job_id)).locked_by = "the other worker"
+        await real_progress(ctx, done, total, message)
+
+    monkeypatch.setattr(print_jobs.JobContext, "progress", taken_over_half_way)
+    assert await Worker(database, registry).run_once() == (job["id"], None)
+    assert list(print_settings.resolved_print_files_dir.iterdir()) == []
