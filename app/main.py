@@ -33,6 +33,7 @@ from app.core.security import install_authenticator
 from app.core.time import set_public_time_zone
 from app.enterprise.router import router as enterprise_router
 from app.inspection.router import router as inspection_router
+from app.jobs.print_router import router as print_files_router
 from app.jobs.router import router as jobs_router
 from app.jobs.runtime import in_app_worker
 from app.label.code import CodeStatus, LabelCodec
@@ -76,6 +77,7 @@ ROUTERS = (
     register_router,
     label_router,
     files_router,
+    print_files_router,
     scans_router,
     report_public_router,
     report_router,

@@ -73,6 +73,13 @@ class Settings(BaseSettings):
     # A server-wide cap on one batch's labels, below the schema's 10 million: the fuzzing run
     # (scripts/fuzz) sets it low so that fuzzed batch requests cannot issue millions of codes.
     max_batch_quantity: int = Field(default=10_000_000, ge=1)
+    # Print files built in the background (``app.jobs.print_files``): a range of more live labels
+    # than the threshold becomes a job; its file lands in the directory (default
+    # ``<data_dir>/print``; every instance and worker must see the same one) and is deleted
+    # after ``print_files_keep_days``.
+    print_files_dir: Path | None = None
+    print_files_keep_days: int = Field(default=7, ge=1, le=365)
+    print_background_threshold: int = Field(default=10_000, ge=1)
     # The zone of public calendar days and times (pages, public JSON); storage stays UTC.
     time_zone: str = DEFAULT_TIME_ZONE
     sql_echo: bool = False
@@ -97,6 +104,10 @@ class Settings(BaseSettings):
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite+aiosqlite:///{self.data_dir / 'gimark.db'}"
+
+    @property
+    def resolved_print_files_dir(self) -> Path:
+        return self.print_files_dir or self.data_dir / "print"
 
     def label_key_bytes(self) -> dict[str, bytes]:
         return {key_id: bytes.fromhex(secret) for key_id, secret in self.label_keys.items()}

@@ -90,6 +90,10 @@ POLICY: dict[str, frozenset[Role]] = {
     "label.unvoid": ONLY_LICENSEE,
     "label.print": STAFF_AND_LICENSEE,
     "label.read": STAFF_AND_LICENSEE,
+    # print files built as background jobs (app.jobs.print_files): asked for like any print
+    # file; fetched by the job's creator or by staff, within the batch's scoping
+    "print_file.request": STAFF_AND_LICENSEE,
+    "print_file.read": STAFF_AND_LICENSEE,
     # scans of the public check
     "scan.list": STAFF_AND_LICENSEE,
     "scan.suspicious": STAFF,

@@ -1,4 +1,5 @@
-"""The periodic jobs and their handlers; importing this module registers them.
+"""The periodic jobs and their handlers; importing this module registers them (and, through
+``print_jobs``, the print-file jobs').
 
 Each is idempotent (it works on whatever is due when it runs), as at-least-once delivery needs.
 """
@@ -11,6 +12,7 @@ from app.core.jobs.registry import JobArgs, JobResult, job
 from app.core.jobs.runner import JobContext
 from app.core.jobs.schedule import Periodic
 from app.core.time import utcnow
+from app.jobs.print_jobs import PURGE_PRINT_FILES
 from app.notice import checkpoints
 from app.verification.rollup import roll_up
 from app.verification.salts import destroy_old_salts
@@ -25,6 +27,7 @@ PERIODIC = (
     Periodic(AUDIT_CHECKPOINT, at=time(0, 5)),
     Periodic(PURGE_SALTS, at=time(1, 0)),
     Periodic(ROLLUP, at=time(2, 0)),
+    Periodic(PURGE_PRINT_FILES, at=time(3, 0)),
 )
 
 

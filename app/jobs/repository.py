@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import Select, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,3 +23,15 @@ async def readable_job(session: AsyncSession, principal: Principal, job_id: int)
     """The job, if ``principal`` may read it (else ``None``: the caller answers 404)."""
     job: Job | None = await session.scalar(readable_jobs(principal).where(Job.id == job_id))
     return job
+
+
+async def job_of_kind(session: AsyncSession, job_id: int, kind: str) -> Job | None:
+    """The job ``job_id`` if it is of ``kind`` (the caller still decides who may see it)."""
+    job: Job | None = await session.scalar(select(Job).where(Job.id == job_id, Job.kind == kind))
+    return job
+
+
+async def jobs_of_kind(session: AsyncSession, job_ids: Sequence[int], kind: str) -> list[Job]:
+    if not job_ids:
+        return []
+    return list(await session.scalars(select(Job).where(Job.id.in_(job_ids), Job.kind == kind)))

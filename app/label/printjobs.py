@@ -124,12 +124,19 @@ async def codes(
     memory stays flat; void and revoked labels are skipped."""
     after = first - 1
     while after < last:
-        result = await session.execute(repository.printable_codes(batch_id, after, last, FETCH))
-        rows = [(serial, code) for serial, code in result]
+        rows = await next_codes(session, batch_id, after, last)
         if not rows:
             return
         yield rows
         after = rows[-1][0]
+
+
+async def next_codes(
+    session: AsyncSession, batch_id: int, after: int, last: int
+) -> list[tuple[int, str]]:
+    """One page of :func:`codes`: the live labels' (serial, code) in serials (after, last]."""
+    result = await session.execute(repository.printable_codes(batch_id, after, last, FETCH))
+    return [(serial, code) for serial, code in result]
 
 
 def render_pdf(

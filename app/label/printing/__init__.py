@@ -10,4 +10,5 @@ printers. Everything here is pure (no database): callers pass codes and label te
     pdf         a minimal streaming PDF writer
     sheet       the sheets themselves: render_sheets(), SheetPdf.chunks()
     csv_export  CSV lines for variable-data printers
+    writers     whole files (CSV, PDF, a ZIP of QR images) from chunks of labels, for print jobs
 """
