@@ -40,6 +40,7 @@ TOTAL_CAP = 10_000
 # A cursor carries a list name, a sort and two key values: far below this.
 MAX_CURSOR_LENGTH = 512
 CURSOR_VERSION = 1
+BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
 
 
 class PageParams(BaseModel):
@@ -97,9 +98,7 @@ CURSOR_HELP = (
 
 async def cursor_params(
     limit: Annotated[int, Query(ge=1, le=200, description="page size")] = 50,
-    offset: Annotated[
-        int, Query(ge=0, description="rows to skip (small lists; prefer `cursor`)")
-    ] = 0,
+    offset: Annotated[int, Query(ge=0, description="rows to skip")] = 0,
     cursor: Annotated[
         str | None, Query(max_length=MAX_CURSOR_LENGTH, description=CURSOR_HELP)
     ] = None,
@@ -127,11 +126,13 @@ class CursorPage(Page[T], Generic[T]):
         default=None, description="pass as `cursor` for the next page; null on the last page"
     )
 
+    # The large lists answered ``Page[...]`` before. Under that name in the OpenAPI document
+    # (pydantic keys a schema by the generic's qualified name, titles it by the parametrized
+    # name), their response schemas only gain fields and generated clients keep their types.
+    __qualname__ = "Page"
+
     @classmethod
     def model_parametrized_name(cls, params: tuple[Any, ...]) -> str:
-        # The large lists answered ``Page[...]`` before; keeping the schema's component name
-        # (``Page_BatchRead_``) means the OpenAPI document only gains fields and generated
-        # clients keep their type names.
         return "Page" + super().model_parametrized_name(params).removeprefix(cls.__name__)
 
 
@@ -195,6 +196,8 @@ def _typed(column: InstrumentedAttribute[Any], key: Any) -> Any:
             raise _bad_cursor("this cursor carries a time without a zone")
         return value
     if expected is int and isinstance(key, int) and not isinstance(key, bool):
+        if not BIGINT_MIN <= key <= BIGINT_MAX:  # asyncpg would refuse to bind it: a 500
+            raise _bad_cursor("this cursor carries an out-of-range key")
         return key
     if expected is str and isinstance(key, str):
         return key
