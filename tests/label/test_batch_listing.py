@@ -4,11 +4,10 @@ and codes by substring, and never shows a licensee another enterprise's batch.""
 import factories
 import pytest
 from paging import assert_cursor_refused, walk
-from verification_fixtures import codec  # noqa: F401
+from verification_fixtures import codec as codec  # the search test mints a code
 
 from app.core import pagination
 from app.core.pagination import Keyset, encode_cursor
-from app.core.principal import Role
 from app.label.models import LabelBatch
 
 URL = "/api/v1/batches"
