@@ -234,18 +234,26 @@ async def keyset_paginate_rows(
     """A page of ``query`` (its own ORDER BY is replaced by the keyset's), resuming after
     ``params.cursor`` or skipping ``params.offset`` rows, with a capped total."""
     total, estimated = await capped_total(session, query)
-    paged = query.order_by(None).order_by(*keyset.order()).add_columns(*keyset.columns)
-    if params.cursor:
-        paged = paged.where(keyset.after(decode_cursor(keyset, params.cursor)))
-    elif params.offset:
-        paged = paged.offset(params.offset)
-    rows = list(await session.execute(paged.limit(params.limit + 1)))
+    rows = list(await session.execute(keyset_query(query, keyset, params)))
     width = len(keyset.columns)
     next_cursor = None
     if len(rows) > params.limit:
         rows = rows[: params.limit]
         next_cursor = encode_cursor(keyset, tuple(rows[-1])[-width:])
     return KeysetSlice([tuple(row)[:-width] for row in rows], total, estimated, next_cursor)
+
+
+def keyset_query(
+    query: Select[*tuple[Any, ...]], keyset: Keyset, params: CursorParams
+) -> Select[*tuple[Any, ...]]:
+    """``query`` in the keyset's order, past the cursor (or offset), one row more than a page
+    (to know whether there is a next one), with the key columns appended to each row."""
+    paged = query.order_by(None).order_by(*keyset.order()).add_columns(*keyset.columns)
+    if params.cursor:
+        paged = paged.where(keyset.after(decode_cursor(keyset, params.cursor)))
+    elif params.offset:
+        paged = paged.offset(params.offset)
+    return paged.limit(params.limit + 1)
 
 
 async def keyset_paginate(

@@ -247,9 +247,8 @@ async def flag_suspect(
     )
 
 
-# The orders the staff's lists may be read in, each led by an indexed column and ended by a
-# unique one: scans by ``scanned_at`` (ix_scan_scanned_at; ties broken by id), flagged codes by
-# ``flagged_at`` (ix_label_scan_stat_flagged_at; ties broken by code).
+# The orders the staff's lists may be read in: a time, then a unique tie-breaker, each pair read
+# from an index on exactly those columns (ix_scan_scanned_at_id, ix_label_scan_stat_flagged_at_code).
 SCAN_ORDERS = {
     "-scanned_at": Keyset("scans:-scanned_at", (Scan.scanned_at, Scan.id), descending=True),
     "scanned_at": Keyset("scans:scanned_at", (Scan.scanned_at, Scan.id), descending=False),
