@@ -247,8 +247,9 @@ async def flag_suspect(
     )
 
 
-# The orders the staff's lists may be read in: a time, then a unique tie-breaker, each pair read
-# from an index on exactly those columns (ix_scan_scanned_at_id, ix_label_scan_stat_flagged_at_code).
+# The orders the staff's lists may be read in: a time, then a unique tie-breaker, each pair
+# read from an index on exactly those columns (ix_scan_scanned_at_id,
+# ix_label_scan_stat_flagged_at_code).
 SCAN_ORDERS = {
     "-scanned_at": Keyset("scans:-scanned_at", (Scan.scanned_at, Scan.id), descending=True),
     "scanned_at": Keyset("scans:scanned_at", (Scan.scanned_at, Scan.id), descending=False),
