@@ -1,5 +1,6 @@
 """Queries on the audit ledger: its head (read and locked by the append, synchronously, inside
-the commit hook), the events in order for verification, and the staff's filtered listing."""
+the commit hook), the events in order for verification, and the staff's filtered listing
+(keyset-paged)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.chain import GENESIS_HASH
 from app.audit.models import AuditEvent
+from app.core.pagination import Keyset
 
 # Any constant works; it only has to be the same for every writer of this database.
 AUDIT_LOCK_KEY = 0x6A_6D61726B  # "gimark"
@@ -42,11 +44,19 @@ async def hash_at(session: AsyncSession, seq: int) -> str | None:
     return await session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == seq))
 
 
+# The orders the ledger may be read in: by ``seq`` (its primary key), newest first by default.
+EVENT_ORDERS = {
+    "-seq": Keyset("audit:-seq", (AuditEvent.seq,), descending=True),
+    "seq": Keyset("audit:seq", (AuditEvent.seq,), descending=False),
+}
+
+
 def events(
     object_type: str | None = None, object_id: str | None = None, action: str | None = None
 ) -> Select[AuditEvent]:
-    """The ledger, newest first, narrowed to an object and an action when given."""
-    query = select(AuditEvent).order_by(AuditEvent.seq.desc())
+    """The ledger narrowed to an object and an action when given; the keyset paginator
+    orders it."""
+    query = select(AuditEvent)
     if object_type:
         query = query.where(AuditEvent.object_type == object_type)
     if object_id:

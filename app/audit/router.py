@@ -1,15 +1,15 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from app.audit import checkpoints, repository, service
+from app.audit import checkpoints, service
 from app.audit.schemas import AuditEventRead, ChainVerification, Checkpoint
 from app.core.db import SessionDep
 from app.core.errors import Unprocessable
-from app.core.pagination import Page, PageDep, paginate
+from app.core.pagination import CursorDep, CursorPage
 from app.core.permissions import permit
 from app.core.principal import Principal
 from app.core.time import utcnow
@@ -17,20 +17,25 @@ from app.core.time import utcnow
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
 
+EventOrder = Annotated[
+    Literal["-seq", "seq"],
+    Query(description="indexed orders only: `-seq` newest first, `seq` oldest first"),
+]
+
+
 @router.get("/events")
 async def list_events(
     session: SessionDep,
     _actor: Annotated[Principal, permit("audit.list")],
-    page: PageDep,
+    page: CursorDep,
     object_type: Annotated[str | None, Query(max_length=40)] = None,
     object_id: Annotated[str | None, Query(max_length=64)] = None,
     action: Annotated[str | None, Query(max_length=64)] = None,
-) -> Page[AuditEventRead]:
-    """The ledger, newest first, filterable by object and action."""
-    query = repository.events(object_type, object_id, action)
-    rows, total = await paginate(session, query, page)
-    items = [AuditEventRead.model_validate(r) for r in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    sort: EventOrder = "-seq",
+) -> CursorPage[AuditEventRead]:
+    """The ledger, newest first, filterable by object and action: follow `next_cursor`."""
+    found = await service.list_events(session, page, object_type, object_id, action, sort)
+    return found.page([AuditEventRead.model_validate(r) for r in found.items], page)
 
 
 def _parse_checkpoint(text: str | None) -> checkpoints.Checkpoint | None:

@@ -28,6 +28,7 @@ from app.audit import repository
 from app.audit.chain import GENESIS_HASH, HASHED_FIELDS, event_hash
 from app.audit.models import AuditEvent
 from app.audit.repository import AUDIT_LOCK_KEY as AUDIT_LOCK_KEY  # migration 0003 reads it here
+from app.core.pagination import CursorParams, KeysetSlice, keyset_paginate
 from app.core.principal import Principal
 from app.core.requestid import current_request_id
 from app.core.time import utcnow
@@ -187,6 +188,19 @@ async def verify_chain(session: AsyncSession) -> ChainReport:
 async def checkpoint(session: AsyncSession) -> tuple[int, str]:
     """The head (sequence, hash): publish or store it elsewhere to pin history up to here."""
     return await session.run_sync(repository.head)
+
+
+async def list_events(
+    session: AsyncSession,
+    page: CursorParams,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    action: str | None = None,
+    sort: str = "-seq",
+) -> KeysetSlice[AuditEvent]:
+    """A page of the ledger; ``sort`` is a key of ``repository.EVENT_ORDERS``."""
+    query = repository.events(object_type, object_id, action)
+    return await keyset_paginate(session, query, repository.EVENT_ORDERS[sort], page)
 
 
 def snapshot(obj: object, *fields: str) -> dict[str, Any]:

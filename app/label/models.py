@@ -8,6 +8,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -134,6 +135,8 @@ class LabelScanStat(Base):
     and the licence non-use rule without importing up the layers."""
 
     __tablename__ = "label_scan_stat"
+    # The suspicious-code queue pages by (flagged_at, code): one index scan, no sort of ties.
+    __table_args__ = (Index("ix_label_scan_stat_flagged_at_code", "flagged_at", "code"),)
 
     code: Mapped[str] = mapped_column(String(20), primary_key=True)
     scan_count: Mapped[int] = mapped_column(BigInteger)
@@ -144,4 +147,4 @@ class LabelScanStat(Base):
     last_located_at: Mapped[datetime | None]
     suspect_reason: Mapped[str | None] = mapped_column(String(32))
     suspect_evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    flagged_at: Mapped[datetime | None] = mapped_column(index=True)
+    flagged_at: Mapped[datetime | None]

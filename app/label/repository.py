@@ -16,9 +16,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, Subquery, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.pagination import Keyset
 from app.core.principal import Principal
+from app.core.search import contains_text
 from app.core.time import utcnow
 from app.enterprise.models import Enterprise
+from app.label.code import normalise
 from app.label.models import (
     BatchMeasure,
     BatchStatus,
@@ -57,16 +60,48 @@ def _locked(query: Select[LabelBatch]) -> Select[LabelBatch]:
     return query.with_for_update().execution_options(populate_existing=True)
 
 
+# The orders a batch list may be read in: by id (the primary key's index), newest first by
+# default. Ids are handed out in request order, so this is also "by date requested".
+BATCH_ORDERS = {
+    "-id": Keyset("batches:-id", (LabelBatch.id,), descending=True),
+    "id": Keyset("batches:id", (LabelBatch.id,), descending=False),
+}
+
+
 def batches_listed(
-    principal: Principal, status: BatchStatus | None, licence_id: int | None
+    principal: Principal,
+    status: BatchStatus | None,
+    licence_id: int | None,
+    q: str | None = None,
 ) -> Select[LabelBatch]:
-    """The caller's batches, newest first, optionally of one status or licence."""
-    query = readable_batches(principal).order_by(LabelBatch.id.desc())
+    """The caller's batches, optionally of one status or licence, or matching ``q``; the
+    keyset paginator orders them."""
+    query = readable_batches(principal)
     if status is not None:
         query = query.where(LabelBatch.status == status)
     if licence_id is not None:
         query = query.where(LabelBatch.licence_id == licence_id)
+    if q and q.strip():
+        query = query.where(batch_matches(q.strip()))
     return query
+
+
+def batch_matches(text: str) -> ColumnElement[bool]:
+    """A substring of the lot number, the enterprise's name or USCC, or the product's name
+    (Chinese or English); or a whole label code of the batch. Names are matched through id
+    subqueries: the enterprise and product tables are small, the batch table is not."""
+    enterprises = select(Enterprise.id).where(
+        or_(contains_text(Enterprise.name, text), contains_text(Enterprise.uscc, text))
+    )
+    products = select(GIProduct.id).where(
+        or_(contains_text(GIProduct.name_zh, text), contains_text(GIProduct.name_en, text))
+    )
+    return or_(
+        contains_text(LabelBatch.lot_number, text),
+        LabelBatch.enterprise_id.in_(enterprises),
+        LabelBatch.product_id.in_(products),
+        LabelBatch.id.in_(select(Label.batch_id).where(Label.code == normalise(text))),
+    )
 
 
 def lot_taken(licence_id: int, lot_number: str) -> Select[int]:

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
 
 from app.auth.deps import SettingsDep
 from app.core.db import SessionDep
-from app.core.pagination import Page, PageDep
+from app.core.pagination import CursorDep, CursorPage
 from app.core.permissions import permit
 from app.core.principal import Principal
 from app.idempotency import service as idempotency
@@ -53,18 +53,33 @@ async def request_batch(
     return JSONResponse(payload, status_code=status)
 
 
+BatchSearch = Annotated[
+    str | None,
+    Query(
+        max_length=100,
+        description="a substring of the lot number, the enterprise's name or USCC, or the "
+        "product's name; or a whole label code",
+    ),
+]
+BatchOrder = Annotated[
+    Literal["-id", "id"],
+    Query(description="indexed orders only: `-id` newest request first, `id` oldest first"),
+]
+
+
 @router.get("/batches")
 async def list_batches(
     session: SessionDep,
     actor: Annotated[Principal, permit("batch.list")],
-    page: PageDep,
+    page: CursorDep,
     status: BatchStatus | None = None,
     licence_id: int | None = None,
-) -> Page[BatchRead]:
-    """Batches the caller may see, newest first, a page at a time like every other list."""
-    rows, total = await service.list_readable(session, actor, page, status, licence_id)
-    items = [BatchRead.model_validate(r) for r in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    q: BatchSearch = None,
+    sort: BatchOrder = "-id",
+) -> CursorPage[BatchRead]:
+    """Batches the caller may see, newest first, a page at a time: follow `next_cursor`."""
+    found = await service.list_readable(session, actor, page, status, licence_id, q, sort)
+    return found.page([BatchRead.model_validate(r) for r in found.items], page)
 
 
 @router.get("/batches/{batch_id}")

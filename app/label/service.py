@@ -14,7 +14,7 @@ from app.audit.service import snapshot
 from app.audit.transition import audited, record_transition
 from app.core.config import Settings
 from app.core.errors import NotFound, Unprocessable, require_state
-from app.core.pagination import PageParams, paginate
+from app.core.pagination import CursorParams, KeysetSlice, keyset_paginate
 from app.core.principal import Principal
 from app.core.time import utcnow
 from app.label import issuance, licence_use, repository
@@ -47,11 +47,16 @@ async def get_readable(
 async def list_readable(
     session: AsyncSession,
     principal: Principal,
-    page: PageParams,
+    page: CursorParams,
     status: BatchStatus | None = None,
     licence_id: int | None = None,
-) -> tuple[list[LabelBatch], int]:
-    return await paginate(session, repository.batches_listed(principal, status, licence_id), page)
+    q: str | None = None,
+    sort: str = "-id",
+) -> KeysetSlice[LabelBatch]:
+    """A page of the batches the caller may see; ``sort`` is a key of
+    ``repository.BATCH_ORDERS`` (indexed orders only)."""
+    query = repository.batches_listed(principal, status, licence_id, q)
+    return await keyset_paginate(session, query, repository.BATCH_ORDERS[sort], page)
 
 
 async def request_batch(

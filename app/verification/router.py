@@ -5,20 +5,19 @@ page is left out of the API's documentation. The JSON check's hot path is in ``l
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.core.db import SessionDep
-from app.core.pagination import Page, PageDep, paginate, paginate_rows
+from app.core.pagination import CursorDep, CursorPage
 from app.core.permissions import PUBLIC, permit
 from app.core.principal import Principal
 from app.label.code import normalise
-from app.label.models import LabelScanStat
+from app.verification import listings
 from app.verification.lean import MAX_CODE_INPUT, add_lean_route, check, json_response
-from app.verification.repository import scans as repository
 from app.verification.schemas import (
     LocationShare,
     ScanForLicensee,
@@ -82,44 +81,51 @@ async def digital_link(
     return await _page(request, code)
 
 
+SuspiciousSearch = Annotated[
+    str | None,
+    Query(
+        max_length=100,
+        description="a substring of the code, the lot number, or the enterprise's name or USCC",
+    ),
+]
+SuspiciousOrder = Annotated[
+    Literal["-flagged_at", "flagged_at"],
+    Query(description="indexed orders only: `-flagged_at` newest flag first, or oldest first"),
+]
+ScanOrder = Annotated[
+    Literal["-scanned_at", "scanned_at"],
+    Query(description="indexed orders only: `-scanned_at` newest first, or oldest first"),
+]
+
+
 @router.get("/suspicious")
 async def suspicious(
-    session: SessionDep, _actor: Annotated[Principal, permit("scan.suspicious")], page: PageDep
-) -> Page[SuspiciousCode]:
+    session: SessionDep,
+    _actor: Annotated[Principal, permit("scan.suspicious")],
+    page: CursorDep,
+    q: SuspiciousSearch = None,
+    sort: SuspiciousOrder = "-flagged_at",
+) -> CursorPage[SuspiciousCode]:
     """Codes flagged as possibly copied, with the evidence that flagged them."""
-    rows, total = await paginate_rows(session, repository.suspicious_codes(), page)
-    items = [_suspicious(*row) for row in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
-
-
-def _suspicious(stat: LabelScanStat, batch_id: int, enterprise_id: int) -> SuspiciousCode:
-    return SuspiciousCode(
-        code=stat.code,
-        reason=stat.suspect_reason,
-        evidence=stat.suspect_evidence or {},
-        flagged_at=stat.flagged_at,
-        scan_count=stat.scan_count,
-        batch_id=batch_id,
-        enterprise_id=enterprise_id,
-    )
+    found = await listings.list_suspicious(session, page, q, sort)
+    return found.page(found.items, page)
 
 
 @router.get("")
 async def list_scans(
     session: SessionDep,
     actor: Annotated[Principal, permit("scan.list")],
-    page: PageDep,
+    page: CursorDep,
     code: Annotated[str | None, Query(max_length=24)] = None,
     batch_id: Annotated[int | None, Query(ge=1)] = None,
-) -> Page[ScanRead | ScanForLicensee]:
+    sort: ScanOrder = "-scanned_at",
+) -> CursorPage[ScanRead | ScanForLicensee]:
     """Scans of labels: a licensee sees only scans of its own labels, and not the scanners'
     network prefixes (regulators do)."""
-    wanted = code.replace("-", "").upper() if code else None
-    query = repository.readable_scans(actor, wanted, batch_id)
-    rows, total = await paginate(session, query, page)
+    found = await listings.list_scans(session, actor, page, code, batch_id, sort)
     view = ScanForLicensee if actor.is_licensee else ScanRead
-    items = [view.model_validate(r, from_attributes=True) for r in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    items = [view.model_validate(r, from_attributes=True) for r in found.items]
+    return found.page(items, page)
 
 
 # A printed code is 20 characters in groups of four; generous room for spaces and hyphens.

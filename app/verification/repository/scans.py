@@ -25,6 +25,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    or_,
     select,
     text,
     update,
@@ -33,8 +34,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.pagination import Keyset
 from app.core.principal import Principal
+from app.core.search import contains_text
 from app.core.time import public_zone, utcnow
+from app.enterprise.models import Enterprise
 from app.label.models import Label, LabelBatch, LabelScanStat
 from app.registry.models import GIProduct
 from app.verification.models import Scan, ScanDaily
@@ -243,21 +247,52 @@ async def flag_suspect(
     )
 
 
-def suspicious_codes() -> Select[LabelScanStat, int, int]:
-    """Flagged codes, newest flag first, each with its batch and enterprise (staff only)."""
-    return (
+# The orders the staff's lists may be read in: a time, then a unique tie-breaker, each pair
+# read from an index on exactly those columns (ix_scan_scanned_at_id,
+# ix_label_scan_stat_flagged_at_code).
+SCAN_ORDERS = {
+    "-scanned_at": Keyset("scans:-scanned_at", (Scan.scanned_at, Scan.id), descending=True),
+    "scanned_at": Keyset("scans:scanned_at", (Scan.scanned_at, Scan.id), descending=False),
+}
+SUSPICIOUS_ORDERS = {
+    "-flagged_at": Keyset(
+        "suspicious:-flagged_at", (LabelScanStat.flagged_at, LabelScanStat.code), descending=True
+    ),
+    "flagged_at": Keyset(
+        "suspicious:flagged_at", (LabelScanStat.flagged_at, LabelScanStat.code), descending=False
+    ),
+}
+
+
+def suspicious_codes(q: str | None = None) -> Select[LabelScanStat, int, int]:
+    """Flagged codes, each with its batch and enterprise (staff only); ``q`` matches a
+    substring of the code, the lot number, or the enterprise's name or USCC."""
+    query = (
         select(LabelScanStat, LabelBatch.id, LabelBatch.enterprise_id)
         .join(Label, Label.code == LabelScanStat.code)
         .join(LabelBatch, LabelBatch.id == Label.batch_id)
         .where(LabelScanStat.flagged_at.is_not(None))
-        .order_by(LabelScanStat.flagged_at.desc())
     )
+    if q and q.strip():
+        text = q.strip()
+        enterprises = select(Enterprise.id).where(
+            or_(contains_text(Enterprise.name, text), contains_text(Enterprise.uscc, text))
+        )
+        code = "".join(text.upper().replace("-", "").split()) or text
+        query = query.where(
+            or_(
+                contains_text(LabelScanStat.code, code),
+                contains_text(LabelBatch.lot_number, text),
+                LabelBatch.enterprise_id.in_(enterprises),
+            )
+        )
+    return query
 
 
 def readable_scans(
     principal: Principal, code: str | None = None, batch_id: int | None = None
 ) -> Select[Scan]:
-    """Scans of labels, newest first: a licensee's only of its own enterprise's labels."""
+    """Scans of labels: a licensee's only of its own enterprise's labels."""
     query = (
         select(Scan)
         .join(Label, Label.code == Scan.code)
@@ -269,7 +304,7 @@ def readable_scans(
         query = query.where(Scan.code == code)
     if batch_id:
         query = query.where(LabelBatch.id == batch_id)
-    return query.order_by(Scan.scanned_at.desc())
+    return query
 
 
 async def daily_counts_before(session: AsyncSession, cutoff: datetime) -> list[dict[str, Any]]:
