@@ -6,12 +6,12 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
-from fastapi_offline import FastAPIOffline
 
 from app.audit.router import router as audit_router
 from app.auth.deps import authenticate
 from app.auth.router import router as auth_router
 from app.core import health
+from app.core.apidocs import install_api_docs
 from app.core.bodylimit import BodyLimitMiddleware
 from app.core.clientip import parse_networks
 from app.core.config import Settings, get_settings
@@ -159,16 +159,18 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             await verifier.pool.close()
         await database.dispose()
 
-    # /docs and /redoc with Swagger UI and ReDoc served by the app itself: they work offline.
-    app = FastAPIOffline(
+    app = FastAPI(
         title="gimark",
         summary="Geographic-indication special-mark labels: licences, batches, QR verification",
         version="0.1.0",
         lifespan=lifespan,
         dependencies=[Depends(refuse_unstorable_input)],
+        docs_url=None,  # FastAPI's docs load from a CDN: install_api_docs serves them offline
+        redoc_url=None,
     )
     app.state.settings, app.state.database, app.state.verifier = settings, database, verifier
     install_authenticator(app, authenticate)
+    install_api_docs(app)
     for router in ROUTERS:
         app.include_router(router)
     install_error_handlers(app)

@@ -108,3 +108,22 @@ async def test_authorize_uses_the_password_flow_on_this_host(docs_client) -> Non
     schemes = (await docs_client.get("/openapi.json")).json()["components"]["securitySchemes"]
     password_flow = next(s for s in schemes.values() if s["type"] == "oauth2")["flows"]["password"]
     assert password_flow["tokenUrl"] == "/api/v1/auth/token"
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc", "/docs/oauth2-redirect"])
+async def test_docs_pages_let_the_browser_fetch_from_this_host_only(docs_client, page) -> None:
+    """ReDoc's sidebar fetches its logo from a CDN: the policy refuses it (and anything else)."""
+    response = await docs_client.get(page)
+    policy = dict(
+        directive.strip().split(" ", 1)
+        for directive in response.headers["content-security-policy"].split(";")
+    )
+    assert policy["default-src"] == "'none'"
+    for directive in ("img-src", "connect-src", "font-src", "style-src", "script-src"):
+        sources = policy[directive].split()
+        assert "'self'" in sources
+        assert all(s.startswith("'") or s in ("data:", "blob:") for s in sources), directive
+    # the inline script that starts Swagger UI is allowed by its hash, not by 'unsafe-inline'
+    assert "'unsafe-inline'" not in policy["script-src"]
+    if "<script>" in response.text:
+        assert "'sha256-" in policy["script-src"]

@@ -5,12 +5,9 @@ join the tests' rolled-back transaction). Screenshots land in the pytest tmp dir
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
-import socket
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,15 +16,14 @@ from pathlib import Path
 import factories
 import httpx
 import pytest
-import uvicorn
+from browser import live_server, sqlite_settings
 from websockets.sync.client import ClientConnection, connect
 
-from app.core import migrate, notices
-from app.core.db import Database, create_engine
+from app.core import notices
+from app.core.db import Database
 from app.core.notices import NoticeKind
 from app.label.code import LabelCodec
 from app.label.models import LabelStatus
-from app.main import create_app
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
@@ -48,15 +44,7 @@ FLAGS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-async def seed(url: str, codec: LabelCodec) -> tuple[str, str]:
-    database = Database(create_engine(url))
-    await migrate.upgrade(database.engine)
+async def seed(database: Database, codec: LabelCodec) -> tuple[str, str]:
     async with database.sessionmaker() as session, session.begin():
         product = await factories.product(
             session, code="WYXRK", name_zh="五原向日葵", name_en="Wuyuan Sunflower Seeds"
@@ -75,29 +63,16 @@ async def seed(url: str, codec: LabelCodec) -> tuple[str, str]:
             case_number="五市监〔2026〕12号",
         )
         await notices.publish(session, NoticeKind.RECALL, 1, about)
-    await database.dispose()
     return genuine.code, revoked.code
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, test_settings):
     folder = tmp_path_factory.mktemp("browser")
-    url = f"sqlite+aiosqlite:///{folder / 'browser.db'}"
-    settings = test_settings.model_copy(update={"database_url": url})
+    settings = sqlite_settings(test_settings, folder)
     codec = LabelCodec(settings.label_key_bytes(), settings.label_current_key_id)
-    codes = asyncio.run(seed(url, codec))
-    port = free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if instance.started:
-            break
-        time.sleep(0.05)
-    yield {"base": f"http://127.0.0.1:{port}", "codes": codes, "folder": folder}
-    instance.should_exit = True
-    thread.join(timeout=10)
+    with live_server(settings, folder, lambda database: seed(database, codec)) as running:
+        yield {"base": running.base, "codes": running.seeded, "folder": folder}
 
 
 def chromium(*args: str, folder: Path) -> str:
