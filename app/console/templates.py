@@ -74,8 +74,12 @@ def render(
     other: Lang = "en" if lang == "zh" else "zh"
     switch = request.url.include_query_params(lang=other)
     visit = current_visit(request)
-    html = environment.get_template(template).render(
+    values = {
+        "csrf_token": visit.csrf_token if visit else "",  # the login form passes its own
         **context,
+    }
+    html = environment.get_template(template).render(
+        **values,
         lang=lang,
         t=lambda zh, en: pick(lang, zh, en),
         when=local_time,
@@ -83,7 +87,6 @@ def render(
         switch_label="English" if lang == "zh" else "中文",
         user=visit.user if visit else None,
         csrf_field=CSRF_FIELD,
-        csrf_token=context.get("csrf_token") or (visit.csrf_token if visit else ""),
         nav=_nav(request, request.url.path),
     )
     response = HTMLResponse(html, status_code=status_code)
