@@ -15,7 +15,6 @@ from typing import Any
 
 from fastapi import Request
 
-from app.auth.principal import user_principal
 from app.console import session as console_session
 from app.core.db import SessionDep
 from app.core.errors import DomainError
@@ -46,7 +45,7 @@ async def console_principal(request: Request, session: SessionDep) -> Principal:
         if not visit.csrf_matches(presented if isinstance(presented, str) else None):
             raise CsrfRefused("the form's security token is missing or wrong; reload the page")
     request.state.console_visit = visit
-    return user_principal(visit.user)
+    return visit.principal
 
 
 def permit_console(action: str) -> Any:

@@ -18,10 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import service as auth_service
 from app.auth.models import User
+from app.auth.principal import user_principal
 from app.auth.tokens import sha256_hex
 from app.console import repository
 from app.console.models import ConsoleSession
 from app.core.config import Settings
+from app.core.principal import Principal
 from app.core.time import utcnow
 
 COOKIE = "gimark_console"
@@ -32,17 +34,16 @@ TOUCH_EVERY = timedelta(minutes=1)
 
 @dataclass(frozen=True, slots=True)
 class Visit:
-    """A request's valid session and the account behind it."""
+    """A request's valid session and who it signs in: plain values, not rows, so that an
+    error page rendered after the request's transaction rolled back can still show them."""
 
-    row: ConsoleSession
-    user: User
-
-    @property
-    def csrf_token(self) -> str:
-        return self.row.csrf_secret
+    session_id: int
+    csrf_token: str
+    display_name: str
+    principal: Principal
 
     def csrf_matches(self, presented: str | None) -> bool:
-        return presented is not None and hmac.compare_digest(presented, self.row.csrf_secret)
+        return presented is not None and hmac.compare_digest(presented, self.csrf_token)
 
 
 def _limits(settings: Settings) -> tuple[timedelta, timedelta]:
@@ -90,7 +91,7 @@ async def resume(session: AsyncSession, settings: Settings, token: str | None) -
     now = utcnow()
     if now - row.last_seen_at >= TOUCH_EVERY:
         row.last_seen_at = now
-    return Visit(row, user)
+    return Visit(row.id, row.csrf_secret, user.display_name, user_principal(user))
 
 
 def _still_valid(row: ConsoleSession, user: User, settings: Settings) -> bool:
@@ -102,4 +103,4 @@ def _still_valid(row: ConsoleSession, user: User, settings: Settings) -> bool:
 
 
 async def end(session: AsyncSession, visit: Visit) -> None:
-    await repository.delete_session(session, visit.row.id)
+    await repository.delete_session(session, visit.session_id)

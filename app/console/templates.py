@@ -14,7 +14,6 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from app.auth.principal import user_principal
 from app.console.deps import CSRF_FIELD, current_visit
 from app.console.wording import state_name
 from app.core.permissions import can
@@ -57,7 +56,7 @@ def _nav(request: Request, path: str) -> list[dict[str, Any]]:
     visit = current_visit(request)
     if visit is None:
         return []
-    principal = user_principal(visit.user)
+    principal = visit.principal
     return [
         {"href": href, "zh": zh, "en": en, "current": href == path}
         for href, zh, en, action in NAV
@@ -85,7 +84,7 @@ def render(
         when=local_time,
         switch_url=f"{switch.path}?{switch.query}",
         switch_label="English" if lang == "zh" else "中文",
-        user=visit.user if visit else None,
+        user_name=visit.display_name if visit else None,
         csrf_field=CSRF_FIELD,
         nav=_nav(request, request.url.path),
     )
