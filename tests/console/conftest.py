@@ -14,6 +14,7 @@ from app.auth.models import User
 from app.core.principal import Role
 from app.licence.models import Licence
 
+
 @dataclass
 class World:
     licensee: User

@@ -127,7 +127,9 @@ async def test_a_refused_form_keeps_what_was_typed_with_the_error_by_its_field(
     refused = await licensee_browser.post("/console/batches/new", data=bad)
     assert refused.status_code == 422 and 'value="bad lot!"' in refused.text
     assert 'id="lot_number-error"' in refused.text and 'id="production_date-error"' in refused.text
-    fixed = await licensee_browser.post("/console/batches/new", data=_request(world, token, "key-2"))
+    fixed = await licensee_browser.post(
+        "/console/batches/new", data=_request(world, token, "key-2")
+    )
     assert fixed.status_code == 303 and await _batches(session) == 1
 
 

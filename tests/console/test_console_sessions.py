@@ -17,7 +17,9 @@ from app.main import create_app
 async def test_unauthenticated_page_redirects_to_login_with_next(browser) -> None:
     response = await browser.get("/console/batches/7?lang=en")
     assert response.status_code == 303
-    assert response.headers["location"] == "/console/login?next=%2Fconsole%2Fbatches%2F7%3Flang%3Den"
+    assert (
+        response.headers["location"] == "/console/login?next=%2Fconsole%2Fbatches%2F7%3Flang%3Den"
+    )
 
 
 async def test_login_page_is_chinese_by_default_with_an_english_switch(browser) -> None:
@@ -63,9 +65,7 @@ async def test_login_without_its_csrf_token_is_refused(browser, world) -> None:
     assert response.status_code == 403
 
 
-async def test_logout_needs_the_csrf_token_and_ends_the_session(
-    licensee_browser, session
-) -> None:
+async def test_logout_needs_the_csrf_token_and_ends_the_session(licensee_browser, session) -> None:
     refused = await licensee_browser.post("/console/logout", data={"csrf_token": "forged"})
     assert refused.status_code == 403 and "403" in refused.text
     missing = await licensee_browser.post("/console/logout")
