@@ -11,8 +11,8 @@ from fastapi_offline import FastAPIOffline
 from app.audit.router import router as audit_router
 from app.auth.deps import authenticate
 from app.auth.router import router as auth_router
+from app.console.router import ROUTERS as CONSOLE_ROUTERS
 from app.console.router import install_console
-from app.console.router import router as console_router
 from app.core import health
 from app.core.bodylimit import BodyLimitMiddleware
 from app.core.clientip import parse_networks
@@ -91,7 +91,7 @@ ROUTERS = (
     jobs_router,
     typed_code_router,
     web_router,
-    console_router,
+    *CONSOLE_ROUTERS,
 )
 
 
