@@ -41,7 +41,8 @@ def is_console(path: str) -> bool:
 
 
 def login_redirect(request: Request) -> RedirectResponse:
-    target = request.url.path if request.method != "GET" else str(request.url.path)
+    """Back to this page after login; a refused POST comes back to its form's page (GET)."""
+    target = request.url.path
     if request.method == "GET" and request.url.query:
         target += "?" + request.url.query
     return RedirectResponse(f"{PREFIX}/login?next={quote(target, safe='')}", status_code=303)
