@@ -10,6 +10,8 @@ from fastapi import Depends, FastAPI
 from app.audit.router import router as audit_router
 from app.auth.deps import authenticate
 from app.auth.router import router as auth_router
+from app.console.router import ROUTERS as CONSOLE_ROUTERS
+from app.console.router import install_console
 from app.core import health
 from app.core.apidocs import install_api_docs
 from app.core.bodylimit import BodyLimitMiddleware
@@ -89,6 +91,7 @@ ROUTERS = (
     jobs_router,
     typed_code_router,
     web_router,
+    *CONSOLE_ROUTERS,
 )
 
 
@@ -175,6 +178,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         app.include_router(router)
     install_error_handlers(app)
     install_html_errors(app)
+    install_console(app)
     _rate_limits(app, settings, verifier.codec)
     app.add_middleware(NulInUrlMiddleware)
     app.add_middleware(BodyLimitMiddleware)  # inside the request id, so its 413 carries one

@@ -2,6 +2,7 @@
 
 from app.audit import models as audit_models
 from app.auth import models as auth_models
+from app.console import models as console_models
 from app.core import notices as notice_models
 from app.core import trust as trust_models
 from app.core.jobs import models as job_models
@@ -21,6 +22,7 @@ __all__ = [
     "Base",
     "audit_models",
     "auth_models",
+    "console_models",
     "enterprise_models",
     "idempotency_models",
     "inspection_models",

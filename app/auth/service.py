@@ -119,16 +119,35 @@ async def _new_family(session: AsyncSession, user: User) -> int:
     return family.id
 
 
-async def login(
-    session: AsyncSession, settings: Settings, username: str, password: str
-) -> TokenPair:
+async def check_credentials(session: AsyncSession, username: str, password: str) -> User:
+    """The one password check, for the API's token login and the console's cookie login:
+    the active account, marked as just logged in, or :class:`InvalidCredentials`."""
     user = await repository.user_by_username(session, username)
     if not verify_password(password, user.password_hash if user else None) or user is None:
         raise InvalidCredentials("wrong username or password")
     if not user.is_active:
         raise InvalidCredentials("this account is disabled")
     user.last_login_at = utcnow()
+    return user
+
+
+async def login(
+    session: AsyncSession, settings: Settings, username: str, password: str
+) -> TokenPair:
+    user = await check_credentials(session, username, password)
     return await _issue_tokens(session, settings, user, await _new_family(session, user))
+
+
+async def active_user(session: AsyncSession, user_id: int) -> User | None:
+    """The account if it still exists and is active (a session asks on every request)."""
+    user = await repository.user_by_id(session, user_id)
+    return user if user is not None and user.is_active else None
+
+
+def credential_stamp(user: User) -> str:
+    """Changes whenever the password does (a new hash, new salt): a session remembers the
+    stamp of its login and ends when the account's stamp no longer matches it."""
+    return sha256_hex(user.password_hash)
 
 
 async def refresh(session: AsyncSession, settings: Settings, token: str) -> TokenPair:

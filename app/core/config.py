@@ -70,6 +70,12 @@ class Settings(BaseSettings):
     rate_limit_reports_per_hour: int = Field(default=20, ge=1)
     rate_limit_reports_per_code_per_hour: int = Field(default=10, ge=1)  # from everyone
     public_rate_limit_per_minute: int = Field(default=600, ge=1)  # register and notices
+    # The staff console's cookie sessions (app/console): signed out after this long without a
+    # request, and after this long in any case; login attempts per account and per address.
+    console_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    console_absolute_hours: int = Field(default=12, ge=1, le=7 * 24)
+    console_logins_per_account_per_15_minutes: int = Field(default=10, ge=1)
+    console_logins_per_address_per_minute: int = Field(default=30, ge=1)
     # A server-wide cap on one batch's labels, below the schema's 10 million: the fuzzing run
     # (scripts/fuzz) sets it low so that fuzzed batch requests cannot issue millions of codes.
     max_batch_quantity: int = Field(default=10_000_000, ge=1)

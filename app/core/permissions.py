@@ -24,7 +24,7 @@ a single object already loaded, and a refusal there is the caller's 404, not a 4
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends, params
 from fastapi.routing import APIRoute
@@ -123,6 +123,9 @@ POLICY: dict[str, frozenset[Role]] = {
     "revocation.list": STAFF_AND_LICENSEE,
     # background jobs (whoever enqueued one, and admins: app.jobs.repository)
     "job.read": EVERY_ROLE,
+    # the staff console's own pages (each page's content is checked action by action)
+    "console.home": EVERY_ROLE,
+    "console.logout": EVERY_ROLE,
 }
 
 
@@ -177,13 +180,19 @@ _OBJECT_RULES: dict[Role, ObjectRule] = {
 # --- the route side -------------------------------------------------------------------------
 
 
-def permit(action: str) -> Any:
+def permit(action: str, via: Callable[..., Any] = current_principal) -> Any:
     """The dependency a route declares for ``action``: the signed-in principal, or 401 when
     there is none and 403 ``role_not_allowed`` when its role may not. Use it as
-    ``principal: Annotated[Principal, permit("batch.request")]``."""
+    ``principal: Annotated[Principal, permit("batch.request")]``.
+
+    ``via`` is the dependency that says who is signed in: the API's bearer token or API key
+    by default; the staff console passes its cookie session (``app.console.deps``), so its
+    pages go through this same check and ``assert_routes_guarded`` reads their action."""
     allowed = POLICY[action]  # an unknown action fails at import: the app never starts
 
-    async def guard(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    # A default, not an ``Annotated`` hint: hints are strings here (``from __future__``) and
+    # FastAPI resolves them in this module's globals, where ``via`` (a parameter) is not.
+    async def guard(principal: Principal = Depends(via)) -> Principal:
         if not can(principal, action):
             raise RoleNotAllowed(roles_needed(allowed))
         return principal

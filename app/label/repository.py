@@ -316,3 +316,30 @@ async def label_owners(
         .where(Label.code.in_(codes))
     )
     return (await session.execute(query)).all()
+
+
+# --- overviews (the console's dashboard: app.label.overview) ---------------------------------
+
+
+def batch_status_counts(principal: Principal) -> Select[BatchStatus, int]:
+    """How many of the caller's batches are in each state."""
+    scoped = readable_batches(principal).subquery()
+    return select(scoped.c.status, func.count()).group_by(scoped.c.status)
+
+
+def latest_batches(principal: Principal, limit: int) -> Select[LabelBatch]:
+    return readable_batches(principal).order_by(LabelBatch.id.desc()).limit(limit)
+
+
+def scan_totals(principal: Principal) -> Select[int, int, int]:
+    """(scans, labels scanned at least once, labels flagged as possibly copied) over the
+    caller's labels, from the per-code running totals (never a count of scan rows)."""
+    return (
+        readable_labels(principal)
+        .join(LabelScanStat, LabelScanStat.code == Label.code)
+        .with_only_columns(
+            func.coalesce(func.sum(LabelScanStat.scan_count), 0),
+            func.count(),
+            func.count(LabelScanStat.flagged_at),
+        )
+    )

@@ -3,7 +3,7 @@ only the reports about its own labels."""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from app.core.principal import Principal
 from app.report.models import ConsumerReport, ReportStatus
@@ -26,3 +26,9 @@ def report_listing(principal: Principal, status: ReportStatus | None) -> Select[
     if status is not None:
         query = query.where(ConsumerReport.status == status)
     return query
+
+
+def status_counts(principal: Principal) -> Select[ReportStatus, int]:
+    """How many of the caller's reports are in each state."""
+    scoped = readable_reports(principal).subquery()
+    return select(scoped.c.status, func.count()).group_by(scoped.c.status)

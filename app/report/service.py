@@ -129,3 +129,21 @@ async def transition(
         reason=reason,
     )
     return report
+
+
+async def status_counts(session: AsyncSession, principal: Principal) -> dict[ReportStatus, int]:
+    """The caller's reports per state (every state, 0 where there are none): an overview."""
+    found = {
+        ReportStatus(status): int(count)
+        for status, count in await session.execute(repository.status_counts(principal))
+    }
+    return {status: found.get(status, 0) for status in ReportStatus}
+
+
+async def latest_for(
+    session: AsyncSession, principal: Principal, limit: int = 5
+) -> list[ReportRead | ReportForLicensee]:
+    """The newest reports the caller may read, each in the caller's view (``view_for``: a
+    licensee never sees the informant's contact)."""
+    query = repository.report_listing(principal, None).limit(limit)
+    return [view_for(principal, report) for report in await session.scalars(query)]

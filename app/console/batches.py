@@ -1,0 +1,115 @@
+"""Batch pages: request a batch (one batch however often the form is sent) and a batch's
+page with its reconciliation. Another enterprise's batch is the service's 404, as on the API.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.console.batch_form import BatchForm
+from app.console.deps import permit_console
+from app.console.templates import render
+from app.core.db import SessionDep
+from app.core.errors import DomainError
+from app.core.pagination import PageParams
+from app.core.principal import Principal
+from app.idempotency import service as idempotency
+from app.label import service as label_service
+from app.label.schemas import BatchRequest
+from app.licence import service as licence_service
+from app.licence.models import LicenceStatus
+from app.registry import service as registry_service
+
+router = APIRouter(prefix="/console/batches", include_in_schema=False)
+
+FORM_PATH = "/console/batches/new"
+
+
+async def _licence_choices(session: AsyncSession, principal: Principal) -> list[dict[str, Any]]:
+    page = PageParams(limit=200, offset=0)
+    active = LicenceStatus.ACTIVE
+    licences, _ = await licence_service.list_readable(session, principal, page, status=active)
+    choices = []
+    for licence in licences:
+        product = await registry_service.get_product(session, licence.product_id)
+        name = {"zh": product.name_zh, "en": product.name_en}
+        choices.append({"id": str(licence.id), "number": licence.number, "product": name})
+    return choices
+
+
+async def _form_page(
+    request: Request, session: AsyncSession, principal: Principal, form: BatchForm, status: int
+) -> HTMLResponse:
+    context = {"form": form, "licences": await _licence_choices(session, principal)}
+    return render(request, "batch_request.html", context, status)
+
+
+@router.get("/new", response_class=HTMLResponse)
+async def request_form(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, permit_console("batch.request")],
+) -> HTMLResponse:
+    return await _form_page(request, session, principal, BatchForm(), 200)
+
+
+async def _request_once(
+    request: Request, session: AsyncSession, principal: Principal, data: BatchRequest, key: str
+) -> int:
+    """The batch's id: made by this call, or by an earlier send of the same form (same key),
+    whose answer is replayed; the API's idempotency records, scoped to the enterprise."""
+    settings = request.app.state.settings
+
+    async def work() -> tuple[int, Any]:
+        batch = await label_service.request_batch(session, principal, data, settings)
+        return 201, {"batch_id": batch.id}
+
+    digest = idempotency.request_hash("POST", FORM_PATH, data.model_dump(mode="json"))
+    # A savepoint: a refusal undoes the idempotency record too, so the corrected form can be
+    # sent again with the same key.
+    async with session.begin_nested():
+        _status, body = await idempotency.run_once(session, principal, key, digest, work)
+    return int(body["batch_id"])
+
+
+@router.post("/new", response_class=HTMLResponse)
+async def request_batch(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, permit_console("batch.request")],
+) -> Response:
+    form = BatchForm.from_form(await request.form())
+    data = form.validated()
+    if data is None:
+        return await _form_page(request, session, principal, form, 422)
+    try:
+        batch_id = await _request_once(request, session, principal, data, form.key)
+    except DomainError as exc:
+        form.refuse(exc)
+        return await _form_page(request, session, principal, form, exc.status)
+    # Post/Redirect/Get: reloading the batch page never sends the form again.
+    return RedirectResponse(f"/console/batches/{batch_id}", status_code=303)
+
+
+@router.get("/{batch_id}", response_class=HTMLResponse)
+async def batch_page(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, permit_console("batch.read")],
+    batch_id: int,
+) -> HTMLResponse:
+    batch = await label_service.get_readable(session, principal, batch_id)
+    licence = await licence_service.get_readable(session, principal, batch.licence_id)
+    product = await registry_service.get_product(session, batch.product_id)
+    reconciliation = await label_service.reconcile(session, principal, batch.id)
+    context = {
+        "batch": batch,
+        "licence": licence,
+        "product": product,
+        "reconciliation": reconciliation,
+    }
+    return render(request, "batch.html", context)
