@@ -38,6 +38,7 @@ environment.globals["state_name"] = state_name
 NAV = (
     ("/console", "概览", "Overview", "console.home"),
     ("/console/batches/new", "申请标签批次", "Request a batch", "batch.request"),
+    ("/console/queues", "待办事项", "Work queues", "console.queues"),
 )
 
 

@@ -126,6 +126,7 @@ POLICY: dict[str, frozenset[Role]] = {
     # the staff console's own pages (each page's content is checked action by action)
     "console.home": EVERY_ROLE,
     "console.logout": EVERY_ROLE,
+    "console.queues": STAFF,  # what waits for a decision: licences, batches, reports, codes
 }
 
 

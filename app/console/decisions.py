@@ -1,0 +1,196 @@
+"""The regulator's decisions on a page: a licence application (approve with its validity, or
+reject) and a batch request (approve, issuing its codes, or reject), each with a reason.
+
+The forms call the same services as the API (``app.licence.service``,
+``app.label.service``), so the same locks, audit events and 409/422 refusals apply; a refusal
+is shown next to the field at fault with everything typed kept, and a success redirects
+(Post/Redirect/Get) to the page showing the new state. The licence page is also the
+licensee's view of its own licence (scoped as on the API: another enterprise's is 404)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.console.decision_form import DecisionForm
+from app.console.deps import permit_console
+from app.console.templates import render
+from app.core.db import SessionDep
+from app.core.errors import DomainError
+from app.core.permissions import can
+from app.core.principal import Principal
+from app.core.time import public_today
+from app.enterprise import service as enterprise_service
+from app.label import licence_use
+from app.label import service as label_service
+from app.label.models import BatchStatus
+from app.label.schemas import BatchApprove, BatchDecision
+from app.licence import service as licence_service
+from app.licence.models import LicenceStatus
+from app.licence.schemas import LicenceApprove, LicenceDecision
+from app.registry import service as registry_service
+
+licences = APIRouter(prefix="/console/licences", include_in_schema=False)
+batches = APIRouter(prefix="/console/batches", include_in_schema=False)
+
+
+# --- licence applications -------------------------------------------------------------------
+
+
+async def _licence_page(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    licence_id: int,
+    form: DecisionForm,
+    status: int = 200,
+) -> HTMLResponse:
+    licence = await licence_service.get_readable(session, principal, licence_id)
+    state = licence_service.effective_status(licence)
+    context: dict[str, Any] = {
+        "licence": licence,
+        "state": state.value,
+        "enterprise": await enterprise_service.get_readable(
+            session, principal, licence.enterprise_id
+        ),
+        "product": await registry_service.get_product(session, licence.product_id),
+        "may_decide": state is LicenceStatus.PENDING and can(principal, "licence.approve"),
+        "form": form,
+        "today": public_today().isoformat(),
+    }
+    return render(request, "licence.html", context, status)
+
+
+@licences.get("/{licence_id}", response_class=HTMLResponse)
+async def licence_page(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, permit_console("licence.read")],
+    licence_id: int,
+) -> HTMLResponse:
+    return await _licence_page(request, session, principal, licence_id, DecisionForm())
+
+
+@licences.post("/{licence_id}/approve", response_class=HTMLResponse)
+async def approve_licence(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, permit_console("licence.approve")],
+    licence_id: int,
+) -> Response:
+    names = ("valid_from", "valid_until", "reason")
+    form = DecisionForm.from_form("approve", await request.form(), names)
+    data = form.validated(LicenceApprove)
+    if data is not None:
+        try:
+            async with session.begin_nested():  # a refusal leaves nothing half-written
+                await licence_service.approve(session, principal, licence_id, data)
+        except DomainError as exc:
+            form.refuse(exc)
+            return await _licence_page(request, session, principal, licence_id, form, exc.status)
+        return RedirectResponse(f"/console/licences/{licence_id}", status_code=303)
+    return await _licence_page(request, session, principal, licence_id, form, 422)
+
+
+@licences.post("/{licence_id}/reject", response_class=HTMLResponse)
+async def reject_licence(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, permit_console("licence.reject")],
+    licence_id: int,
+) -> Response:
+    form = DecisionForm.from_form("reject", await request.form(), ("reason",))
+    data = form.validated(LicenceDecision, confirm=True)
+    if data is not None:
+        try:
+            async with session.begin_nested():
+                await licence_service.reject(session, principal, licence_id, data)
+        except DomainError as exc:
+            form.refuse(exc)
+            return await _licence_page(request, session, principal, licence_id, form, exc.status)
+        return RedirectResponse(f"/console/licences/{licence_id}", status_code=303)
+    return await _licence_page(request, session, principal, licence_id, form, 422)
+
+
+# --- batch requests -------------------------------------------------------------------------
+
+
+async def _batch_page(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    batch_id: int,
+    form: DecisionForm,
+    status: int = 200,
+) -> HTMLResponse:
+    batch = await label_service.get_readable(session, principal, batch_id)
+    licence = await licence_service.get_readable(session, principal, batch.licence_id)
+    quota = None
+    if licence_service.effective_status(licence) is LicenceStatus.ACTIVE:
+        quota = await licence_use.season_quota(session, licence, batch.season)
+    context: dict[str, Any] = {
+        "batch": batch,
+        "licence": licence,
+        "quota": quota,
+        "enterprise": await enterprise_service.get_readable(
+            session, principal, batch.enterprise_id
+        ),
+        "product": await registry_service.get_product(session, batch.product_id),
+        "may_decide": batch.status is BatchStatus.REQUESTED,
+        "form": form,
+    }
+    return render(request, "batch_decision.html", context, status)
+
+
+@batches.get("/{batch_id}/decision", response_class=HTMLResponse)
+async def batch_decision_page(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, permit_console("batch.approve")],
+    batch_id: int,
+) -> HTMLResponse:
+    return await _batch_page(request, session, principal, batch_id, DecisionForm())
+
+
+@batches.post("/{batch_id}/approve", response_class=HTMLResponse)
+async def approve_batch(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, permit_console("batch.approve")],
+    batch_id: int,
+) -> Response:
+    form = DecisionForm.from_form("approve", await request.form(), ("reason",))
+    data = form.validated(BatchApprove)
+    if data is not None:
+        settings = request.app.state.settings
+        try:
+            async with session.begin_nested():
+                await label_service.approve(session, principal, batch_id, data, settings)
+        except DomainError as exc:
+            form.refuse(exc)
+            return await _batch_page(request, session, principal, batch_id, form, exc.status)
+        return RedirectResponse(f"/console/batches/{batch_id}", status_code=303)
+    return await _batch_page(request, session, principal, batch_id, form, 422)
+
+
+@batches.post("/{batch_id}/reject", response_class=HTMLResponse)
+async def reject_batch(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, permit_console("batch.reject")],
+    batch_id: int,
+) -> Response:
+    form = DecisionForm.from_form("reject", await request.form(), ("reason",))
+    data = form.validated(BatchDecision, confirm=True)
+    if data is not None:
+        try:
+            async with session.begin_nested():
+                await label_service.reject(session, principal, batch_id, data)
+        except DomainError as exc:
+            form.refuse(exc)
+            return await _batch_page(request, session, principal, batch_id, form, exc.status)
+        return RedirectResponse(f"/console/batches/{batch_id}", status_code=303)
+    return await _batch_page(request, session, principal, batch_id, form, 422)

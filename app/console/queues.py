@@ -1,0 +1,218 @@
+"""``/console/queues``: what waits for a regulator, each queue with its count and its first
+few items by name (enterprise, product, lot), linking to the page where it is decided.
+
+Every count and list comes from the owning domain's service with the regulator's own
+principal, the same calls the API's lists make."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.console.deps import permit_console
+from app.console.templates import render
+from app.console.wording import state_name
+from app.core.db import SessionDep
+from app.core.pagination import CursorParams, PageParams
+from app.core.principal import Principal
+from app.enterprise import service as enterprise_service
+from app.inspection import service as inspection_service
+from app.inspection.models import InspectionResult
+from app.label import service as label_service
+from app.label.models import BatchStatus, LabelBatch
+from app.licence import service as licence_service
+from app.licence.models import LicenceStatus
+from app.registry import service as registry_service
+from app.report import service as report_service
+from app.report.models import ReportStatus
+from app.verification import listings
+
+router = APIRouter(prefix="/console/queues", include_in_schema=False)
+
+SHOWN = 10  # items listed per queue; the count says how many there are
+
+
+@dataclass
+class Item:
+    title: str  # the enterprise's name
+    detail: tuple[str, str]  # (Chinese, English): product, lot, what happened
+    href: str | None = None
+    when: Any = None
+
+
+@dataclass
+class Queue:
+    key: str
+    title: tuple[str, str]
+    count: int
+    estimate: bool = False
+    items: list[Item] = field(default_factory=list)
+
+
+class Names:
+    """Enterprise and product names, each looked up once per page."""
+
+    def __init__(self, session: AsyncSession, principal: Principal) -> None:
+        self.session, self.principal = session, principal
+        self.enterprises: dict[int, str] = {}
+        self.products: dict[int, tuple[str, str]] = {}
+
+    async def enterprise(self, enterprise_id: int | None) -> str:
+        if enterprise_id is None:
+            return "—"
+        if enterprise_id not in self.enterprises:
+            found = await enterprise_service.get_readable(
+                self.session, self.principal, enterprise_id
+            )
+            self.enterprises[enterprise_id] = found.name
+        return self.enterprises[enterprise_id]
+
+    async def product(self, product_id: int) -> tuple[str, str]:
+        if product_id not in self.products:
+            found = await registry_service.get_product(self.session, product_id)
+            self.products[product_id] = (found.name_zh, found.name_en)
+        return self.products[product_id]
+
+
+async def _licence_queue(session: AsyncSession, principal: Principal, names: Names) -> Queue:
+    page = PageParams(limit=SHOWN, offset=0)
+    pending = LicenceStatus.PENDING
+    found, total = await licence_service.list_readable(session, principal, page, status=pending)
+    items = []
+    for licence in found:
+        zh, en = await names.product(licence.product_id)
+        items.append(
+            Item(
+                await names.enterprise(licence.enterprise_id),
+                (f"{zh} · {licence.production_area_mu} 亩", f"{en} · {licence.production_area_mu}"),
+                f"/console/licences/{licence.id}",
+                licence.applied_at,
+            )
+        )
+    return Queue("licences", ("待审核的许可证申请", "Licence applications"), total, items=items)
+
+
+async def _batch_queue(
+    session: AsyncSession,
+    principal: Principal,
+    names: Names,
+    status: BatchStatus,
+    key: str,
+    title: tuple[str, str],
+    link: str,
+) -> Queue:
+    page = CursorParams(limit=SHOWN, offset=0)
+    found = await label_service.list_readable(session, principal, page, status=status)
+    items = []
+    for batch in found.items:
+        zh, en = await names.product(batch.product_id)
+        lot = f"{batch.lot_number} · {batch.quantity:,}"
+        detail = await _failed_inspection(session, principal, batch) if key == "suspended" else ""
+        items.append(
+            Item(
+                await names.enterprise(batch.enterprise_id),
+                (f"{zh} · 批号 {lot} 枚{detail}", f"{en} · lot {lot} labels{detail}"),
+                link.format(id=batch.id),
+                batch.created_at,
+            )
+        )
+    return Queue(key, title, found.total, found.total_is_estimate, items)
+
+
+async def _failed_inspection(session: AsyncSession, principal: Principal, batch: LabelBatch) -> str:
+    """The report number of the failed inspection that suspended ``batch``, if recorded."""
+    page = PageParams(limit=1, offset=0)
+    failed = InspectionResult.FAIL
+    found, _ = await inspection_service.list_readable(
+        session, principal, page, batch_id=batch.id, result=failed
+    )
+    return f" · {found[0].report_number}" if found else ""
+
+
+async def _report_queue(session: AsyncSession, principal: Principal, names: Names) -> Queue:
+    counts = await report_service.status_counts(session, principal)
+    open_states = (ReportStatus.NEW, ReportStatus.INVESTIGATING)
+    items: list[Item] = []
+    for state in open_states:
+        page = PageParams(limit=SHOWN, offset=0)
+        found, _ = await report_service.list_readable(session, principal, page, state)
+        for report in found[: SHOWN - len(items)]:
+            items.append(
+                Item(
+                    await names.enterprise(report.enterprise_id),
+                    (
+                        f"{state_name(state, 'zh')} · {report.what_was_seen[:60]}",
+                        f"{state_name(state, 'en')} · {report.what_was_seen[:60]}",
+                    ),
+                    None,
+                    report.created_at,
+                )
+            )
+    total = sum(counts[state] for state in open_states)
+    return Queue(
+        "reports",
+        ("消费者举报（新收到/调查中）", "Consumer reports (new, investigating)"),
+        total,
+        items=items,
+    )
+
+
+async def _suspicious_queue(session: AsyncSession, names: Names) -> Queue:
+    found = await listings.list_suspicious(session, CursorParams(limit=SHOWN, offset=0))
+    items = [
+        Item(
+            await names.enterprise(code.enterprise_id),
+            (
+                f"{code.code} · {code.reason or ''} · 查验 {code.scan_count} 次",
+                f"{code.code} · {code.reason or ''} · {code.scan_count} checks",
+            ),
+            f"/console/batches/{code.batch_id}",
+            code.flagged_at,
+        )
+        for code in found.items
+    ]
+    title = ("疑似仿冒的标签码", "Suspicious codes")
+    return Queue("suspicious", title, found.total, found.total_is_estimate, items)
+
+
+async def work_queues(session: AsyncSession, principal: Principal) -> list[Queue]:
+    names = Names(session, principal)
+    return [
+        await _licence_queue(session, principal, names),
+        await _batch_queue(
+            session,
+            principal,
+            names,
+            BatchStatus.REQUESTED,
+            "batches",
+            ("待审核的标签批次申请", "Batch requests"),
+            "/console/batches/{id}/decision",
+        ),
+        await _report_queue(session, principal, names),
+        await _suspicious_queue(session, names),
+        await _batch_queue(
+            session,
+            principal,
+            names,
+            BatchStatus.SUSPENDED,
+            "suspended",
+            (
+                "抽检不合格、已暂停待处理的批次",
+                "Failed inspections: suspended batches awaiting a decision",
+            ),
+            "/console/batches/{id}",
+        ),
+    ]
+
+
+@router.get("", response_class=HTMLResponse)
+async def queues_page(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, permit_console("console.queues")],
+) -> HTMLResponse:
+    return render(request, "queues.html", {"queues": await work_queues(session, principal)})
