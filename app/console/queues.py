@@ -85,10 +85,11 @@ async def _licence_queue(session: AsyncSession, principal: Principal, names: Nam
     items = []
     for licence in found:
         zh, en = await names.product(licence.product_id)
+        area = licence.production_area_mu  # in the product's quota unit (mu, head, …)
         items.append(
             Item(
                 await names.enterprise(licence.enterprise_id),
-                (f"{zh} · {licence.production_area_mu} 亩", f"{en} · {licence.production_area_mu}"),
+                (f"{zh} · 登记规模 {area}", f"{en} · registered {area}"),
                 f"/console/licences/{licence.id}",
                 licence.applied_at,
             )
