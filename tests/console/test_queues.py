@@ -247,3 +247,21 @@ async def test_admins_see_the_queues_too(browser, session, world) -> None:
     admin = await factories.user(session, Role.ADMIN)
     assert (await log_in(browser, admin.username)).status_code == 303
     assert (await browser.get("/console/queues")).status_code == 200
+
+
+async def test_the_services_422_shows_by_its_field(regulator_browser, world, session) -> None:
+    """Past the form's own checks, the service refuses a last day before today (the default
+    first day): the same 422 as the API, shown next to the field."""
+    pending = await _pending_licence(session, world)
+    token = csrf_of((await regulator_browser.get(f"/console/licences/{pending.id}")).text)
+    yesterday = (public_today() - timedelta(days=1)).isoformat()
+    refused = await regulator_browser.post(
+        f"/console/licences/{pending.id}/approve",
+        data={"csrf_token": token, "valid_until": yesterday},
+    )
+    assert refused.status_code == 422 and 'id="approve-valid_until-error"' in refused.text
+    assert f'value="{yesterday}"' in refused.text
+    await session.refresh(pending)
+    assert pending.status is LicenceStatus.PENDING and not await _actions(
+        session, "licence", pending.id
+    )
