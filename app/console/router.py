@@ -6,13 +6,13 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.console import batches, dashboard, login
+from app.console import admin, batches, dashboard, keys, login
 from app.console.errors import install_console_errors
 from app.console.templates import STATIC_DIR
 
 # Listed, not included into one router: this FastAPI includes a router lazily, and
 # ``assert_routes_guarded`` reads the routes of each router in ``app.main.ROUTERS`` directly.
-ROUTERS = (login.router, dashboard.router, batches.router)
+ROUTERS = (login.router, dashboard.router, batches.router, admin.router, keys.router)
 
 
 def install_console(app: FastAPI) -> None:
