@@ -51,6 +51,8 @@ QUIET = Effect()
 EFFECTS: dict[str, Effect] = {
     # accounts and keys: who may act, never what a label says
     "user.create": QUIET,
+    "user.deactivate": QUIET,
+    "user.reactivate": QUIET,
     "api_key.create": QUIET,
     "api_key.revoke": QUIET,
     "auth.refresh_reuse": QUIET,

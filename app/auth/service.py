@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
-from app.audit.transition import record_transition
+from app.audit.transition import audited, record_transition
 from app.auth import repository
 from app.auth.exceptions import (
     InvalidCredentials,
@@ -89,6 +89,33 @@ async def create_user(
 
 async def list_users(session: AsyncSession) -> list[User]:
     return await repository.all_users(session)
+
+
+async def get_user(session: AsyncSession, user_id: int) -> User:
+    user = await repository.user_by_id(session, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} not found")
+    return user
+
+
+async def set_user_active(
+    session: AsyncSession, actor: Principal, user_id: int, active: bool
+) -> User:
+    """Deactivate or reactivate an account. A deactivated account's console sessions end at
+    their next request (:func:`active_user`), its refresh tokens stop working and the API keys
+    it made stop working too (``app.auth.keyscope``); nothing is deleted, so reactivating
+    restores it. An admin cannot deactivate their own account (and lock the door behind
+    them). Asking for the state the account is already in records nothing."""
+    _require_person(actor)
+    user = await get_user(session, user_id)
+    if not active and user.id == actor.user_id:
+        raise Unprocessable("you cannot deactivate your own account")
+    if user.is_active is active:
+        return user
+    action = "user.reactivate" if active else "user.deactivate"
+    async with audited(session, actor, action, user, "is_active", object_type="user"):
+        user.is_active = active
+    return user
 
 
 async def _issue_tokens(
@@ -222,10 +249,16 @@ async def list_api_keys(session: AsyncSession, actor: Principal) -> list[ApiKey]
     return await repository.readable_api_keys(session, actor)
 
 
-async def revoke_api_key(session: AsyncSession, actor: Principal, key_id: int) -> ApiKey:
+async def get_api_key(session: AsyncSession, actor: Principal, key_id: int) -> ApiKey:
+    """The key if ``actor`` may see it; otherwise the same 404 as a key that does not exist."""
     key = await repository.readable_api_key(session, actor, key_id)
     if key is None:
         raise NotFound(f"API key {key_id} not found")
+    return key
+
+
+async def revoke_api_key(session: AsyncSession, actor: Principal, key_id: int) -> ApiKey:
+    key = await get_api_key(session, actor, key_id)
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         await record_transition(session, actor, "api_key.revoke", "api_key", key.id)

@@ -46,6 +46,8 @@ POLICY: dict[str, frozenset[Role]] = {
     "auth.me": EVERY_ROLE,
     "user.create": ONLY_ADMIN,
     "user.list": ONLY_ADMIN,
+    "user.deactivate": ONLY_ADMIN,
+    "user.reactivate": ONLY_ADMIN,
     "api_key.create": STAFF_AND_LICENSEE,  # a key never exceeds its creator: app.auth.keyscope
     "api_key.list": STAFF_AND_LICENSEE,
     "api_key.revoke": STAFF_AND_LICENSEE,
@@ -127,6 +129,8 @@ POLICY: dict[str, frozenset[Role]] = {
     "console.home": EVERY_ROLE,
     "console.logout": EVERY_ROLE,
     "console.queues": STAFF,  # what waits for a decision: licences, batches, reports, codes
+    # which label-key ids are configured and in use (never the secrets)
+    "label_key.list": ONLY_ADMIN,
 }
 
 

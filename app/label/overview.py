@@ -36,3 +36,16 @@ async def scan_summary(session: AsyncSession, principal: Principal) -> ScanSumma
     row = (await session.execute(repository.scan_totals(principal))).one()
     scans, scanned, suspicious = (int(value or 0) for value in row)
     return ScanSummary(scans=scans, labels_scanned=scanned, suspicious=suspicious)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyUse:
+    batches: int
+    labels: int
+
+
+async def use_by_key_id(session: AsyncSession) -> dict[str, KeyUse]:
+    """How many batches and labels each label-key id signed, over every enterprise (for the
+    admin's label-key page; the ids only, the secrets never leave the settings)."""
+    rows = await session.execute(repository.issued_by_key_id())
+    return {str(key_id): KeyUse(int(batches), int(labels)) for key_id, batches, labels in rows}

@@ -343,3 +343,15 @@ def scan_totals(principal: Principal) -> Select[int, int, int]:
             func.count(LabelScanStat.flagged_at),
         )
     )
+
+
+def issued_by_key_id() -> Select[str | None, int, int]:
+    """(key id, batches, labels) for every key id that signed an issued batch: a batch's
+    labels are all signed with the key current when it was issued, so its quantity counts
+    them without reading the label table."""
+    return (
+        select(LabelBatch.key_id, func.count(), func.coalesce(func.sum(LabelBatch.quantity), 0))
+        .where(LabelBatch.key_id.is_not(None))
+        .group_by(LabelBatch.key_id)
+        .order_by(LabelBatch.key_id)
+    )

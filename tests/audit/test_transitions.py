@@ -44,6 +44,8 @@ class Case:
 CASES = [
     # accounts and keys
     Case(paths.create_user, ("user.create",)),
+    Case(paths.deactivate_a_user, ("user.deactivate",)),
+    Case(paths.reactivate_a_user, ("user.reactivate",)),
     Case(paths.create_api_key, ("api_key.create",)),
     Case(paths.revoke_api_key, ("api_key.revoke",)),
     Case(paths.reuse_a_refresh_token, ("auth.refresh_reuse",)),

@@ -11,6 +11,8 @@ import factories
 from inspection_fixtures import inspection_body
 from transition_world import JobContext, World
 
+from app.auth import service as auth_service
+from app.auth.principal import user_principal
 from app.core.principal import SYSTEM, Role
 from app.core.time import public_today
 from app.demo.loader import load_demo
@@ -57,6 +59,23 @@ async def create_user(w: World) -> None:
     await w.start()
     user = {"username": "clerk", "display_name": "职员", "password": "long enough pw"}
     await w.post("/api/v1/users", ADMIN, user | {"role": "regulator"}, expect=201)
+
+
+async def deactivate_a_user(w: World) -> None:
+    """The console's users page (no API route): the service call its form makes."""
+    clerk = await factories.user(w.session, REGULATOR)
+    admin = await factories.user(w.session, ADMIN)
+    await w.start()
+    await auth_service.set_user_active(w.session, user_principal(admin), clerk.id, False)
+
+
+async def reactivate_a_user(w: World) -> None:
+    """The console's users page (no API route): the service call its form makes."""
+    clerk = await factories.user(w.session, REGULATOR)
+    admin = user_principal(await factories.user(w.session, ADMIN))
+    await auth_service.set_user_active(w.session, admin, clerk.id, False)
+    await w.start()
+    await auth_service.set_user_active(w.session, admin, clerk.id, True)
 
 
 async def create_api_key(w: World) -> None:
