@@ -9,7 +9,8 @@ licensee's view of its own licence (scoped as on the API: another enterprise's i
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -35,6 +36,32 @@ from app.registry import service as registry_service
 
 licences = APIRouter(prefix="/console/licences", include_in_schema=False)
 batches = APIRouter(prefix="/console/batches", include_in_schema=False)
+
+
+# --- the one way a decision form is carried out ---------------------------------------------
+
+Decided = TypeVar("Decided")
+
+
+async def _decide(
+    session: AsyncSession,
+    form: DecisionForm,
+    data: Decided | None,
+    act: Callable[[Decided], Awaitable[object]],
+    page: Callable[[int], Awaitable[Response]],
+    done: str,
+) -> Response:
+    """Run the service's ``act`` on valid ``data`` in a savepoint, so a refusal leaves nothing
+    half-written; show the page again with the refusal by its field, or redirect to ``done``."""
+    if data is None:
+        return await page(422)
+    try:
+        async with session.begin_nested():
+            await act(data)
+    except DomainError as exc:
+        form.refuse(exc)
+        return await page(exc.status)
+    return RedirectResponse(done, status_code=303)
 
 
 # --- licence applications -------------------------------------------------------------------
@@ -83,16 +110,14 @@ async def approve_licence(
 ) -> Response:
     names = ("valid_from", "valid_until", "reason")
     form = DecisionForm.from_form("approve", await request.form(), names)
-    data = form.validated(LicenceApprove)
-    if data is not None:
-        try:
-            async with session.begin_nested():  # a refusal leaves nothing half-written
-                await licence_service.approve(session, principal, licence_id, data)
-        except DomainError as exc:
-            form.refuse(exc)
-            return await _licence_page(request, session, principal, licence_id, form, exc.status)
-        return RedirectResponse(f"/console/licences/{licence_id}", status_code=303)
-    return await _licence_page(request, session, principal, licence_id, form, 422)
+    return await _decide(
+        session,
+        form,
+        form.validated(LicenceApprove),
+        lambda data: licence_service.approve(session, principal, licence_id, data),
+        lambda status: _licence_page(request, session, principal, licence_id, form, status),
+        f"/console/licences/{licence_id}",
+    )
 
 
 @licences.post("/{licence_id}/reject", response_class=HTMLResponse)
@@ -103,16 +128,14 @@ async def reject_licence(
     licence_id: int,
 ) -> Response:
     form = DecisionForm.from_form("reject", await request.form(), ("reason",))
-    data = form.validated(LicenceDecision, confirm=True)
-    if data is not None:
-        try:
-            async with session.begin_nested():
-                await licence_service.reject(session, principal, licence_id, data)
-        except DomainError as exc:
-            form.refuse(exc)
-            return await _licence_page(request, session, principal, licence_id, form, exc.status)
-        return RedirectResponse(f"/console/licences/{licence_id}", status_code=303)
-    return await _licence_page(request, session, principal, licence_id, form, 422)
+    return await _decide(
+        session,
+        form,
+        form.validated(LicenceDecision, confirm=True),
+        lambda data: licence_service.reject(session, principal, licence_id, data),
+        lambda status: _licence_page(request, session, principal, licence_id, form, status),
+        f"/console/licences/{licence_id}",
+    )
 
 
 # --- batch requests -------------------------------------------------------------------------
@@ -163,17 +186,15 @@ async def approve_batch(
     batch_id: int,
 ) -> Response:
     form = DecisionForm.from_form("approve", await request.form(), ("reason",))
-    data = form.validated(BatchApprove)
-    if data is not None:
-        settings = request.app.state.settings
-        try:
-            async with session.begin_nested():
-                await label_service.approve(session, principal, batch_id, data, settings)
-        except DomainError as exc:
-            form.refuse(exc)
-            return await _batch_page(request, session, principal, batch_id, form, exc.status)
-        return RedirectResponse(f"/console/batches/{batch_id}", status_code=303)
-    return await _batch_page(request, session, principal, batch_id, form, 422)
+    settings = request.app.state.settings
+    return await _decide(
+        session,
+        form,
+        form.validated(BatchApprove),
+        lambda data: label_service.approve(session, principal, batch_id, data, settings),
+        lambda status: _batch_page(request, session, principal, batch_id, form, status),
+        f"/console/batches/{batch_id}",
+    )
 
 
 @batches.post("/{batch_id}/reject", response_class=HTMLResponse)
@@ -184,13 +205,11 @@ async def reject_batch(
     batch_id: int,
 ) -> Response:
     form = DecisionForm.from_form("reject", await request.form(), ("reason",))
-    data = form.validated(BatchDecision, confirm=True)
-    if data is not None:
-        try:
-            async with session.begin_nested():
-                await label_service.reject(session, principal, batch_id, data)
-        except DomainError as exc:
-            form.refuse(exc)
-            return await _batch_page(request, session, principal, batch_id, form, exc.status)
-        return RedirectResponse(f"/console/batches/{batch_id}", status_code=303)
-    return await _batch_page(request, session, principal, batch_id, form, 422)
+    return await _decide(
+        session,
+        form,
+        form.validated(BatchDecision, confirm=True),
+        lambda data: label_service.reject(session, principal, batch_id, data),
+        lambda status: _batch_page(request, session, principal, batch_id, form, status),
+        f"/console/batches/{batch_id}",
+    )
