@@ -13,6 +13,7 @@ import secrets
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import factories
@@ -82,6 +83,21 @@ async def login_as(
     async with database.sessionmaker() as session, session.begin():
         account = await factories.user(session, role, enterprise_id)
     return await factories.login(client, account.username)
+
+
+@dataclass
+class World:
+    """A committed app and a signed-in regulator: what every race starts from."""
+
+    database: Database
+    client: httpx.AsyncClient
+    regulator: dict[str, str]
+
+
+@asynccontextmanager
+async def regulator_world(settings: Settings) -> AsyncIterator[World]:
+    async with committed_app(settings) as (database, client):
+        yield World(database, client, await login_as(database, client, Role.REGULATOR))
 
 
 def statuses(responses: list[httpx.Response]) -> Counter[int]:

@@ -6,7 +6,6 @@ issued, and the quota counting exactly the batches that are not rejected."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 import factories
@@ -15,29 +14,22 @@ import pytest
 from committed import (
     CLIENTS,
     ROUNDS,
+    World,
     all_at_once,
-    committed_app,
     login_as,
     own_database,
+    regulator_world,
     statuses,
 )
 from sqlalchemy import func, select
 
 from app.audit import service as audit
 from app.audit.models import AuditEvent
-from app.core.db import Database
 from app.core.principal import Role
 from app.core.time import public_today
 from app.label.models import BatchStatus, Label, LabelBatch
 
 QUANTITY = 500
-
-
-@dataclass
-class World:
-    database: Database
-    client: httpx.AsyncClient
-    regulator: dict[str, str]
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +40,8 @@ async def own_settings(test_settings, tmp_path_factory):
 
 @pytest.fixture
 async def world(own_settings):
-    async with committed_app(own_settings) as (database, client):
-        yield World(database, client, await login_as(database, client, Role.REGULATOR))
+    async with regulator_world(own_settings) as world:
+        yield world
 
 
 async def fresh_batch(world: World, status: BatchStatus) -> LabelBatch:

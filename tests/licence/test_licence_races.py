@@ -5,40 +5,29 @@ the ledger holds exactly the transitions that happened."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from datetime import timedelta
 
 import factories
-import httpx
 import pytest
 from committed import (
     CLIENTS,
     ROUNDS,
+    World,
     all_at_once,
-    committed_app,
-    login_as,
     own_database,
+    regulator_world,
     statuses,
 )
 from sqlalchemy import select
 
 from app.audit import service as audit
 from app.audit.models import AuditEvent
-from app.core.db import Database
-from app.core.principal import Role
 from app.core.time import public_today
 from app.licence.models import Licence, LicenceStatus
 
 REASON = {"reason": "按规定处理"}
 APPROVE = {"valid_until": (public_today() + timedelta(days=730)).isoformat(), "reason": "材料齐全"}
 WITHDRAW = {"reason": "两年未使用", "legal_basis": "公告第354号", "case_number": "WY-2026-7"}
-
-
-@dataclass
-class World:
-    database: Database
-    client: httpx.AsyncClient
-    regulator: dict[str, str]
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +38,8 @@ async def own_settings(test_settings, tmp_path_factory):
 
 @pytest.fixture
 async def world(own_settings):
-    async with committed_app(own_settings) as (database, client):
-        yield World(database, client, await login_as(database, client, Role.REGULATOR))
+    async with regulator_world(own_settings) as world:
+        yield world
 
 
 async def fresh_licence(world: World, status: LicenceStatus) -> Licence:
