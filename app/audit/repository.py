@@ -5,6 +5,7 @@ the commit hook), the events in order for verification, and the staff's filtered
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import Select, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.audit.chain import GENESIS_HASH
 from app.audit.models import AuditEvent
 from app.core.pagination import Keyset
+from app.core.search import contains_text
 
 # Any constant works; it only has to be the same for every writer of this database.
 AUDIT_LOCK_KEY = 0x6A_6D61726B  # "gimark"
@@ -52,11 +54,24 @@ EVENT_ORDERS = {
 
 
 def events(
-    object_type: str | None = None, object_id: str | None = None, action: str | None = None
+    object_type: str | None = None,
+    object_id: str | None = None,
+    action: str | None = None,
+    *,
+    actor: str | None = None,
+    since: datetime | None = None,
+    before: datetime | None = None,
 ) -> Select[AuditEvent]:
-    """The ledger narrowed to an object and an action when given; the keyset paginator
-    orders it."""
+    """The ledger narrowed to an object, an action, an actor (a substring of the name it was
+    recorded under) and a time range [since, before) when given; the keyset paginator orders
+    it."""
     query = select(AuditEvent)
+    if actor:
+        query = query.where(contains_text(AuditEvent.actor, actor))
+    if since is not None:
+        query = query.where(AuditEvent.occurred_at >= since)
+    if before is not None:
+        query = query.where(AuditEvent.occurred_at < before)
     if object_type:
         query = query.where(AuditEvent.object_type == object_type)
     if object_id:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 from typing import Any
 
@@ -197,9 +198,15 @@ async def list_events(
     object_id: str | None = None,
     action: str | None = None,
     sort: str = "-seq",
+    *,
+    actor: str | None = None,
+    since: datetime | None = None,
+    before: datetime | None = None,
 ) -> KeysetSlice[AuditEvent]:
     """A page of the ledger; ``sort`` is a key of ``repository.EVENT_ORDERS``."""
-    query = repository.events(object_type, object_id, action)
+    query = repository.events(
+        object_type, object_id, action, actor=actor, since=since, before=before
+    )
     return await keyset_paginate(session, query, repository.EVENT_ORDERS[sort], page)
 
 

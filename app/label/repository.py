@@ -269,6 +269,22 @@ def labels_with_codes(codes: Sequence[str]) -> ColumnElement[bool]:
     return Label.code.in_(codes)
 
 
+def labels_of_batch(batch_id: int) -> ColumnElement[bool]:
+    return Label.batch_id == batch_id
+
+
+def live_reach(which: ColumnElement[bool]) -> Select[int, int]:
+    """(live labels among ``which``, how many of them were scanned at least once): what a
+    revocation or a batch measure would change, counted, not loaded (a batch may hold a
+    million labels)."""
+    return (
+        select(func.count(), func.count(LabelScanStat.code))
+        .select_from(Label)
+        .outerjoin(LabelScanStat, LabelScanStat.code == Label.code)
+        .where(Label.status == LabelStatus.ACTIVE, which)
+    )
+
+
 async def _update_labels(
     session: AsyncSession, /, *where: ColumnElement[bool], **values: Any
 ) -> int:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Row
+from sqlalchemy import ColumnElement, Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.transition import audited
@@ -69,6 +69,33 @@ async def restore_labels(session: AsyncSession, revocation_id: int, by_id: int |
         status_reason=None,
         revocation_id=None,
     )
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How many live labels an act would take off the market, and how many of those shoppers
+    have already scanned: what a confirmation page says before a destructive act."""
+
+    live: int
+    scanned: int
+
+
+async def _reach(session: AsyncSession, which: ColumnElement[bool]) -> Reach:
+    live, scanned = (await session.execute(repository.live_reach(which))).one()
+    return Reach(int(live or 0), int(scanned or 0))
+
+
+async def reach_of_licence(session: AsyncSession, licence_id: int) -> Reach:
+    return await _reach(session, repository.labels_of_licence(licence_id))
+
+
+async def reach_of_batch(session: AsyncSession, batch_id: int) -> Reach:
+    return await _reach(session, repository.labels_of_batch(batch_id))
+
+
+async def reach_of_codes(session: AsyncSession, codes: Sequence[str]) -> Reach:
+    """``codes`` normalised."""
+    return await _reach(session, repository.labels_with_codes(codes))
 
 
 async def active_labels_in(session: AsyncSession, batch_id: int) -> int:

@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
+from app.core.principal import Role
 from app.enterprise.models import Enterprise
 from app.label.models import BatchStatus, LabelBatch
 from app.licence.models import Licence, LicenceStatus
@@ -69,6 +70,16 @@ def plan_listing(product_id: int | None = None) -> Select[InspectionPlan]:
 
 
 # --- inspectors and their conflicts ---------------------------------------------------------
+
+
+async def inspector_pool(session: AsyncSession) -> Sequence[User]:
+    """Every active inspector, by name: whom a plan's pool may be chosen from."""
+    query = (
+        select(User)
+        .where(User.role == Role.INSPECTOR, User.is_active.is_(True))
+        .order_by(User.display_name, User.id)
+    )
+    return (await session.scalars(query)).all()
 
 
 async def users_by_id(session: AsyncSession, user_ids: Sequence[int]) -> dict[int, User]:

@@ -60,6 +60,17 @@ async def active_inspectors(session: AsyncSession, user_ids: list[int]) -> list[
     return [users[i] for i in wanted]
 
 
+async def inspector_pool(session: AsyncSession) -> list[User]:
+    """The active inspectors a plan's pool may be chosen from, by name."""
+    return list(await repository.inspector_pool(session))
+
+
+async def inspector_names(session: AsyncSession, user_ids: list[int]) -> dict[int, str]:
+    """The display names of these users (an assignment names its inspector by id)."""
+    users = await repository.users_by_id(session, sorted(set(user_ids)))
+    return {user_id: user.display_name for user_id, user in users.items()}
+
+
 # --- reading assignments --------------------------------------------------------------------
 
 

@@ -6,7 +6,11 @@ from __future__ import annotations
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.pagination import Keyset
 from app.core.principal import Principal
+from app.enterprise.models import Enterprise
+from app.label.models import LabelBatch
+from app.licence.models import Licence
 from app.revocation.models import Revocation, RevocationScope
 
 
@@ -19,6 +23,23 @@ def readable_revocations(principal: Principal) -> Select[Revocation]:
 
 def readable_revocation(principal: Principal, revocation_id: int) -> Select[Revocation]:
     return readable_revocations(principal).where(Revocation.id == revocation_id)
+
+
+# Newest first by id (ids are handed out in the order revocations are made): the primary key's
+# index, so a deep page costs what the first one does.
+NEWEST_FIRST = Keyset("revocations:-id", (Revocation.id,), descending=True)
+
+
+def named_revocations(principal: Principal) -> Select[Revocation, str, str | None, str | None]:
+    """The caller's revocations with the names a person reads them by: the enterprise, the
+    licence number and the lot (when the revocation is of one licence or batch)."""
+    return (
+        readable_revocations(principal)
+        .add_columns(Enterprise.name, Licence.number, LabelBatch.lot_number)
+        .join(Enterprise, Enterprise.id == Revocation.enterprise_id)
+        .outerjoin(Licence, Licence.id == Revocation.licence_id)
+        .outerjoin(LabelBatch, LabelBatch.id == Revocation.batch_id)
+    )
 
 
 def revocation_listing(

@@ -11,6 +11,8 @@ in the caller's transaction.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +20,13 @@ from app.audit import service as audit
 from app.audit.transition import record_transition
 from app.core import notices
 from app.core.errors import Conflict, NotFound, Unprocessable, require_state
-from app.core.pagination import PageParams, paginate
+from app.core.pagination import (
+    CursorParams,
+    KeysetSlice,
+    PageParams,
+    keyset_paginate_rows,
+    paginate,
+)
 from app.core.principal import Principal
 from app.core.time import utcnow
 from app.enterprise import service as enterprise_service
@@ -130,12 +138,20 @@ async def revoke_batch(
     return await _record(session, actor, revocation, await standing.batch_subject(session, batch))
 
 
-async def revoke_labels(
-    session: AsyncSession, actor: Principal, codes: Sequence[str], grounds: Grounds
-) -> Revocation:
-    """Revoke single labels (e.g. found on counterfeit goods or on another lot's product).
-    One revocation is one case against one enterprise; void or revoked labels are left as
-    they are and counted as skipped."""
+@dataclass(frozen=True)
+class LabelsTarget:
+    """What a revocation of single labels would act on, checked as the revocation checks it:
+    one enterprise, its batches, the still-active codes, and their reach."""
+
+    enterprise_id: int
+    batch_ids: frozenset[int]
+    licence_ids: frozenset[int]
+    active: list[str]
+    reach: revoking.Reach
+
+
+async def _labels_target(session: AsyncSession, codes: Sequence[str]) -> LabelsTarget:
+    """The checks of :func:`revoke_labels`, writing nothing; shared by its confirmation page."""
     malformed = [typed for typed in codes if not is_well_formed(normalise(typed))]
     if malformed:  # named as typed, so the regulator can find them in their list
         raise Unprocessable("these are not label codes", codes=malformed[:50])
@@ -150,21 +166,50 @@ async def revoke_labels(
     active = [row.code for row in rows if row.status is LabelStatus.ACTIVE]
     if not active:
         raise Conflict("none of these labels is active; nothing to revoke")
-    batches = {row.batch_id for row in rows}
-    licences = {row.licence_id for row in rows}
+    return LabelsTarget(
+        enterprise_id=enterprises.pop(),
+        batch_ids=frozenset(row.batch_id for row in rows),
+        licence_ids=frozenset(row.licence_id for row in rows),
+        active=active,
+        reach=await revoking.reach_of_codes(session, active),
+    )
+
+
+async def preview_labels(session: AsyncSession, codes: Sequence[str]) -> LabelsTarget:
+    """What ``revoke_labels(codes)`` would revoke, or its refusal, without writing."""
+    return await _labels_target(session, codes)
+
+
+async def preview_batch(session: AsyncSession, actor: Principal, batch_id: int) -> revoking.Reach:
+    """How many labels ``revoke_batch`` would take off the market (and how many were
+    scanned), or its refusal (404, 409 when the batch is not live), without writing."""
+    batch = await label_service.get_readable(session, actor, batch_id)
+    require_state(f"batch {batch.id}", batch.status, *sorted(BatchStatus.live()))
+    return await revoking.reach_of_batch(session, batch.id)
+
+
+async def revoke_labels(
+    session: AsyncSession, actor: Principal, codes: Sequence[str], grounds: Grounds
+) -> Revocation:
+    """Revoke single labels (e.g. found on counterfeit goods or on another lot's product).
+    One revocation is one case against one enterprise; void or revoked labels are left as
+    they are and counted as skipped."""
+    target = await _labels_target(session, codes)
+    batches, licences = target.batch_ids, target.licence_ids
     revocation = _new(
         RevocationScope.LABELS,
         actor,
         grounds,
-        enterprise_id=enterprises.pop(),
+        enterprise_id=target.enterprise_id,
         batch_id=next(iter(batches)) if len(batches) == 1 else None,
         licence_id=next(iter(licences)) if len(licences) == 1 else None,
     )
     session.add(revocation)
     await session.flush()
-    revocation.label_count = await revoking.revoke_labels(session, _act(actor, revocation), active)
+    act = _act(actor, revocation)
+    revocation.label_count = await revoking.revoke_labels(session, act, target.active)
     about = await _enterprise_subject(session, actor, revocation)
-    about.detail["codes"] = active[:1000]
+    about.detail["codes"] = target.active[:1000]
     return await _record(session, actor, revocation, about)
 
 
@@ -235,3 +280,21 @@ async def list_readable(
 ) -> tuple[Sequence[Revocation], int]:
     query = repository.revocation_listing(actor, scope, batch_id)
     return await paginate(session, query, page)
+
+
+async def list_named(
+    session: AsyncSession, actor: Principal, page: CursorParams
+) -> KeysetSlice[tuple[Any, ...]]:
+    """A keyset page of the caller's revocations, newest first, each as (revocation,
+    enterprise name, licence number, lot number): the console's list and its CSV."""
+    query = repository.named_revocations(actor)
+    return await keyset_paginate_rows(session, query, repository.NEWEST_FIRST, page)
+
+
+async def get_named(session: AsyncSession, actor: Principal, revocation_id: int) -> tuple[Any, ...]:
+    """One revocation with its names, as :func:`list_named` gives them; 404 as :func:`get`."""
+    query = repository.named_revocations(actor).where(Revocation.id == revocation_id)
+    row = (await session.execute(query)).first()
+    if row is None:
+        raise NotFound(f"revocation {revocation_id} not found")
+    return tuple(row)
