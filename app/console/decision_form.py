@@ -29,6 +29,38 @@ INVALID: dict[str, Message] = {
         "请勾选确认后再提交。",
         "Tick the box to confirm before sending.",
     ),
+    "legal_basis": ("请写明法律依据（2–2000 个字）。", "Give the legal basis (2–2000 characters)."),
+    "case_number": (
+        "请填写案件编号（最多 64 个字）。",
+        "Give the case number (up to 64 characters).",
+    ),
+    "batch_id": ("请先查找并选定一个批次。", "Search for a batch and choose one."),
+    "codes": ("请粘贴或上传标签码。", "Paste or upload the label codes."),
+    "title": ("请填写计划名称（2–200 个字）。", "Give the plan a title (2–200 characters)."),
+    "product_id": ("请选择产品。", "Choose the product."),
+    "population": ("请选择抽查对象。", "Choose what is drawn."),
+    "period_start": ("请填写期间起始日。", "Give the first day of the period."),
+    "period_end": (
+        "请填写期间截止日，且不得早于起始日。",
+        "Give the last day of the period, not before the first.",
+    ),
+    "sample_size": (
+        "请填写抽取数量或抽取比例（只填一项）。",
+        "Give either the number to draw or the fraction (one of them).",
+    ),
+    "sample_fraction": (
+        "抽取比例须大于 0、不超过 1，最多 4 位小数。",
+        "The fraction is above 0, at most 1, with up to 4 decimals.",
+    ),
+    "inspector_ids": ("请至少选择一名检查员。", "Choose at least one inspector."),
+    "inspectors_per_target": (
+        "每个对象 1–10 名检查员。",
+        "1–10 inspectors per target.",
+    ),
+    "seed": (
+        "随机种子为 1–64 个可见 ASCII 字符（不含空格），或留空。",
+        "The seed is 1–64 printable ASCII characters without spaces, or empty.",
+    ),
 }
 STATE_CHANGED: Message = (
     "该申请已被处理（可能是其他人刚刚处理的），请刷新页面查看当前状态。",
@@ -45,25 +77,38 @@ class DecisionForm:
     kind: str = ""
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, Message] = field(default_factory=dict)
+    # A destructive act's confirmation step (``app.console.deciding``): "" on the form's
+    # first send, "confirmed" from the confirmation's button, "edit" from its way back.
+    step: str = ""
 
     @classmethod
     def from_form(cls, kind: str, form: FormData, names: tuple[str, ...]) -> DecisionForm:
         values = {name: _text(form.get(name)).strip() for name in (*names, CONFIRM)}
-        return cls(kind=kind, values=values)
+        return cls(kind=kind, values=values, step=_text(form.get("step")))
 
-    def validated(self, model: type[Model], *, confirm: bool = False) -> Model | None:
+    def validated(
+        self,
+        model: type[Model],
+        *,
+        confirm: bool = False,
+        extra: dict[str, Any] | None = None,
+        whole: str = "valid_until",
+    ) -> Model | None:
         """The service's input, or ``None`` with ``errors`` filled in for each field at
-        fault; ``confirm``: a destructive decision needs its box ticked."""
+        fault; ``confirm``: a destructive decision needs its box ticked; ``extra``: values
+        not typed as one text (a list of ticked boxes); ``whole``: the field that shows an
+        objection to the form as a whole (two fields that do not fit together)."""
         data: dict[str, Any] = {
             name: value for name, value in self.values.items() if value and name != CONFIRM
         }
+        data |= extra or {}
         if confirm and not self.values.get(CONFIRM):
             self.errors[CONFIRM] = INVALID[CONFIRM]
         try:
             parsed = model.model_validate(data)
         except ValidationError as exc:
             for problem in exc.errors():
-                name = str(problem["loc"][0]) if problem["loc"] else "valid_until"
+                name = str(problem["loc"][0]) if problem["loc"] else whole
                 self.errors.setdefault(name, INVALID.get(name, _generic()))
             return None
         return None if self.errors else parsed

@@ -9,18 +9,17 @@ licensee's view of its own licence (scoped as on the API: another enterprise's i
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.console.deciding import decide
 from app.console.decision_form import DecisionForm
 from app.console.deps import permit_console
 from app.console.templates import render
 from app.core.db import SessionDep
-from app.core.errors import DomainError
 from app.core.permissions import can
 from app.core.principal import Principal
 from app.core.time import public_today
@@ -34,40 +33,17 @@ from app.licence.models import LicenceStatus
 from app.licence.schemas import LicenceApprove, LicenceDecision
 from app.registry import service as registry_service
 
+# The states a licence may be withdrawn from (``licence_service.lock_withdrawable``).
+WITHDRAWABLE = (LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED, LicenceStatus.EXPIRED)
+
 licences = APIRouter(prefix="/console/licences", include_in_schema=False)
 batches = APIRouter(prefix="/console/batches", include_in_schema=False)
-
-
-# --- the one way a decision form is carried out ---------------------------------------------
-
-Decided = TypeVar("Decided")
-
-
-async def _decide(
-    session: AsyncSession,
-    form: DecisionForm,
-    data: Decided | None,
-    act: Callable[[Decided], Awaitable[object]],
-    page: Callable[[int], Awaitable[Response]],
-    done: str,
-) -> Response:
-    """Run the service's ``act`` on valid ``data`` in a savepoint, so a refusal leaves nothing
-    half-written; show the page again with the refusal by its field, or redirect to ``done``."""
-    if data is None:
-        return await page(422)
-    try:
-        async with session.begin_nested():
-            await act(data)
-    except DomainError as exc:
-        form.refuse(exc)
-        return await page(exc.status)
-    return RedirectResponse(done, status_code=303)
 
 
 # --- licence applications -------------------------------------------------------------------
 
 
-async def _licence_page(
+async def show_licence(
     request: Request,
     session: AsyncSession,
     principal: Principal,
@@ -85,6 +61,9 @@ async def _licence_page(
         ),
         "product": await registry_service.get_product(session, licence.product_id),
         "may_decide": state is LicenceStatus.PENDING and can(principal, "licence.approve"),
+        "may_suspend": state is LicenceStatus.ACTIVE and can(principal, "licence.suspend"),
+        "may_reinstate": state is LicenceStatus.SUSPENDED and can(principal, "licence.reinstate"),
+        "may_withdraw": state in WITHDRAWABLE and can(principal, "licence.withdraw"),
         "form": form,
         "today": public_today().isoformat(),
     }
@@ -98,7 +77,7 @@ async def licence_page(
     principal: Annotated[Principal, permit_console("licence.read")],
     licence_id: int,
 ) -> HTMLResponse:
-    return await _licence_page(request, session, principal, licence_id, DecisionForm())
+    return await show_licence(request, session, principal, licence_id, DecisionForm())
 
 
 @licences.post("/{licence_id}/approve", response_class=HTMLResponse)
@@ -110,12 +89,12 @@ async def approve_licence(
 ) -> Response:
     names = ("valid_from", "valid_until", "reason")
     form = DecisionForm.from_form("approve", await request.form(), names)
-    return await _decide(
+    return await decide(
         session,
         form,
         form.validated(LicenceApprove),
         lambda data: licence_service.approve(session, principal, licence_id, data),
-        lambda status: _licence_page(request, session, principal, licence_id, form, status),
+        lambda status: show_licence(request, session, principal, licence_id, form, status),
         f"/console/licences/{licence_id}",
     )
 
@@ -128,12 +107,12 @@ async def reject_licence(
     licence_id: int,
 ) -> Response:
     form = DecisionForm.from_form("reject", await request.form(), ("reason",))
-    return await _decide(
+    return await decide(
         session,
         form,
         form.validated(LicenceDecision, confirm=True),
         lambda data: licence_service.reject(session, principal, licence_id, data),
-        lambda status: _licence_page(request, session, principal, licence_id, form, status),
+        lambda status: show_licence(request, session, principal, licence_id, form, status),
         f"/console/licences/{licence_id}",
     )
 
@@ -187,7 +166,7 @@ async def approve_batch(
 ) -> Response:
     form = DecisionForm.from_form("approve", await request.form(), ("reason",))
     settings = request.app.state.settings
-    return await _decide(
+    return await decide(
         session,
         form,
         form.validated(BatchApprove),
@@ -205,7 +184,7 @@ async def reject_batch(
     batch_id: int,
 ) -> Response:
     form = DecisionForm.from_form("reject", await request.form(), ("reason",))
-    return await _decide(
+    return await decide(
         session,
         form,
         form.validated(BatchDecision, confirm=True),

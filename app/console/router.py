@@ -6,7 +6,20 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.console import admin, batches, dashboard, decisions, keys, login, queues
+from app.console import (
+    admin,
+    audit_trail,
+    batch_acts,
+    batches,
+    dashboard,
+    decisions,
+    keys,
+    licence_acts,
+    login,
+    plans,
+    queues,
+    revocations,
+)
 from app.console.errors import install_console_errors
 from app.console.templates import STATIC_DIR
 
@@ -19,6 +32,11 @@ ROUTERS = (
     queues.router,
     decisions.licences,
     decisions.batches,
+    licence_acts.router,
+    batch_acts.router,
+    revocations.router,
+    plans.router,
+    audit_trail.router,
     admin.router,
     keys.router,
 )
