@@ -63,8 +63,9 @@ INVALID: dict[str, Message] = {
     ),
 }
 STATE_CHANGED: Message = (
-    "该申请已被处理（可能是其他人刚刚处理的），请刷新页面查看当前状态。",
-    "This request has already been decided (perhaps by someone else just now); reload the"
+    "该事项已被处理或状态已改变（可能是其他人刚刚处理的），请刷新页面查看当前状态。",
+    "This has already been decided or its state has changed (perhaps by someone else just"
+    " now); reload the"
     " page to see its state.",
 )
 

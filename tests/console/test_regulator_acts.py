@@ -164,6 +164,7 @@ async def test_suspend_clear_and_recall_a_batch(
 
     again = await regulator_browser.post(f"{here}/clear", data={**data, "reason": "撤回"})
     assert again.status_code == 409  # recalled meanwhile: the service's refusal, shown
+    assert "its state has changed" in again.text
 
 
 async def test_a_licensee_gets_the_role_tables_answers(licensee_browser, world, session) -> None:
