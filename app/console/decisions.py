@@ -9,18 +9,17 @@ licensee's view of its own licence (scoped as on the API: another enterprise's i
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.console.decision_form import DecisionForm
 from app.console.deps import permit_console
+from app.console.form_flow import decide as _decide
 from app.console.templates import render
 from app.core.db import SessionDep
-from app.core.errors import DomainError
 from app.core.permissions import can
 from app.core.principal import Principal
 from app.core.time import public_today
@@ -36,32 +35,6 @@ from app.registry import service as registry_service
 
 licences = APIRouter(prefix="/console/licences", include_in_schema=False)
 batches = APIRouter(prefix="/console/batches", include_in_schema=False)
-
-
-# --- the one way a decision form is carried out ---------------------------------------------
-
-Decided = TypeVar("Decided")
-
-
-async def _decide(
-    session: AsyncSession,
-    form: DecisionForm,
-    data: Decided | None,
-    act: Callable[[Decided], Awaitable[object]],
-    page: Callable[[int], Awaitable[Response]],
-    done: str,
-) -> Response:
-    """Run the service's ``act`` on valid ``data`` in a savepoint, so a refusal leaves nothing
-    half-written; show the page again with the refusal by its field, or redirect to ``done``."""
-    if data is None:
-        return await page(422)
-    try:
-        async with session.begin_nested():
-            await act(data)
-    except DomainError as exc:
-        form.refuse(exc)
-        return await page(exc.status)
-    return RedirectResponse(done, status_code=303)
 
 
 # --- licence applications -------------------------------------------------------------------

@@ -6,7 +6,19 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.console import admin, batches, dashboard, decisions, keys, login, queues
+from app.console import (
+    admin,
+    batches,
+    dashboard,
+    decisions,
+    enterprises,
+    inspections,
+    keys,
+    login,
+    products,
+    queues,
+    reports,
+)
 from app.console.errors import install_console_errors
 from app.console.templates import STATIC_DIR
 
@@ -19,6 +31,10 @@ ROUTERS = (
     queues.router,
     decisions.licences,
     decisions.batches,
+    products.router,
+    enterprises.router,
+    reports.router,
+    inspections.router,
     admin.router,
     keys.router,
 )
