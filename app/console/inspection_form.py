@@ -49,9 +49,11 @@ class InspectionForm(RegisterForm):
         return self.validated(InspectionCreate, data)
 
     def refuse(self, exc: DomainError) -> None:
-        if exc.code == "conflict" and "already recorded" in exc.detail:
+        """The service names the field; its message here says what was wrong with it."""
+        field_at_fault = exc.extra.get("field")
+        if field_at_fault == "report_number" and exc.status == 409:
             self.errors["report_number"] = ALREADY_RECORDED
-        elif exc.detail.startswith("sampled on"):
+        elif field_at_fault == "sampled_on":
             self.errors["sampled_on"] = BEFORE_PRODUCTION
         else:
             super().refuse(exc)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from console_helpers import csrf_of
+from console_helpers import csrf_of, log_in
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
@@ -134,3 +134,15 @@ async def test_a_forged_csrf_token_is_refused(regulator_browser, report, session
     assert (await regulator_browser.post(url, data=data)).status_code == 403
     await session.refresh(report)
     assert report.status is ReportStatus.NEW
+
+
+async def test_queues_and_the_dashboard_link_to_the_report(
+    regulator_browser, report, world, session
+) -> None:
+    queues = await regulator_browser.get("/console/queues")
+    assert f'href="/console/reports/{report.id}"' in queues.text
+    await regulator_browser.post("/console/logout", data={"csrf_token": csrf_of(queues.text)})
+    assert (await log_in(regulator_browser, world.licensee.username)).status_code == 303
+    dashboard = await regulator_browser.get("/console")
+    assert f'href="/console/reports/{report.id}"' in dashboard.text
+    assert "informant@example.cn" not in dashboard.text

@@ -142,6 +142,10 @@ async def test_refusals_by_the_field(inspector_browser, lab, session) -> None:
     assert 'id="items-1-value-error"' in refused.text and 'id="sampled_on-error"' in refused.text
     assert "Give the measured value" in refused.text
     assert 'value="8.1"' in refused.text and 'value="五原县隆兴昌镇 仓库"' in refused.text
+    early = (public_today() - timedelta(days=40)).isoformat()  # the lot was made 30 days ago
+    refused = await inspector_browser.post(url, data=_sample(token) | {"sampled_on": early})
+    assert refused.status_code == 422 and 'id="sampled_on-error"' in refused.text
+    assert "before the lot was produced" in refused.text
     assert (await inspector_browser.post(url, data=_sample(token))).status_code == 303
     again = await inspector_browser.post(url, data=_sample(token, **{"items-0-value": "7"}))
     assert again.status_code == 409 and 'id="report_number-error"' in again.text
