@@ -58,13 +58,16 @@ async def my_batches(
     page = PageParams(limit=PAGE_SIZE, offset=offset)
     rows, total = await assignments.assigned_batches(session, principal.user_id or 0, page)
     batches: list[dict[str, Any]] = []
+    products: dict[int, tuple[str, str]] = {}  # a few products across many batches
     for batch, enterprise_name in (tuple(row) for row in rows):
-        product = await registry_service.get_product(session, batch.product_id)
+        if batch.product_id not in products:
+            product = await registry_service.get_product(session, batch.product_id)
+            products[batch.product_id] = (product.name_zh, product.name_en)
         batches.append(
             {
                 "batch": batch,
                 "enterprise": enterprise_name,
-                "product": (product.name_zh, product.name_en),
+                "product": products[batch.product_id],
                 "latest": await _latest_result(session, principal, batch.id),
             }
         )
