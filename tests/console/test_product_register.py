@@ -191,3 +191,19 @@ async def test_the_form_is_labelled(regulator_browser, world, lang) -> None:
     page = await regulator_browser.get(f"/console/products/new?lang={lang}")
     for name in ("code", "name_zh", "test_items-0-min_value", "test_items-0-unit"):
         assert f'<label for="{name}"' in page.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/console/products",
+        "/console/products/new",
+        "/console/enterprises",
+        "/console/enterprises/new",
+        "/console/reports",
+    ],
+)
+async def test_the_register_pages_switch_to_english(regulator_browser, world, path) -> None:
+    page = await regulator_browser.get(path, params={"lang": "en"})
+    assert page.status_code == 200 and page.headers["content-language"] == "en"
+    assert '<html lang="en">' in page.text and "中文" in page.text  # the switch back
