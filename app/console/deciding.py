@@ -1,8 +1,8 @@
 """The one way a console form that changes something is carried out, and, for a destructive
 act, the confirmation step before it.
 
-``decide`` runs the service's act in a savepoint (a refusal leaves nothing half-written),
-shows the form again with the refusal by its field, or redirects (Post/Redirect/Get).
+``decide`` (``form_flow``) runs the service's act in a savepoint (a refusal leaves nothing
+half-written), shows the form again with the refusal by its field, or redirects (Post/Redirect/Get).
 ``confirm_then_decide`` first answers a valid form with a page saying what the act will change
 ("withdraws licence GI-… of …; revokes 2,400 live labels, 312 of them already scanned"),
 carrying what was typed in hidden fields; only that page's button (``step=confirmed``) acts,
@@ -15,38 +15,17 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.console.decision_form import CONFIRM, DecisionForm, Message
+from app.console.form_flow import decide
 from app.console.templates import render
 from app.core.errors import DomainError
 
 Decided = TypeVar("Decided")
 
 CONFIRMED, EDIT = "confirmed", "edit"
-
-
-async def decide(
-    session: AsyncSession,
-    form: DecisionForm,
-    data: Decided | None,
-    act: Callable[[Decided], Awaitable[object]],
-    page: Callable[[int], Awaitable[Response]],
-    done: str | Callable[[object], str],
-) -> Response:
-    """Run the service's ``act`` on valid ``data`` in a savepoint, so a refusal leaves nothing
-    half-written; show the page again with the refusal by its field, or redirect to ``done``
-    (or to where ``done`` says, given what ``act`` returned)."""
-    if data is None:
-        return await page(422)
-    try:
-        async with session.begin_nested():
-            result = await act(data)
-    except DomainError as exc:
-        form.refuse(exc)
-        return await page(exc.status)
-    return RedirectResponse(done if isinstance(done, str) else done(result), status_code=303)
 
 
 @dataclass

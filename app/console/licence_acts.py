@@ -14,10 +14,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.console.deciding import Confirmation, confirm_then_decide, decide
+from app.console.deciding import Confirmation, confirm_then_decide
 from app.console.decision_form import DecisionForm
 from app.console.decisions import show_licence
 from app.console.deps import permit_console
+from app.console.form_flow import decide
 from app.core.db import SessionDep
 from app.core.principal import Principal
 from app.enterprise import service as enterprise_service

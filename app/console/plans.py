@@ -12,9 +12,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.console.deciding import decide
 from app.console.decision_form import DecisionForm
 from app.console.deps import permit_console
+from app.console.form_flow import decide
 from app.console.templates import render
 from app.core.db import SessionDep
 from app.core.errors import DomainError

@@ -149,7 +149,7 @@ async def _report_queue(session: AsyncSession, principal: Principal, names: Name
                         f"{state_name(state, 'zh')} · {report.what_was_seen[:60]}",
                         f"{state_name(state, 'en')} · {report.what_was_seen[:60]}",
                     ),
-                    None,
+                    f"/console/reports/{report.id}",
                     report.created_at,
                 )
             )

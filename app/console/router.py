@@ -13,11 +13,15 @@ from app.console import (
     batches,
     dashboard,
     decisions,
+    enterprises,
+    inspections,
     keys,
     licence_acts,
     login,
     plans,
+    products,
     queues,
+    reports,
     revocations,
 )
 from app.console.errors import install_console_errors
@@ -37,6 +41,10 @@ ROUTERS = (
     revocations.router,
     plans.router,
     audit_trail.router,
+    products.router,
+    enterprises.router,
+    reports.router,
+    inspections.router,
     admin.router,
     keys.router,
 )

@@ -37,7 +37,8 @@ async def record(session: AsyncSession, actor: Principal, data: InspectionCreate
     require_state(f"batch {batch.id}", batch.status, *staffing.SAMPLED_BATCHES)
     if data.sampled_on < batch.production_date:
         raise Unprocessable(
-            f"sampled on {data.sampled_on}, before the lot was produced ({batch.production_date})"
+            f"sampled on {data.sampled_on}, before the lot was produced ({batch.production_date})",
+            field="sampled_on",
         )
     product = await registry.get_product(session, batch.product_id)
     verdicts = limits.judge(product.test_items, {m.item: m.value for m in data.items})
@@ -119,12 +120,18 @@ async def _refuse_conflicted(session: AsyncSession, inspector_id: int, batch: La
 async def _flush_refusing_duplicate(session: AsyncSession, report_number: str) -> None:
     exists = await repository.id_by_report_number(session, report_number)
     if exists is not None:
-        raise Conflict(f"report {report_number} is already recorded", inspection_id=exists)
+        raise Conflict(
+            f"report {report_number} is already recorded",
+            field="report_number",
+            inspection_id=exists,
+        )
     try:
         async with session.begin_nested():
             await session.flush()
     except IntegrityError as exc:  # a concurrent recording of the same report won the race
-        raise Conflict(f"report {report_number} is already recorded") from exc
+        raise Conflict(
+            f"report {report_number} is already recorded", field="report_number"
+        ) from exc
 
 
 async def _notice_subject(

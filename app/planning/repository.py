@@ -192,3 +192,22 @@ async def covering_assignment(
         .limit(1)
     )
     return await session.scalar(query)
+
+
+def assigned_batches(inspector_id: int, statuses: Sequence[BatchStatus]) -> Select[LabelBatch, str]:
+    """The batches the inspector may sample now, with their enterprise's name, newest first:
+    those assigned directly and those of a licence assigned (drawn or direct)."""
+    mine = select(InspectionAssignment).where(InspectionAssignment.inspector_id == inspector_id)
+    batch_ids = mine.with_only_columns(InspectionAssignment.batch_id).where(
+        InspectionAssignment.batch_id.is_not(None)
+    )
+    licence_ids = mine.with_only_columns(InspectionAssignment.licence_id).where(
+        InspectionAssignment.licence_id.is_not(None)
+    )
+    return (
+        select(LabelBatch, Enterprise.name)
+        .join(Enterprise, Enterprise.id == LabelBatch.enterprise_id)
+        .where(or_(LabelBatch.id.in_(batch_ids), LabelBatch.licence_id.in_(licence_ids)))
+        .where(LabelBatch.status.in_(statuses))
+        .order_by(LabelBatch.id.desc())
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, func, select
 
+from app.core.pagination import Keyset
 from app.core.principal import Principal
 from app.report.models import ConsumerReport, ReportStatus
 
@@ -26,6 +27,10 @@ def report_listing(principal: Principal, status: ReportStatus | None) -> Select[
     if status is not None:
         query = query.where(ConsumerReport.status == status)
     return query
+
+
+# Newest first by id (the primary key's index): the console's keyset-paged list.
+NEWEST_FIRST = Keyset("reports:-id", (ConsumerReport.id,), descending=True)
 
 
 def status_counts(principal: Principal) -> Select[ReportStatus, int]:

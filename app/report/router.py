@@ -6,7 +6,7 @@ from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse
 
 from app.core.db import SessionDep
-from app.core.errors import DomainError, NotFound
+from app.core.errors import DomainError
 from app.core.pagination import Page, PageDep
 from app.core.permissions import PUBLIC, permit
 from app.core.principal import Principal
@@ -146,11 +146,8 @@ async def get_report(
 async def get_photo(
     session: SessionDep, _actor: Annotated[Principal, permit("report.photo")], report_id: int
 ) -> Response:
-    report = await service.get_readable(session, _actor, report_id)
-    await session.refresh(report, ["photo"])
-    if not report.photo or not report.photo_media_type:
-        raise NotFound("this report has no photo")
-    return Response(report.photo, media_type=report.photo_media_type)
+    photo, media_type = await service.photo_of(session, _actor, report_id)
+    return Response(photo, media_type=media_type)
 
 
 @router.post("/{report_id}/transition")

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.transition import record_transition
 from app.core.errors import InvalidState, NotFound, Unprocessable
-from app.core.pagination import PageParams, paginate
+from app.core.pagination import CursorParams, KeysetSlice, PageParams, keyset_paginate, paginate
 from app.core.principal import ANONYMOUS, SYSTEM, Principal
 from app.inspection import service as inspection_service
 from app.label import service as label_service
@@ -90,6 +90,26 @@ async def list_readable(
     session: AsyncSession, principal: Principal, page: PageParams, status: ReportStatus | None
 ) -> tuple[list[ConsumerReport], int]:
     return await paginate(session, repository.report_listing(principal, status), page)
+
+
+async def page_readable(
+    session: AsyncSession, principal: Principal, page: CursorParams, status: ReportStatus | None
+) -> KeysetSlice[ConsumerReport]:
+    """A keyset page of the caller's reports, newest first: the list grows without bound."""
+    query = repository.report_listing(principal, status)
+    return await keyset_paginate(session, query, repository.NEWEST_FIRST, page)
+
+
+async def photo_of(
+    session: AsyncSession, principal: Principal, report_id: int
+) -> tuple[bytes, str]:
+    """The report's photo (a deferred column, read only here) and its media type; 404 if it
+    has none. Callers check ``report.photo``: the licensee's view never includes it."""
+    report = await get_readable(session, principal, report_id)
+    await session.refresh(report, ["photo"])
+    if not report.photo or not report.photo_media_type:
+        raise NotFound("this report has no photo")
+    return report.photo, report.photo_media_type
 
 
 async def _check_links(session: AsyncSession, actor: Principal, data: ReportTransition) -> None:

@@ -46,3 +46,10 @@ async def licensee_browser(browser, world) -> httpx.AsyncClient:  # type: ignore
     response = await log_in(browser, world.licensee.username)
     assert response.status_code == 303, response.text
     return browser
+
+
+@pytest.fixture
+async def regulator_browser(browser, world) -> httpx.AsyncClient:  # type: ignore[no-untyped-def]
+    response = await log_in(browser, world.regulator.username)
+    assert response.status_code == 303, response.text
+    return browser
