@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.console import batch_view
 from app.console.batch_form import BatchForm
 from app.console.deps import permit_console
 from app.console.templates import render
@@ -102,14 +103,4 @@ async def batch_page(
     principal: Annotated[Principal, permit_console("batch.read")],
     batch_id: int,
 ) -> HTMLResponse:
-    batch = await label_service.get_readable(session, principal, batch_id)
-    licence = await licence_service.get_readable(session, principal, batch.licence_id)
-    product = await registry_service.get_product(session, batch.product_id)
-    reconciliation = await label_service.reconcile(session, principal, batch.id)
-    context = {
-        "batch": batch,
-        "licence": licence,
-        "product": product,
-        "reconciliation": reconciliation,
-    }
-    return render(request, "batch.html", context)
+    return await batch_view.page(request, session, principal, batch_id)

@@ -6,7 +6,19 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.console import admin, batches, dashboard, decisions, keys, login, queues
+from app.console import (
+    admin,
+    batch_labels,
+    batches,
+    dashboard,
+    decisions,
+    keys,
+    licence_apply,
+    login,
+    print_pages,
+    queues,
+    voiding,
+)
 from app.console.errors import install_console_errors
 from app.console.templates import STATIC_DIR
 
@@ -16,7 +28,12 @@ ROUTERS = (
     login.router,
     dashboard.router,
     batches.router,
+    batch_labels.router,
+    print_pages.batches,
+    print_pages.files,
+    voiding.router,
     queues.router,
+    licence_apply.router,  # before decisions.licences: "/new" is not a licence id
     decisions.licences,
     decisions.batches,
     admin.router,
