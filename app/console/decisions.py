@@ -85,6 +85,7 @@ async def _licence_page(
         ),
         "product": await registry_service.get_product(session, licence.product_id),
         "may_decide": state is LicenceStatus.PENDING and can(principal, "licence.approve"),
+        "from_queues": can(principal, "console.queues"),  # else back to the overview
         "form": form,
         "today": public_today().isoformat(),
     }
