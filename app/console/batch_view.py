@@ -15,6 +15,7 @@ from app.console import timeline
 from app.console.templates import render
 from app.core.permissions import can
 from app.core.principal import Principal
+from app.jobs import print_files
 from app.label import service as label_service
 from app.label.models import BatchStatus
 from app.label.printfile import PrintFormat
@@ -74,5 +75,11 @@ async def page(
         "formats": FORMATS,
         "print_form": print_form or PrintForm(),
         "notice": _done_notice(request),
+        "print_jobs": [
+            (job, print_files.status(job), PrintFormat(job.args["format"]))
+            for job in await print_files.recent(session, principal, batch.id)
+        ]
+        if can(principal, "print_file.read")
+        else [],
     }
     return render(request, "batch.html", context, status)

@@ -84,6 +84,9 @@ async def test_a_print_file_is_built_in_the_background_and_downloaded(
     assert f'href="/console/print-files/{job_id}/download"' in done.text
     assert "print-progress.js" not in done.text and 'http-equiv="refresh"' not in done.text
 
+    batch_page = await licensee_browser.get(f"/console/batches/{batch_id}")
+    assert f'<a href="/console/print-files/{job_id}">{status["filename"]}</a>' in batch_page.text
+
     file = await licensee_browser.get(status["download"])
     assert file.status_code == 200 and file.headers["content-type"].startswith("text/csv")
     comment, rest = file.text.split("\n", 1)
