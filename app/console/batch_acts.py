@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.console.batches import show_batch
+from app.console import batch_view
 from app.console.deciding import Confirmation, confirm_then_decide
 from app.console.decision_form import DecisionForm, Message
 from app.console.deps import permit_console
@@ -32,7 +32,9 @@ def _page(
     request: Request, session: AsyncSession, principal: Principal, batch_id: int, form: DecisionForm
 ) -> Callable[[int], Awaitable[Response]]:
     async def page(status: int) -> Response:
-        return await show_batch(request, session, principal, batch_id, form, status)
+        return await batch_view.page(
+            request, session, principal, batch_id, status=status, form=form
+        )
 
     return page
 

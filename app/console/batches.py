@@ -10,18 +10,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.console import batch_view
 from app.console.batch_form import BatchForm
-from app.console.decision_form import DecisionForm
 from app.console.deps import permit_console
 from app.console.templates import render
 from app.core.db import SessionDep
 from app.core.errors import DomainError
 from app.core.pagination import PageParams
-from app.core.permissions import can
 from app.core.principal import Principal
 from app.idempotency import service as idempotency
 from app.label import service as label_service
-from app.label.models import BatchStatus
 from app.label.schemas import BatchRequest
 from app.licence import service as licence_service
 from app.licence.models import LicenceStatus
@@ -98,35 +96,6 @@ async def request_batch(
     return RedirectResponse(f"/console/batches/{batch_id}", status_code=303)
 
 
-async def show_batch(
-    request: Request,
-    session: AsyncSession,
-    principal: Principal,
-    batch_id: int,
-    form: DecisionForm,
-    status: int = 200,
-) -> HTMLResponse:
-    """The batch page; a regulator also sees the measures its standing allows (suspend an
-    issued batch; clear or recall a suspended one), with ``form``'s values and errors."""
-    batch = await label_service.get_readable(session, principal, batch_id)
-    licence = await licence_service.get_readable(session, principal, batch.licence_id)
-    product = await registry_service.get_product(session, batch.product_id)
-    reconciliation = await label_service.reconcile(session, principal, batch.id)
-    issued, suspended = BatchStatus.ISSUED, BatchStatus.SUSPENDED
-    context = {
-        "batch": batch,
-        "licence": licence,
-        "product": product,
-        "reconciliation": reconciliation,
-        "may_suspend": batch.status is issued and can(principal, "batch.suspend"),
-        "may_clear": batch.status is suspended and can(principal, "batch.clear"),
-        "may_recall": batch.status is suspended and can(principal, "batch.recall"),
-        "may_revoke": batch.status in BatchStatus.live() and can(principal, "revocation.create"),
-        "form": form,
-    }
-    return render(request, "batch.html", context, status)
-
-
 @router.get("/{batch_id}", response_class=HTMLResponse)
 async def batch_page(
     request: Request,
@@ -134,4 +103,4 @@ async def batch_page(
     principal: Annotated[Principal, permit_console("batch.read")],
     batch_id: int,
 ) -> HTMLResponse:
-    return await show_batch(request, session, principal, batch_id, DecisionForm())
+    return await batch_view.page(request, session, principal, batch_id)

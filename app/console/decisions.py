@@ -64,6 +64,7 @@ async def show_licence(
         "may_suspend": state is LicenceStatus.ACTIVE and can(principal, "licence.suspend"),
         "may_reinstate": state is LicenceStatus.SUSPENDED and can(principal, "licence.reinstate"),
         "may_withdraw": state in WITHDRAWABLE and can(principal, "licence.withdraw"),
+        "from_queues": can(principal, "console.queues"),  # else back to the overview
         "form": form,
         "today": public_today().isoformat(),
     }

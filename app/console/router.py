@@ -10,6 +10,7 @@ from app.console import (
     admin,
     audit_trail,
     batch_acts,
+    batch_labels,
     batches,
     dashboard,
     decisions,
@@ -17,12 +18,15 @@ from app.console import (
     inspections,
     keys,
     licence_acts,
+    licence_apply,
     login,
     plans,
+    print_pages,
     products,
     queues,
     reports,
     revocations,
+    voiding,
 )
 from app.console.errors import install_console_errors
 from app.console.templates import STATIC_DIR
@@ -33,7 +37,12 @@ ROUTERS = (
     login.router,
     dashboard.router,
     batches.router,
+    batch_labels.router,
+    print_pages.batches,
+    print_pages.files,
+    voiding.router,
     queues.router,
+    licence_apply.router,  # before decisions.licences: "/new" is not a licence id
     decisions.licences,
     decisions.batches,
     licence_acts.router,

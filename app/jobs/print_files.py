@@ -4,6 +4,7 @@
     request(...)    a plan to write at once, or a queued job above the threshold
     enqueue(...)    always a job (audited as ``job.enqueued`` by the jobs service)
     get(...)        the job, if the caller may fetch its file (else 404)
+    recent(...)     a batch's latest jobs the caller may fetch
     status(job)     progress and readiness, for a progress bar
     open_file(...)  the finished file on disk (409 not ready, 410 expired)
 
@@ -89,6 +90,16 @@ async def get(session: AsyncSession, actor: Principal, job_id: int) -> Job:
     except NotFound:
         raise NotFound(f"print file {job_id} not found") from None
     return job
+
+
+async def recent(
+    session: AsyncSession, actor: Principal, batch_id: int, limit: int = 10
+) -> list[Job]:
+    """The newest print jobs of a batch the caller may fetch (as ``get`` decides: its own, or
+    every one for staff), so a file asked for earlier can be found again from the batch."""
+    await label_service.get_readable(session, actor, batch_id)
+    creator = None if actor.role in STAFF else actor
+    return await repository.jobs_for_batch(session, PRINT_FILE, batch_id, creator, limit)
 
 
 @dataclass(frozen=True)

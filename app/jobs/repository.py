@@ -35,3 +35,14 @@ async def jobs_of_kind(session: AsyncSession, job_ids: Sequence[int], kind: str)
     if not job_ids:
         return []
     return list(await session.scalars(select(Job).where(Job.id.in_(job_ids), Job.kind == kind)))
+
+
+async def jobs_for_batch(
+    session: AsyncSession, kind: str, batch_id: int, creator: Principal | None, limit: int
+) -> list[Job]:
+    """The newest jobs of ``kind`` whose arguments name ``batch_id``, only ``creator``'s if
+    given (the caller has checked that the batch is readable)."""
+    query = select(Job).where(Job.kind == kind, Job.args["batch_id"].as_integer() == batch_id)
+    if creator is not None:
+        query = query.where(Job.created_by_kind == creator.kind, Job.created_by_id == creator.id)
+    return list(await session.scalars(query.order_by(Job.id.desc()).limit(limit)))

@@ -155,6 +155,23 @@ def readable_labels_among(principal: Principal, codes: list[str]) -> Select[Labe
     return readable_labels(principal).where(Label.code.in_(codes))
 
 
+# The orders a batch's labels may be listed in: by serial, which the unique (batch_id, serial)
+# index serves; a batch's labels share the batch id, so the serial alone is the keyset.
+LABEL_ORDERS = {
+    "serial": Keyset("labels:serial", (Label.serial,), descending=False),
+    "-serial": Keyset("labels:-serial", (Label.serial,), descending=True),
+}
+
+
+def labels_of_batch(batch_id: int, code: str | None = None) -> Select[Label]:
+    """A batch's labels (the caller has read the batch through ``readable_batch``), or the one
+    with ``code`` (a whole code, normalised: a primary-key lookup)."""
+    query = select(Label).where(Label.batch_id == batch_id)
+    if code:
+        query = query.where(Label.code == code)
+    return query
+
+
 def printable_codes(batch_id: int, after: int, last: int, limit: int) -> Select[int, str]:
     """(serial, code) of the labels to print in serials (after, last], in serial order."""
     return (
@@ -269,7 +286,7 @@ def labels_with_codes(codes: Sequence[str]) -> ColumnElement[bool]:
     return Label.code.in_(codes)
 
 
-def labels_of_batch(batch_id: int) -> ColumnElement[bool]:
+def labels_in_batch(batch_id: int) -> ColumnElement[bool]:
     return Label.batch_id == batch_id
 
 

@@ -90,7 +90,7 @@ async def reach_of_licence(session: AsyncSession, licence_id: int) -> Reach:
 
 
 async def reach_of_batch(session: AsyncSession, batch_id: int) -> Reach:
-    return await _reach(session, repository.labels_of_batch(batch_id))
+    return await _reach(session, repository.labels_in_batch(batch_id))
 
 
 async def reach_of_codes(session: AsyncSession, codes: Sequence[str]) -> Reach:

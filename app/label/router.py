@@ -145,6 +145,30 @@ def label_read(label: Label, base_url: str) -> LabelRead:
     )
 
 
+LabelOrder = Annotated[
+    Literal["serial", "-serial"],
+    Query(description="indexed orders only: `serial` first label first, `-serial` last first"),
+]
+
+
+@router.get("/batches/{batch_id}/labels")
+async def list_batch_labels(
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: Annotated[Principal, permit("label.read")],
+    batch_id: int,
+    page: CursorDep,
+    code: Annotated[
+        str | None, Query(max_length=64, description="one whole code, as printed or not")
+    ] = None,
+    sort: LabelOrder = "serial",
+) -> CursorPage[LabelRead]:
+    """A batch's labels with their status, a page at a time: follow `next_cursor`."""
+    found = await service.list_labels(session, actor, batch_id, page, code, sort)
+    base_url = settings.public_base_url
+    return found.page([label_read(label, base_url) for label in found.items], page)
+
+
 @router.get("/labels/{code}")
 async def get_label(
     session: SessionDep,

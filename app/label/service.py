@@ -6,7 +6,7 @@ trust epoch, since a public check of those codes answers differently from the co
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -199,6 +199,23 @@ async def reconcile(session: AsyncSession, actor: Principal, batch_id: int) -> R
     )
 
 
+async def list_labels(
+    session: AsyncSession,
+    actor: Principal,
+    batch_id: int,
+    page: CursorParams,
+    code: str | None = None,
+    sort: str = "serial",
+) -> KeysetSlice[Label]:
+    """A page of a batch's labels (404 for a batch the caller may not read); ``code`` narrows
+    to one whole code, as typed (grouped, lower case); ``sort`` is a key of
+    ``repository.LABEL_ORDERS``."""
+    batch = await get_readable(session, actor, batch_id)
+    wanted = normalise(code) if code and code.strip() else None
+    query = repository.labels_of_batch(batch.id, wanted)
+    return await keyset_paginate(session, query, repository.LABEL_ORDERS[sort], page)
+
+
 async def get_label(session: AsyncSession, principal: Principal, code: str) -> Label:
     label = await session.scalar(repository.readable_label(principal, normalise(code)))
     if label is None:
@@ -222,9 +239,7 @@ async def void_labels(
 ) -> list[str]:
     """Damaged or misprinted labels are taken out of use; the same actor may undo for 10 days."""
     labels = await _own_labels(session, actor, codes)
-    not_active = [label.code for label in labels if label.status is not LabelStatus.ACTIVE]
-    if not_active:
-        raise LabelsNotVoidable("only active labels can be voided", codes=not_active[:50])
+    _require_voidable(labels)
     now = utcnow()
     for label in labels:
         label.status, label.status_changed_at = LabelStatus.VOID, now
@@ -237,16 +252,40 @@ async def void_labels(
 async def undo_void(session: AsyncSession, actor: Principal, codes: list[str]) -> list[str]:
     labels = await _own_labels(session, actor, codes)
     now = utcnow()
-    for label in labels:
-        if label.status is not LabelStatus.VOID or label.status_changed_by_id != actor.id:
-            raise UndoNotAllowed(f"{label.code} was not voided by you", code_=label.code)
-        if label.status_changed_at is None or now - label.status_changed_at > UNDO_WINDOW:
-            raise UndoNotAllowed(f"{label.code} was voided more than 10 days ago")
+    _require_undoable(labels, actor, now)
     for label in labels:
         label.status, label.status_changed_at, label.status_reason = LabelStatus.ACTIVE, now, None
     changed = [label.code for label in labels]
     await _record_per_batch(session, actor, "label.unvoid", labels, None)
     return changed
+
+
+async def preview_void(
+    session: AsyncSession, actor: Principal, codes: list[str], *, undo: bool = False
+) -> list[Label]:
+    """The labels ``void_labels`` (or, with ``undo``, ``undo_void``) would change, refused by
+    the same checks, changing nothing: what a confirmation step shows before the act."""
+    labels = await _own_labels(session, actor, codes)
+    if undo:
+        _require_undoable(labels, actor, utcnow())
+    else:
+        _require_voidable(labels)
+    return sorted(labels, key=lambda label: (label.batch_id, label.serial))
+
+
+def _require_voidable(labels: list[Label]) -> None:
+    not_active = [label.code for label in labels if label.status is not LabelStatus.ACTIVE]
+    if not_active:
+        raise LabelsNotVoidable("only active labels can be voided", codes=not_active[:50])
+
+
+def _require_undoable(labels: list[Label], actor: Principal, now: datetime) -> None:
+    """Only the voider, only within ``UNDO_WINDOW`` of the void."""
+    for label in labels:
+        if label.status is not LabelStatus.VOID or label.status_changed_by_id != actor.id:
+            raise UndoNotAllowed(f"{label.code} was not voided by you", code_=label.code)
+        if label.status_changed_at is None or now - label.status_changed_at > UNDO_WINDOW:
+            raise UndoNotAllowed(f"{label.code} was voided more than 10 days ago", code_=label.code)
 
 
 async def _record_per_batch(
