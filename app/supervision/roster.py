@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.transition import audited
 from app.core import divisions
-from app.core.errors import NotFound
+from app.core.errors import NotFound, Unprocessable
 from app.core.pagination import PageParams, paginate_rows
 from app.core.principal import Principal
 from app.registry import service as registry_service
@@ -71,7 +71,10 @@ def division_prefix(division: str | None) -> str | None:
     150821 ⊂ 1508xx ⊂ 15xxxx)."""
     if not division:
         return None
-    level = divisions.require(division).level
+    found = divisions.get(division)
+    if found is None:
+        raise Unprocessable(f"{division!r} is not a GB/T 2260 division code", field="division")
+    level = found.level
     return {"province": division[:2], "prefecture": division[:4]}.get(level.value, division)
 
 
