@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import UploadFile
 
 from app.console.deps import permit_console
+from app.console.roster_form import FIELDS, RosterForm
 from app.console.templates import render
 from app.core.db import SessionDep
 from app.core.errors import DomainError
@@ -21,8 +22,9 @@ from app.core.time import public_today
 from app.registry import service as registry_service
 from app.supervision import roster, roster_import
 from app.supervision.exceptions import UnreadableImport
+from app.supervision.models import ProducerKind
 from app.supervision.period import parse_period
-from app.supervision.schemas import ImportProblem, ImportReport
+from app.supervision.schemas import ImportProblem, ImportReport, RosterCreate
 from app.supervision.use_rate import use_rate
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -78,6 +80,98 @@ async def roster_page(
     product_id: int | None = None,
 ) -> HTMLResponse:
     return await _roster_page(request, session, product_id)
+
+
+async def _entry_page(
+    request: Request,
+    session: AsyncSession,
+    form: RosterForm,
+    status: int,
+    *,
+    product: Any,
+    entry_id: int | None = None,
+) -> HTMLResponse:
+    context = {
+        "form": form,
+        "fields": FIELDS,
+        "kinds": list(ProducerKind),
+        "product": product,
+        "entry_id": entry_id,
+    }
+    return render(request, "roster_entry.html", context, status)
+
+
+@router.get("/roster/new", response_class=HTMLResponse)
+async def new_entry(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, permit_console("roster.create")],
+    product_id: int,
+) -> HTMLResponse:
+    product = await registry_service.get_product(session, product_id)
+    form = RosterForm({"on_roster": public_today().isoformat(), "kind": "processor"})
+    return await _entry_page(request, session, form, 200, product=product)
+
+
+@router.post("/roster/new", response_class=HTMLResponse)
+async def create_entry(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, permit_console("roster.create")],
+    product_id: int,
+) -> Response:
+    product = await registry_service.get_product(session, product_id)
+    form = RosterForm.from_form(await request.form())
+    data = form.validated()
+    if data is None:
+        return await _entry_page(request, session, form, 422, product=product)
+    try:
+        async with session.begin_nested():
+            fields = data.model_dump() | {"product_id": product.id}
+            await roster.create(session, principal, RosterCreate.model_validate(fields))
+    except DomainError as exc:
+        form.refuse(exc)
+        return await _entry_page(request, session, form, exc.status, product=product)
+    return RedirectResponse(f"{ROSTER}?product_id={product.id}", status_code=303)
+
+
+@router.get("/roster/{entry_id}/edit", response_class=HTMLResponse)
+async def edit_entry(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, permit_console("roster.update")],
+    entry_id: int,
+) -> HTMLResponse:
+    entry = await roster.get(session, entry_id)
+    product = await registry_service.get_product(session, entry.product_id)
+    form = RosterForm.of(entry)
+    return await _entry_page(request, session, form, 200, product=product, entry_id=entry_id)
+
+
+@router.post("/roster/{entry_id}/edit", response_class=HTMLResponse)
+async def update_entry(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, permit_console("roster.update")],
+    entry_id: int,
+) -> Response:
+    entry = await roster.get(session, entry_id)
+    product = await registry_service.get_product(session, entry.product_id)
+    form = RosterForm.from_form(await request.form())
+    data = form.validated()
+    try:
+        if data is None:
+            return await _entry_page(
+                request, session, form, 422, product=product, entry_id=entry_id
+            )
+        async with session.begin_nested():
+            await roster.update(session, principal, entry_id, data)
+    except DomainError as exc:
+        form.refuse(exc)
+        return await _entry_page(
+            request, session, form, exc.status, product=product, entry_id=entry_id
+        )
+    return RedirectResponse(f"{ROSTER}?product_id={product.id}", status_code=303)
 
 
 @router.post("/roster/import", response_class=HTMLResponse)

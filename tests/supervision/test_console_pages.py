@@ -136,3 +136,43 @@ async def test_the_ledger_page_and_exports_are_the_licensee_own(app, session) ->
         assert (await browser.get(theirs)).status_code == 404
         export = f"/console/ledger/export.xlsx?product_id={product.id}&enterprise_id={other.id}"
         assert (await browser.get(export)).status_code == 404
+
+
+async def test_single_entry_form_refusal_by_the_field_then_edit(app, session) -> None:
+    product = await wuyuan_product(session)
+    uscc = factories.make_uscc(830003)
+    fields = {
+        "uscc": uscc,
+        "name": "磴口县来的企业",
+        "division_code": "150822",
+        "kind": "trader",
+        "exporter": "on",
+        "source": "企业申报",
+        "on_roster": "2026-01-05",
+        "closed_on": "",
+    }
+    async with signed_in(app, session, Role.REGULATOR) as browser:
+        form = await browser.get(f"/console/roster/new?product_id={product.id}")
+        fields["csrf_token"] = csrf_of(form.text)
+        url = f"/console/roster/new?product_id={product.id}"
+        refused = await browser.post(url, data=fields)
+        assert refused.status_code == 422
+        assert 'id="division_code-error"' in refused.text and "保护范围" in refused.text
+        assert 'value="磴口县来的企业"' in refused.text and 'value="150822"' in refused.text
+        assert await session.scalar(select(func.count()).select_from(RosterEntry)) == 0
+
+        created = await browser.post(url, data=fields | {"division_code": "150821"})
+        assert created.status_code == 303
+        entry = await session.scalar(select(RosterEntry).where(RosterEntry.uscc == uscc))
+        assert entry is not None and entry.exporter
+
+        edit = f"/console/roster/{entry.id}/edit"
+        page = await browser.get(edit)
+        assert 'value="150821"' in page.text and " checked" in page.text
+        early = fields | {"division_code": "150821", "closed_on": "2025-12-31"}
+        assert (await browser.post(edit, data=early)).status_code == 422
+        closed = early | {"closed_on": "2026-06-30"}
+        closed.pop("exporter")  # unticked
+        assert (await browser.post(edit, data=closed)).status_code == 303
+    await session.refresh(entry)
+    assert str(entry.closed_on) == "2026-06-30" and entry.exporter is False
