@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,13 +32,23 @@ async def report_list(
     request: Request,
     session: SessionDep,
     principal: Annotated[Principal, permit_console("use_report.list")],
+    product_id: int | None = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ) -> HTMLResponse:
     page = PageParams(limit=200, offset=0)
     reports, _ = await use_reports.list_readable(session, principal, page, None, None, None)
-    products = {p.id: p for p in await product_choices(session)}
+    choices = await product_choices(session)
+    year = year or public_today().year - 1
+    chosen = product_id or (choices[0].id if choices else None)
+    missing = None
+    if can(principal, "use_report.missing") and chosen is not None:
+        missing = await use_reports.missing_or_late(session, chosen, year)
     context = {
         "reports": reports,
-        "products": products,
+        "products": {p.id: p for p in choices},
+        "product_id": chosen,
+        "year": year,
+        "missing": missing,
         "may_decide": can(principal, "use_report.accept"),
         "may_submit": can(principal, "use_report.submit"),
     }

@@ -102,6 +102,13 @@ class RateFigures(BaseModel):
     rate: float | None  # None when no enterprise is active: a rate of nothing is no rate
 
 
+class DivisionRate(BaseModel):
+    division: str  # GB/T 2260 code, one level below the one asked for
+    name: str
+    all: RateFigures
+    exporters: RateFigures
+
+
 class UseRate(BaseModel):
     product_id: int
     division: str | None
@@ -110,6 +117,7 @@ class UseRate(BaseModel):
     all: RateFigures
     exporters: RateFigures
     meets_target: bool | None
+    by_division: list[DivisionRate]  # the figures one level down (cities, or counties)
     non_users: list[NonUser]
 
 

@@ -25,12 +25,13 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core import divisions
 from app.registry import service as registry_service
 from app.supervision import repository
 from app.supervision.models import RosterEntry
 from app.supervision.period import Period, parse_period
 from app.supervision.roster import division_prefix
-from app.supervision.schemas import NonUser, RateFigures, UseRate
+from app.supervision.schemas import DivisionRate, NonUser, RateFigures, UseRate
 
 TARGET = 0.9  # 五原县示范区方案 §三(三)1: ≥ 90 % of local producers use the mark
 
@@ -48,6 +49,35 @@ def _figures(entries: list[RosterEntry], used: set[str]) -> RateFigures:
     users = sum(1 for entry in entries if entry.uscc in used)
     rate = round(users / len(entries), 4) if entries else None
     return RateFigures(active=len(entries), used=users, rate=rate)
+
+
+def _one_level_down(division: str | None) -> int | None:
+    """How many digits of a code name the divisions one level below ``division``: 4 (+ "00")
+    for the cities of a region or of the whole roster, 6 for the counties of a city."""
+    if division is None:
+        return 4
+    level = divisions.require(division).level
+    return {"province": 4, "prefecture": 6}.get(level.value)
+
+
+def _by_division(
+    entries: list[RosterEntry], used: set[str], division: str | None
+) -> list[DivisionRate]:
+    digits = _one_level_down(division)
+    if digits is None:  # a county: nothing below it on the roster
+        return []
+    groups: dict[str, list[RosterEntry]] = {}
+    for entry in entries:
+        groups.setdefault(entry.division_code[:digits].ljust(6, "0"), []).append(entry)
+    return [
+        DivisionRate(
+            division=code,
+            name=found.name if (found := divisions.get(code)) else code,
+            all=_figures(members, used),
+            exporters=_figures([e for e in members if e.exporter], used),
+        )
+        for code, members in sorted(groups.items())
+    ]
 
 
 async def use_rate(
@@ -72,6 +102,7 @@ async def use_rate(
         all=overall,
         exporters=_figures([e for e in entries if e.exporter], used),
         meets_target=None if overall.rate is None else overall.rate >= TARGET,
+        by_division=_by_division(entries, used, division),
         non_users=[
             NonUser(
                 uscc=entry.uscc,

@@ -78,6 +78,7 @@ async def test_the_use_rate_page_lists_non_users(app, session) -> None:
         assert page.status_code == 200
         assert "<span data-rate>50.0%</span>" in page.text and "未达到目标" in page.text
         assert idle.name in page.text and idle.uscc in page.text
+        assert "巴彦淖尔市" in page.text  # the figures one level down: the city
         bad = await browser.get(f"/console/use-rate?product_id={product.id}&period=2025-13")
         assert bad.status_code == 422 and 'role="alert"' in bad.text
 
@@ -114,7 +115,9 @@ async def test_use_report_form_refusal_keeps_what_was_typed_then_review(app, ses
     assert report is not None and report.status is UseReportStatus.SUBMITTED
 
     async with signed_in(app, session, Role.REGULATOR) as browser:
-        listing = await browser.get("/console/use-reports")
+        listing = await browser.get(f"/console/use-reports?product_id={product.id}&year=2025")
+        missing = re.search(r'<table id="missing-reports">.*?</table>', listing.text, re.S)
+        assert missing and company.uscc not in missing.group(0)  # it has reported
         token = csrf_of(listing.text)
         url = f"/console/use-reports/{report.id}/accept"
         assert (await browser.post(url, data={"csrf_token": token})).status_code == 303

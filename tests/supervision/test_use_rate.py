@@ -98,7 +98,10 @@ async def test_a_county_and_the_city_above_it(session, roster) -> None:
     region = await use_rate(session, product.id, "150000", "2025")
     assert city.all == region.all and city.all.active == 9
     wuyuan = await use_rate(session, product.id, WUYUAN, "2025")
-    assert wuyuan.all.active == 8
+    assert wuyuan.all.active == 8 and wuyuan.by_division == []
+    counties = {d.division: (d.name, d.all.active, d.all.used) for d in city.by_division}
+    assert counties == {LINHE: ("临河区", 1, 1), WUYUAN: ("五原县", 8, 4)}
+    assert [(d.division, d.all.active) for d in region.by_division] == [("150800", 9)]
 
 
 async def test_a_declared_report_counts_for_its_year_not_for_a_month(session, roster) -> None:
