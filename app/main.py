@@ -53,6 +53,7 @@ from app.report.router import public as report_public_router
 from app.report.router import router as report_router
 from app.revocation.router import router as revocation_router
 from app.revocation.withdrawal_router import router as withdrawal_router
+from app.supervision.router import router as supervision_router
 from app.verification.cache import VerdictCache
 from app.verification.readers import create_pool
 from app.verification.router import public as verify_router
@@ -88,6 +89,7 @@ ROUTERS = (
     plan_router,
     revocation_router,
     notice_router,
+    supervision_router,
     jobs_router,
     typed_code_router,
     web_router,

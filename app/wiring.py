@@ -6,17 +6,21 @@
   (``batch_measure.report_id`` → ``consumer_report``).
 - A recall cites evidence kept by domains above label (an inspection, a consumer report):
   they lend their look-ups to ``app.label.recall_cause`` here, as label may not import them.
+- An accepted annual use report counts as use for the two-year non-use rule: supervision
+  lends its look-up to ``app.label.licence_use`` the same way.
 """
 
 from __future__ import annotations
 
 import app.models_all  # noqa: F401  (imported for its side effect: the complete metadata)
 from app.inspection import recall_evidence
-from app.label import recall_cause
+from app.label import licence_use, recall_cause
 from app.report import service as report_service
+from app.supervision import use_reports
 
 
 def wire() -> None:
     recall_cause.provide(
         recall_cause.Evidence(recall_evidence.cited_inspection, report_service.get_readable)
     )
+    licence_use.provide_declared_use(use_reports.declared_use_since)

@@ -98,6 +98,13 @@ EFFECTS: dict[str, Effect] = {
     "report.investigating": QUIET,
     "report.resolved": QUIET,
     "report.dismissed": QUIET,
+    # supervision data: none of it is shown by the public check
+    "roster.create": QUIET,
+    "roster.update": QUIET,
+    "use_report.submit": QUIET,
+    "use_report.accept": QUIET,
+    "use_report.return": QUIET,
+    "print_run.record": QUIET,
     # the platform itself
     "job.enqueued": QUIET,
     "audit.checkpoint_publish": QUIET,  # its notice is published once per day, see checkpoints

@@ -17,6 +17,7 @@ from app.console import (
     enterprises,
     inspections,
     keys,
+    ledger,
     licence_acts,
     licence_apply,
     login,
@@ -26,6 +27,8 @@ from app.console import (
     queues,
     reports,
     revocations,
+    supervision,
+    use_reports,
     voiding,
 )
 from app.console.errors import install_console_errors
@@ -56,6 +59,9 @@ ROUTERS = (
     inspections.router,
     admin.router,
     keys.router,
+    supervision.router,
+    use_reports.router,
+    ledger.router,
 )
 
 

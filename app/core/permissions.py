@@ -123,6 +123,20 @@ POLICY: dict[str, frozenset[Role]] = {
     "revocation.reverse": STAFF,
     "revocation.read": STAFF_AND_LICENSEE,
     "revocation.list": STAFF_AND_LICENSEE,
+    # supervision: the producer roster, the use rate, annual use reports, the ledger
+    "roster.list": STAFF,
+    "roster.create": STAFF,
+    "roster.update": STAFF,
+    "roster.import": STAFF,
+    "use_rate.read": STAFF,
+    "use_report.submit": ONLY_LICENSEE,
+    "use_report.accept": STAFF,
+    "use_report.return": STAFF,
+    "use_report.read": STAFF_AND_LICENSEE,
+    "use_report.list": STAFF_AND_LICENSEE,
+    "use_report.missing": STAFF,
+    "print_run.record": ONLY_LICENSEE,
+    "ledger.read": STAFF_AND_LICENSEE,  # a licensee its own enterprise's only
     # background jobs (whoever enqueued one, and admins: app.jobs.repository)
     "job.read": EVERY_ROLE,
     # the staff console's own pages (each page's content is checked action by action)

@@ -6,10 +6,15 @@ for withdrawal.
 Both are licence rules, but what they count are batches, labels and scans, which the label
 domain holds; licence sits below label, so the counting is done here and the licence keeps
 its own part (the quota's mass balance, ``licence_service.quota``).
+
+A licensee's accepted annual use report that declares use counts as use too; the reports are
+kept by the supervision domain above this one, which lends its look-up through
+:func:`provide_declared_use` (called once by ``app.wiring``), so the arrows keep pointing down.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +27,21 @@ from app.licence.models import Licence
 from app.licence.schemas import NonUseCase, Quota
 
 NON_USE_MONTHS = 24
+
+# (session, cutoff) → the (enterprise id, product id) pairs that declared use after cutoff.
+DeclaredUse = Callable[[AsyncSession, datetime], Awaitable[set[tuple[int, int]]]]
+_declared_use: DeclaredUse | None = None
+
+
+def provide_declared_use(look_up: DeclaredUse) -> None:
+    global _declared_use
+    _declared_use = look_up
+
+
+async def _declared_since(session: AsyncSession, cutoff: datetime) -> set[tuple[int, int]]:
+    if _declared_use is None:
+        raise RuntimeError("no declared-use look-up: app.wiring.wire() provides it")
+    return await _declared_use(session, cutoff)
 
 
 async def season_quota(session: AsyncSession, licence: Licence, season: int) -> Quota:
@@ -39,8 +59,13 @@ def months_before(moment: datetime, months: int) -> datetime:
 
 async def find_non_use(session: AsyncSession, now: datetime) -> list[NonUseCase]:
     cutoff = months_before(now, NON_USE_MONTHS)
-    rows = await session.execute(repository.idle_licences(cutoff))
-    return [_case(row, cutoff) for row in rows]
+    rows = list(await session.execute(repository.idle_licences(cutoff)))
+    declared = await _declared_since(session, cutoff)
+    return [
+        _case(row, cutoff)
+        for row in rows
+        if (row[0].enterprise_id, row[0].product_id) not in declared
+    ]
 
 
 def _case(row: Row[*tuple[Any, ...]], cutoff: datetime) -> NonUseCase:

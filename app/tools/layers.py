@@ -29,6 +29,7 @@ LAYER_ORDER = (
     "revocation",
     "verification",
     "report",
+    "supervision",  # roster, use rate, use reports, ledger: statistics reads them
     "notice",
     "jobs",  # the periodic jobs: they call the domains below them
     "statistics",

@@ -97,6 +97,14 @@ CASES = [
     Case(paths.investigate_report, ("report.investigating",)),
     Case(paths.resolve_report, ("report.resolved",)),
     Case(paths.dismiss_report, ("report.dismissed",)),
+    # supervision
+    Case(paths.put_on_roster, ("roster.create",)),
+    Case(paths.edit_roster_entry, ("roster.update",)),
+    Case(paths.import_roster, ("roster.create", "roster.update")),
+    Case(paths.submit_use_report, ("use_report.submit",)),
+    Case(paths.accept_use_report, ("use_report.accept",)),
+    Case(paths.return_use_report, ("use_report.return",)),
+    Case(paths.record_print_run, ("print_run.record",)),
     # the platform
     Case(paths.enqueue_a_job, ("job.enqueued",)),
     # The checkpoint notice is published once per local day (``notices.publish_once``, keyed

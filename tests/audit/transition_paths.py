@@ -417,6 +417,98 @@ async def dismiss_report(w: World) -> None:
     await _move_report(w, report_id, "dismissed", reason="无法核实")
 
 
+# --- supervision: the roster, annual use reports, print runs --------------------------------
+
+
+def _roster_row(w: World) -> dict:
+    return {
+        "product_id": w.product.id,
+        "uscc": factories.make_uscc(880001),
+        "name": "名录企业",
+        "division_code": "150821",
+        "kind": "grower",
+        "source": "摸底",
+        "on_roster": TODAY.isoformat(),
+    }
+
+
+async def _product_in_wuyuan(w: World) -> None:
+    w.product.protected_area_codes = ["150821"]
+    await w.flush()
+
+
+async def put_on_roster(w: World) -> None:
+    await _product_in_wuyuan(w)
+    await w.start()
+    await w.post("/api/v1/roster", REGULATOR, _roster_row(w), expect=201)
+
+
+async def edit_roster_entry(w: World) -> None:
+    await _product_in_wuyuan(w)
+    entry = await w.post("/api/v1/roster", REGULATOR, _roster_row(w), expect=201)
+    await w.start()
+    body = {k: v for k, v in _roster_row(w).items() if k != "product_id"} | {"exporter": True}
+    await w.call("PUT", f"/api/v1/roster/{entry['id']}", REGULATOR, json=body)
+
+
+async def import_roster(w: World) -> None:
+    """A file of one new row and one changed row: each records its own action."""
+    await _product_in_wuyuan(w)
+    entry = await w.post("/api/v1/roster", REGULATOR, _roster_row(w), expect=201)
+    await w.start()
+    rows = [
+        "uscc,name,division_code,kind,exporter,source,on_roster",
+        f"{entry['uscc']},改名企业,150821,grower,否,摸底,{TODAY}",
+        f"{factories.make_uscc(880002)},新企业,150821,trader,是,摸底,{TODAY}",
+    ]
+    data = {"product_id": str(w.product.id)}
+    files = {"file": ("roster.csv", "\n".join(rows).encode())}
+    await w.call("POST", "/api/v1/roster/import", REGULATOR, data=data, files=files)
+
+
+def _use_report(w: World) -> dict:
+    return {
+        "product_id": w.product.id,
+        "year": TODAY.year,
+        "produced_kg": "100",
+        "sold_domestic_kg": "80",
+        "sold_export_kg": "0",
+        "output_value_yuan": "2000",
+        "labels_applied": 10,
+        "packaging_printed": 0,
+        "sales_channels": "批发",
+    }
+
+
+async def submit_use_report(w: World) -> None:
+    await w.start()
+    await w.post("/api/v1/use-reports", LICENSEE, _use_report(w), expect=201)
+
+
+async def accept_use_report(w: World) -> None:
+    report = await w.post("/api/v1/use-reports", LICENSEE, _use_report(w), expect=201)
+    await w.start()
+    await w.post(f"/api/v1/use-reports/{report['id']}/accept", REGULATOR)
+
+
+async def return_use_report(w: World) -> None:
+    report = await w.post("/api/v1/use-reports", LICENSEE, _use_report(w), expect=201)
+    await w.start()
+    await w.post(f"/api/v1/use-reports/{report['id']}/return", REGULATOR, {"reason": "数量不符"})
+
+
+async def record_print_run(w: World) -> None:
+    await w.start()
+    body = {
+        "batch_id": w.batch.id,
+        "printer_name": "印刷厂",
+        "printer_uscc": factories.make_uscc(880003),
+        "printed_on": TODAY.isoformat(),
+        "quantity": 3,
+    }
+    await w.post("/api/v1/print-runs", LICENSEE, body, expect=201)
+
+
 # --- the platform: what only a command or a job does ---------------------------------------
 
 
