@@ -39,6 +39,7 @@ NAV = (
     ("/console", "概览", "Overview", "console.home"),
     ("/console/batches/new", "申请标签批次", "Request a batch", "batch.request"),
     ("/console/queues", "待办事项", "Work queues", "console.queues"),
+    ("/console/statistics", "统计分析", "Statistics", "statistics.read"),
     ("/console/admin/users", "用户与角色", "Users and roles", "user.list"),
     ("/console/admin/keys", "API 密钥", "API keys", "api_key.list"),
     ("/console/admin/label-keys", "标签密钥编号", "Label-key ids", "label_key.list"),

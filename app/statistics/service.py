@@ -196,7 +196,7 @@ async def scan_figures(session: AsyncSession, filters: Filters) -> ScanFigures:
     )
 
 
-async def _enterprises(session: AsyncSession, filters: Filters) -> set[int] | None:
+async def enterprises_in(session: AsyncSession, filters: Filters) -> set[int] | None:
     """The enterprises within the division filter (``None``: no division filter)."""
     prefix = filters.prefix
     if prefix is None:
@@ -215,7 +215,7 @@ def _share(part: int, whole: int) -> float | None:
 
 
 async def inspection_figures(session: AsyncSession, filters: Filters) -> InspectionFigures:
-    enterprises = await _enterprises(session, filters)
+    enterprises = await enterprises_in(session, filters)
     rows = await repository.inspections(
         session, filters.product_id, enterprises, filters.start, filters.end
     )
@@ -246,7 +246,7 @@ def _median(values: list[float]) -> float | None:
 async def report_figures(session: AsyncSession, filters: Filters) -> ReportFigures:
     """First response = the report's first state change after filing (until the governance
     issue defines its own clock); resolution = filing to resolved or dismissed."""
-    enterprises = await _enterprises(session, filters)
+    enterprises = await enterprises_in(session, filters)
     rows = await repository.reports(session, filters.product_id, enterprises, *filters.instants)
     filed_at = {row[0]: row[1] for row in rows}
     first: dict[int, datetime] = {}
@@ -271,7 +271,7 @@ async def report_figures(session: AsyncSession, filters: Filters) -> ReportFigur
 
 
 async def licence_figures(session: AsyncSession, filters: Filters) -> LicenceFigures:
-    enterprises = await _enterprises(session, filters)
+    enterprises = await enterprises_in(session, filters)
     start, end = filters.instants
     by_state: defaultdict[str, int] = defaultdict(int)
     new = withdrawn = 0
@@ -295,6 +295,27 @@ async def licence_figures(session: AsyncSession, filters: Filters) -> LicenceFig
             withdrawals.append((withdrawn_at, name, number, reason))
     states = {s.value: by_state.get(s.value, 0) for s in LicenceStatus}
     return LicenceFigures(states, new, withdrawn, withdrawals)
+
+
+async def revocations(
+    session: AsyncSession,
+    filters: Filters,
+    enterprises: set[int] | None,
+    start: datetime,
+    end: datetime,
+) -> list[tuple[Any, ...]]:
+    """The revocations decided within [start, end), reversed ones included (and marked)."""
+    return await repository.revocations(session, filters.product_id, enterprises, start, end)
+
+
+async def recalls(
+    session: AsyncSession,
+    filters: Filters,
+    enterprises: set[int] | None,
+    start: datetime,
+    end: datetime,
+) -> list[tuple[Any, ...]]:
+    return await repository.recalls(session, filters.product_id, enterprises, start, end)
 
 
 async def overview(session: AsyncSession, filters: Filters) -> Statistics:

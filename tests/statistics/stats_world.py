@@ -163,6 +163,7 @@ async def report(
         await record_transition(
             session, SYSTEM, f"report.{status.value}", "consumer_report", row.id, reason="处理"
         )
+    await session.commit()  # audit events are chained and written at commit
     return row
 
 
