@@ -27,14 +27,14 @@ class Series:
 
 
 def nice_ceiling(value: float) -> float:
-    """The axis top: 1, 2, 2.5 or 5 times a power of ten, at least ``value`` (and 1)."""
-    if value <= 1:
-        return 1.0
-    power = 10 ** math.floor(math.log10(value))
+    """The axis top: four gridline steps of 1, 2, 2.5 or 5 times a power of ten (never a
+    fraction, as the figures are counts), reaching at least ``value``."""
+    quarter = max(value, 0) / 4
+    power = 10 ** max(0, math.floor(math.log10(quarter))) if quarter >= 1 else 1
     for step in (1, 2, 2.5, 5, 10):
-        if value <= step * power:
-            return float(step * power)
-    return float(10 * power)  # pragma: no cover - the loop's last step always fits
+        if step * power >= quarter and (step * power) % 1 == 0:
+            return float(4 * step * power)
+    return float(40 * power)  # pragma: no cover - the loop's last step always fits
 
 
 def _number(value: float) -> str:

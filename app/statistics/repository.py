@@ -210,16 +210,20 @@ async def all_usccs(session: AsyncSession) -> dict[int, str]:
 
 
 async def add_daily(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """Add counts into ``stat_daily``; a key already there is summed into."""
+    """Add counts into ``stat_daily``; a key already there is summed into. One statement run
+    over many parameter sets (batched into multi-row inserts by the driver layer), not one
+    huge compiled VALUES list."""
+    if not rows:
+        return
     dialect = postgresql if on_postgresql(session) else sqlite
-    for start in range(0, len(rows), 5000):  # SQLite allows 32 766 bound parameters
-        upsert = dialect.insert(StatDaily).values(rows[start : start + 5000])
-        await session.execute(
-            upsert.on_conflict_do_update(
-                index_elements=["day", "product_id", "division", "measure", "detail"],
-                set_={"count": StatDaily.count + upsert.excluded.count},
-            )
-        )
+    upsert = dialect.insert(StatDaily)
+    await session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=["day", "product_id", "division", "measure", "detail"],
+            set_={"count": StatDaily.count + upsert.excluded.count},
+        ),
+        rows,
+    )
 
 
 async def delete_daily(
