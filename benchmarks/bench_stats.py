@@ -70,6 +70,7 @@ async def _admin(server: str, *statements: str) -> list[Any]:
 
 
 def seed_statements(labels: int, scans: int) -> list[str]:
+    """The generating statements, one per table, in foreign-key order (``ANALYZE`` last)."""
     enterprises = [
         f"('基准企业{i}', '{compose('91', COUNTIES[i % len(COUNTIES)], f'MB{i:06d}')}',"
         f" '五原县', '五原县', 'normal', now(), now())"
@@ -106,7 +107,7 @@ def seed_statements(labels: int, scans: int) -> list[str]:
         # scans: spread over the year, mostly genuine, 5 % with a shared location
         "INSERT INTO scan (code, scanned_at, verdict, network_prefix, source_hash, ua_family,"
         " os_family, latitude, longitude)"
-        f" SELECT 'L' || lpad((1 + (n * 7919) % {labels})::text, 10, '0'),"
+        f" SELECT 'L' || lpad((1 + (n::bigint * 7919) % {labels})::text, 10, '0'),"
         f" {start} + (n::float / {scans}) * interval '330 days',"
         " CASE WHEN n % 50 = 0 THEN 'not_found' WHEN n % 97 = 0 THEN 'voided' ELSE 'genuine' END,"
         " '203.0.113.0/24', md5((n % 5000)::text), 'chrome', 'android',"
@@ -132,18 +133,26 @@ def seed_statements(labels: int, scans: int) -> list[str]:
 
 
 async def prepare(server: str, labels: int, scans: int, reuse: bool) -> tuple[str, float]:
-    """The database and the seconds the first (full) roll-up build took (0 when reused)."""
+    """The database and the seconds the first (full) roll-up build took (0 when reused). With
+    ``reuse``, a database left by an earlier run is kept, and a half-loaded one is completed
+    (a table already holding rows is not loaded again)."""
     name = database_name(labels, scans)
-    exists = await _admin(server, f"SELECT 1 FROM pg_database WHERE datname = '{name}'")
-    if reuse and exists[0]:
-        print(f"reusing database {name}")
-        return name, 0.0
-    await _admin(
-        server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'
-    )
+    exists = (await _admin(server, f"SELECT 1 FROM pg_database WHERE datname = '{name}'"))[0]
+    if not (reuse and exists):
+        await _admin(
+            server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'
+        )
     engine = create_engine(url_of(server, name))
     await migrate.upgrade(engine)
+    if reuse and exists and await _count(engine, "stat_watermark"):
+        print(f"reusing database {name}")
+        await engine.dispose()
+        return name, 0.0
     for statement in seed_statements(labels, scans):
+        table = statement.split()[2] if statement.startswith("INSERT") else None
+        if table is not None and await _count(engine, table):
+            print(f"  {table} already loaded")
+            continue
         began = time.perf_counter()
         async with engine.begin() as connection:
             await connection.execute(text(statement))
@@ -157,6 +166,14 @@ async def prepare(server: str, labels: int, scans: int, reuse: bool) -> tuple[st
         await connection.execute(text("ANALYZE stat_daily"))
     await engine.dispose()
     return name, build
+
+
+async def _count(engine: AsyncEngine, table: str) -> int:
+    async with engine.connect() as connection:
+        found = await connection.scalar(
+            text(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT 1) t")
+        )
+    return int(found or 0)
 
 
 async def _refresh_until_caught_up(engine: AsyncEngine) -> int:

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from app.console.deps import permit_console
@@ -22,7 +22,7 @@ from app.core.db import SessionDep
 from app.core.permissions import can
 from app.core.principal import Principal
 from app.core.time import public_today
-from app.statistics import service
+from app.statistics import annual, service
 from app.statistics.charts import Series, bar_chart, line_chart
 from app.statistics.exceptions import BadFilter
 from app.statistics.use_rate import available as use_rate_available
@@ -236,3 +236,25 @@ async def statistics_page(
         context["errors"] = {"product_id": "没有这个产品 / no such product"}
     status = 422 if context["errors"] else 200
     return render(request, "statistics.html", context, status_code=status)
+
+
+@router.get("/annual-report")
+async def annual_report_download(
+    _principal: Annotated[Principal, permit_console("statistics.annual_report")],
+    session: SessionDep,
+    product_id: int,
+    year: int,
+    division: str | None = None,
+    format: str = "pdf",
+) -> Response:
+    """The annual report's file, as ``GET /api/v1/stats/annual-report`` gives it, for the
+    signed-in console (whose session is a cookie, not the API's bearer token)."""
+    chosen = service.Filters.year(year, product_id, division or None)
+    report = await annual.gather(session, chosen)
+    if format == "xlsx":
+        body, media_type = annual.xlsx(report), annual.XLSX_MEDIA_TYPE
+    else:
+        body, media_type = annual.pdf(report), "application/pdf"
+    name = annual.filename(report, "xlsx" if format == "xlsx" else "pdf")
+    disposition = f'attachment; filename="{name}"'
+    return Response(body, media_type=media_type, headers={"Content-Disposition": disposition})

@@ -16,7 +16,7 @@ from app.core.principal import Role
 from app.core.time import public_today, utcnow
 from app.inspection.models import InspectionResult
 from app.report.models import ReportStatus
-from app.statistics import rollup
+from app.statistics import annual, rollup
 
 YEAR = public_today().year - 1
 PERIOD = {"from": f"{YEAR}-01-01", "to": f"{YEAR}-12-31"}
@@ -186,7 +186,14 @@ async def test_the_console_page_draws_each_chart_beside_its_numbers(session, app
         labels_table = html[html.index('data-table="labels"') :]
         assert f'<th scope="row">{YEAR}-01</th><td>12</td>' in labels_table
         assert "data-as-of" in html and "use-rate-pending" in html
-        assert f"/api/v1/stats/annual-report?product_id={world.product.id}&amp;year={YEAR}" in html
+        link = f"/console/statistics/annual-report?product_id={world.product.id}&amp;year={YEAR}"
+        assert link in html
+        download = await console.get(
+            "/console/statistics/annual-report",
+            params={"product_id": world.product.id, "year": YEAR, "format": "xlsx"},
+        )
+        assert download.status_code == 200
+        assert download.headers["content-type"] == annual.XLSX_MEDIA_TYPE
 
         refused = await console.get("/console/statistics", params={"division": "12"})
         assert refused.status_code == 422
