@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from app.core.jobs import queue
 from app.core.jobs.registry import JobArgs, JobResult, job
 from app.core.jobs.runner import JobContext
 from app.core.jobs.schedule import Periodic
@@ -17,6 +18,7 @@ from app.statistics import rollup
 REFRESH = "statistics.refresh"
 # One attempt: a failed refresh is simply done again by the next slot's job.
 PERIODIC = Periodic(REFRESH, every=timedelta(minutes=3), max_attempts=1)
+KEEP_SUCCEEDED = timedelta(days=2)  # the job list keeps two days of refreshes, and every failure
 
 
 @job(REFRESH)
@@ -30,4 +32,7 @@ async def refresh_statistics(ctx: JobContext, _args: JobArgs) -> JobResult:
         scans, runs = scans + outcome.scans, runs + 1
         await ctx.progress(scans, None, f"{scans} scans folded in")
         if not outcome.behind:
-            return {"scans": scans, "runs": runs, "skipped": outcome.skipped}
+            break
+    async with ctx.session() as session:
+        forgotten = await queue.forget_succeeded(session, REFRESH, utcnow() - KEEP_SUCCEEDED)
+    return {"scans": scans, "runs": runs, "skipped": outcome.skipped, "forgotten": forgotten}

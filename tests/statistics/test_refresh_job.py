@@ -9,13 +9,16 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from app.core.jobs import schedule
-from app.core.jobs.models import Job
-from app.core.jobs.registry import REGISTRY
+from app.core.jobs import queue, schedule
+from app.core.jobs.models import Job, JobStatus
+from app.core.jobs.registry import REGISTRY, Registry
 from app.core.jobs.schedule import Periodic
+from app.core.jobs.worker import Worker
+from app.core.time import utcnow
 from app.jobs import runtime
 from app.statistics import jobs as statistics_jobs
 from app.statistics.charts import Series, bar_chart, nice_ceiling
+from app.statistics.models import StatDaily
 from app.wiring import wire
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -47,3 +50,29 @@ def test_chart_axes_end_on_whole_steps_and_text_is_escaped() -> None:
     svg = bar_chart("c", "<b>标题</b>", ["a&b"], [Series("s<1>", [3])])
     assert "<b>" not in svg and "&lt;b&gt;" in svg and "a&amp;b" in svg
     assert svg.count('class="bar"') == 1 and 'role="img"' in svg
+
+
+async def test_the_job_folds_new_rows_in_and_forgets_old_successes(session, database) -> None:
+    import factories
+
+    product = await factories.product(session)
+    company = await factories.enterprise(session)
+    licence = await factories.licence(session, company.id, product.id)
+    batch = await factories.batch(session, licence, issued_at=utcnow() - timedelta(days=3))
+    await factories.labels(session, batch, ["JOBTEST000001", "JOBTEST000002"])
+    old = await queue.enqueue(session, statistics_jobs.REFRESH, {}, utcnow())
+    old.status, old.finished_at = JobStatus.SUCCEEDED, utcnow() - timedelta(days=3)
+    await session.commit()
+
+    only = Registry()
+    only.register(statistics_jobs.REFRESH, statistics_jobs.refresh_statistics)
+    job = await queue.enqueue(session, statistics_jobs.REFRESH, {}, utcnow())
+    await session.commit()
+    assert await Worker(database, only).run_once() == (job.id, JobStatus.SUCCEEDED)
+    issued = await session.scalar(
+        select(StatDaily.count).where(
+            StatDaily.product_id == product.id, StatDaily.measure == "label.issued"
+        )
+    )
+    assert issued == 2
+    assert await session.get(Job, old.id, populate_existing=True) is None
