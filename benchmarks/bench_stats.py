@@ -109,7 +109,7 @@ def seed_statements(labels: int, scans: int) -> list[str]:
         " os_family, latitude, longitude)"
         f" SELECT 'L' || lpad((1 + (n::bigint * 7919) % {labels})::text, 10, '0'),"
         f" {start} + (n::float / {scans}) * interval '330 days',"
-        " CASE WHEN n % 50 = 0 THEN 'not_found' WHEN n % 97 = 0 THEN 'voided' ELSE 'genuine' END,"
+        " CASE WHEN n % 50 = 0 THEN 'unknown' WHEN n % 97 = 0 THEN 'void' ELSE 'genuine' END,"
         " '203.0.113.0/24', md5((n % 5000)::text), 'chrome', 'android',"
         " CASE WHEN n % 20 = 0 THEN 40.8 + (n % 7) * 0.1 END,"
         " CASE WHEN n % 20 = 0 THEN 107.6 + (n % 5) * 0.1 END"

@@ -29,15 +29,17 @@ from app.statistics.use_rate import available as use_rate_available
 
 router = APIRouter(prefix="/console/statistics", include_in_schema=False)
 
-VERDICT_NAMES = {
+VERDICT_NAMES = {  # app.verification.verdicts.Verdict, and the roll-up's "unrecorded"
     "genuine": ("正品", "Genuine"),
-    "not_found": ("查无此码", "Not found"),
-    "voided": ("已作废", "Voided"),
-    "revoked": ("已撤销", "Revoked"),
-    "batch_recalled": ("批次召回", "Batch recalled"),
-    "batch_suspended": ("批次暂停", "Batch suspended"),
-    "licence_withdrawn": ("许可撤回", "Licence withdrawn"),
+    "genuine_licence_withdrawn": ("正品（许可已撤回）", "Genuine, licence withdrawn"),
     "suspect_clone": ("疑似复制", "Suspected copy"),
+    "suspended": ("批次暂停", "Batch suspended"),
+    "recalled": ("批次召回", "Batch recalled"),
+    "revoked": ("已撤销", "Revoked"),
+    "void": ("已作废", "Void"),
+    "malformed": ("格式错误", "Malformed"),
+    "unknown": ("查无此码", "Unknown code"),
+    "unrecorded": ("结果未留存", "Verdict not kept"),  # scans older than the statistics
 }
 
 

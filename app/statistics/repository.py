@@ -34,7 +34,7 @@ from app.registry.models import GIProduct
 from app.report.models import ConsumerReport
 from app.revocation.models import Revocation
 from app.statistics.models import NO_PRODUCT, StatDaily, StatWatermark
-from app.verification.models import Scan
+from app.verification.models import Scan, ScanDaily
 
 Row = tuple[Any, ...]
 
@@ -116,6 +116,24 @@ async def scan_counts(session: AsyncSession, after_id: int, upto_id: int) -> Seq
             Scan.latitude,
             Scan.longitude,
         )
+    )
+    return [tuple(row) for row in await session.execute(query)]
+
+
+async def retained_scan_counts(session: AsyncSession) -> list[Row]:
+    """(day, product, enterprise, scans) of the scans the 180-day retention had already folded
+    into per-code daily counts (``scan_daily``) before the statistics existed."""
+    query = (
+        select(
+            ScanDaily.day,
+            LabelBatch.product_id,
+            LabelBatch.enterprise_id,
+            func.sum(ScanDaily.scans),
+        )
+        .select_from(ScanDaily)
+        .outerjoin(Label, Label.code == ScanDaily.code)
+        .outerjoin(LabelBatch, LabelBatch.id == Label.batch_id)
+        .group_by(ScanDaily.day, LabelBatch.product_id, LabelBatch.enterprise_id)
     )
     return [tuple(row) for row in await session.execute(query)]
 

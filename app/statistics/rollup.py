@@ -6,7 +6,9 @@ Per source:
 
 - **scans** (verdicts, and regions of shared locations): by id, past the watermark. A scan is
   written once and never changed; the 180-day retention (``app.verification.rollup``) deletes
-  scans long after they were counted here, so the daily counts outlive them.
+  scans long after they were counted here, so the daily counts outlive them. Scans the
+  retention had already folded away before the first refresh are taken, once, from its
+  per-code counts, under the verdict "unrecorded" (the retention keeps none).
 - **issued labels**: batches by ``issued_at``, past the watermark (set once, never changed).
 - **suspect clones**: codes by ``flagged_at`` (a code keeps its first flag).
 - **void and revoked labels**: a void can be undone for ten days and a revocation reversed, so
@@ -37,6 +39,7 @@ SETTLE = timedelta(minutes=1)
 TAKEN_OUT_WINDOW = UNDO_WINDOW + timedelta(days=1)
 SCAN_IDS_PER_RUN = 2_000_000  # one run's transaction stays bounded; the job loops until caught up
 ALL = "all"  # the detail of a measure that has none
+UNRECORDED = "unrecorded"  # the verdict of scans known only from the retention's daily counts
 
 SCANS, ISSUED, CLONES, TAKEN_OUT = "scans", "issued", "clones", "taken_out"
 SOURCES = (SCANS, ISSUED, CLONES, TAKEN_OUT)
@@ -95,6 +98,12 @@ async def refresh(session: AsyncSession, now: datetime) -> Outcome:
     upto = min(bound, after + SCAN_IDS_PER_RUN) if bound is not None else after
     behind = bound is not None and upto < bound
     scanned = 0
+    if SCANS not in marks:
+        retained = await repository.retained_scan_counts(session)
+        await divisions.load({row[2] for row in retained if row[2] is not None})
+        for day, product, enterprise, scans in retained:
+            product_id = NO_PRODUCT if product is None else product
+            counts[as_day(day), product_id, divisions.of(enterprise), SCAN, UNRECORDED] += scans
     if upto > after:
         rows = await repository.scan_counts(session, after, upto)
         await divisions.load({row[2] for row in rows if row[2] is not None})

@@ -33,7 +33,7 @@ async def world(session):
             scan(built.code(WUYUAN, 4), at(date(YEAR, 4, 5)), where=(40.1, 108.3)),
             scan(built.code(LINHE, 2), at(date(YEAR, 4, 6))),
             scan(built.code(LINHE, 2), at(date(YEAR, 4, 6)), verdict="suspect_clone"),
-            scan("NOSUCHCODE0001", at(date(YEAR, 5, 1)), verdict="not_found"),
+            scan("NOSUCHCODE0001", at(date(YEAR, 5, 1)), verdict="unknown"),
         ],
     )
     await inspection(session, built.batches[WUYUAN], date(YEAR, 3, 1), InspectionResult.PASS)
@@ -89,7 +89,7 @@ async def test_scans_inspections_and_licences(client, regulator, world) -> None:
     assert scans["by_verdict"] == {"genuine": 3, "suspect_clone": 1}
     assert scans["by_region"] == [{"division": "unknown", "name": "未知", "scans": 1}]
     all_scans = await _get(client, regulator, "/api/v1/stats/scans", **PERIOD)
-    assert all_scans["by_verdict"]["not_found"] == 1
+    assert all_scans["by_verdict"]["unknown"] == 1
 
     checks = await _get(
         client, regulator, "/api/v1/stats/inspections", product_id=product, **PERIOD

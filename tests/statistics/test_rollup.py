@@ -73,8 +73,8 @@ async def world(session):
             scan(built.code(WUYUAN, 3), at(date(YEAR, 2, 1), 17)),  # 01:00 on 2 Feb in Wuyuan
             scan(built.code(WUYUAN, 4), at(date(YEAR, 4, 5)), where=FAR),
             scan(built.code(LINHE, 2), at(date(YEAR, 4, 6)), where=FAR),
-            scan(built.code(WUYUAN, 0), at(date(YEAR, 4, 7)), verdict="voided"),
-            scan("NOSUCHCODE0001", at(date(YEAR, 5, 1)), verdict="not_found"),
+            scan(built.code(WUYUAN, 0), at(date(YEAR, 4, 7)), verdict="void"),
+            scan("NOSUCHCODE0001", at(date(YEAR, 5, 1)), verdict="unknown"),
             scan(built.code("other", 1), at(date(YEAR, 5, 2))),
         ],
     )
@@ -93,7 +93,7 @@ async def test_the_first_refresh_equals_a_direct_count(session, world) -> None:
     assert expected[(date(YEAR, 2, 10), product, WUYUAN, "label.void", "all")] == 2
     assert expected[(date(YEAR, 3, 20), product, LINHE, "label.revoked", "all")] == 1
     assert expected[(date(YEAR, 2, 2), product, WUYUAN, "scan", "genuine")] == 1
-    assert expected[(date(YEAR, 5, 1), NO_PRODUCT, "unknown", "scan", "not_found")] == 1
+    assert expected[(date(YEAR, 5, 1), NO_PRODUCT, "unknown", "scan", "unknown")] == 1
 
 
 async def test_incremental_refreshes_fold_in_only_what_is_new(session, world) -> None:
@@ -179,3 +179,21 @@ async def test_a_deployment_locator_names_the_region(session, world) -> None:
         if key[3] == "scan.region":
             regions[key[4]] += count
     assert regions == {WUYUAN: 2}
+
+
+async def test_scans_retained_before_the_first_refresh_count_as_unrecorded(session, world) -> None:
+    from app.verification.models import ScanDaily
+
+    session.add(
+        ScanDaily(code=world.code(WUYUAN, 8), day=date(YEAR, 1, 20), scans=9, distinct_sources=4)
+    )
+    session.add(
+        ScanDaily(code="GONE0000000001", day=date(YEAR, 1, 21), scans=2, distinct_sources=1)
+    )
+    await session.flush()
+    await rollup.refresh(session, utcnow())
+    counts = await rolled_up(session)
+    assert counts[(date(YEAR, 1, 20), world.product.id, WUYUAN, "scan", "unrecorded")] == 9
+    assert counts[(date(YEAR, 1, 21), NO_PRODUCT, "unknown", "scan", "unrecorded")] == 2
+    await rollup.refresh(session, utcnow() + timedelta(minutes=3))
+    assert await rolled_up(session) == counts  # taken once, on the first refresh only
