@@ -53,6 +53,8 @@ from app.report.router import public as report_public_router
 from app.report.router import router as report_router
 from app.revocation.router import router as revocation_router
 from app.revocation.withdrawal_router import router as withdrawal_router
+from app.statistics.router import public as statistics_public_router
+from app.statistics.router import router as statistics_router
 from app.supervision.router import router as supervision_router
 from app.verification.cache import VerdictCache
 from app.verification.readers import create_pool
@@ -91,6 +93,8 @@ ROUTERS = (
     notice_router,
     supervision_router,
     jobs_router,
+    statistics_router,
+    statistics_public_router,
     typed_code_router,
     web_router,
     *CONSOLE_ROUTERS,

@@ -16,6 +16,7 @@ from app.planning import models as planning_models
 from app.registry import models as registry_models
 from app.report import models as report_models
 from app.revocation import models as revocation_models
+from app.statistics import models as statistics_models
 from app.supervision import models as supervision_models
 from app.verification import models as verification_models
 
@@ -35,6 +36,7 @@ __all__ = [
     "registry_models",
     "report_models",
     "revocation_models",
+    "statistics_models",
     "supervision_models",
     "trust_models",
     "verification_models",

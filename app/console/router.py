@@ -27,6 +27,7 @@ from app.console import (
     queues,
     reports,
     revocations,
+    statistics,
     supervision,
     use_reports,
     voiding,
@@ -62,6 +63,7 @@ ROUTERS = (
     supervision.router,
     use_reports.router,
     ledger.router,
+    statistics.router,
 )
 
 

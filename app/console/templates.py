@@ -56,6 +56,7 @@ NAV = (
     ("/console/use-rate", "专用标志使用率", "Mark-use rate", "use_rate.read"),
     ("/console/use-reports", "年度使用报告", "Annual use reports", "use_report.list"),
     ("/console/ledger", "管理台账", "Ledger", "ledger.read"),
+    ("/console/statistics", "统计分析", "Statistics", "statistics.read"),
     ("/console/admin/users", "用户与角色", "Users and roles", "user.list"),
     ("/console/admin/keys", "API 密钥", "API keys", "api_key.list"),
     ("/console/admin/label-keys", "标签密钥编号", "Label-key ids", "label_key.list"),

@@ -40,6 +40,7 @@ EVERY_ROLE = frozenset(Role)
 ONLY_ADMIN = frozenset({Role.ADMIN})
 ONLY_LICENSEE = frozenset({Role.LICENSEE})
 ONLY_INSPECTOR = frozenset({Role.INSPECTOR})
+ONLY_REGULATOR = frozenset({Role.REGULATOR})
 
 POLICY: dict[str, frozenset[Role]] = {
     # accounts and keys
@@ -137,6 +138,9 @@ POLICY: dict[str, frozenset[Role]] = {
     "use_report.missing": STAFF,
     "print_run.record": ONLY_LICENSEE,
     "ledger.read": STAFF_AND_LICENSEE,  # a licensee its own enterprise's only
+    # supervision statistics: the bureau's figures and the annual report it files upward
+    "statistics.read": ONLY_REGULATOR,
+    "statistics.annual_report": ONLY_REGULATOR,
     # background jobs (whoever enqueued one, and admins: app.jobs.repository)
     "job.read": EVERY_ROLE,
     # the staff console's own pages (each page's content is checked action by action)

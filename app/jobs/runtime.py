@@ -10,9 +10,22 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.core.db import Database
 from app.core.jobs.registry import REGISTRY
-from app.core.jobs.schedule import deployment_zone
+from app.core.jobs.schedule import Periodic, deployment_zone
 from app.core.jobs.worker import BackgroundWorker, Worker
 from app.jobs import periodic
+
+# Periodic jobs of domains above this one (the statistics refresh), added by the composition
+# root (``app.wiring``): this domain may not import them.
+_added: list[Periodic] = []
+
+
+def add_periodic(periodic_job: Periodic) -> None:
+    if periodic_job not in _added:
+        _added.append(periodic_job)
+
+
+def periodics() -> tuple[Periodic, ...]:
+    return (*periodic.PERIODIC, *_added)
 
 
 class JobSettings(BaseSettings):
@@ -34,7 +47,7 @@ def make_worker(database: Database, settings: JobSettings | None = None) -> Work
     return Worker(
         database,
         REGISTRY,
-        periodics=periodic.PERIODIC if settings.scheduler else (),
+        periodics=periodics() if settings.scheduler else (),
         zone=deployment_zone(),
         lease=timedelta(seconds=settings.lease_seconds),
         idle_seconds=settings.idle_seconds,

@@ -96,7 +96,8 @@ class Label(Base):
     batch_id: Mapped[int] = mapped_column(ForeignKey("label_batch.id"))
     serial: Mapped[int] = mapped_column(Integer)
     status: Mapped[LabelStatus] = mapped_column(str_enum(LabelStatus, length=8))
-    status_changed_at: Mapped[datetime | None]
+    # Indexed for the statistics refresh (app.statistics.rollup): it reads the recent changes.
+    status_changed_at: Mapped[datetime | None] = mapped_column(index=True)
     status_changed_by_id: Mapped[int | None] = mapped_column(BigInteger)
     status_reason: Mapped[str | None] = mapped_column(Text)
     revocation_id: Mapped[int | None] = mapped_column(BigInteger)
