@@ -185,7 +185,10 @@ async def test_the_console_page_draws_each_chart_beside_its_numbers(session, app
         assert 'href="/console/statistics"' in html  # in the nav
         labels_table = html[html.index('data-table="labels"') :]
         assert f'<th scope="row">{YEAR}-01</th><td>12</td>' in labels_table
-        assert "data-as-of" in html and "use-rate-pending" in html
+        assert "data-as-of" in html
+        # A product over a whole year: the roster's rate is shown, here of an empty roster.
+        assert '<strong data-figure="use-rate">—</strong>' in html
+        assert "use-rate-pending" not in html
         link = f"/console/statistics/annual-report?product_id={world.product.id}&amp;year={YEAR}"
         assert link in html
         download = await console.get(

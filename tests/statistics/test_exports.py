@@ -78,7 +78,9 @@ async def test_the_xlsx_holds_the_figures_the_acts_and_a_signature_block(
     assert summary["扫码查验（次）"] == "7"
     assert summary["监督抽检（次）"] == "2" and summary["抽检合格率"] == "50.0%"
     assert summary["撤回许可（件）"] == "1"
-    assert "尚未接入" in summary["专用标志使用率"]  # the roster's rate: said, never invented
+    # The roster's rate (app.supervision): this world has no roster, so no rate, and no number.
+    assert summary["名录内在营主体"] == "0"
+    assert summary["专用标志使用率"] == "—（目标 90.0%）"
     months = list(book["月度标签与扫码"].iter_rows(values_only=True))
     assert months[0] == ("月份", "发放", "作废", "撤销", "扫码", "疑似复制")
     assert months[1] == (f"{YEAR}-01", 12, 0, 0, 0, 0)
