@@ -51,6 +51,7 @@ class Queue:
     count: int
     estimate: bool = False
     items: list[Item] = field(default_factory=list)
+    every: str | None = None  # the full list (paginated, searchable, CSV) where there is one
 
 
 class Names:
@@ -121,7 +122,8 @@ async def _batch_queue(
                 batch.created_at,
             )
         )
-    return Queue(key, title, found.total, found.total_is_estimate, items)
+    every = f"/console/batches?status={status.value}"
+    return Queue(key, title, found.total, found.total_is_estimate, items, every)
 
 
 async def _failed_inspection(session: AsyncSession, principal: Principal, batch: LabelBatch) -> str:

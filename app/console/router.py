@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.console import admin, batches, dashboard, decisions, keys, login, queues
+from app.console import admin, batches, dashboard, decisions, keys, login, passwords, queues
 from app.console.errors import install_console_errors
 from app.console.templates import STATIC_DIR
 
@@ -21,6 +21,7 @@ ROUTERS = (
     decisions.batches,
     admin.router,
     keys.router,
+    passwords.router,
 )
 
 

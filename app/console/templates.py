@@ -37,6 +37,7 @@ environment.globals["state_name"] = state_name
 # check, never role names, so a role's menu changes with POLICY alone.
 NAV = (
     ("/console", "概览", "Overview", "console.home"),
+    ("/console/batches", "标签批次", "Batches", "batch.list"),
     ("/console/batches/new", "申请标签批次", "Request a batch", "batch.request"),
     ("/console/queues", "待办事项", "Work queues", "console.queues"),
     ("/console/admin/users", "用户与角色", "Users and roles", "user.list"),
