@@ -76,6 +76,7 @@ def _batch_filters(state: ListState) -> dict[str, Any]:
 
 
 async def _named(names: Names, batches: list[LabelBatch]) -> list[dict[str, Any]]:
+    await names.preload(batch.enterprise_id for batch in batches)
     return [
         {
             "batch": batch,

@@ -6,6 +6,7 @@ principal, the same calls the API's lists make."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -61,6 +62,12 @@ class Names:
         self.session, self.principal = session, principal
         self.enterprises: dict[int, str] = {}
         self.products: dict[int, tuple[str, str]] = {}
+
+    async def preload(self, enterprise_ids: Iterable[int | None]) -> None:
+        """Look the names of a whole page's enterprises up in one query."""
+        wanted = {i for i in enterprise_ids if i is not None and i not in self.enterprises}
+        found = await enterprise_service.names_by_id(self.session, self.principal, wanted)
+        self.enterprises.update(found)
 
     async def enterprise(self, enterprise_id: int | None) -> str:
         if enterprise_id is None:
