@@ -84,7 +84,7 @@ def load_statements(labels: int, batches: int, scans: int) -> list[str]:
         f" '0'), (g - 1) / {per_batch} + 1, (g - 1) % {per_batch} + 1, 'active'"
         f" FROM generate_series(1, {per_batch * batches}) g",
         "INSERT INTO scan (code, scanned_at, verdict, network_prefix, source_hash, ua_family,"
-        " os_family) SELECT 'B' || lpad(((g * 7919) % "
+        " os_family) SELECT 'B' || lpad(((g::bigint * 7919) % "
         f"{per_batch * batches} + 1)::text, 12, '0'), now() - g * interval '1 second', 'genuine',"
         " '10.0.0.0/24', md5(g::text)::varchar(32), 'chrome', 'android'"
         f" FROM generate_series(1, {scans}) g",
@@ -95,15 +95,24 @@ def load_statements(labels: int, batches: int, scans: int) -> list[str]:
     ]
 
 
+async def _complete(url: str, labels: int) -> bool:
+    """A database an earlier run loaded completely (a failed load leaves it empty)."""
+    engine = create_engine(url)
+    try:
+        await migrate.upgrade(engine)  # indexes added since the load
+        async with engine.connect() as connection:
+            count = (await connection.execute(text("SELECT count(*) FROM label"))).scalar_one()
+        await settle(engine)
+    finally:
+        await engine.dispose()
+    return bool(count == labels)
+
+
 async def prepare(server: str, labels: int, batches: int, scans: int, reuse: bool) -> None:
     name = database_name(labels)
     if reuse:
         (found,) = await _admin(server, f"SELECT 1 FROM pg_database WHERE datname = '{name}'")
-        if found:
-            engine = create_engine(url_of(server, labels))
-            await migrate.upgrade(engine)  # indexes added since the load
-            await settle(engine)
-            await engine.dispose()
+        if found and await _complete(url_of(server, labels), labels):
             print(f"reusing database {name}")
             return
     await _admin(
