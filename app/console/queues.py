@@ -90,6 +90,7 @@ async def _licence_queue(session: AsyncSession, principal: Principal, names: Nam
     page = PageParams(limit=SHOWN, offset=0)
     pending = LicenceStatus.PENDING
     found, total = await licence_service.list_readable(session, principal, page, status=pending)
+    await names.preload(licence.enterprise_id for licence in found)
     items = []
     for licence in found:
         zh, en = await names.product(licence.product_id)
@@ -116,6 +117,7 @@ async def _batch_queue(
 ) -> Queue:
     page = CursorParams(limit=SHOWN, offset=0)
     found = await label_service.list_readable(session, principal, page, status=status)
+    await names.preload(batch.enterprise_id for batch in found.items)
     items = []
     for batch in found.items:
         zh, en = await names.product(batch.product_id)
@@ -173,6 +175,7 @@ async def _report_queue(session: AsyncSession, principal: Principal, names: Name
 
 async def _suspicious_queue(session: AsyncSession, names: Names) -> Queue:
     found = await listings.list_suspicious(session, CursorParams(limit=SHOWN, offset=0))
+    await names.preload(code.enterprise_id for code in found.items)
     items = [
         Item(
             await names.enterprise(code.enterprise_id),
