@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import time
@@ -251,13 +252,17 @@ def report(
         ok = "yes" if median <= BUDGET_MS else "**no**"
         lines.append(f"| {title} | {median:.1f} | {p95:.1f} | {median / base:.1f} | {ok} |")
     table = "\n".join(lines)
+    load = os.getloadavg()[0]
     print(table)
+    print(f"load average {load:.1f} on {os.cpu_count()} cores")
     scale = f"{labels:,} labels, {batches:,} batches, {scans:,} scans"
     body = (
         f"`python benchmarks/bench_console.py{' --small' if small else ''}`: {scale} in PostgreSQL;"
         " each page requested in-process (ASGI) as a signed-in user, 3 warm-up requests then"
         " the median and p95 of the rounds. The baseline is a bare FastAPI + Jinja2 page on the"
-        " same engine running one trivial query.\n\n" + table
+        " same engine running one trivial query. Load average during the run:"
+        f" {load:.1f} on {os.cpu_count()} cores (a shared machine: every time here grows"
+        " with it).\n\n" + table
     )
     title = "Console pages (issue 12)" + (" — small" if small else "")
     write_section(title, body)
