@@ -53,6 +53,8 @@ EFFECTS: dict[str, Effect] = {
     "user.create": QUIET,
     "user.deactivate": QUIET,
     "user.reactivate": QUIET,
+    "user.password_reset": QUIET,
+    "user.password_change": QUIET,
     "api_key.create": QUIET,
     "api_key.revoke": QUIET,
     "auth.refresh_reuse": QUIET,

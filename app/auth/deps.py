@@ -12,7 +12,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import repository
-from app.auth.exceptions import NotAuthenticated
+from app.auth.exceptions import NotAuthenticated, PasswordChangeRequired
 from app.auth.keyscope import within_creator
 from app.auth.models import ApiKey, User
 from app.auth.principal import user_principal
@@ -75,6 +75,10 @@ async def _from_token(session: AsyncSession, settings: Settings, token: str) -> 
         raise NotAuthenticated("account not active")
     if claims.family_id is not None and await repository.family_revoked(session, claims.family_id):
         raise NotAuthenticated("this session was signed out; log in again")
+    if user.must_change_password:  # a token from before an admin's reset (whose login it ended)
+        raise PasswordChangeRequired(
+            "this account's password was reset: choose a new one at /console/login"
+        )
     return user_principal(user)
 
 

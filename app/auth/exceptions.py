@@ -35,3 +35,21 @@ class ActorRequired(DomainError):
     """A state change from the command line must name the person making it (``--as``)."""
 
     status, code = 403, "actor_required"
+
+
+class PasswordChangeRequired(DomainError):
+    """Someone else set this account's password (a new account, an admin's reset): its owner
+    chooses their own in the console before the API hands out a token."""
+
+    status, code = 403, "password_change_required"
+
+
+class WrongCurrentPassword(DomainError):
+    """Changing one's password asks for the current one (a borrowed, unlocked screen is not
+    enough to take the account over)."""
+
+    status, code = 422, "wrong_current_password"
+
+
+class PasswordUnchanged(DomainError):
+    status, code = 422, "password_unchanged"

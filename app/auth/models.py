@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import Base, BigIntPK, Timestamped, str_enum
@@ -21,6 +21,9 @@ class User(Timestamped, Base):
     # A licensee user acts for exactly one enterprise; staff roles have none.
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Set when someone else chose the password (a new account, an admin's reset): until the
+    # owner picks their own, the console shows only the change page and the API gives no token.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     last_login_at: Mapped[datetime | None]
 
 

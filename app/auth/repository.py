@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import ColumnElement, Select, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import ApiKey, RefreshFamily, RefreshToken, User
+from app.core.pagination import Keyset
 from app.core.principal import Principal, Role
+from app.core.search import contains_text
 
 
 async def user_by_id(session: AsyncSession, user_id: int) -> User | None:
@@ -20,6 +22,29 @@ async def user_by_username(session: AsyncSession, username: str) -> User | None:
 
 async def all_users(session: AsyncSession) -> list[User]:
     return list(await session.scalars(select(User).order_by(User.id)))
+
+
+# The orders the users list may be read in, each on an index (the key, the unique username).
+USER_ORDERS = {
+    "username": Keyset("users:username", (User.username,), descending=False),
+    "-username": Keyset("users:-username", (User.username,), descending=True),
+    "-id": Keyset("users:-id", (User.id,), descending=True),
+    "id": Keyset("users:id", (User.id,), descending=False),
+}
+
+
+def users_listed(q: str | None, role: Role | None, active: bool | None) -> Select[User]:
+    """Accounts matching ``q`` (a substring of the username or the name, Chinese too)."""
+    query = select(User)
+    if q:
+        query = query.where(
+            or_(contains_text(User.username, q), contains_text(User.display_name, q))
+        )
+    if role is not None:
+        query = query.where(User.role == role)
+    if active is not None:
+        query = query.where(User.is_active.is_(active))
+    return query
 
 
 async def active_admin_exists(session: AsyncSession) -> bool:
@@ -84,6 +109,26 @@ def _readable_keys(principal: Principal) -> Select[ApiKey]:
             ApiKey.created_by_id == principal.user_id, ApiKey.created_by_id.is_not(None)
         )
     return query
+
+
+API_KEY_ORDERS = {
+    "-id": Keyset("api_keys:-id", (ApiKey.id,), descending=True),
+    "id": Keyset("api_keys:id", (ApiKey.id,), descending=False),
+}
+
+
+def api_keys_listed(principal: Principal, q: str | None, live: bool | None) -> Select[ApiKey]:
+    """The keys ``principal`` may see, matching ``q`` (the name or the public prefix)."""
+    query = _readable_keys(principal)
+    if q:
+        query = query.where(_key_matches(q))
+    if live is not None:
+        query = query.where(ApiKey.revoked_at.is_(None) if live else ApiKey.revoked_at.is_not(None))
+    return query
+
+
+def _key_matches(q: str) -> ColumnElement[bool]:
+    return or_(contains_text(ApiKey.name, q), contains_text(ApiKey.prefix, q))
 
 
 async def readable_api_keys(session: AsyncSession, principal: Principal) -> list[ApiKey]:

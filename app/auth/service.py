@@ -13,18 +13,22 @@ from app.audit.transition import audited, record_transition
 from app.auth import repository
 from app.auth.exceptions import (
     InvalidCredentials,
+    PasswordChangeRequired,
+    PasswordUnchanged,
     PersonRequired,
     RefreshTokenReused,
     UsernameTaken,
+    WrongCurrentPassword,
 )
 from app.auth.keyscope import granted_scope
 from app.auth.models import ApiKey, RefreshFamily, RefreshToken, User
-from app.auth.passwords import hash_password, verify_password
+from app.auth.passwords import hash_password, temporary_password, verify_password
 from app.auth.principal import user_principal
 from app.auth.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead, TokenPair, UserCreate
 from app.auth.tokens import create_access_token, new_opaque_secret, sha256_hex
 from app.core.config import Settings
 from app.core.errors import NotFound, Unprocessable
+from app.core.pagination import CursorParams, KeysetSlice, keyset_paginate
 from app.core.principal import Principal, Role
 from app.core.time import utcnow
 
@@ -66,8 +70,16 @@ def _require_person(actor: Principal) -> None:
 
 
 async def create_user(
-    session: AsyncSession, actor: Principal, data: UserCreate, *, reason: str | None = None
+    session: AsyncSession,
+    actor: Principal,
+    data: UserCreate,
+    *,
+    reason: str | None = None,
+    must_change_password: bool = True,
 ) -> User:
+    """A new account. Its password was chosen by whoever made it, so its owner must choose
+    their own at first login; only the first admin, who types their own password on the
+    command line, is spared (``must_change_password=False``)."""
     _require_person(actor)
     _check_enterprise_link(data.role, data.enterprise_id)
     if await repository.user_by_username(session, data.username):
@@ -78,6 +90,7 @@ async def create_user(
         password_hash=hash_password(data.password),
         role=data.role,
         enterprise_id=data.enterprise_id,
+        must_change_password=must_change_password,
     )
     await _flush_new(session, user)
     after = audit.snapshot(user, *USER_FIELDS)
@@ -89,6 +102,21 @@ async def create_user(
 
 async def list_users(session: AsyncSession) -> list[User]:
     return await repository.all_users(session)
+
+
+async def list_users_page(
+    session: AsyncSession,
+    page: CursorParams,
+    *,
+    q: str | None = None,
+    role: Role | None = None,
+    active: bool | None = None,
+    sort: str = "username",
+) -> KeysetSlice[User]:
+    """A page of accounts (the console's users list); ``sort`` is a key of
+    ``repository.USER_ORDERS``."""
+    query = repository.users_listed(q, role, active)
+    return await keyset_paginate(session, query, repository.USER_ORDERS[sort], page)
 
 
 async def get_user(session: AsyncSession, user_id: int) -> User:
@@ -116,6 +144,54 @@ async def set_user_active(
     async with audited(session, actor, action, user, "is_active", object_type="user"):
         user.is_active = active
     return user
+
+
+async def reset_password(
+    session: AsyncSession, actor: Principal, user_id: int, new_password: str | None = None
+) -> str:
+    """An admin gives an account a new password: the one typed, or a generated temporary one.
+    Returned so the admin can pass it on (it is stored only hashed). The owner must change it at
+    their next login, and every session the account had ends (:func:`_revoke_sessions`)."""
+    _require_person(actor)
+    user = await get_user(session, user_id)
+    password = new_password or temporary_password()
+    async with audited(
+        session, actor, "user.password_reset", user, "must_change_password", object_type="user"
+    ) as change:
+        change.extra["generated"] = new_password is None
+        user.password_hash = hash_password(password)
+        user.must_change_password = True
+        await _revoke_sessions(session, user)
+    return password
+
+
+async def change_own_password(
+    session: AsyncSession, actor: Principal, current: str, new: str
+) -> User:
+    """The signed-in person replaces their password, proving they know the current one. Their
+    other sessions end (console sessions by the credential stamp, API logins by revoking their
+    refresh families); the caller starts a fresh one for the browser that asked."""
+    user = await get_user(session, actor.user_id) if actor.user_id is not None else None
+    if user is None or actor.kind != "user":
+        raise PersonRequired("only a signed-in person changes their own password")
+    if not verify_password(current, user.password_hash):
+        raise WrongCurrentPassword("the current password is wrong", field="current_password")
+    if verify_password(new, user.password_hash):
+        raise PasswordUnchanged("choose a password other than the current one", field="password")
+    async with audited(
+        session, actor, "user.password_change", user, "must_change_password", object_type="user"
+    ):
+        user.password_hash = hash_password(new)
+        user.must_change_password = False
+        await _revoke_sessions(session, user)
+    return user
+
+
+async def _revoke_sessions(session: AsyncSession, user: User) -> None:
+    """End every API login of ``user`` (their refresh families, and the access tokens naming
+    them). Console sessions need nothing here: the new hash changes the credential stamp each
+    one compares on its next request (``app.console.session``)."""
+    await repository.revoke_families(session, user.id, None, utcnow())
 
 
 async def _issue_tokens(
@@ -161,7 +237,14 @@ async def check_credentials(session: AsyncSession, username: str, password: str)
 async def login(
     session: AsyncSession, settings: Settings, username: str, password: str
 ) -> TokenPair:
+    """The API's token login. An account whose password someone else set gets no token: a
+    client cannot show a change-password page, so the answer says where to change it."""
     user = await check_credentials(session, username, password)
+    if user.must_change_password:
+        raise PasswordChangeRequired(
+            "this account's password was set by an administrator: sign in at /console/login"
+            " and choose your own password, then ask for a token again"
+        )
     return await _issue_tokens(session, settings, user, await _new_family(session, user))
 
 
@@ -247,6 +330,19 @@ async def create_api_key(
 
 async def list_api_keys(session: AsyncSession, actor: Principal) -> list[ApiKey]:
     return await repository.readable_api_keys(session, actor)
+
+
+async def list_api_keys_page(
+    session: AsyncSession,
+    actor: Principal,
+    page: CursorParams,
+    *,
+    q: str | None = None,
+    live: bool | None = None,
+    sort: str = "-id",
+) -> KeysetSlice[ApiKey]:
+    query = repository.api_keys_listed(actor, q, live)
+    return await keyset_paginate(session, query, repository.API_KEY_ORDERS[sort], page)
 
 
 async def get_api_key(session: AsyncSession, actor: Principal, key_id: int) -> ApiKey:

@@ -52,7 +52,10 @@ def create(
     async def _create(session: AsyncSession) -> User:
         if acting_as is None:
             await _refuse_unless_first_admin(session, data.role)
-            return await service.create_user(session, SYSTEM, data, reason=FIRST_ADMIN)
+            # The first admin types their own password here: nothing to change at first login.
+            return await service.create_user(
+                session, SYSTEM, data, reason=FIRST_ADMIN, must_change_password=False
+            )
         actor = await acting_person(session, acting_as, "POST", "/api/v1/users")
         return await service.create_user(session, actor, data)
 

@@ -13,11 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth import service as auth_service
 from app.console.admin_forms import ROLE_NAMES, UserForm
 from app.console.deps import permit_console
-from app.console.templates import render
+from app.console.listing import ListSpec, ListState, csv_response, every_page
+from app.console.templates import local_time, render
 from app.core.db import SessionDep
 from app.core.errors import DomainError
 from app.core.pagination import PageParams
-from app.core.principal import Principal
+from app.core.principal import Principal, Role
 from app.enterprise import service as enterprise_service
 from app.label import overview
 
@@ -34,11 +35,57 @@ async def enterprise_names(session: AsyncSession, principal: Principal) -> dict[
     return {enterprise.id: enterprise.name for enterprise in enterprises}
 
 
+USER_LIST = ListSpec(
+    USERS, sorts=("username", "-username", "-id", "id"), filters=("role", "active")
+)
+USER_CSV_HEADER = (
+    "用户名 username",
+    "姓名 name",
+    "角色 role",
+    "所属企业 enterprise",
+    "启用 active",
+    "最近登录 last login",
+)
+
+
+def _user_filters(state: ListState) -> dict[str, Any]:
+    role = state.filter("role")
+    active = state.filter("active")
+    return {
+        "q": state.q or None,
+        "role": Role(role) if role in {r.value for r in Role} else None,
+        "active": {"yes": True, "no": False}.get(active),
+        "sort": state.sort,
+    }
+
+
+async def _users_csv(session: AsyncSession, principal: Principal, state: ListState) -> Response:
+    filters = _user_filters(state)
+    users = await every_page(lambda page: auth_service.list_users_page(session, page, **filters))
+    names = await enterprise_names(session, principal)
+    rows = [
+        (
+            user.username,
+            user.display_name,
+            user.role.value,
+            names.get(user.enterprise_id, "") if user.enterprise_id else "",
+            "yes" if user.is_active else "no",
+            local_time(user.last_login_at),
+        )
+        for user in users
+    ]
+    return csv_response("users", USER_CSV_HEADER, rows)
+
+
 async def _users_page(
     request: Request, session: AsyncSession, principal: Principal, form: UserForm, status: int
 ) -> HTMLResponse:
+    state = USER_LIST.read(request)
+    found = await auth_service.list_users_page(session, state.params(), **_user_filters(state))
     context: dict[str, Any] = {
-        "users": await auth_service.list_users(session),
+        "users": found.items,
+        "found": found,
+        "list": state,
         "enterprises": await enterprise_names(session, principal),
         "roles": ROLE_NAMES,
         "form": form,
@@ -48,12 +95,15 @@ async def _users_page(
     return render(request, "admin_users.html", context, status)
 
 
-@router.get("/users", response_class=HTMLResponse)
+@router.get("/users", response_class=HTMLResponse, response_model=None)
 async def users(
     request: Request,
     session: SessionDep,
     principal: Annotated[Principal, permit_console("user.list")],
-) -> HTMLResponse:
+) -> Response:
+    state = USER_LIST.read(request)
+    if state.wants_csv:
+        return await _users_csv(session, principal, state)
     return await _users_page(request, session, principal, UserForm(), 200)
 
 

@@ -5,6 +5,7 @@ refusal is in one place."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
@@ -106,15 +107,27 @@ class UserForm(AdminForm):
             self.errors["username"] = ("该用户名已被使用。", "This username is taken.")
         elif exc.code == "not_found":
             self.errors["enterprise_id"] = INVALID["enterprise_id"]
+        elif exc.code == "idempotency_key_reused":  # the form was changed after it went through
+            self.key = uuid.uuid4().hex
+            self.errors[FORM_LEVEL] = (
+                "此表单已提交过一次；请核对后重新提交。",
+                "This form was already sent once; check it and send it again.",
+            )
         else:
             self.errors[FORM_LEVEL] = (exc.detail, exc.detail)
 
 
 @dataclass
 class KeyForm(AdminForm):
+    """Also carries the form's one-time token: a double-submitted form makes one key."""
+
+    key: str = field(default_factory=lambda: uuid.uuid4().hex)
+
     @classmethod
     def from_form(cls, form: FormData) -> KeyForm:
-        return cls(values={name: _text(form.get(name)).strip() for name in KEY_FIELDS})
+        values = {name: _text(form.get(name)).strip() for name in KEY_FIELDS}
+        key = _text(form.get("idempotency_key")).strip()[:200]
+        return cls(values=values, key=key or uuid.uuid4().hex)
 
     def validated(self) -> ApiKeyCreate | None:
         if self.values.get("role"):
@@ -139,5 +152,11 @@ class KeyForm(AdminForm):
             )
         elif exc.code == "not_found":
             self.errors["enterprise_id"] = INVALID["enterprise_id"]
+        elif exc.code == "idempotency_key_reused":  # the form was changed after it went through
+            self.key = uuid.uuid4().hex
+            self.errors[FORM_LEVEL] = (
+                "此表单已提交过一次；请核对后重新提交。",
+                "This form was already sent once; check it and send it again.",
+            )
         else:
             self.errors[FORM_LEVEL] = (exc.detail, exc.detail)

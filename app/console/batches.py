@@ -13,13 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.console import batch_view
 from app.console.batch_form import BatchForm
 from app.console.deps import permit_console
-from app.console.templates import render
+from app.console.listing import ListSpec, ListState, csv_response, every_page
+from app.console.queues import Names
+from app.console.templates import local_time, render
 from app.core.db import SessionDep
 from app.core.errors import DomainError
 from app.core.pagination import PageParams
 from app.core.principal import Principal
 from app.idempotency import service as idempotency
 from app.label import service as label_service
+from app.label.models import BatchStatus, LabelBatch
 from app.label.schemas import BatchRequest
 from app.licence import service as licence_service
 from app.licence.models import LicenceStatus
@@ -28,6 +31,7 @@ from app.registry import service as registry_service
 router = APIRouter(prefix="/console/batches", include_in_schema=False)
 
 FORM_PATH = "/console/batches/new"
+LIST_PATH = "/console/batches"
 
 
 async def _licence_choices(session: AsyncSession, principal: Principal) -> list[dict[str, Any]]:
@@ -47,6 +51,80 @@ async def _form_page(
 ) -> HTMLResponse:
     context = {"form": form, "licences": await _licence_choices(session, principal)}
     return render(request, "batch_request.html", context, status)
+
+
+BATCH_LIST = ListSpec(LIST_PATH, sorts=("-id", "id"), filters=("status",))
+BATCH_CSV_HEADER = (
+    "批号 lot",
+    "企业 enterprise",
+    "产品 product",
+    "数量 quantity",
+    "包装 unit",
+    "状态 status",
+    "生产日期 production date",
+    "申请时间 requested",
+)
+
+
+def _batch_filters(state: ListState) -> dict[str, Any]:
+    status = state.filter("status")
+    known = {s.value for s in BatchStatus}
+    return {
+        "status": BatchStatus(status) if status in known else None,
+        "q": state.q or None,
+        "sort": state.sort,
+    }
+
+
+async def _named(names: Names, batches: list[LabelBatch]) -> list[dict[str, Any]]:
+    await names.preload(batch.enterprise_id for batch in batches)
+    return [
+        {
+            "batch": batch,
+            "enterprise": await names.enterprise(batch.enterprise_id),
+            "product": await names.product(batch.product_id),
+        }
+        for batch in batches
+    ]
+
+
+@router.get("", response_class=HTMLResponse, response_model=None)
+async def batch_list(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, permit_console("batch.list")],
+) -> Response:
+    """Every batch the caller may see (a licensee: its own), newest first, by keyset pages;
+    searched by lot, enterprise name or USCC, product name or a label code."""
+    state = BATCH_LIST.read(request)
+    filters = _batch_filters(state)
+    names = Names(session, principal)
+    if state.wants_csv:
+        every = await every_page(
+            lambda page: label_service.list_readable(session, principal, page, **filters)
+        )
+        rows = [
+            (
+                line["batch"].lot_number,
+                line["enterprise"],
+                line["product"][0],
+                line["batch"].quantity,
+                line["batch"].unit,
+                line["batch"].status.value,
+                line["batch"].production_date.isoformat(),
+                local_time(line["batch"].created_at),
+            )
+            for line in await _named(names, every)
+        ]
+        return csv_response("batches", BATCH_CSV_HEADER, rows)
+    found = await label_service.list_readable(session, principal, state.params(), **filters)
+    context = {
+        "list": state,
+        "found": found,
+        "lines": await _named(names, found.items),
+        "statuses": [s.value for s in BatchStatus],
+    }
+    return render(request, "batches.html", context)
 
 
 @router.get("/new", response_class=HTMLResponse)

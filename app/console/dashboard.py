@@ -24,6 +24,7 @@ from app.licence import service as licence_service
 from app.licence.models import Licence, LicenceStatus
 from app.licence.schemas import Quota
 from app.registry import service as registry_service
+from app.registry.models import GIProduct
 from app.report import service as report_service
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -43,14 +44,20 @@ async def _licence_lines(session: AsyncSession, principal: Principal) -> list[Li
     page = PageParams(limit=LICENCES_SHOWN, offset=0)
     licences, _total = await licence_service.list_readable(session, principal, page)
     season = public_today().year
+    products: dict[int, GIProduct] = {}  # a regulator's 50 licences share a few products
+    for licence in licences:
+        if licence.product_id not in products:
+            products[licence.product_id] = await registry_service.get_product(
+                session, licence.product_id
+            )
+    states = {licence.id: licence_service.effective_status(licence) for licence in licences}
+    active = [licence for licence in licences if states[licence.id] is LicenceStatus.ACTIVE]
+    quotas = await licence_use.season_quotas(session, active, season, products)
     lines = []
     for licence in licences:
-        state = licence_service.effective_status(licence)
-        product = await registry_service.get_product(session, licence.product_id)
-        quota = None
-        if state is LicenceStatus.ACTIVE:
-            quota = await licence_use.season_quota(session, licence, season)
-        lines.append(LicenceLine(licence, state, (product.name_zh, product.name_en), quota))
+        product = products[licence.product_id]
+        name = (product.name_zh, product.name_en)
+        lines.append(LicenceLine(licence, states[licence.id], name, quotas.get(licence.id)))
     return lines
 
 

@@ -15,7 +15,8 @@ from fastapi.responses import RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from app.console.deps import LoginRequired
+from app.console.deps import PASSWORD_PAGE, LoginRequired, PasswordChangeDue
+from app.console.login import carried_login_page
 from app.console.templates import render
 from app.core.errors import DomainError
 from app.web.errors import Handler
@@ -71,8 +72,16 @@ def _console_pages(other: Handler) -> Handler:
     return handler
 
 
-async def _to_login(request: Request, _exc: Exception) -> Response:
+async def _to_login(request: Request, exc: Exception) -> Response:
+    """A page asked for is found again after login; a form sent is kept on the login page."""
+    carried = exc.carried if isinstance(exc, LoginRequired) else []
+    if carried:
+        return carried_login_page(request, carried)
     return login_redirect(request)
+
+
+async def _to_password_page(_request: Request, _exc: Exception) -> Response:
+    return RedirectResponse(PASSWORD_PAGE, status_code=303)
 
 
 def install_console_errors(app: FastAPI) -> None:
@@ -80,3 +89,4 @@ def install_console_errors(app: FastAPI) -> None:
     for kind in (RequestValidationError, StarletteHTTPException, DomainError):
         app.add_exception_handler(kind, _console_pages(app.exception_handlers[kind]))
     app.add_exception_handler(LoginRequired, _to_login)
+    app.add_exception_handler(PasswordChangeDue, _to_password_page)

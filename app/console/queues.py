@@ -6,6 +6,7 @@ principal, the same calls the API's lists make."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -51,6 +52,7 @@ class Queue:
     count: int
     estimate: bool = False
     items: list[Item] = field(default_factory=list)
+    every: str | None = None  # the full list (paginated, searchable, CSV) where there is one
 
 
 class Names:
@@ -60,6 +62,12 @@ class Names:
         self.session, self.principal = session, principal
         self.enterprises: dict[int, str] = {}
         self.products: dict[int, tuple[str, str]] = {}
+
+    async def preload(self, enterprise_ids: Iterable[int | None]) -> None:
+        """Look the names of a whole page's enterprises up in one query."""
+        wanted = {i for i in enterprise_ids if i is not None and i not in self.enterprises}
+        found = await enterprise_service.names_by_id(self.session, self.principal, wanted)
+        self.enterprises.update(found)
 
     async def enterprise(self, enterprise_id: int | None) -> str:
         if enterprise_id is None:
@@ -82,6 +90,7 @@ async def _licence_queue(session: AsyncSession, principal: Principal, names: Nam
     page = PageParams(limit=SHOWN, offset=0)
     pending = LicenceStatus.PENDING
     found, total = await licence_service.list_readable(session, principal, page, status=pending)
+    await names.preload(licence.enterprise_id for licence in found)
     items = []
     for licence in found:
         zh, en = await names.product(licence.product_id)
@@ -108,6 +117,7 @@ async def _batch_queue(
 ) -> Queue:
     page = CursorParams(limit=SHOWN, offset=0)
     found = await label_service.list_readable(session, principal, page, status=status)
+    await names.preload(batch.enterprise_id for batch in found.items)
     items = []
     for batch in found.items:
         zh, en = await names.product(batch.product_id)
@@ -121,7 +131,8 @@ async def _batch_queue(
                 batch.created_at,
             )
         )
-    return Queue(key, title, found.total, found.total_is_estimate, items)
+    every = f"/console/batches?status={status.value}"
+    return Queue(key, title, found.total, found.total_is_estimate, items, every)
 
 
 async def _failed_inspection(session: AsyncSession, principal: Principal, batch: LabelBatch) -> str:
@@ -164,6 +175,7 @@ async def _report_queue(session: AsyncSession, principal: Principal, names: Name
 
 async def _suspicious_queue(session: AsyncSession, names: Names) -> Queue:
     found = await listings.list_suspicious(session, CursorParams(limit=SHOWN, offset=0))
+    await names.preload(code.enterprise_id for code in found.items)
     items = [
         Item(
             await names.enterprise(code.enterprise_id),

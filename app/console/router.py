@@ -21,6 +21,7 @@ from app.console import (
     licence_acts,
     licence_apply,
     login,
+    passwords,
     plans,
     print_pages,
     products,
@@ -64,6 +65,7 @@ ROUTERS = (
     use_reports.router,
     ledger.router,
     statistics.router,
+    passwords.router,
 )
 
 

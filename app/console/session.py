@@ -41,6 +41,7 @@ class Visit:
     csrf_token: str
     display_name: str
     principal: Principal
+    must_change_password: bool = False
 
     def csrf_matches(self, presented: str | None) -> bool:
         return presented is not None and hmac.compare_digest(presented, self.csrf_token)
@@ -58,24 +59,32 @@ def cookie_is_secure(settings: Settings) -> bool:
     return settings.public_base_url.startswith("https://")
 
 
-async def start(session: AsyncSession, settings: Settings, user: User) -> str:
-    """A new session for ``user``; returns the cookie's token (shown once, stored hashed)."""
+@dataclass(frozen=True, slots=True)
+class Started:
+    """A new session: the cookie's token (shown once, stored hashed) and its forms' CSRF token."""
+
+    token: str
+    csrf_token: str
+
+
+async def start(session: AsyncSession, settings: Settings, user: User) -> Started:
+    """A new session for ``user``."""
     idle, absolute = _limits(settings)
     now = utcnow()
     await repository.delete_expired(session, user.id, now - idle, now - absolute)
-    token = secrets.token_urlsafe(32)
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     session.add(
         ConsoleSession(
             token_hash=sha256_hex(token),
             user_id=user.id,
-            csrf_secret=secrets.token_urlsafe(32),
+            csrf_secret=csrf,
             credential_stamp=auth_service.credential_stamp(user),
             created_at=now,
             last_seen_at=now,
         )
     )
     await session.flush()
-    return token
+    return Started(token, csrf)
 
 
 async def resume(session: AsyncSession, settings: Settings, token: str | None) -> Visit | None:
@@ -91,7 +100,8 @@ async def resume(session: AsyncSession, settings: Settings, token: str | None) -
     now = utcnow()
     if now - row.last_seen_at >= TOUCH_EVERY:
         row.last_seen_at = now
-    return Visit(row.id, row.csrf_secret, user.display_name, user_principal(user))
+    principal = user_principal(user)
+    return Visit(row.id, row.csrf_secret, user.display_name, principal, user.must_change_password)
 
 
 def _still_valid(row: ConsoleSession, user: User, settings: Settings) -> bool:

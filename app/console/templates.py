@@ -38,6 +38,7 @@ environment.globals["state_name"] = state_name
 NAV = (
     ("/console", "概览", "Overview", "console.home"),
     ("/console/licences/new", "申请许可证", "Apply for a licence", "licence.apply"),
+    ("/console/batches", "标签批次", "Batches", "batch.list"),
     ("/console/batches/new", "申请标签批次", "Request a batch", "batch.request"),
     ("/console/queues", "待办事项", "Work queues", "console.queues"),
     ("/console/revocations", "吊销", "Revocations", "revocation.list"),

@@ -49,6 +49,8 @@ POLICY: dict[str, frozenset[Role]] = {
     "user.list": ONLY_ADMIN,
     "user.deactivate": ONLY_ADMIN,
     "user.reactivate": ONLY_ADMIN,
+    "user.password_reset": ONLY_ADMIN,
+    "user.password_change": EVERY_ROLE,  # one's own password, the current one required
     "api_key.create": STAFF_AND_LICENSEE,  # a key never exceeds its creator: app.auth.keyscope
     "api_key.list": STAFF_AND_LICENSEE,
     "api_key.revoke": STAFF_AND_LICENSEE,

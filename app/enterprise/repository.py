@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import Select, or_, select
 
 from app.core.principal import Principal
@@ -32,3 +34,10 @@ def enterprise_listing(principal: Principal, q: str | None) -> Select[Enterprise
 
 def id_by_uscc(uscc: str) -> Select[int]:
     return select(Enterprise.id).where(Enterprise.uscc == uscc)
+
+
+def readable_names(principal: Principal, ids: Collection[int]) -> Select[int, str]:
+    """The names of the enterprises among ``ids`` that ``principal`` may read (one query for a
+    whole list page, instead of one per row)."""
+    allowed = readable_enterprises(principal).where(Enterprise.id.in_(ids)).subquery()
+    return select(allowed.c.id, allowed.c.name)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.transition import audited
@@ -21,6 +23,16 @@ async def get_readable(
     if enterprise is None:
         raise NotFound(f"enterprise {enterprise_id} not found")
     return enterprise
+
+
+async def names_by_id(
+    session: AsyncSession, principal: Principal, ids: Collection[int]
+) -> dict[int, str]:
+    """Enterprise names for a list page's rows, those ``principal`` may read, in one query."""
+    if not ids:
+        return {}
+    rows = await session.execute(repository.readable_names(principal, set(ids)))
+    return {int(row[0]): str(row[1]) for row in rows}
 
 
 async def list_readable(

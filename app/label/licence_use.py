@@ -25,6 +25,7 @@ from app.label import repository
 from app.licence import service as licence_service
 from app.licence.models import Licence
 from app.licence.schemas import NonUseCase, Quota
+from app.registry.models import GIProduct
 
 NON_USE_MONTHS = 24
 
@@ -48,6 +49,27 @@ async def season_quota(session: AsyncSession, licence: Licence, season: int) -> 
     """The licence's quota for ``season`` and what its batches (all but rejected) use of it."""
     used = await session.scalar(repository.labels_requested(licence.id, season))
     return await licence_service.quota(session, licence, season, used=int(used or 0))
+
+
+async def season_quotas(
+    session: AsyncSession, licences: list[Licence], season: int, products: dict[int, GIProduct]
+) -> dict[int, Quota]:
+    """:func:`season_quota` of many licences in one query (a list page), by licence id;
+    ``products`` holds each licence's product, already loaded by the caller."""
+    if not licences:
+        return {}
+    query = repository.labels_requested_by_licence([lic.id for lic in licences], season)
+    used = {int(licence_id): int(total or 0) for licence_id, total in await session.execute(query)}
+    return {
+        licence.id: await licence_service.quota(
+            session,
+            licence,
+            season,
+            used=used.get(licence.id, 0),
+            product=products[licence.product_id],
+        )
+        for licence in licences
+    }
 
 
 def months_before(moment: datetime, months: int) -> datetime:

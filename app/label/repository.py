@@ -9,7 +9,7 @@ read the batch through them, or the system itself.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -128,6 +128,19 @@ def labels_requested(licence_id: int, season: int) -> Select[int]:
         LabelBatch.licence_id == licence_id,
         LabelBatch.season == season,
         LabelBatch.status != BatchStatus.REJECTED,
+    )
+
+
+def labels_requested_by_licence(licence_ids: Collection[int], season: int) -> Select[int, int]:
+    """:func:`labels_requested` for many licences at once (a list page's quotas)."""
+    return (
+        select(LabelBatch.licence_id, func.sum(LabelBatch.quantity))
+        .where(
+            LabelBatch.licence_id.in_(licence_ids),
+            LabelBatch.season == season,
+            LabelBatch.status != BatchStatus.REJECTED,
+        )
+        .group_by(LabelBatch.licence_id)
     )
 
 

@@ -34,6 +34,7 @@ from app.licence.schemas import (
     Quota,
 )
 from app.registry import service as registry_service
+from app.registry.models import GIProduct
 
 AUDITED = ("status", "number", "valid_from", "valid_until", "production_area_mu")
 
@@ -295,10 +296,19 @@ async def _withdrawal_subject(
     )
 
 
-async def quota(session: AsyncSession, licence: Licence, season: int, *, used: int) -> Quota:
+async def quota(
+    session: AsyncSession,
+    licence: Licence,
+    season: int,
+    *,
+    used: int,
+    product: GIProduct | None = None,
+) -> Quota:
     """Mass balance: registered production × standard yield ÷ pack size, against the
-    ``used`` labels the label domain counts for the season."""
-    product = await registry_service.get_product(session, licence.product_id)
+    ``used`` labels the label domain counts for the season. ``product``: the licence's, when
+    the caller has it loaded already (a list of licences)."""
+    if product is None or product.id != licence.product_id:
+        product = await registry_service.get_product(session, licence.product_id)
     kilograms = licence.production_area_mu * product.standard_yield_kg_per_mu
     total = int((kilograms / product.default_pack_size_kg).to_integral_value(ROUND_FLOOR))
     return Quota(

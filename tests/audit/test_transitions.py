@@ -46,6 +46,8 @@ CASES = [
     Case(paths.create_user, ("user.create",)),
     Case(paths.deactivate_a_user, ("user.deactivate",)),
     Case(paths.reactivate_a_user, ("user.reactivate",)),
+    Case(paths.reset_a_password, ("user.password_reset",)),
+    Case(paths.change_own_password, ("user.password_change",)),
     Case(paths.create_api_key, ("api_key.create",)),
     Case(paths.revoke_api_key, ("api_key.revoke",)),
     Case(paths.reuse_a_refresh_token, ("auth.refresh_reuse",)),

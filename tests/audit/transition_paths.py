@@ -78,6 +78,23 @@ async def reactivate_a_user(w: World) -> None:
     await auth_service.set_user_active(w.session, admin, clerk.id, True)
 
 
+async def reset_a_password(w: World) -> None:
+    """The console's reset page (no API route): the service call its form makes."""
+    clerk = await factories.user(w.session, REGULATOR)
+    admin = await factories.user(w.session, ADMIN)
+    await w.start()
+    await auth_service.reset_password(w.session, user_principal(admin), clerk.id)
+
+
+async def change_own_password(w: World) -> None:
+    """The console's change-password page: the service call its form makes."""
+    clerk = await factories.user(w.session, REGULATOR)
+    await w.start()
+    await auth_service.change_own_password(
+        w.session, user_principal(clerk), factories.PASSWORD, "a password of my own"
+    )
+
+
 async def create_api_key(w: World) -> None:
     await w.start()
     await w.post("/api/v1/api-keys", ADMIN, {"name": "erp"}, expect=201)

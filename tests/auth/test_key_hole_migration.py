@@ -26,8 +26,20 @@ def _before_0003() -> str:
     return str(revision.down_revision)
 
 
-async def _user(session: AsyncSession, by: Principal, role: Role, enterprise_id=None) -> User:
-    account = await factories.user(session, role, enterprise_id)
+async def _user(session: AsyncSession, by: Principal, role: Role, enterprise_id=None) -> Any:
+    """An account row with only the columns the schema had before 0003 (as the enterprise)."""
+    name = f"{role.value}-{os.urandom(4).hex()}"
+    row = await session.execute(
+        text(
+            "INSERT INTO app_user (username, display_name, password_hash, role, enterprise_id,"
+            " is_active, created_at, updated_at) VALUES (:name, :name, 'x', :role, :enterprise,"
+            " true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id"
+        ),
+        {"name": name, "role": role.value, "enterprise": enterprise_id},
+    )
+    account = SimpleNamespace(
+        id=row.scalar_one(), username=name, role=role, enterprise_id=enterprise_id
+    )
     await audit.record(session, by, "user.create", "user", account.id)
     return account
 
