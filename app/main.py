@@ -13,6 +13,7 @@ from app.auth.router import router as auth_router
 from app.console.router import ROUTERS as CONSOLE_ROUTERS
 from app.console.router import install_console
 from app.core import health
+from app.core.accesslog import AccessLog
 from app.core.apidocs import install_api_docs
 from app.core.bodylimit import BodyLimitMiddleware
 from app.core.clientip import parse_networks
@@ -22,7 +23,7 @@ from app.core.errors import install_error_handlers
 from app.core.inputs import NulInUrlMiddleware, refuse_unstorable_input
 from app.core.logformat import install_log_format
 from app.core.logsafety import configure_logging
-from app.core.metrics import MetricsEndpoint
+from app.core.metrics import MetricsEndpoint, Sampler
 from app.core.observe import ObserveMiddleware
 from app.core.openapi import install_problem_responses
 from app.core.permissions import assert_routes_guarded
@@ -64,7 +65,7 @@ from app.verification.router import typed_code as typed_code_router
 from app.verification.salts import SaltStore
 from app.verification.scanlog import ScanLog
 from app.verification.service import Verifier
-from app.verification.telemetry import sampler
+from app.verification.telemetry import sample_of
 from app.web.errors import install_html_errors, server_error, too_many_requests
 from app.web.router import router as web_router
 from app.wiring import wire
@@ -153,7 +154,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     database = database or Database(engine_from_settings(settings))
     verifier = _verifier(settings, database)
     jobs = in_app_worker(database, settings.mode)
-    telemetry = sampler(verifier, database)
+    access_log = AccessLog(settings.log_format) if settings.log_requests else None
+    telemetry = Sampler(sample_of(verifier, database), *([access_log.flush] if access_log else []))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -196,7 +198,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     _rate_limits(app, settings, verifier.codec)
     app.add_middleware(NulInUrlMiddleware)
     app.add_middleware(BodyLimitMiddleware)  # inside the request id, so its 413 carries one
-    app.add_middleware(ObserveMiddleware, log_requests=settings.log_requests)
+    app.state.access_log = access_log
+    app.add_middleware(ObserveMiddleware, access_log=access_log)
     app.add_middleware(RequestIdMiddleware, on_error=server_error)
     configure_logging()
     install_log_format(settings.log_format)

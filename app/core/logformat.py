@@ -4,7 +4,8 @@ request id of the request it was written for (``app.core.requestid``), so a 500'
 user quotes finds its trace and its access line.
 
 The records are already scrubbed of secrets and personal data when they are made
-(``app.core.logsafety``); formatting only arranges them."""
+(``app.core.logsafety``); formatting only arranges them. The per-request line has a writer of
+its own, in the same shape (``app.core.accesslog``)."""
 
 from __future__ import annotations
 
@@ -16,16 +17,7 @@ from typing import Any
 
 from app.core.requestid import current_request_id
 
-# The fields an access line adds to its record (``app.core.observe``).
-REQUEST_FIELDS = ("method", "route", "status", "ms")
 _MARK = "gimark_handler"
-
-
-def _request_facts(record: logging.LogRecord) -> dict[str, Any]:
-    facts = {name: getattr(record, name) for name in REQUEST_FIELDS if hasattr(record, name)}
-    if "ms" in facts:
-        facts["ms"] = round(facts["ms"], 3)
-    return facts
 
 
 class JsonFormatter(logging.Formatter):
@@ -36,7 +28,6 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
             "request_id": current_request_id(),
-            **_request_facts(record),
         }
         if record.exc_info and not record.exc_text:
             record.exc_text = self.formatException(record.exc_info)
@@ -51,9 +42,6 @@ class TextFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         record.request_id = current_request_id() or "-"
-        facts = _request_facts(record)
-        if facts:
-            record.msg, record.args = " ".join(str(v) for v in facts.values()), ()
         return super().format(record)
 
 

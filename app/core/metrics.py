@@ -5,8 +5,8 @@ What is measured, and why this way:
 
 * requests, counted and timed per *route template* (``/api/v1/verify/{code:gimark_code}``),
   never per raw path: one series per code would be millions of series. Unmatched paths share
-  one label. The observing middleware (``app.core.observe``) is pure ASGI and caches each
-  label set's child, so a request costs a dict lookup, a counter and a histogram update.
+  one label. The observing middleware (``app.core.observe``) is pure ASGI and only adds to
+  plain dicts (:class:`RequestMetrics`), moved into the library once a second and at scrapes.
 * state that is not per request (the scan buffer's depth and drops, the connection pools, the
   verify cache's hits and misses) is sampled once a second by a task (:class:`Sampler`) from
   plain attributes the hot path keeps: nothing on the hot path calls the client library.
@@ -28,6 +28,7 @@ import asyncio
 import contextlib
 import os
 import secrets
+from bisect import bisect_left
 from collections.abc import Callable
 from typing import Any
 
@@ -85,21 +86,46 @@ POOL_SIZE = Gauge(
 
 
 class RequestMetrics:
-    """The per-request half: the label children, cached (``labels()`` costs microseconds)."""
+    """The per-request half. ``observe`` only adds to plain dicts (a dict update and a
+    bisection, ~1 µs); :meth:`publish` moves the sums into the client library's counter and
+    histogram once a second (the sampler) and before every scrape. Observed one by one through
+    the library, a counter and a histogram cost ~5 µs a request (a lock each, the histogram's
+    linear bucket walk), 3 % of a public check."""
 
     def __init__(self) -> None:
-        self._counts: dict[tuple[str, str, int], Any] = {}
-        self._latencies: dict[tuple[str, str], Any] = {}
+        self._counts: dict[tuple[str, str, int], int] = {}
+        # per (method, route): one count per bucket (the last is +Inf), then the sum of seconds
+        self._latencies: dict[tuple[str, str], list[float]] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
-        count = self._counts.get((method, route, status))
-        if count is None:
-            count = self._counts[method, route, status] = REQUESTS.labels(method, route, status)
-        latency = self._latencies.get((method, route))
-        if latency is None:
-            latency = self._latencies[method, route] = LATENCY.labels(method, route)
-        count.inc()
-        latency.observe(seconds)
+        key = (method, route, status)
+        self._counts[key] = self._counts.get(key, 0) + 1
+        slot = self._latencies.get((method, route))
+        if slot is None:
+            slot = self._latencies[method, route] = [0.0] * (len(BUCKETS) + 2)
+        slot[bisect_left(BUCKETS, seconds)] += 1  # the first bound >= seconds, as the library
+        slot[-1] += seconds
+
+    def publish(self) -> None:
+        counts, self._counts = self._counts, {}
+        latencies, self._latencies = self._latencies, {}
+        for (method, route, status), count in counts.items():
+            REQUESTS.labels(method, route, status).inc(count)
+        for (method, route), slot in latencies.items():
+            _add_to_histogram(LATENCY.labels(method, route), slot)
+
+
+def _add_to_histogram(child: Any, slot: list[float]) -> None:
+    """Adds bucket counts and a sum observed elsewhere. The client library has no public call
+    for that; its histogram keeps one value per bucket (not cumulative) and one for the sum,
+    as here (``Histogram._buckets``, ``_sum``; tests/ops/test_metrics.py reads them back)."""
+    for index, count in enumerate(slot[:-1]):
+        if count:
+            child._buckets[index].inc(count)
+    child._sum.inc(slot[-1])
+
+
+REQUEST_METRICS = RequestMetrics()  # one per process, as the library's values are
 
 
 class Totals:
@@ -116,11 +142,16 @@ class Totals:
 
 
 class Sampler:
-    """Calls ``sample`` every ``interval`` seconds (and once more when stopped)."""
+    """Calls each of ``samples`` every ``interval`` seconds (and once more when stopped)."""
 
-    def __init__(self, sample: Callable[[], None], interval: float = 1.0) -> None:
-        self.sample, self.interval = sample, interval
+    def __init__(self, *samples: Callable[[], None], interval: float = 1.0) -> None:
+        self.samples, self.interval = samples, interval
         self._task: asyncio.Task[None] | None = None
+
+    def sample(self) -> None:
+        REQUEST_METRICS.publish()
+        for sample in self.samples:
+            sample()
 
     async def _run(self) -> None:
         while True:
@@ -169,6 +200,7 @@ class MetricsEndpoint:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self._allowed(scope):
             raise HTTPException(404, "Not Found")  # answered as any unknown path is
+        REQUEST_METRICS.publish()  # this process's requests up to now
         # Reading every worker's files takes a few ms: not on the event loop.
         body = await run_in_threadpool(exposition)
         await Response(body, media_type=CONTENT_TYPE_LATEST)(scope, receive, send)

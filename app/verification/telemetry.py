@@ -5,6 +5,8 @@ keeps anyway, so the check itself never calls the metrics library."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from app.core import metrics
 from app.core.db import Database
 from app.verification.service import Verifier
@@ -23,7 +25,8 @@ def _pool_gauges(verifier: Verifier, database: Database) -> None:
         metrics.POOL_SIZE.labels("verify").set(size)
 
 
-def sampler(verifier: Verifier, database: Database) -> metrics.Sampler:
+def sample_of(verifier: Verifier, database: Database) -> Callable[[], None]:
+    """The function :class:`app.core.metrics.Sampler` calls once a second."""
     totals = metrics.Totals()
     hits, misses = metrics.CACHE_LOOKUPS.labels("hit"), metrics.CACHE_LOOKUPS.labels("miss")
 
@@ -34,4 +37,4 @@ def sampler(verifier: Verifier, database: Database) -> metrics.Sampler:
         totals.add("misses", misses, verifier.cache.misses)
         _pool_gauges(verifier, database)
 
-    return metrics.Sampler(sample)
+    return sample

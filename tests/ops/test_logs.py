@@ -18,6 +18,7 @@ async def test_each_request_writes_one_json_line_with_its_id(app, client, label_
     capsys.readouterr()
     response = await client.get(f"/api/v1/verify/{label_world['code']}")
     missing = await client.get("/public/notices/999999999")
+    app.state.access_log.flush()  # JSON lines are written in blocks (and once a second)
 
     lines = _lines(capsys.readouterr().err)
     (verify,) = [x for x in lines if x["request_id"] == response.headers["x-request-id"]]
@@ -49,3 +50,33 @@ async def test_no_request_lines_when_switched_off(test_settings, database, capsy
         capsys.readouterr()
         response = await client.get("/healthz")
     assert response.headers["x-request-id"] not in capsys.readouterr().err
+
+
+def test_other_log_lines_are_json_with_the_request_id_and_scrubbed(capsys) -> None:
+    import contextvars
+    import logging
+
+    from app.core.logformat import install_log_format
+    from app.core.logsafety import configure_logging
+    from app.core.requestid import bind_request_id
+
+    configure_logging()
+    install_log_format("json")
+    capsys.readouterr()
+
+    def log_an_error() -> None:
+        bind_request_id("req-ops-0001")
+        try:
+            raise RuntimeError("boom for someone@example.com")
+        except RuntimeError:
+            logging.getLogger("gimark.ops").exception("could not do it for %s", "a@b.cn")
+
+    contextvars.copy_context().run(log_an_error)  # the id stays bound to this context only
+    (line,) = _lines(capsys.readouterr().err)
+    assert (line["level"], line["logger"], line["request_id"]) == (
+        "error",
+        "gimark.ops",
+        "req-ops-0001",
+    )
+    assert "RuntimeError" in line["exception"]
+    assert "@" not in line["message"] and "example.com" not in line["exception"]
