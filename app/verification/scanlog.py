@@ -119,3 +119,5 @@ class ScanLog:
                 await self._task
             self._task = None
         await self.flush()
+        if self.depth:
+            logger.error("stopping with the database unreachable: %d scans lost", self.depth)
