@@ -13,14 +13,18 @@ from app.auth.router import router as auth_router
 from app.console.router import ROUTERS as CONSOLE_ROUTERS
 from app.console.router import install_console
 from app.core import health
+from app.core.accesslog import AccessLog
 from app.core.apidocs import install_api_docs
 from app.core.bodylimit import BodyLimitMiddleware
 from app.core.clientip import parse_networks
 from app.core.config import Settings, get_settings
 from app.core.db import Database, engine_from_settings
-from app.core.errors import install_error_handlers, unexpected_error
+from app.core.errors import install_error_handlers
 from app.core.inputs import NulInUrlMiddleware, refuse_unstorable_input
+from app.core.logformat import install_log_format
 from app.core.logsafety import configure_logging
+from app.core.metrics import MetricsEndpoint, Sampler
+from app.core.observe import ObserveMiddleware
 from app.core.openapi import install_problem_responses
 from app.core.permissions import assert_routes_guarded
 from app.core.ratelimit import (
@@ -64,7 +68,8 @@ from app.verification.router import typed_code as typed_code_router
 from app.verification.salts import SaltStore
 from app.verification.scanlog import ScanLog
 from app.verification.service import Verifier
-from app.web.errors import install_html_errors, too_many_requests
+from app.verification.telemetry import sample_of
+from app.web.errors import install_html_errors, server_error, too_many_requests
 from app.web.router import router as web_router
 from app.wiring import wire
 
@@ -102,9 +107,12 @@ ROUTERS = (
 
 
 def _verifier(settings: Settings, database: Database) -> Verifier:
-    scans = ScanLog(database, settings.scan_write_mode == "batched", settings.scan_flush_seconds)
+    batched = settings.scan_write_mode == "batched"
+    scans = ScanLog(database, batched, settings.scan_flush_seconds, settings.scan_buffer_max)
     proxies = parse_networks(settings.trusted_proxies)
-    return Verifier(codec_from(settings), SaltStore(), scans, proxies, VerdictCache())
+    outage_max_age = settings.outage_answer_max_hours * 3600
+    cache = VerdictCache()
+    return Verifier(codec_from(settings), SaltStore(), scans, proxies, cache, None, outage_max_age)
 
 
 def _public_limits(settings: Settings) -> PublicLimits:
@@ -152,18 +160,24 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     database = database or Database(engine_from_settings(settings))
     verifier = _verifier(settings, database)
     jobs = in_app_worker(database, settings.mode)
+    access_log = AccessLog(settings.log_format) if settings.log_requests else None
+    telemetry = Sampler(sample_of(verifier, database), *([access_log.flush] if access_log else []))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if verifier.scans.batched and database.engine.dialect.name == "postgresql":
             verifier.pool = await create_pool(settings.resolved_database_url, settings.db_pool_size)
         verifier.scans.start()
+        telemetry.start()
         if jobs is not None:
             jobs.start()
         yield
+        # uvicorn runs this on SIGTERM once the requests in flight are answered: the scans
+        # they buffered are written here, so a graceful stop loses none.
         if jobs is not None:
             await jobs.stop()
         await verifier.scans.stop()
+        await telemetry.stop()
         if verifier.pool is not None:
             await verifier.pool.close()
         await database.dispose()
@@ -182,12 +196,17 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     install_api_docs(app)
     for router in ROUTERS:
         app.include_router(router)
+    # Guarded by its own token (app.core.metrics), not by a role: no principal scrapes it.
+    app.add_route("/metrics", MetricsEndpoint(settings.metrics_token), include_in_schema=False)  # type: ignore[arg-type]
     install_error_handlers(app)
     install_html_errors(app)
     install_console(app)
     _rate_limits(app, settings, verifier.codec)
     app.add_middleware(NulInUrlMiddleware)
     app.add_middleware(BodyLimitMiddleware)  # inside the request id, so its 413 carries one
-    app.add_middleware(RequestIdMiddleware, on_error=unexpected_error)
+    app.state.access_log = access_log
+    app.add_middleware(ObserveMiddleware, access_log=access_log)
+    app.add_middleware(RequestIdMiddleware, on_error=server_error)
     configure_logging()
+    install_log_format(settings.log_format)
     return app

@@ -64,6 +64,17 @@ class Settings(BaseSettings):
     # the request's own transaction (tests, or a deployment that wants no buffer at all).
     scan_write_mode: Literal["batched", "inline"] = "batched"
     scan_flush_seconds: float = Field(default=0.5, gt=0, le=60)
+    # The most scans the buffer holds while the database cannot take them (an outage): beyond
+    # it the oldest are dropped, and counted in /metrics. ~300 bytes each: 100,000 ≈ 30 MB.
+    scan_buffer_max: int = Field(default=100_000, ge=1)
+    # While the database is down the public check answers from the verdicts this worker read
+    # before, at most this old, marked "as of"; an older or unread code gets 503.
+    outage_answer_max_hours: float = Field(default=24, ge=0)
+    # /metrics (Prometheus text) answers only a request bearing this token; unset: 404.
+    metrics_token: str = ""
+    # One log line per request (JSON for log shippers; "text" reads better in development).
+    log_format: Literal["json", "text"] = "json"
+    log_requests: bool = True
     # Public rate limits (README "Rate limits"); per IPv4 address or IPv6 /64 unless noted.
     rate_limit_checks_per_minute: int = Field(default=12_000, ge=1)  # every code check
     rate_limit_bad_codes_per_hour: int = Field(default=120, ge=1)  # distinct bad codes

@@ -86,7 +86,7 @@ def problem(status: int, code: str, detail: str | None = None, **extra: Any) -> 
 async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     response = problem(exc.status, exc.code, exc.detail, **exc.extra)
-    if exc.status == 429 and "retry_after" in exc.extra:
+    if exc.status in (429, 503) and "retry_after" in exc.extra:
         response.headers["Retry-After"] = str(exc.extra["retry_after"])
     return response
 

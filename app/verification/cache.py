@@ -11,12 +11,16 @@ in ``repository.lookups``). Scan totals in a cached row may lag by up to ``max_a
 
 The cache also remembers the newest epoch any round trip has read (``epoch``): entries read
 under an older one can never be served again, so moving forward drops them all at once.
+
+When the database cannot be reached, :meth:`VerdictCache.last_known` is what the public check
+falls back on (``app.verification.outage``); ``hits`` and ``misses`` feed ``/metrics``.
 """
 
 from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from datetime import datetime, timedelta
 from typing import Any
 
 from app.core.time import utcnow
@@ -29,6 +33,8 @@ class VerdictCache:
         self.max_entries, self.max_age = max_entries, max_age
         self._rows: OrderedDict[str, tuple[int, float, Row | None]] = OrderedDict()
         self.epoch: int | None = None  # the newest epoch seen by any round trip
+        self.confirmed_at = 0.0  # when (monotonic) a round trip last read ``epoch``
+        self.hits = self.misses = 0  # plain ints on the hot path; /metrics samples them
 
     def __contains__(self, code: str) -> bool:
         return code in self._rows
@@ -43,21 +49,47 @@ class VerdictCache:
             if self.epoch is not None:
                 self._rows.clear()
             self.epoch = epoch
+        if epoch == self.epoch:
+            self.confirmed_at = time.monotonic()
 
     def peek(self, code: str) -> tuple[int, Row | None] | None:
         """The (epoch, row) cached for ``code`` if read under the newest epoch seen and young
         enough; whether it may be served is decided by the *next* epoch read (see module)."""
         entry = self._rows.get(code)
         if entry is None or entry[0] != self.epoch or time.monotonic() - entry[1] > self.max_age:
+            self.misses += 1
             return None
+        self.hits += 1
         return entry[0], entry[2]
 
     def get(self, code: str, epoch: int) -> tuple[bool, Row | None]:
         """(hit, row): a hit may carry ``None``, a code we know is not issued."""
         entry = self._rows.get(code)
         if entry is None or entry[0] != epoch or time.monotonic() - entry[1] > self.max_age:
+            self.misses += 1
             return False, None
+        self.hits += 1
         return True, entry[2]
+
+    def last_known(self, code: str, max_age: float) -> tuple[Row, datetime] | None:
+        """The row of an issued label as last read, and the instant it is known to have stood
+        (UTC), if that is at most ``max_age`` seconds ago: for when the database is down.
+
+        A row read under the newest epoch stood until that epoch was last confirmed by a round
+        trip (no verdict changed in between, or the epoch would have moved), so it is dated at
+        the later of its read and that confirmation. A row read under an older epoch is never
+        answered (``advance`` drops those anyway)."""
+        entry = self._rows.get(code)
+        if entry is None:
+            return None
+        epoch, read_at, row = entry
+        if row is None or (self.epoch is not None and epoch != self.epoch):
+            return None
+        stood_at = max(read_at, self.confirmed_at) if epoch == self.epoch else read_at
+        age = time.monotonic() - stood_at
+        if age > max_age:
+            return None
+        return dict(row), utcnow() - timedelta(seconds=age)
 
     def put(self, code: str, epoch: int, row: Row | None) -> None:
         self._rows[code] = (epoch, time.monotonic(), row)

@@ -3,7 +3,13 @@
 In "batched" mode requests only append to an in-process buffer that a background task
 flushes every ``scan_flush_seconds`` in one transaction: the verify hot path does no write.
 A crash loses at most one interval of scan statistics, never a verdict: verdicts depend on
-label, batch and licence state, which are written by their own transactions.
+label, batch and licence state, which are written by their own transactions. A graceful stop
+(SIGTERM) flushes what is buffered (the app's lifespan calls :meth:`ScanLog.stop`).
+
+While the database cannot be reached a batch that failed to write goes back to the buffer, to
+be written when it returns; the buffer is bounded (``max_buffered``), and beyond it the oldest
+scans are dropped and counted (``dropped``, in ``/metrics``): memory stays bounded in a long
+outage, and the newest scans, the ones the clone rules most need, are kept.
 
 A batch is written in three steps: the privacy-minimised scan rows, each code's running totals
 (``repository.scans``), then the clone rules over what the batch added (``clones``).
@@ -14,10 +20,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import Database
+from app.core.outage import is_database_outage
 from app.verification.clones import flag_clones
 from app.verification.repository import scans as repository
 from app.verification.repository.scans import ScanRecord
@@ -43,28 +51,56 @@ async def write_scans(session: AsyncSession, records: list[ScanRecord]) -> None:
 class ScanLog:
     """Inline: written in the caller's session. Batched: buffered, flushed by a task."""
 
-    def __init__(self, database: Database, batched: bool, interval: float) -> None:
+    def __init__(
+        self, database: Database, batched: bool, interval: float, max_buffered: int = 100_000
+    ) -> None:
         self.database, self.batched, self.interval = database, batched, interval
-        self._buffer: list[ScanRecord] = []
+        self._buffer: deque[ScanRecord] = deque(maxlen=max_buffered)
         self._task: asyncio.Task[None] | None = None
+        self.dropped = 0  # scans never written: pushed out of a full buffer, or refused
+
+    @property
+    def depth(self) -> int:
+        return len(self._buffer)
 
     async def record(self, session: AsyncSession | None, record: ScanRecord) -> None:
         if self.batched:
-            self._buffer.append(record)
+            self._append(record)
         elif session is not None:
             await write_scans(session, [record])
         else:
             raise RuntimeError("inline scan writes need the request's session")
 
+    def _append(self, record: ScanRecord) -> None:
+        if len(self._buffer) == self._buffer.maxlen:
+            self.dropped += 1  # the deque drops the oldest itself
+        self._buffer.append(record)
+
     async def flush(self) -> int:
-        records, self._buffer = self._buffer, []
-        if records:
-            try:
-                async with self.database.sessionmaker() as session, session.begin():
-                    await write_scans(session, records)
-            except Exception:
+        """Write what is buffered in one transaction; the number of scans written."""
+        records = list(self._buffer)
+        self._buffer.clear()
+        if not records:
+            return 0
+        try:
+            async with self.database.sessionmaker() as session, session.begin():
+                await write_scans(session, records)
+        except Exception as exc:
+            if is_database_outage(exc):
+                self._requeue(records)
+                logger.warning("the database is unreachable; %d scans wait", self.depth)
+            else:
+                self.dropped += len(records)
                 logger.exception("could not write %d scans; they are lost", len(records))
+            return 0
         return len(records)
+
+    def _requeue(self, records: list[ScanRecord]) -> None:
+        """Put a batch that failed back in front of what arrived meanwhile, oldest dropped."""
+        arrived = list(self._buffer)
+        self._buffer.clear()
+        for record in [*records, *arrived]:
+            self._append(record)
 
     async def _run(self) -> None:
         while True:
@@ -76,9 +112,12 @@ class ScanLog:
             self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
+        """Stop the flushing task and write what is left (a graceful shutdown loses none)."""
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
         await self.flush()
+        if self.depth:
+            logger.error("stopping with the database unreachable: %d scans lost", self.depth)

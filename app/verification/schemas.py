@@ -57,6 +57,11 @@ class VerifyResponse(BaseModel):
     is_demo: bool = Field(
         default=False, description="the label belongs to demo data, not a real licensee"
     )
+    as_of: datetime | None = Field(
+        default=None,
+        description="set only while the database cannot be reached: the verdict is the one this "
+        "server last read, as it stood at this time, from before the outage",
+    )
 
 
 class LocationShare(BaseModel):

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import asyncpg
 
 from app.core.clientip import Network
+from app.core.outage import DatabaseUnavailable
 from app.core.time import public_datetime, utcnow
 from app.label.code import CodeStatus, LabelCodec, format_grouped
 from app.label.models import BatchStatus, LabelStatus
@@ -48,6 +49,7 @@ class Verifier:
     trusted_proxies: tuple[Network, ...]
     cache: VerdictCache
     pool: asyncpg.Pool | None = None  # PostgreSQL hot path, opened with the app
+    outage_max_age: float = 24 * 3600.0  # seconds a cached verdict may answer in an outage
     _pooled: PooledReader | None = field(default=None, init=False, repr=False)
 
     @property
@@ -96,6 +98,28 @@ async def verify(
     answer = _answer(check.code, verdict, row if verdict is not Verdict.UNKNOWN else None, lang)
     await _record(reader, verifier, _scan(check.code, verdict, client))
     verifier.cache.count_scan(check.code)
+    return answer
+
+
+def from_before_the_outage(verifier: Verifier, raw_code: str, lang: str) -> VerifyResponse:
+    """The answer while the database cannot be reached: the verdict this worker last read, as
+    it stood at the time given in ``as_of``, or 503 "cannot check right now" - never
+    ``unknown``, which would call a genuine label a fake.
+
+    Why this cannot contradict a committed revocation (DESIGN §5, §6): every verdict change
+    bumps the trust epoch in its own transaction, and a row is dated at the last round trip
+    that read its epoch unchanged, so every change committed before ``as_of`` is in the answer.
+    Nothing commits while the database is down, so the only changes the answer can miss are
+    those between the last round trip and the failure, and the page says the verdict is from
+    before then. The check is not counted as a scan: its salt and totals live in the database.
+    """
+    check = verifier.codec.classify(raw_code)
+    known = verifier.cache.last_known(check.code, verifier.outage_max_age)
+    if check.status is not CodeStatus.AUTHENTIC or known is None:
+        raise DatabaseUnavailable("cannot check this code right now; try again in a moment")
+    row, stood_at = known
+    answer = _answer(check.code, decide(_facts(row)), row, lang)
+    answer.as_of = public_datetime(stood_at)
     return answer
 
 

@@ -16,7 +16,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import Scope
 
-from app.core.errors import DomainError
+from app.core.errors import DomainError, problem, unexpected_error
+from app.core.outage import RETRY_AFTER_SECONDS, DatabaseUnavailable, is_database_outage
 from app.core.ratelimit import problem_refusal
 from app.web.i18n import Lang, choose_lang, pick
 from app.web.templates import render
@@ -33,6 +34,7 @@ HEADINGS = {
     405: ("不支持这种访问方式", "Not allowed here"),
     422: ("没能读懂这个地址", "We could not read that address"),
     429: ("查询过于频繁", "Too many requests"),
+    503: ("暂时无法查询", "Cannot check right now"),
 }
 MESSAGES = {
     404: ("您要找的内容不存在或已移除。", "What you are looking for does not exist or has moved."),
@@ -45,6 +47,10 @@ MESSAGES = {
     429: (
         "来自您所在网络的查询过于频繁，请稍后再试。",
         "Too many requests have come from your network; please wait a moment.",
+    ),
+    503: (
+        "系统暂时无法连接数据库，请稍后再试。",
+        "We cannot reach the register right now; please try again in a moment.",
     ),
 }
 FALLBACK = (("出错了", "Something went wrong"), ("请稍后重试。", "Please try again later."))
@@ -61,7 +67,7 @@ def error_page(request: Request, status: int, retry_after: int | None = None) ->
         "heading": pick(lang, *heading),
         "message": pick(lang, *message),
         "status": status,
-        "tone": "warn" if status == 429 else "bad",
+        "tone": "warn" if status in (429, 503) else "bad",
         "retry_after": retry_after,
     }
     response = render(request, "error.html", context, status_code=status, lang=lang)
@@ -78,6 +84,21 @@ def too_many_requests(scope: Scope, retry_after: int) -> Response:
     return error_page(Request(scope), 429, retry_after)
 
 
+def server_error(scope: Scope, exc: Exception) -> Response:
+    """What an exception no handler took becomes (``RequestIdMiddleware``'s ``on_error``): a
+    database outage is a 503 with ``Retry-After`` (an HTML page on the public pages and the
+    console, problem+json elsewhere), anything else a 500 with the request id to quote."""
+    if not is_database_outage(exc):
+        return unexpected_error(scope, exc)
+    path = scope["path"]
+    if is_page(path) or path == "/console" or path.startswith("/console/"):
+        return error_page(Request(scope), 503, RETRY_AFTER_SECONDS)
+    outage = DatabaseUnavailable()
+    response = problem(outage.status, outage.code, outage.detail, **outage.extra)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def _html_for_pages(json_handler: Handler) -> Handler:
     async def handler(request: Request, exc: Exception) -> Response:
         if not is_page(request.url.path):
@@ -87,7 +108,8 @@ def _html_for_pages(json_handler: Handler) -> Handler:
         if isinstance(exc, StarletteHTTPException):
             # A body that cannot be parsed at all is a bad payload (422), as on the API.
             status = 422 if exc.status_code == 400 else exc.status_code
-        return error_page(request, status)
+        retry_after = exc.extra.get("retry_after") if isinstance(exc, DomainError) else None
+        return error_page(request, status, retry_after if status in (429, 503) else None)
 
     return handler
 

@@ -150,8 +150,8 @@ async def test_batched_writer_flushes_buffered_scans(engine) -> None:
     async with Database(engine).sessionmaker() as unused:
         await log.record(unused, record("Q" * 20, "x"))
         await log.record(unused, record("Q" * 20, "y"))
-    assert len(log._buffer) == 2
-    assert await log.flush() == 2 and log._buffer == []
+    assert log.depth == 2
+    assert await log.flush() == 2 and log.depth == 0
     async with Database(engine).sessionmaker() as reader:
         stored = await reader.scalar(
             select(Scan.source_hash).where(Scan.code == "Q" * 20, Scan.source_hash == "y")

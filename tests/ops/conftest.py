@@ -1,0 +1,1 @@
+from verification_fixtures import client_from, codec, label_world  # noqa: F401
