@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
+import asyncpg
 from fastapi import Depends, FastAPI
 
 from app.audit.router import router as audit_router
@@ -57,6 +58,7 @@ from app.revocation.withdrawal_router import router as withdrawal_router
 from app.verification.cache import VerdictCache
 from app.verification.lean import MAX_CODE_INPUT, LeanVerifyJson
 from app.verification.readers import create_pool
+from app.verification.replica import ReplicaReads
 from app.verification.router import public as verify_router
 from app.verification.router import router as scans_router
 from app.verification.router import typed_code as typed_code_router
@@ -101,6 +103,16 @@ def _verifier(settings: Settings, database: Database) -> Verifier:
     scans = ScanLog(database, settings.scan_write_mode == "batched", settings.scan_flush_seconds)
     proxies = parse_networks(settings.trusted_proxies)
     return Verifier(codec_from(settings), SaltStore(), scans, proxies, VerdictCache())
+
+
+async def _replica_reads(settings: Settings, primary: asyncpg.Pool) -> ReplicaReads | None:
+    if not settings.replica_database_url:
+        return None
+    timeout = settings.replica_timeout_seconds
+    pool = await create_pool(
+        settings.replica_database_url, settings.db_pool_size, min_size=0, connect_seconds=timeout
+    )
+    return ReplicaReads(primary, pool, timeout=timeout)
 
 
 def _public_limits(settings: Settings) -> PublicLimits:
@@ -162,6 +174,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if verifier.scans.batched and database.engine.dialect.name == "postgresql":
             verifier.pool = await create_pool(settings.resolved_database_url, settings.db_pool_size)
+            verifier.replica = await _replica_reads(settings, verifier.pool)
         verifier.scans.start()
         if jobs is not None:
             jobs.start()
@@ -169,6 +182,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         if jobs is not None:
             await jobs.stop()
         await verifier.scans.stop()
+        if verifier.replica is not None:
+            await verifier.replica.replica.close()
         if verifier.pool is not None:
             await verifier.pool.close()
         await database.dispose()

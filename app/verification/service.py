@@ -24,6 +24,7 @@ from app.verification.geo import round_location
 from app.verification.messages import EXPLANATIONS
 from app.verification.privacy import network_prefix, source_hash
 from app.verification.readers import PooledReader, Reader
+from app.verification.replica import ReplicaReads
 from app.verification.repository.scans import ScanRecord
 from app.verification.salts import SaltStore
 from app.verification.scanlog import ScanLog
@@ -48,6 +49,7 @@ class Verifier:
     trusted_proxies: tuple[Network, ...]
     cache: VerdictCache
     pool: asyncpg.Pool | None = None  # PostgreSQL hot path, opened with the app
+    replica: ReplicaReads | None = None  # lookups from a read replica, when one is configured
     _pooled: PooledReader | None = field(default=None, init=False, repr=False)
 
     @property
@@ -57,7 +59,7 @@ class Verifier:
         if self.pool is None:
             return None
         if self._pooled is None or self._pooled.pool is not self.pool:
-            self._pooled = PooledReader(self.pool, self.cache)
+            self._pooled = PooledReader(self.pool, self.cache, self.replica)
         return self._pooled
 
 
