@@ -10,9 +10,11 @@ limit, NUL guard, rate limits, metrics) still wraps every request, hot or not. I
 ``GET`` requests without a body whose path is exactly one of ``exact`` or one segment below a
 ``prefixes`` entry, of at most its length; anything else goes down the ordinary route table,
 which keeps the documented FastAPI routes of the same paths (OpenAPI, other methods, longer
-segments: 422). A hot handler's exceptions go through the app's own exception handlers, as
-Starlette's ``ExceptionMiddleware`` would send them (built from the same table), so an error
-answers the same problem+json either way.
+segments: 422). As the router would, it sets ``scope["route"]`` (a Starlette route with the
+path template) and ``scope["path_params"]``, so what reads them afterwards (logs, metrics by
+route) sees the same request either way. A hot handler's exceptions go through the app's own
+exception handlers, as Starlette's ``ExceptionMiddleware`` would send them (built from the same
+table), so an error answers the same problem+json either way.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 
 from starlette._utils import get_route_path
 from starlette.middleware.exceptions import ExceptionMiddleware
+from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 _BODY_HEADERS = (b"content-length", b"transfer-encoding")
@@ -37,6 +40,10 @@ class SegmentRoute:
     max_length: int
     handler: ASGIApp
 
+    @property
+    def template(self) -> str:
+        return f"{self.prefix}{{{self.param}}}"
+
 
 class HotPaths:
     def __init__(
@@ -50,21 +57,32 @@ class HotPaths:
         self.app = app
         # As FastAPI.build_middleware_stack splits them: 500/Exception is the outer error page.
         table = {k: v for k, v in handlers.items() if k not in (500, Exception)}
-        self.exact = {path: ExceptionMiddleware(h, handlers=table) for path, h in exact.items()}
-        self.segments = tuple((s, ExceptionMiddleware(s.handler, handlers=table)) for s in segments)
+        self.exact = {
+            path: (Route(path, h, methods=["GET"]), ExceptionMiddleware(h, handlers=table))
+            for path, h in exact.items()
+        }
+        self.segments = tuple(
+            (
+                s,
+                Route(s.template, s.handler, methods=["GET"]),
+                ExceptionMiddleware(s.handler, handlers=table),
+            )
+            for s in segments
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET" and not _has_body(scope):
             path = get_route_path(scope)
-            handler = self.exact.get(path)
-            if handler is not None:
-                await handler(scope, receive, send)
+            found = self.exact.get(path)
+            if found is not None:
+                scope["route"], scope["path_params"] = found[0], {}
+                await found[1](scope, receive, send)
                 return
-            for route, wrapped in self.segments:
-                if path.startswith(route.prefix):
-                    value = path[len(route.prefix) :]
-                    if 0 < len(value) <= route.max_length and "/" not in value:
-                        scope["path_params"] = {route.param: value}
+            for segment, route, wrapped in self.segments:
+                if path.startswith(segment.prefix):
+                    value = path[len(segment.prefix) :]
+                    if 0 < len(value) <= segment.max_length and "/" not in value:
+                        scope["route"], scope["path_params"] = route, {segment.param: value}
                         await wrapped(scope, receive, send)
                         return
         await self.app(scope, receive, send)

@@ -91,3 +91,18 @@ async def test_gimark_serves_its_hot_paths_through_every_middleware(client) -> N
     # A NUL in the path is refused by its middleware, which wraps the hot path too.
     nul = await client.get("/api/v1/verify/AB%00CD")
     assert nul.status_code == 422 and nul.headers["x-request-id"]
+
+
+async def test_a_hot_route_leaves_the_route_in_the_scope_as_the_router_would() -> None:
+    seen: dict[str, object] = {}
+
+    async def spy(scope: Scope, receive: Receive, send: Send) -> None:
+        await echo(scope, receive, send)
+        seen["route"] = scope["route"].path
+
+    app = FastAPI()
+    hot = SegmentRoute("/things/", "code", 8, spy)
+    app.add_middleware(HotPaths, handlers=app.exception_handlers, exact={}, segments=(hot,))
+    async with client_of(app) as client:
+        assert (await client.get("/things/abc")).json() == {"hot": "abc"}
+    assert seen["route"] == "/things/{code}"
