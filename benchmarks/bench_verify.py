@@ -338,6 +338,7 @@ def main() -> None:
     worker_counts = sorted({int(n) for n in args.workers.split(",") if n})
     counts = sorted({args.labels, *(int(n) for n in args.scale.split(",") if n)})
     results: dict[tuple[int, int], list[Round]] = {}
+    args.load_before = os.getloadavg()[1]
     with tempfile.TemporaryDirectory() as tmp:
         for labels in counts:
             asyncio.run(prepare(args.url, labels, args.reuse))
@@ -349,6 +350,7 @@ def main() -> None:
             finally:
                 if not args.reuse:
                     asyncio.run(drop(args.url, labels))
+    args.load_after = os.getloadavg()[1]
     report(args, results)
 
 
@@ -437,7 +439,9 @@ random from {args.codes:,} codes sampled uniformly from the whole label table (a
 when there are fewer, which favours the smallest table: its codes repeat and hit the verdict
 cache more often). Each label count gets its own database, vacuumed, analysed and
 checkpointed after loading. Req/s and p99: each side's best round; ratios: the median of
-the per-round ratios, with the lowest and highest round in brackets.
+the per-round ratios, with the lowest and highest round in brackets. Load average (5 min)
+when the run started: {args.load_before:.1f}; when it ended: {args.load_after:.1f} (2 cores: above 2,
+other work on the machine competed with both sides).
 
 | labels | workers | bare req/s | bare p99 ms | /healthz req/s | /healthz p99 ms | verify req/s | verify p99 ms | verify / bare | verify p99 / bare p99 | /healthz / bare | non-2xx |
 |---|---|---|---|---|---|---|---|---|---|---|---|
