@@ -1,14 +1,17 @@
-"""Public verification throughput on PostgreSQL, against a fixed-JSON endpoint of the same app.
+"""Public verification throughput on PostgreSQL, against a bare FastAPI app (issue 16).
 
     python benchmarks/bench_verify.py [--labels 1000000] [--scale 10000,10000000] [--reuse]
+    python benchmarks/bench_verify.py --quick      # a few minutes, for development
 
-One uvicorn worker serves the real app (scans recorded, batched) on 127.0.0.1; wrk loads it.
+The real app (scans recorded, batched; rate limiter on with high limits) and the baseline, a
+bare FastAPI app returning a fixed small JSON (``bare_app.py``, no middleware), each run in
+their own uvicorn process with the same options on 127.0.0.1; wrk -t1 -c32 loads one at a
+time, in alternating rounds: bare ``/fixed``, gimark ``/healthz``, ``/api/v1/verify/{code}``
+over random genuine codes. The same at one worker (the gate) and two (reported with spread).
 Each label count gets its own database (``gimark_bench_verify_<count>``), dropped afterwards
 unless ``--reuse`` keeps it for the next run (loading 10,000,000 labels takes minutes).
-Baseline: ``/healthz`` (a fixed small JSON through the same middleware). Verify:
-``/api/v1/verify/{code}`` over random genuine codes. Targets: verify ≥ 50 % of baseline
-throughput, verify p99 ≤ 3× baseline p99, and throughput at the largest label count ≥ 90 %
-of that at the smallest.
+Targets at one worker: verify ≥ 50 % of bare throughput, verify p99 ≤ 3× bare p99,
+``/healthz`` ≥ 80 % of bare; throughput at the largest label count ≥ 90 % of the smallest.
 """
 
 from __future__ import annotations
@@ -42,8 +45,10 @@ from app.label.code import LabelCodec
 SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 KEYS = {"1": "cd" * 32}
 PORT = 8791
+BARE_PORT = 8792
 WRK = ["wrk", "-t1", "-c32", "-d{seconds}s", "--latency"]
 ROOT = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent
 
 
 def database_name(labels: int) -> str:
@@ -142,12 +147,8 @@ async def drop(server: str, labels: int) -> None:
     await _admin(server, f'DROP DATABASE IF EXISTS "{database_name(labels)}" WITH (FORCE)')
 
 
-def start_server(
-    server: str, labels: int, log: Path, wait: float, *, port: int = PORT, root: Path = ROOT
-) -> subprocess.Popen[bytes]:
-    """Serve the real app on the bench database; wait (up to ``wait`` seconds) until /readyz
-    answers, which after loading millions of labels can take a while (autovacuum, checkpoint)."""
-    env = os.environ | {
+def server_env(server: str, labels: int) -> dict[str, str]:
+    return os.environ | {
         "GIMARK_MODE": "production",
         "GIMARK_DATABASE_URL": url_of(server, labels),
         "GIMARK_JWT_SECRET": "b" * 48,
@@ -158,13 +159,19 @@ def start_server(
         "GIMARK_RATE_LIMIT_CHECKS_PER_MINUTE": "100000000",
         "GIMARK_JOBS_IN_APP": "false",
     }
-    command = [
+
+
+def uvicorn_command(target: str, port: int, workers: int = 1) -> list[str]:
+    """The one set of uvicorn options both the app and the bare baseline are served with."""
+    return [
         sys.executable,
         "-m",
         "uvicorn",
-        "app.asgi:app",
+        target,
         "--port",
         str(port),
+        "--workers",
+        str(workers),
         "--no-access-log",
         "--log-level",
         "warning",
@@ -173,12 +180,44 @@ def start_server(
         "--http",
         "httptools",
     ]
+
+
+def start_server(
+    server: str,
+    labels: int,
+    log: Path,
+    wait: float,
+    *,
+    port: int = PORT,
+    root: Path = ROOT,
+    workers: int = 1,
+) -> subprocess.Popen[bytes]:
+    """Serve the real app on the bench database; wait (up to ``wait`` seconds) until /readyz
+    answers, which after loading millions of labels can take a while (autovacuum, checkpoint)."""
+    command = uvicorn_command("app.asgi:app", port, workers)
+    return _started(command, server_env(server, labels), root, log, wait, port, "/readyz")
+
+
+def start_bare(log: Path, *, port: int = BARE_PORT, workers: int = 1) -> subprocess.Popen[bytes]:
+    command = uvicorn_command("bare_app:app", port, workers)
+    return _started(command, dict(os.environ), HERE, log, 60.0, port, "/fixed")
+
+
+def _started(
+    command: list[str],
+    env: dict[str, str],
+    cwd: Path,
+    log: Path,
+    wait: float,
+    port: int,
+    probe: str,
+) -> subprocess.Popen[bytes]:
     with log.open("wb") as stderr:
-        process = subprocess.Popen(command, env=env, cwd=root, stderr=stderr)
+        process = subprocess.Popen(command, env=env, cwd=cwd, stderr=stderr)
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline and process.poll() is None:
         ready = subprocess.run(
-            ["curl", "-sf", "-m", "5", f"http://127.0.0.1:{port}/readyz"], capture_output=True
+            ["curl", "-sf", "-m", "5", f"http://127.0.0.1:{port}{probe}"], capture_output=True
         )
         if ready.returncode == 0:
             return process
@@ -227,36 +266,46 @@ def codes_script(codes: list[str], folder: Path) -> str:
 
 
 Round = dict[str, dict[str, float]]
+SIDES = ("bare", "healthz", "verify")
 
 
-def measure(server: str, labels: int, args: argparse.Namespace, folder: Path) -> list[Round]:
-    """Alternating rounds of baseline and verify against one server; every round is kept."""
-    asyncio.run(prepare(server, labels, args.reuse))
+def measure(
+    server: str, labels: int, workers: int, args: argparse.Namespace, folder: Path
+) -> list[Round]:
+    """Alternating rounds of bare, healthz and verify, against one server each; every round
+    is kept. The database is loaded (or reused) by the caller."""
     codes = asyncio.run(sample_codes(server, labels, min(labels, args.codes)))
     script = codes_script(codes, folder)
-    process = start_server(server, labels, folder / f"server-{labels}.log", args.ready_wait)
+    log = folder / f"server-{labels}-{workers}.log"
+    bare = start_bare(folder / f"bare-{workers}.log", workers=workers)
     try:
-        wrk("/healthz", 3)  # warm up both paths
-        wrk(script, 3, script=True)
+        process = start_server(server, labels, log, args.ready_wait, workers=workers)
+    except BaseException:
+        bare.terminate()
+        raise
+    targets = {
+        "bare": ("/fixed", False, BARE_PORT),
+        "healthz": ("/healthz", False, PORT),
+        "verify": (script, True, PORT),
+    }
+    try:
+        for target, is_script, port in targets.values():  # warm up every path
+            wrk(target, 2, is_script, port=port)
         rounds: list[Round] = []
         for _ in range(args.rounds):
             this: Round = {}
-            for name, target, is_script in (
-                ("baseline", "/healthz", False),
-                ("verify", script, True),
-            ):
-                this[name] = result = wrk(target, args.seconds, script=is_script)
+            for name, (target, is_script, port) in targets.items():
+                this[name] = result = wrk(target, args.seconds, is_script, port=port)
                 print(
-                    f"{labels:>10,} labels  {name:>8}: {result['rate']:>8,.0f} req/s"
-                    f"  p99 {result['p99_ms']:.1f} ms"
+                    f"{labels:>10,} labels  {workers} worker(s)  {name:>8}: "
+                    f"{result['rate']:>8,.0f} req/s  p99 {result['p99_ms']:.1f} ms"
                 )
             rounds.append(this)
         return rounds
     finally:
-        process.terminate()
-        process.wait(timeout=30)
-        if not args.reuse:
-            asyncio.run(drop(server, labels))
+        for running in (process, bare):
+            running.terminate()
+            running.wait(timeout=30)
 
 
 def main() -> None:
@@ -265,6 +314,7 @@ def main() -> None:
     parser.add_argument(
         "--scale", default="10000,10000000", help="label counts for the flatness check"
     )
+    parser.add_argument("--workers", default="1,2", help="uvicorn worker counts to measure")
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--codes", type=int, default=50_000, help="distinct codes requested")
@@ -274,12 +324,33 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="keep the loaded databases for next time"
     )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="development run: 100,000 vs 10,000 labels, one worker, 2 rounds of 4 s; prints only",
+    )
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md")
     parser.add_argument("--url", default=SERVER)
     args = parser.parse_args()
+    if args.quick:
+        args.labels, args.scale, args.workers = 100_000, "10000", "1"
+        args.rounds, args.seconds, args.no_write = 2, 4, True
+    worker_counts = sorted({int(n) for n in args.workers.split(",") if n})
+    counts = sorted({args.labels, *(int(n) for n in args.scale.split(",") if n)})
+    results: dict[tuple[int, int], list[Round]] = {}
+    args.load_before = os.getloadavg()[1]
     with tempfile.TemporaryDirectory() as tmp:
-        counts = sorted({args.labels, *(int(n) for n in args.scale.split(",") if n)})
-        results = {n: measure(args.url, n, args, Path(tmp)) for n in counts}
+        for labels in counts:
+            asyncio.run(prepare(args.url, labels, args.reuse))
+            try:
+                # More than one worker only at the main label count: the flatness check is
+                # a one-worker comparison.
+                for workers in worker_counts if labels == args.labels else [1]:
+                    results[labels, workers] = measure(args.url, labels, workers, args, Path(tmp))
+            finally:
+                if not args.reuse:
+                    asyncio.run(drop(args.url, labels))
+    args.load_after = os.getloadavg()[1]
     report(args, results)
 
 
@@ -289,45 +360,68 @@ def median(values: list[float]) -> float:
 
 def summary(rounds: list[Round]) -> dict[str, float]:
     """Per side the best round (the machine is shared: interference only ever slows a side
-    down), and the median of the per-round ratios (each pair measured back to back)."""
-    best = {
-        side: max(rounds, key=lambda r: r[side]["rate"])[side] for side in ("baseline", "verify")
+    down), and the median, lowest and highest of the per-round ratios (each round's sides
+    measured back to back)."""
+    out: dict[str, float] = {}
+    for side in SIDES:
+        best = max(rounds, key=lambda r: r[side]["rate"])[side]
+        out[f"{side}_rate"], out[f"{side}_p99"] = best["rate"], best["p99_ms"]
+    ratios = {
+        "ratio": [r["verify"]["rate"] / r["bare"]["rate"] for r in rounds],
+        "p99_ratio": [r["verify"]["p99_ms"] / r["bare"]["p99_ms"] for r in rounds],
+        "healthz_ratio": [r["healthz"]["rate"] / r["bare"]["rate"] for r in rounds],
     }
-    return {
-        "base_rate": best["baseline"]["rate"],
-        "base_p99": best["baseline"]["p99_ms"],
-        "verify_rate": best["verify"]["rate"],
-        "verify_p99": best["verify"]["p99_ms"],
-        "ratio": median([r["verify"]["rate"] / r["baseline"]["rate"] for r in rounds]),
-        "p99_ratio": median([r["verify"]["p99_ms"] / r["baseline"]["p99_ms"] for r in rounds]),
-        "non_2xx": sum(r["verify"]["non_2xx"] + r["baseline"]["non_2xx"] for r in rounds),
-    }
+    for name, values in ratios.items():
+        out[name], out[f"{name}_min"], out[f"{name}_max"] = median(values), min(values), max(values)
+    out["non_2xx"] = sum(r[side]["non_2xx"] for r in rounds for side in SIDES)
+    return out
 
 
-def report(args: argparse.Namespace, results: dict[int, list[Round]]) -> None:
-    sums = {n: summary(rounds) for n, rounds in results.items()}
-    main_run, smallest, largest = sums[args.labels], min(sums), max(sums)
-    ratio, p99_ratio = main_run["ratio"], main_run["p99_ratio"]
-    flat = sums[largest]["verify_rate"] / sums[smallest]["verify_rate"]
+def _spread(s: dict[str, float], name: str, percent: bool) -> str:
+    if percent:
+        return f"{s[name]:.0%} ({s[name + '_min']:.0%}–{s[name + '_max']:.0%})"
+    return f"{s[name]:.1f}× ({s[name + '_min']:.1f}–{s[name + '_max']:.1f})"
+
+
+def report(args: argparse.Namespace, results: dict[tuple[int, int], list[Round]]) -> None:
+    sums = {key: summary(rounds) for key, rounds in results.items()}
+    main_run = sums[args.labels, 1] if (args.labels, 1) in sums else sums[min(sums)]
+    one_worker = {labels: s for (labels, workers), s in sums.items() if workers == 1}
+    smallest, largest = min(one_worker), max(one_worker)
+    flat = one_worker[largest]["verify_rate"] / one_worker[smallest]["verify_rate"]
     # The same comparison with each side divided by its own baseline: the two label counts
     # are measured minutes apart, on a machine whose load drifts meanwhile.
-    flat_relative = sums[largest]["ratio"] / sums[smallest]["ratio"]
-    print(
-        f"verify/baseline = {ratio:.0%} (≥ 50 %), p99 ratio = {p99_ratio:.1f}× (≤ 3×), "
+    flat_relative = one_worker[largest]["ratio"] / one_worker[smallest]["ratio"]
+    verdict = (
+        f"at {args.labels:,} labels, one worker: verify/bare = {main_run['ratio']:.0%} (≥ 50 %), "
+        f"p99 ratio = {main_run['p99_ratio']:.1f}× (≤ 3×), "
+        f"healthz/bare = {main_run['healthz_ratio']:.0%} (≥ 80 %); "
         f"{largest:,} vs {smallest:,} labels = {flat:.0%} (≥ 90 %), "
-        f"relative to each run's baseline {flat_relative:.0%}"
+        f"relative to each run's bare baseline {flat_relative:.0%}"
     )
+    print(verdict)
+    for (labels, workers), s in sorted(sums.items()):
+        if workers > 1:
+            print(
+                f"{labels:,} labels, {workers} workers: verify/bare {_spread(s, 'ratio', True)},"
+                f" p99 {_spread(s, 'p99_ratio', False)},"
+                f" healthz/bare {_spread(s, 'healthz_ratio', True)}"
+            )
     if args.no_write:
         return
     rows = "\n".join(
-        f"| {n:,} | {s['base_rate']:,.0f} | {s['base_p99']:.1f} | {s['verify_rate']:,.0f} "
-        f"| {s['verify_p99']:.1f} | {s['ratio']:.0%} | {s['p99_ratio']:.1f}× | {s['non_2xx']:.0f} |"
-        for n, s in sorted(sums.items())
+        f"| {n:,} | {w} | {s['bare_rate']:,.0f} | {s['bare_p99']:.1f} "
+        f"| {s['healthz_rate']:,.0f} | {s['healthz_p99']:.1f} "
+        f"| {s['verify_rate']:,.0f} | {s['verify_p99']:.1f} "
+        f"| {_spread(s, 'ratio', True)} | {_spread(s, 'p99_ratio', False)} "
+        f"| {_spread(s, 'healthz_ratio', True)} | {s['non_2xx']:.0f} |"
+        for (n, w), s in sorted(sums.items())
     )
     rounds = "\n".join(
-        f"| {n:,} | {i} | {r['baseline']['rate']:,.0f} | {r['baseline']['p99_ms']:.1f} "
-        f"| {r['verify']['rate']:,.0f} | {r['verify']['p99_ms']:.1f} |"
-        for n, runs in sorted(results.items())
+        f"| {n:,} | {w} | {i} | "
+        + " | ".join(f"{r[side]['rate']:,.0f} | {r[side]['p99_ms']:.1f}" for side in SIDES)
+        + " |"
+        for (n, w), runs in sorted(results.items())
         for i, r in enumerate(runs, start=1)
     )
     from results import write_section
@@ -335,29 +429,34 @@ def report(args: argparse.Namespace, results: dict[int, list[Round]]) -> None:
     write_section(
         "Public verification",
         f"""
-One uvicorn worker (uvloop, httptools) on 127.0.0.1, PostgreSQL {args.url.rsplit("@", 1)[-1]},
-scans recorded (batched); wrk -t1 -c32 on the same 2-core machine, {args.seconds} s per run,
-{args.rounds} alternating rounds (baseline, verify) per label count against one server.
-Verify requests draw at random from {args.codes:,} codes sampled uniformly from the whole
-label table (all of them when there are fewer: at 10,000 labels codes repeat more often and
-are found in the verdict cache more often, which favours the smallest table). Each label count
-gets its own database, vacuumed, analysed and checkpointed after loading. Baseline:
-`/healthz`, a fixed small JSON through the same middleware. Req/s and p99: each side's best
-round; ratios: the median of the per-round ratios.
+gimark (scans recorded, batched; rate limiter on, limits set high) and a **bare FastAPI app**
+returning a fixed small JSON (`benchmarks/bare_app.py`: one route, no middleware), each in
+its own uvicorn process with the same options (uvloop, httptools, no access log) on
+127.0.0.1; PostgreSQL {args.url.rsplit("@", 1)[-1]}; wrk -t1 -c32 on the same 2-core
+machine, one target at a time, {args.seconds} s per run, {args.rounds} alternating rounds
+(bare `/fixed`, gimark `/healthz`, `/api/v1/verify/{{code}}`). Verify requests draw at
+random from {args.codes:,} codes sampled uniformly from the whole label table (all of them
+when there are fewer, which favours the smallest table: its codes repeat and hit the verdict
+cache more often). Each label count gets its own database, vacuumed, analysed and
+checkpointed after loading. Req/s and p99: each side's best round; ratios: the median of
+the per-round ratios, with the lowest and highest round in brackets. Load average (5 min)
+when the run started: {args.load_before:.1f}; when it ended: {args.load_after:.1f} (2 cores: above 2,
+other work on the machine competed with both sides).
 
-| labels | baseline req/s | baseline p99 ms | verify req/s | verify p99 ms | verify / baseline | p99 ratio | non-2xx |
-|---|---|---|---|---|---|---|---|
+| labels | workers | bare req/s | bare p99 ms | /healthz req/s | /healthz p99 ms | verify req/s | verify p99 ms | verify / bare | verify p99 / bare p99 | /healthz / bare | non-2xx |
+|---|---|---|---|---|---|---|---|---|---|---|---|
 {rows}
 
-At {args.labels:,} labels **verify serves {ratio:.0%} of the baseline's requests** (target ≥ 50 %)
-with **p99 {p99_ratio:.1f}× the baseline's** (target ≤ 3×). Verify throughput at {largest:,}
-labels is **{flat:.0%} of that at {smallest:,}** (target ≥ 90 %); divided by each run's own
-baseline, {flat_relative:.0%}.
+At {args.labels:,} labels and one worker **verify serves {main_run["ratio"]:.0%} of the bare
+app's requests** (target ≥ 50 %) with **p99 {main_run["p99_ratio"]:.1f}× the bare app's**
+(target ≤ 3×), and **`/healthz` {main_run["healthz_ratio"]:.0%}** (target ≥ 80 %). Verify
+throughput at {largest:,} labels is **{flat:.0%} of that at {smallest:,}** (target ≥ 90 %);
+divided by each run's own bare baseline, {flat_relative:.0%}.
 
 <details><summary>every round</summary>
 
-| labels | round | baseline req/s | baseline p99 ms | verify req/s | verify p99 ms |
-|---|---|---|---|---|---|
+| labels | workers | round | bare req/s | bare p99 ms | /healthz req/s | /healthz p99 ms | verify req/s | verify p99 ms |
+|---|---|---|---|---|---|---|---|---|
 {rounds}
 
 </details>

@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     trusted_proxies: list[str] = Field(default_factory=list)
     db_pool_size: int = Field(default=10, ge=1)
+    # A streaming replica the public check may read from (PostgreSQL, batched scans), only once
+    # it has replayed the last trust change (app/verification/replica.py); else the primary.
+    replica_database_url: str | None = None
+    replica_timeout_seconds: float = Field(default=1.0, gt=0, le=30)
     # Scans are buffered and written in batches off the hot path; "inline" writes each one in
     # the request's own transaction (tests, or a deployment that wants no buffer at all).
     scan_write_mode: Literal["batched", "inline"] = "batched"

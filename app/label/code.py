@@ -36,6 +36,7 @@ RANDOM_LENGTH = 14
 TAG_LENGTH = 4
 MIN_KEY_BYTES = 16
 _MAX_INPUT = 64  # a code with generous separators; anything longer is not worth normalising
+CLASSIFY_MEMO = 100_000  # inputs remembered by LabelCodec.classify (~20 MB at most)
 _VALUE = {char: value for value, char in enumerate(ALPHABET)}
 # Crockford: read I and L as 1, O as 0. Separators are dropped: hyphens, the dashes phones
 # substitute for them, and (in normalise) any white space.
@@ -138,6 +139,7 @@ class LabelCodec:
         # Codes under a key id we do not hold still cost one HMAC, under a throw-away key, so
         # the time a check takes does not tell which key ids exist.
         self._decoy = secrets.token_bytes(32)
+        self._classified: dict[str, CodeCheck] = {}
 
     def _tag(self, key: bytes, key_id: str, random_part: str) -> str:
         """20 bits of HMAC-SHA256: the low 5 bits of the digest's first four bytes."""
@@ -159,8 +161,23 @@ class LabelCodec:
         return codes
 
     def classify(self, text: str) -> CodeCheck:
-        """Decide from the code alone, with no database query: typo, forgery or ours."""
-        code = normalise(text[:_MAX_INPUT])
+        """Decide from the code alone, with no database query: typo, forgery or ours.
+
+        Remembered per input: every public check is classified twice (the rate limiter's
+        bad-code rule, then the check itself) and popular codes are scanned again and again;
+        the HMAC and normalisation were ~10 % of a check's CPU. Bounded by dropping the
+        whole memo when full (cheaper than an LRU's bookkeeping on every hit); it holds only
+        what the code's own text decides, so it can never be stale."""
+        text = text[:_MAX_INPUT]
+        check = self._classified.get(text)
+        if check is None:
+            if len(self._classified) >= CLASSIFY_MEMO:
+                self._classified.clear()
+            check = self._classified[text] = self._classify(text)
+        return check
+
+    def _classify(self, text: str) -> CodeCheck:
+        code = normalise(text)
         if not is_well_formed(code):
             return CodeCheck(CodeStatus.MALFORMED, code)
         key_id = code[0]

@@ -25,6 +25,7 @@ from app.core.db import Database
 from app.verification.cache import Row, VerdictCache
 from app.verification.coalesce import LookupBatcher
 from app.verification.privacy import new_salt
+from app.verification.replica import ReplicaReads
 from app.verification.repository import lookups
 from app.verification.repository.salts import salt_of_day_on
 from app.verification.salts import load_or_create
@@ -78,11 +79,15 @@ class PooledReader:
 
     session: None = None  # scans are batched on this path: a check writes nothing
 
-    def __init__(self, pool: asyncpg.Pool, cache: VerdictCache) -> None:
-        self.pool = pool
+    def __init__(
+        self, pool: asyncpg.Pool, cache: VerdictCache, replica: ReplicaReads | None = None
+    ) -> None:
+        self.pool, self.replica = pool, replica
         self.batcher = LookupBatcher(self._fetch, cache)
 
     async def _fetch(self, codes: list[str]) -> tuple[int, dict[str, Row]]:
+        if self.replica is not None:
+            return await self.replica.lookup_many(codes)
         async with self.pool.acquire() as connection:
             return await lookups.lookup_many(connection, codes)
 
@@ -112,16 +117,22 @@ SERVER_SETTINGS = {"plan_cache_mode": "force_generic_plan"}
 PLAN_LIFETIME_SECONDS = 10
 
 
-async def create_pool(sqlalchemy_url: str, size: int) -> asyncpg.Pool:
-    """asyncpg has no ``hide_parameters``: its error texts can quote a value (a PostgreSQL
+async def create_pool(
+    sqlalchemy_url: str, size: int, *, min_size: int = 1, connect_seconds: float = 60.0
+) -> asyncpg.Pool:
+    """``min_size=0`` opens no connection up front (a replica that is down must not stop the
+    app from starting); ``connect_seconds`` bounds each connection attempt.
+
+    asyncpg has no ``hide_parameters``: its error texts can quote a value (a PostgreSQL
     DETAIL, a rejected argument). They reach only logs, and every log record is scrubbed
     (app/core/logsafety.py); this pool binds label codes, days and salts, never personal data."""
     url = make_url(sqlalchemy_url).set(drivername="postgresql")
     dsn = url.render_as_string(hide_password=False)
     return await asyncpg.create_pool(
         dsn,
-        min_size=1,
+        min_size=min_size,
         max_size=size,
+        timeout=connect_seconds,
         reset=_keep_session,
         server_settings=SERVER_SETTINGS,
         max_cached_statement_lifetime=PLAN_LIFETIME_SECONDS,

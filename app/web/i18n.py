@@ -10,9 +10,10 @@ Lang = Literal["zh", "en"]
 
 
 def choose_lang(request: Request) -> Lang:
-    asked = request.query_params.get("lang")
-    if asked in ("zh", "en"):
-        return asked  # type: ignore[return-value]
+    if request.scope.get("query_string"):  # most checks (a scanned QR) have none: skip parsing
+        asked = request.query_params.get("lang")
+        if asked in ("zh", "en"):
+            return asked  # type: ignore[return-value]
     return _from_accept_language(request.headers.get("accept-language", ""))
 
 

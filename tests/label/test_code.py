@@ -186,3 +186,18 @@ def test_random_part_and_tag_use_the_whole_alphabet_evenly(codec) -> None:
 def test_bad_key_configuration_is_refused(keys, current) -> None:
     with pytest.raises(ValueError):
         LabelCodec(keys, current)
+
+
+def test_classify_remembers_inputs_within_a_bound(monkeypatch) -> None:
+    import app.label.code as code_module
+
+    monkeypatch.setattr(code_module, "CLASSIFY_MEMO", 3)
+    codec = LabelCodec({"1": b"k" * 32}, "1")
+    genuine = codec.mint()
+    first = codec.classify(genuine.lower())
+    assert codec.classify(genuine.lower()) is first  # the second check of a code is remembered
+    assert first.status is CodeStatus.AUTHENTIC and first.code == genuine
+    for text in ("A", "B", "C", "D"):
+        assert codec.classify(text).status is CodeStatus.MALFORMED
+    assert len(codec._classified) <= 3
+    assert codec.classify(genuine.lower()) == first  # dropped from the memo, decided again

@@ -153,3 +153,25 @@ async def current_epoch(connection: AsyncConnection) -> int:
         raw = (await connection.get_raw_connection()).driver_connection
         return int(await raw.fetchval(EPOCH_SQL))  # type: ignore[union-attr]
     return int((await connection.execute(_EPOCH)).scalar_one())
+
+
+# The replica path (``app.verification.replica``): the primary's trust mark, and how far a
+# replica has replayed, both in WAL bytes. A server that is not in recovery (a replica promoted,
+# or a primary named as the replica) has everything it has written: its own insert position.
+TRUST_MARK_SQL = "SELECT value, wal_lsn FROM trust_epoch WHERE id = 1"
+REPLAYED_SQL = (
+    "SELECT (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()"
+    " ELSE pg_current_wal_lsn() END - '0/0'::pg_lsn)::bigint"
+)
+
+
+async def trust_mark(connection: asyncpg.Connection) -> tuple[int, int]:
+    """(epoch, WAL position of the last trust change; 0 if none recorded one)."""
+    record = await connection.fetchrow(TRUST_MARK_SQL)
+    return int(record["value"]), int(record["wal_lsn"] or 0)
+
+
+async def replayed_position(connection: asyncpg.Connection) -> int:
+    """How far this server has replayed the primary's WAL (-1: not yet at all)."""
+    position = await connection.fetchval(REPLAYED_SQL)
+    return -1 if position is None else int(position)
