@@ -61,7 +61,12 @@ def backup(target: Path, force: bool) -> None:
     source = Path(make_url(url).database or "")
     if not source.is_file():
         raise click.ClickException(f"no SQLite database at {source}")
-    size = backup_sqlite(source, target)
+    if target.resolve() == source.resolve():
+        raise click.ClickException("TARGET is the live database itself")
+    try:
+        size = backup_sqlite(source, target)
+    except (OSError, sqlite3.Error) as exc:
+        raise click.ClickException(f"backup to {target} failed: {exc}") from exc
     click.echo(f"backed up {source} to {target} ({size} bytes)")
 
 

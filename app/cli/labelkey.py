@@ -79,7 +79,10 @@ def rotate(acting_as: str, key_id: str | None, stage: bool, env_file: Path) -> N
     async def work(session: AsyncSession) -> keys.Rotation:
         actor = await acting_admin(session, acting_as, "rotate label keys")
         rotation = await keys.rotate(session, actor, settings, key_id, make_current=not stage)
-        write_key_settings(env_file, rotation)  # fails → the audit event rolls back
+        try:
+            write_key_settings(env_file, rotation)
+        except OSError as exc:  # the audit event rolls back with it
+            raise click.ClickException(f"cannot write {env_file}: {exc.strerror}") from exc
         return rotation
 
     rotation = run_in_session(work)

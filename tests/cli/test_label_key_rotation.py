@@ -13,7 +13,7 @@ from pathlib import Path
 import clitool
 import pytest
 import restored_world as world
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.audit import checkpoints
 from app.audit.models import AuditEvent
@@ -21,7 +21,9 @@ from app.core.config import Settings
 from app.core.db import Database
 from app.core.principal import SYSTEM
 from app.core.time import public_today
+from app.label import keys
 from app.label import service as label_service
+from app.label.exceptions import LabelKeyRefused
 from app.label.models import Label, LabelBatch
 from app.label.schemas import BatchApprove, BatchRequest
 from app.licence.models import Licence, LicenceStatus
@@ -112,11 +114,14 @@ async def test_rotation_keeps_old_codes_genuine_and_signs_new_ones_with_the_new_
 async def test_staging_then_switching_and_the_refusals(
     demo: tuple[str, Database, list[str]], tmp_path: Path
 ) -> None:
-    url, _database, _codes = demo
+    url, database, _codes = demo
     await clitool.run_cli(url, "user", "create", "--username", "chief", "--as", "admin", *PASSWORD)
     env_file = tmp_path / "gimark.env"
     rotate = lambda *a: clitool.run_cli(  # noqa: E731
         url, "label-key", "rotate", "--as", "chief", "--env-file", str(env_file), *a
+    )
+    rotate_to = lambda path: clitool.run_cli(  # noqa: E731
+        url, "label-key", "rotate", "--as", "chief", "--env-file", str(path)
     )
     staged = await rotate("--stage", "--key-id", "k")
     assert staged.exit_code == 0 and "label key K added; current key id 2" in staged.output
@@ -134,7 +139,25 @@ async def test_staging_then_switching_and_the_refusals(
     regulator = await clitool.run_cli(url, "user", "create", "--username", "reg", "--role",
                                       "regulator", "--as", "chief", *PASSWORD)  # fmt: skip
     assert regulator.exit_code == 0
+    unwritable = await rotate_to(tmp_path / "missing" / "gimark.env")
+    assert unwritable.exit_code == 1 and "cannot write" in unwritable.output
+    async with database.sessionmaker() as session:
+        refused_events = await session.scalar(
+            select(func.count()).where(AuditEvent.action == "label_key.rotate")
+        )
+    assert refused_events == 1  # the staging only: a refusal or a failed write records nothing
+
     not_admin = await clitool.run_cli(url, "label-key", "rotate", "--as", "reg",
                                       "--env-file", str(tmp_path / "x.env"))  # fmt: skip
     assert not_admin.exit_code == 1 and "role_not_allowed" in not_admin.output
     assert not (tmp_path / "x.env").exists()
+
+
+def test_an_id_printed_on_labels_whose_key_is_gone_gets_no_new_secret() -> None:
+    """A new secret under such an id would turn those labels' verdicts from a fixable
+    "not configured" (the admin page says so) into forgeries for good."""
+    settings = world.settings_for("sqlite+aiosqlite://")
+    with pytest.raises(LabelKeyRefused, match="put that key back"):
+        keys.plan(settings, {"1", "2", "7"}, "7", make_current=True)
+    # The next free id skips it too.
+    assert keys.plan(settings, {"1", "2", "3"}, None, make_current=True).key_id == "4"

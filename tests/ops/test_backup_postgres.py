@@ -16,6 +16,7 @@ import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import clitool
 import pytest
 import restored_world as world
 from sqlalchemy import text
@@ -74,3 +75,5 @@ async def test_a_restored_pg_dump_gives_the_same_verdicts_and_a_valid_chain(
     await run("pg_restore", "--no-owner", "--exit-on-error", "-d", libpq(fresh), str(dump))
 
     await world.check_restored(fresh, before, scans_at_least=before.scans)
+    sqlite_only = await clitool.run_cli(source, "backup", str(tmp_path / "copy.db"))
+    assert sqlite_only.exit_code == 1 and "pg_dump -Fc" in sqlite_only.output
