@@ -82,6 +82,8 @@ EFFECTS: dict[str, Effect] = {
     "batch.recall": Effect(verdict=True, notice=NoticeKind.RECALL),
     "label.void": VERDICT,
     "label.unvoid": VERDICT,
+    # a new signing key: codes already issued keep their key and their verdicts
+    "label_key.rotate": QUIET,
     # inspections and their planning
     "inspection.record": Effect(verdict=True, notice=NoticeKind.INSPECTION),
     "inspection_plan.draw": Effect(notice=NoticeKind.PLAN),

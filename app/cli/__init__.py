@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from app.cli import audit, batch, db, demo, jobs, plan, scans, serve, user
+from app.cli import audit, backup, batch, db, demo, jobs, labelkey, plan, scans, serve, user
 from app.cli.pgcreate import first_line
 from app.core.config import ConfigurationError, get_settings
 from app.core.errors import DomainError
@@ -51,5 +51,5 @@ def main() -> None:
     """
 
 
-for module in (serve, db, demo, user, audit, batch, scans, plan, jobs):
+for module in (serve, db, backup, demo, user, audit, batch, labelkey, scans, plan, jobs):
     module.register(main)

@@ -21,7 +21,7 @@ from app.auth import repository
 from app.auth.principal import user_principal
 from app.core.errors import DomainError
 from app.core.permissions import POLICY, RoleNotAllowed, api_routes, can, route_action
-from app.core.principal import Principal
+from app.core.principal import Principal, Role
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -66,3 +66,14 @@ async def acting_person(session: AsyncSession, username: str, method: str, path:
             f"--as {username}: a {user.role.value} may not do this; it needs one of: {names}"
         )
     return person
+
+
+async def acting_admin(session: AsyncSession, username: str, what: str) -> Principal:
+    """The principal for ``--as username`` doing an act that no API route offers (the
+    platform's own settings): only an active admin may."""
+    user = await repository.user_by_username(session, username)
+    if user is None or not user.is_active:
+        raise UnknownActor(f"--as {username}: there is no active user of that name")
+    if user.role is not Role.ADMIN:
+        raise RoleNotAllowed(f"--as {username}: a {user.role.value} may not {what}; it needs admin")
+    return user_principal(user)

@@ -23,3 +23,7 @@ class PrintSizeRefused(Unprocessable):
 
 class TooManyLabelsForOneFile(Unprocessable):
     code = "too_many_labels"
+
+
+class LabelKeyRefused(Unprocessable):
+    code = "label_key_refused"

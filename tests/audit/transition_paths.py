@@ -18,6 +18,7 @@ from app.core.time import public_today
 from app.demo.loader import load_demo
 from app.jobs import periodic
 from app.jobs import service as jobs_service
+from app.label import keys as label_keys
 from app.label.models import BatchStatus
 from app.licence.models import LicenceStatus
 
@@ -533,6 +534,13 @@ async def enqueue_a_job(w: World) -> None:
     """``gimark jobs enqueue`` (no route queues a job): the service call the command makes."""
     await w.start()
     await jobs_service.enqueue(w.session, SYSTEM, periodic.PURGE_SALTS, {})
+
+
+async def rotate_label_key(w: World) -> None:
+    """``gimark label-key rotate``: the service call the command makes (it then writes the
+    settings file, which no verdict reads before a restart)."""
+    await w.start()
+    await label_keys.rotate(w.session, SYSTEM, w.settings)
 
 
 async def publish_the_audit_checkpoint(w: World) -> None:
