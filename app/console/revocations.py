@@ -45,7 +45,9 @@ CANDIDATES = 20  # batches offered for one search
 # --- the list, its CSV and one revocation's page --------------------------------------------
 
 
-REVOCATION_LIST = ListSpec("/console/revocations", sorts=("-id", "id"))
+REVOCATION_LIST = ListSpec("/console/revocations", sorts=("-id", "id"), filters=("state",))
+# ``?state=``: the revocations in force, or those reversed (anything else: all).
+STATES = {"in_force": False, "reversed": True}
 CSV_HEADER = (
     "id",
     "revoked_at",
@@ -88,8 +90,9 @@ async def revocation_list(
     state = REVOCATION_LIST.read(request)
 
     async def fetch(page: CursorParams) -> KeysetSlice[tuple[Any, ...]]:
+        reversed_ = STATES.get(state.filter("state"))
         return await revocation_service.list_named(
-            session, principal, page, state.q or None, state.sort
+            session, principal, page, state.q or None, state.sort, reversed_
         )
 
     if state.wants_csv:

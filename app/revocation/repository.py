@@ -35,12 +35,13 @@ REVOCATION_ORDERS = {
 
 
 def named_revocations(
-    principal: Principal, q: str | None = None
+    principal: Principal, q: str | None = None, reversed_: bool | None = None
 ) -> Select[Revocation, str, str | None, str | None]:
     """The caller's revocations with the names a person reads them by: the enterprise, the
     licence number and the lot (when the revocation is of one licence or batch); ``q`` a
     substring of the lot, the case number, the licence number or the enterprise's name or
-    USCC (the joins are there for the names anyway)."""
+    USCC (the joins are there for the names anyway); ``reversed_`` True for the reversed
+    ones, False for those in force."""
     query = (
         readable_revocations(principal)
         .add_columns(Enterprise.name, Licence.number, LabelBatch.lot_number)
@@ -58,6 +59,9 @@ def named_revocations(
             Enterprise.uscc,
         )
         query = query.where(or_(*(contains_text(column, text) for column in columns)))
+    if reversed_ is not None:
+        reversal = Revocation.reversed_at
+        query = query.where(reversal.is_not(None) if reversed_ else reversal.is_(None))
     return query
 
 

@@ -288,11 +288,12 @@ async def list_named(
     page: CursorParams,
     q: str | None = None,
     sort: str = "-id",
+    reversed_: bool | None = None,
 ) -> KeysetSlice[tuple[Any, ...]]:
     """A keyset page of the caller's revocations, each as (revocation, enterprise name,
-    licence number, lot number): the console's list and its CSV. ``q`` as
+    licence number, lot number): the console's list and its CSV. ``q`` and ``reversed_`` as
     ``repository.named_revocations``; ``sort`` a key of ``repository.REVOCATION_ORDERS``."""
-    query = repository.named_revocations(actor, q)
+    query = repository.named_revocations(actor, q, reversed_)
     return await keyset_paginate_rows(session, query, repository.REVOCATION_ORDERS[sort], page)
 
 

@@ -307,7 +307,9 @@ async def test_revocations_are_searched_and_exported_and_scoped(
     regulator, licensee, world, session
 ) -> None:
     await _revoke(session, world.licence, "WY-2026-040", "五市监案〔2026〕12号")
-    await _revoke(session, world.other_licence, "BJ-2026-044", "CASE-OTHER-7")
+    reversed_ = await _revoke(session, world.other_licence, "BJ-2026-044", "CASE-OTHER-7")
+    reversed_.reversed_at = utcnow()
+    await session.flush()
     by_case = await regulator.get("/console/revocations", params={"q": "〔2026〕12"})
     assert "WY-2026-040" in by_case.text and "BJ-2026-044" not in by_case.text
     by_lot = await regulator.get("/console/revocations", params={"q": "bj-2026"})
@@ -318,6 +320,10 @@ async def test_revocations_are_searched_and_exported_and_scoped(
     assert [(row[2], row[5], row[7]) for row in rows[1:]] == [
         (OTHER, "BJ-2026-044", "CASE-OTHER-7")
     ]
+    in_force = await regulator.get("/console/revocations", params={"state": "in_force"})
+    assert "WY-2026-040" in in_force.text and "BJ-2026-044" not in in_force.text
+    rows = _csv(await regulator.get("/console/revocations?state=reversed&format=csv"))
+    assert [row[5] for row in rows[1:]] == ["BJ-2026-044"] and rows[1][10]
     oldest = await regulator.get("/console/revocations", params={"sort": "id"})
     assert oldest.text.index("WY-2026-040") < oldest.text.index("BJ-2026-044")
 
