@@ -103,7 +103,10 @@ async def _licence_queue(session: AsyncSession, principal: Principal, names: Nam
                 licence.applied_at,
             )
         )
-    return Queue("licences", ("待审核的许可证申请", "Licence applications"), total, items=items)
+    title = ("待审核的许可证申请", "Licence applications")
+    # The full list in the queue's order: oldest application first.
+    every = f"/console/licences?status={pending.value}&sort=id"
+    return Queue("licences", title, total, items=items, every=every)
 
 
 async def _batch_queue(
@@ -170,6 +173,7 @@ async def _report_queue(session: AsyncSession, principal: Principal, names: Name
         ("消费者举报（新收到/调查中）", "Consumer reports (new, investigating)"),
         total,
         items=items,
+        every=f"/console/reports?status={ReportStatus.NEW.value}",
     )
 
 
@@ -189,7 +193,8 @@ async def _suspicious_queue(session: AsyncSession, names: Names) -> Queue:
         for code in found.items
     ]
     title = ("疑似仿冒的标签码", "Suspicious codes")
-    return Queue("suspicious", title, found.total, found.total_is_estimate, items)
+    every = "/console/scans/suspicious"
+    return Queue("suspicious", title, found.total, found.total_is_estimate, items, every)
 
 
 async def work_queues(session: AsyncSession, principal: Principal) -> list[Queue]:

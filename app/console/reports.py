@@ -8,26 +8,27 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.console.deps import permit_console
 from app.console.form_flow import decide
+from app.console.listing import ListSpec, ListState, csv_response, every_page
+from app.console.queues import Names
 from app.console.register_form import RegisterForm
-from app.console.templates import render
+from app.console.templates import local_time, render
 from app.core.db import SessionDep
-from app.core.pagination import MAX_CURSOR_LENGTH, CursorParams
+from app.core.pagination import CursorParams, KeysetSlice
 from app.core.permissions import can
 from app.core.principal import Principal
 from app.enterprise import service as enterprise_service
 from app.report import service as report_service
-from app.report.models import ReportStatus
-from app.report.schemas import ReportRead, ReportTransition
+from app.report.models import ConsumerReport, ReportStatus
+from app.report.schemas import ReportForLicensee, ReportRead, ReportTransition
 
 router = APIRouter(prefix="/console/reports", include_in_schema=False)
 
-PAGE_SIZE = 50
 TRANSITION_FIELDS = ("status", "reason", "outcome")
 
 
@@ -42,25 +43,83 @@ async def _enterprise_names(
     return names
 
 
-@router.get("", response_class=HTMLResponse)
+REPORT_LIST = ListSpec("/console/reports", sorts=("-id", "id"), filters=("status",))
+# The licensee's CSV is its masked copy (``ReportForLicensee``): no contact column at all.
+LICENSEE_CSV_HEADER = (
+    "编号 id",
+    "收到时间 received",
+    "状态 status",
+    "企业 enterprise",
+    "标签码 code",
+    "所见情况 what was seen",
+    "购买地点 where bought",
+    "处理结果 outcome",
+)
+BUREAU_CSV_HEADER = (*LICENSEE_CSV_HEADER, "联系方式 contact")
+
+
+def _status(state: ListState) -> ReportStatus | None:
+    wanted = state.filter("status")
+    return ReportStatus(wanted) if wanted in {s.value for s in ReportStatus} else None
+
+
+def _csv_line(view: ReportRead | ReportForLicensee, enterprise: str) -> tuple[Any, ...]:
+    line = (
+        view.id,
+        local_time(view.created_at),
+        view.status.value,
+        enterprise,
+        view.code,
+        view.what_was_seen,
+        view.where_bought,
+        view.outcome,
+    )
+    return (*line, view.contact) if isinstance(view, ReportRead) else line
+
+
+@router.get("", response_class=HTMLResponse, response_model=None)
 async def report_list(
     request: Request,
     session: SessionDep,
     principal: Annotated[Principal, permit_console("report.list")],
-    status: ReportStatus | None = None,
-    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
-) -> HTMLResponse:
-    page = CursorParams(limit=PAGE_SIZE, offset=0, cursor=cursor or None)
-    found = await report_service.page_readable(session, principal, page, status)
-    ids = {r.enterprise_id for r in found.items if r.enterprise_id is not None}
+) -> Response:
+    """Keyset pages of the caller's reports, searched by label code or enterprise (the bureau
+    also by what the consumer wrote), filtered by state; the licensee's rows, on the page and
+    in the CSV, are the masked copy."""
+    state = REPORT_LIST.read(request)
+    names = Names(session, principal)
+
+    async def fetch(page: CursorParams) -> KeysetSlice[ConsumerReport]:
+        return await report_service.page_readable(
+            session, principal, page, _status(state), state.q or None, state.sort
+        )
+
+    if state.wants_csv:
+        every = await every_page(fetch)
+        await names.preload(r.enterprise_id for r in every)
+        rows = [
+            _csv_line(
+                report_service.view_for(principal, r), await names.enterprise(r.enterprise_id)
+            )
+            for r in every
+        ]
+        header = LICENSEE_CSV_HEADER if principal.is_licensee else BUREAU_CSV_HEADER
+        return csv_response("consumer-reports", header, rows)
+    found = await fetch(state.params())
+    await names.preload(r.enterprise_id for r in found.items)
+    lines = [
+        {
+            "report": report_service.view_for(principal, r),
+            "enterprise": await names.enterprise(r.enterprise_id),
+        }
+        for r in found.items
+    ]
     context = {
-        "reports": [report_service.view_for(principal, r) for r in found.items],
-        "enterprise_of": {r.id: r.enterprise_id for r in found.items},
-        "names": await _enterprise_names(session, principal, ids),
+        "list": state,
         "found": found,
-        "status": status.value if status else "",
+        "lines": lines,
+        "bureau": not principal.is_licensee,
         "counts": await report_service.status_counts(session, principal),
-        "first_page": cursor is None,
     }
     return render(request, "reports.html", context)
 

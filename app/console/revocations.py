@@ -1,6 +1,7 @@
 """Revocations on the console: revoke a batch (found by its lot or its enterprise's name) or
 single labels (codes pasted, or a CSV uploaded), with reason, legal basis and case number;
-the list of revocations (keyset-paged, CSV) and each one's page, with its reversal.
+the list of revocations (keyset-paged, searched, CSV through ``listing``) and each one's page,
+with its reversal.
 
 Every act first shows what it will change ("revokes 2,400 labels of lot WY-2026-017; 312 of
 them already scanned"), counted by the label repository, and is then carried out by the
@@ -10,8 +11,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData, UploadFile
 
@@ -19,11 +20,11 @@ from app.console import code_list
 from app.console.deciding import Confirmation, confirm_then_decide
 from app.console.decision_form import DecisionForm
 from app.console.deps import permit_console
-from app.console.export import Rows, csv_download
+from app.console.listing import ListSpec, csv_response, every_page
 from app.console.templates import render
-from app.core.db import Database, SessionDep, get_database
+from app.core.db import SessionDep
 from app.core.errors import DomainError
-from app.core.pagination import MAX_CURSOR_LENGTH, CursorParams
+from app.core.pagination import CursorParams, KeysetSlice
 from app.core.permissions import can
 from app.core.principal import Principal
 from app.enterprise import service as enterprise_service
@@ -38,45 +39,15 @@ from app.revocation.schemas import Reversal, RevocationCreate
 router = APIRouter(prefix="/console/revocations", include_in_schema=False)
 
 GROUNDS = ("reason", "legal_basis", "case_number")
-PAGE_SIZE = 50
 CANDIDATES = 20  # batches offered for one search
 
 
 # --- the list, its CSV and one revocation's page --------------------------------------------
 
 
-def _scope_text(revocation: Revocation, licence: str | None, lot: str | None) -> str:
-    if revocation.scope.value == "batch":
-        return f"batch {lot}"
-    if revocation.scope.value == "licence":
-        return f"licence {licence}"
-    return f"labels{f' of lot {lot}' if lot else ''}"
-
-
-@router.get("", response_class=HTMLResponse)
-async def revocation_list(
-    request: Request,
-    session: SessionDep,
-    principal: Annotated[Principal, permit_console("revocation.list")],
-    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
-) -> HTMLResponse:
-    params = CursorParams(limit=PAGE_SIZE, offset=0, cursor=cursor or None)
-    found = await revocation_service.list_named(session, principal, params)
-    rows = [
-        {"revocation": r, "enterprise": name, "licence": number, "lot": lot}
-        for r, name, number, lot in found.items
-    ]
-    context = {
-        "rows": rows,
-        "total": found.total,
-        "estimate": found.total_is_estimate,
-        "next_cursor": found.next_cursor,
-        "first_page": cursor is None,
-        "may_create": can(principal, "revocation.create"),
-    }
-    return render(request, "revocations.html", context)
-
-
+REVOCATION_LIST = ListSpec("/console/revocations", sorts=("-id", "id"), filters=("state",))
+# ``?state=``: the revocations in force, or those reversed (anything else: all).
+STATES = {"in_force": False, "reversed": True}
 CSV_HEADER = (
     "id",
     "revoked_at",
@@ -92,32 +63,53 @@ CSV_HEADER = (
 )
 
 
-@router.get("/export.csv")
-async def revocation_csv(
-    database: Annotated[Database, Depends(get_database)],
-    principal: Annotated[Principal, permit_console("revocation.list")],
-) -> StreamingResponse:
-    async def read_page(reader: AsyncSession, params: CursorParams) -> tuple[Rows, str | None]:
-        found = await revocation_service.list_named(reader, principal, params)
-        rows: Rows = [
-            (
-                r.id,
-                r.revoked_at.isoformat(),
-                name,
-                r.scope.value,
-                number,
-                lot,
-                r.label_count,
-                r.case_number,
-                r.legal_basis,
-                r.reason,
-                r.reversed_at.isoformat() if r.reversed_at else None,
-            )
-            for r, name, number, lot in found.items
-        ]
-        return rows, found.next_cursor
+def _csv_line(r: Revocation, name: str, number: str | None, lot: str | None) -> tuple[Any, ...]:
+    return (
+        r.id,
+        r.revoked_at.isoformat(),
+        name,
+        r.scope.value,
+        number,
+        lot,
+        r.label_count,
+        r.case_number,
+        r.legal_basis,
+        r.reason,
+        r.reversed_at.isoformat() if r.reversed_at else None,
+    )
 
-    return csv_download(database, "revocations.csv", CSV_HEADER, read_page)
+
+@router.get("", response_class=HTMLResponse, response_model=None)
+async def revocation_list(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, permit_console("revocation.list")],
+) -> Response:
+    """Keyset pages of the caller's revocations (a licensee: those against it), searched by
+    lot, case number, licence number or enterprise; the CSV has the same filter."""
+    state = REVOCATION_LIST.read(request)
+
+    async def fetch(page: CursorParams) -> KeysetSlice[tuple[Any, ...]]:
+        reversed_ = STATES.get(state.filter("state"))
+        return await revocation_service.list_named(
+            session, principal, page, state.q or None, state.sort, reversed_
+        )
+
+    if state.wants_csv:
+        rows = [_csv_line(*row) for row in await every_page(fetch)]
+        return csv_response("revocations", CSV_HEADER, rows)
+    found = await fetch(state.params())
+    lines = [
+        {"revocation": r, "enterprise": name, "licence": number, "lot": lot}
+        for r, name, number, lot in found.items
+    ]
+    context = {
+        "list": state,
+        "found": found,
+        "rows": lines,
+        "may_create": can(principal, "revocation.create"),
+    }
+    return render(request, "revocations.html", context)
 
 
 async def _detail_page(

@@ -20,6 +20,7 @@ from app.console import (
     ledger,
     licence_acts,
     licence_apply,
+    licences,
     login,
     passwords,
     plans,
@@ -30,6 +31,7 @@ from app.console import (
     revocations,
     statistics,
     supervision,
+    suspicious,
     use_reports,
     voiding,
 )
@@ -47,6 +49,7 @@ ROUTERS = (
     print_pages.files,
     voiding.router,
     queues.router,
+    licences.router,
     licence_apply.router,  # before decisions.licences: "/new" is not a licence id
     decisions.licences,
     decisions.batches,
@@ -58,6 +61,7 @@ ROUTERS = (
     products.router,
     enterprises.router,
     reports.router,
+    suspicious.router,
     inspections.router,
     admin.router,
     keys.router,

@@ -37,6 +37,7 @@ environment.globals["state_name"] = state_name
 # check, never role names, so a role's menu changes with POLICY alone.
 NAV = (
     ("/console", "概览", "Overview", "console.home"),
+    ("/console/licences", "许可证", "Licences", "licence.list"),
     ("/console/licences/new", "申请许可证", "Apply for a licence", "licence.apply"),
     ("/console/batches", "标签批次", "Batches", "batch.list"),
     ("/console/batches/new", "申请标签批次", "Request a batch", "batch.request"),
@@ -50,6 +51,7 @@ NAV = (
         "My assigned batches",
         "inspection_assignment.list_mine",
     ),
+    ("/console/scans/suspicious", "疑似仿冒标签码", "Suspicious codes", "scan.suspicious"),
     ("/console/reports", "消费者举报", "Consumer reports", "report.list"),
     ("/console/products", "地理标志产品", "GI products", "product.create"),
     ("/console/enterprises", "企业名录", "Enterprises", "enterprise.list"),

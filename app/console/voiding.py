@@ -1,9 +1,9 @@
 """Void and un-void labels from the console, in two steps: the form (codes pasted, or ticked in
 the batch's label list) is checked by the label service's own rules without changing anything
 (``preview_void``), and a confirmation page says what will change ("voids 3 labels of lot
-WY-2026-017"); only its button carries out the act (``void_labels`` / ``undo_void``, the same
-calls as ``POST /api/v1/labels/void|unvoid``). A refusal at either step goes back to the form
-with the codes kept and the reason next to them."""
+WY-2026-017; 1 of them already scanned"); only its button carries out the act
+(``void_labels`` / ``undo_void``, the same calls as ``POST /api/v1/labels/void|unvoid``). A
+refusal at either step goes back to the form with the codes kept and the reason next to them."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ SHOWN = 20  # codes listed per lot on the confirmation page
 class LotChange:
     batch: LabelBatch
     codes: list[str]  # grouped, as printed
+    scanned: int = 0  # of them, already scanned by a shopper (a void turns their next check)
 
 
 async def _by_lot(
@@ -43,8 +44,13 @@ async def _by_lot(
     codes: dict[int, list[str]] = {}
     for label in labels:
         codes.setdefault(label.batch_id, []).append(format_grouped(label.code))
+    scanned = await label_service.scanned_by_batch(session, labels)
     return [
-        LotChange(await label_service.get_readable(session, principal, batch_id), found)
+        LotChange(
+            await label_service.get_readable(session, principal, batch_id),
+            found,
+            scanned.get(batch_id, 0),
+        )
         for batch_id, found in codes.items()
     ]
 

@@ -44,6 +44,12 @@ def readable_batches(principal: Principal) -> Select[LabelBatch]:
     return query
 
 
+def readable_lots(principal: Principal, batch_ids: set[int]) -> Select[int, str]:
+    """(batch id, lot number) of the batches among ``batch_ids`` the caller may read."""
+    scoped = readable_batches(principal).where(LabelBatch.id.in_(batch_ids))
+    return scoped.with_only_columns(LabelBatch.id, LabelBatch.lot_number)
+
+
 def readable_batch(principal: Principal, batch_id: int, *, for_update: bool) -> Select[LabelBatch]:
     """One batch; ``for_update`` row-locks it (PostgreSQL) and re-reads it even if the session
     already holds it, so a decision is taken on the state as committed by the last decider."""
@@ -312,6 +318,18 @@ def live_reach(which: ColumnElement[bool]) -> Select[int, int]:
         .select_from(Label)
         .outerjoin(LabelScanStat, LabelScanStat.code == Label.code)
         .where(Label.status == LabelStatus.ACTIVE, which)
+    )
+
+
+def scanned_by_batch(codes: list[str]) -> Select[int, int]:
+    """(batch id, how many of ``codes`` in it were scanned at least once): what a void's
+    confirmation says next to what it voids, counted like :func:`live_reach`."""
+    return (
+        select(Label.batch_id, func.count())
+        .select_from(Label)
+        .join(LabelScanStat, LabelScanStat.code == Label.code)
+        .where(Label.code.in_(codes))
+        .group_by(Label.batch_id)
     )
 
 

@@ -6,6 +6,7 @@ trust epoch, since a public check of those codes answers differently from the co
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -271,6 +272,33 @@ async def preview_void(
     else:
         _require_voidable(labels)
     return sorted(labels, key=lambda label: (label.batch_id, label.serial))
+
+
+# Codes per IN list: well under the bind-parameter limits of SQLite and asyncpg.
+IN_CHUNK = 1_000
+
+
+async def scanned_by_batch(session: AsyncSession, labels: list[Label]) -> dict[int, int]:
+    """How many of ``labels`` (read through the caller's scoping, e.g. by ``preview_void``)
+    shoppers have already scanned, per batch: a void's confirmation says so."""
+    counts: dict[int, int] = {}
+    codes = [label.code for label in labels]
+    for start in range(0, len(codes), IN_CHUNK):
+        chunk = codes[start : start + IN_CHUNK]
+        for batch_id, scanned in await session.execute(repository.scanned_by_batch(chunk)):
+            counts[batch_id] = counts.get(batch_id, 0) + int(scanned)
+    return counts
+
+
+async def lots_by_id(
+    session: AsyncSession, principal: Principal, batch_ids: Iterable[int]
+) -> dict[int, str]:
+    """Lot numbers for a list page's rows, of the batches ``principal`` may read, one query."""
+    wanted = set(batch_ids)
+    if not wanted:
+        return {}
+    rows = await session.execute(repository.readable_lots(principal, wanted))
+    return {int(batch_id): str(lot) for batch_id, lot in rows}
 
 
 def _require_voidable(labels: list[Label]) -> None:

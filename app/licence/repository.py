@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from sqlalchemy import Select, func, or_, select, text
+from sqlalchemy import ColumnElement, Select, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.pagination import Keyset
 from app.core.principal import Principal
 from app.core.search import contains_text, starts_with
 from app.enterprise.models import Enterprise
@@ -25,6 +26,44 @@ def readable_licence(principal: Principal, licence_id: int, *, for_update: bool)
     if for_update:
         query = query.with_for_update().execution_options(populate_existing=True)
     return query
+
+
+# The orders the licence list may be read in: by id (the primary key's index). Ids are handed
+# out as applications arrive, so "-id" is newest application first and "id" is the queue's
+# order (oldest waiting first).
+LICENCE_ORDERS = {
+    "-id": Keyset("licences:-id", (Licence.id,), descending=True),
+    "id": Keyset("licences:id", (Licence.id,), descending=False),
+}
+
+
+def licences_listed(
+    principal: Principal, status_is: ColumnElement[bool] | None, q: str | None
+) -> Select[Licence]:
+    """The caller's licences, optionally reading as one state (``status_is``, the model's
+    effective-status filter) or matching ``q``; the keyset paginator orders them."""
+    query = readable_licences(principal)
+    if status_is is not None:
+        query = query.where(status_is)
+    if q and q.strip():
+        query = query.where(licence_matches(q.strip()))
+    return query
+
+
+def licence_matches(text: str) -> ColumnElement[bool]:
+    """A substring of the licence number, the enterprise's name or USCC, or the product's
+    name (Chinese or English). Names through id subqueries: those tables are small."""
+    enterprises = select(Enterprise.id).where(
+        or_(contains_text(Enterprise.name, text), contains_text(Enterprise.uscc, text))
+    )
+    products = select(GIProduct.id).where(
+        or_(contains_text(GIProduct.name_zh, text), contains_text(GIProduct.name_en, text))
+    )
+    return or_(
+        contains_text(Licence.number, text),
+        Licence.enterprise_id.in_(enterprises),
+        Licence.product_id.in_(products),
+    )
 
 
 def open_licence_of(enterprise_id: int, product_id: int) -> Select[int]:

@@ -19,7 +19,7 @@ from app.audit.service import snapshot
 from app.audit.transition import audited, record_transition
 from app.core import notices
 from app.core.errors import InvalidState, NotFound, Unprocessable, require_state
-from app.core.pagination import PageParams, paginate
+from app.core.pagination import CursorParams, KeysetSlice, PageParams, keyset_paginate, paginate
 from app.core.principal import Principal
 from app.core.time import public_today, utcnow
 from app.enterprise import service as enterprise_service
@@ -97,6 +97,22 @@ async def list_readable(
     if product_id is not None:
         query = query.where(Licence.product_id == product_id)
     return await paginate(session, query, page)
+
+
+async def page_readable(
+    session: AsyncSession,
+    principal: Principal,
+    page: CursorParams,
+    status: LicenceStatus | None = None,
+    q: str | None = None,
+    sort: str = "-id",
+) -> KeysetSlice[Licence]:
+    """A keyset page of the caller's licences (the console's list): ``status`` as read (an
+    active licence past its date is expired), ``q`` a substring of the number, enterprise or
+    product; ``sort`` a key of ``repository.LICENCE_ORDERS`` (indexed orders only)."""
+    status_is = Licence.effective_status_is(status) if status is not None else None
+    query = repository.licences_listed(principal, status_is, q)
+    return await keyset_paginate(session, query, repository.LICENCE_ORDERS[sort], page)
 
 
 async def get(session: AsyncSession, licence_id: int) -> Licence:

@@ -93,11 +93,17 @@ async def list_readable(
 
 
 async def page_readable(
-    session: AsyncSession, principal: Principal, page: CursorParams, status: ReportStatus | None
+    session: AsyncSession,
+    principal: Principal,
+    page: CursorParams,
+    status: ReportStatus | None,
+    q: str | None = None,
+    sort: str = "-id",
 ) -> KeysetSlice[ConsumerReport]:
-    """A keyset page of the caller's reports, newest first: the list grows without bound."""
-    query = repository.report_listing(principal, status)
-    return await keyset_paginate(session, query, repository.NEWEST_FIRST, page)
+    """A keyset page of the caller's reports (the list grows without bound); ``q`` as
+    ``repository.report_matches``, ``sort`` a key of ``repository.REPORT_ORDERS``."""
+    query = repository.report_listing(principal, status, q)
+    return await keyset_paginate(session, query, repository.REPORT_ORDERS[sort], page)
 
 
 async def photo_of(

@@ -3,11 +3,12 @@ those against its own enterprise."""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import Keyset
 from app.core.principal import Principal
+from app.core.search import contains_text
 from app.enterprise.models import Enterprise
 from app.label.models import LabelBatch
 from app.licence.models import Licence
@@ -25,21 +26,43 @@ def readable_revocation(principal: Principal, revocation_id: int) -> Select[Revo
     return readable_revocations(principal).where(Revocation.id == revocation_id)
 
 
-# Newest first by id (ids are handed out in the order revocations are made): the primary key's
-# index, so a deep page costs what the first one does.
-NEWEST_FIRST = Keyset("revocations:-id", (Revocation.id,), descending=True)
+# By id (ids are handed out in the order revocations are made): the primary key's index, so a
+# deep page costs what the first one does. Newest first by default.
+REVOCATION_ORDERS = {
+    "-id": Keyset("revocations:-id", (Revocation.id,), descending=True),
+    "id": Keyset("revocations:id", (Revocation.id,), descending=False),
+}
 
 
-def named_revocations(principal: Principal) -> Select[Revocation, str, str | None, str | None]:
+def named_revocations(
+    principal: Principal, q: str | None = None, reversed_: bool | None = None
+) -> Select[Revocation, str, str | None, str | None]:
     """The caller's revocations with the names a person reads them by: the enterprise, the
-    licence number and the lot (when the revocation is of one licence or batch)."""
-    return (
+    licence number and the lot (when the revocation is of one licence or batch); ``q`` a
+    substring of the lot, the case number, the licence number or the enterprise's name or
+    USCC (the joins are there for the names anyway); ``reversed_`` True for the reversed
+    ones, False for those in force."""
+    query = (
         readable_revocations(principal)
         .add_columns(Enterprise.name, Licence.number, LabelBatch.lot_number)
         .join(Enterprise, Enterprise.id == Revocation.enterprise_id)
         .outerjoin(Licence, Licence.id == Revocation.licence_id)
         .outerjoin(LabelBatch, LabelBatch.id == Revocation.batch_id)
     )
+    if q and q.strip():
+        text = q.strip()
+        columns = (
+            LabelBatch.lot_number,
+            Revocation.case_number,
+            Licence.number,
+            Enterprise.name,
+            Enterprise.uscc,
+        )
+        query = query.where(or_(*(contains_text(column, text) for column in columns)))
+    if reversed_ is not None:
+        reversal = Revocation.reversed_at
+        query = query.where(reversal.is_not(None) if reversed_ else reversal.is_(None))
+    return query
 
 
 def revocation_listing(

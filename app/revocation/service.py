@@ -283,12 +283,18 @@ async def list_readable(
 
 
 async def list_named(
-    session: AsyncSession, actor: Principal, page: CursorParams
+    session: AsyncSession,
+    actor: Principal,
+    page: CursorParams,
+    q: str | None = None,
+    sort: str = "-id",
+    reversed_: bool | None = None,
 ) -> KeysetSlice[tuple[Any, ...]]:
-    """A keyset page of the caller's revocations, newest first, each as (revocation,
-    enterprise name, licence number, lot number): the console's list and its CSV."""
-    query = repository.named_revocations(actor)
-    return await keyset_paginate_rows(session, query, repository.NEWEST_FIRST, page)
+    """A keyset page of the caller's revocations, each as (revocation, enterprise name,
+    licence number, lot number): the console's list and its CSV. ``q`` and ``reversed_`` as
+    ``repository.named_revocations``; ``sort`` a key of ``repository.REVOCATION_ORDERS``."""
+    query = repository.named_revocations(actor, q, reversed_)
+    return await keyset_paginate_rows(session, query, repository.REVOCATION_ORDERS[sort], page)
 
 
 async def get_named(session: AsyncSession, actor: Principal, revocation_id: int) -> tuple[Any, ...]:

@@ -1,6 +1,7 @@
 """The regulator's journey in a real Chromium: log in, open the work queues, open a pending
 licence application by its enterprise's name, approve it with a validity date, and see it
-active with its number; the queue page and the licence page pass axe (no serious or critical
+active with its number, then find it in the searchable licence list; the queue page, the
+licence page, the licence list and the suspicious codes pass axe (no serious or critical
 violation) and are screenshotted at laptop and tablet size.
 
 A module of its own: while Chromium is open, asyncio tests cannot run (tests/browser.py)."""
@@ -107,5 +108,17 @@ def test_regulator_approves_a_licence_application(server, chromium_browser) -> N
 
     page.goto(server.url("/console/queues"))
     assert int(page.locator('[data-queue="licences"]').inner_text()) == waiting - 1
+
+    # The full licence list, from the nav: searched by a part of the enterprise's name.
+    page.get_by_role("link", name="许可证", exact=True).click()
+    page.wait_for_url(server.url("/console/licences"))
+    page.get_by_label("搜索许可证").fill(APPLICANT[2:6])
+    page.get_by_role("button", name="搜索").click()
+    page.wait_for_url(server.url("/console/licences?*"))
+    assert page.get_by_role("cell", name=APPLICANT).is_visible()
+    assert (found := axe_violations(page)) == [], describe(found)
+    screenshot(page, "console-licences", full_page=True)
+    page.goto(server.url("/console/scans/suspicious"))
+    assert (found := axe_violations(page)) == [], describe(found)
     assert blocked == []
     context.close()

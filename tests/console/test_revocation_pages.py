@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 
 import factories
 import pytest
@@ -184,7 +185,11 @@ async def test_the_list_pages_by_keyset_and_exports_csv(
             "/console/revocations/codes", data={**data, "step": "confirmed"}
         )
         assert done.status_code == 303
-    monkeypatch.setattr(revocation_pages, "PAGE_SIZE", 2)
+    monkeypatch.setattr(
+        revocation_pages,
+        "REVOCATION_LIST",
+        replace(revocation_pages.REVOCATION_LIST, page_size=2),
+    )
     first = await regulator_browser.get("/console/revocations")
     assert "CASE-2" in first.text and "CASE-1" in first.text and "CASE-0" not in first.text
     assert "五原县丰瑞农业开发有限公司" in first.text
@@ -193,7 +198,7 @@ async def test_the_list_pages_by_keyset_and_exports_csv(
     assert "CASE-0" in second.text and "CASE-2" not in second.text
     assert 'rel="next"' not in second.text
 
-    exported = await regulator_browser.get("/console/revocations/export.csv")
+    exported = await regulator_browser.get("/console/revocations", params={"format": "csv"})
     assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(exported.text.lstrip("\ufeff"))))
     assert [row["case_number"] for row in rows] == ["CASE-2", "CASE-1", "CASE-0"]
