@@ -2,8 +2,10 @@
 label's, or the verdict is ``mismatch``; a GTIN that is not one is a 400; pages, JSON and
 RFC 9264 linksets by content negotiation; the resolver description."""
 
+import factories
 from digital_links import GTIN, OTHER_GTIN
 
+from app.core.principal import Role
 from app.label.models import BatchStatus
 
 JSON = {"Accept": "application/json"}
@@ -124,3 +126,16 @@ async def test_resolver_description(client) -> None:
         {"namespace": GS1, "prefix": "gs1:", "profile": "https://www.gs1.org/voc/?show=linktypes"}
     ]
     assert description["linkTypeDefaultCanBeLinkset"] is False
+
+
+async def test_a_changed_gtin_reaches_the_next_check(session, client, linked) -> None:
+    """The lookup row is cached per worker: changing an item's GTIN moves the trust epoch, so
+    the very next check through the old GTIN already reads ``mismatch``."""
+    assert (await client.get(linked["path"], headers=JSON)).json()["verdict"] == "genuine"
+    staff = await factories.auth_headers(session, client, Role.REGULATOR)
+    change = {"name": linked["item"].name, "gtin": OTHER_GTIN}
+    changed = await client.put(f"/api/v1/items/{linked['item'].id}", json=change, headers=staff)
+    assert changed.status_code == 200, changed.text
+    assert (await client.get(linked["path"], headers=JSON)).json()["verdict"] == "mismatch"
+    moved = f"/01/{OTHER_GTIN}/10/WY-2026-001/21/{linked['code']}"
+    assert (await client.get(moved, headers=JSON)).json()["verdict"] == "genuine"
