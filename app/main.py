@@ -62,10 +62,12 @@ from app.revocation.withdrawal_router import router as withdrawal_router
 from app.statistics.router import public as statistics_public_router
 from app.statistics.router import router as statistics_router
 from app.supervision.router import router as supervision_router
+from app.tradeitem.router import router as item_router
 from app.verification.cache import VerdictCache
 from app.verification.lean import MAX_CODE_INPUT, LeanVerifyJson
 from app.verification.readers import create_pool
 from app.verification.replica import ReplicaReads
+from app.verification.resolver import router as resolver_router
 from app.verification.router import public as verify_router
 from app.verification.router import router as scans_router
 from app.verification.router import typed_code as typed_code_router
@@ -80,11 +82,13 @@ from app.wiring import wire
 # The public check comes first: routes are matched in order, and it is the hot path.
 ROUTERS = (
     verify_router,
+    resolver_router,
     health.router,
     auth_router,
     audit_router,
     registry_router,
     enterprise_router,
+    item_router,
     licence_use_router,  # before the licence router: its /non-use must precede /{licence_id}
     licence_router,
     withdrawal_router,

@@ -18,6 +18,7 @@ from app.report import models as report_models
 from app.revocation import models as revocation_models
 from app.statistics import models as statistics_models
 from app.supervision import models as supervision_models
+from app.tradeitem import models as tradeitem_models
 from app.verification import models as verification_models
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "revocation_models",
     "statistics_models",
     "supervision_models",
+    "tradeitem_models",
     "trust_models",
     "verification_models",
 ]

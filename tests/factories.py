@@ -19,6 +19,7 @@ from app.enterprise.uscc import compose
 from app.label.models import BatchStatus, Label, LabelBatch, LabelStatus
 from app.licence.models import Licence, LicenceStatus
 from app.registry.models import GIProduct, LegalRoute, TestItem
+from app.tradeitem.models import TradeItem
 
 _serial = itertools.count(1)
 PASSWORD = "correct horse battery"
@@ -150,6 +151,19 @@ async def auth_headers(
         enterprise_id = (await enterprise(session)).id
     account = await user(session, role, enterprise_id)
     return await login(client, account.username)
+
+
+async def item(
+    session: AsyncSession, enterprise_id: int, product_id: int, **overrides: Any
+) -> TradeItem:
+    """A trade item of ``enterprise_id`` under ``product_id`` (no GTIN unless given)."""
+    n = next(_serial)
+    fields: dict[str, Any] = {"name": f"商品{n} 500 g", "gtin": None}
+    fields.update(overrides)
+    obj = TradeItem(enterprise_id=enterprise_id, product_id=product_id, **fields)
+    session.add(obj)
+    await session.flush()
+    return obj
 
 
 async def batch(session: AsyncSession, licence_row: Licence, **overrides: Any) -> LabelBatch:

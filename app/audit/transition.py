@@ -64,6 +64,8 @@ EFFECTS: dict[str, Effect] = {
     "product.artwork": QUIET,
     "enterprise.create": QUIET,
     "enterprise.update": VERDICT,  # the licensee's name appears in every verdict
+    "item.create": QUIET,  # no batch names a new item yet
+    "item.update": VERDICT,  # a Digital Link's verdict compares its GTIN with the item's
     # licences: a suspended or withdrawn licence turns its labels' verdicts
     "licence.create": QUIET,  # demo data only (``gimark demo load``); its labels come after
     "licence.apply": QUIET,

@@ -15,7 +15,7 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from app.console.register_form import RegisterForm, text_of
-from app.registry.models import GIProduct, LegalRoute, QuotaUnit
+from app.registry.models import GIProduct, LegalRoute, QrForm, QuotaUnit
 from app.registry.schemas import ProductCreate, ProductUpdate
 
 FIELDS = (
@@ -33,7 +33,7 @@ FIELDS = (
     "quota_unit",
     "standard_yield_kg_per_mu",
     "default_pack_size_kg",
-    "gtin",
+    "qr_form",
     "clone_distinct_sources",
     "clone_window_hours",
     "clone_max_speed_kmh",
@@ -43,6 +43,7 @@ MAX_ROWS = 50  # as the service's schema allows
 CHECKBOX = "auto_approve_batches"
 DEFAULTS = {
     "quota_unit": QuotaUnit.MU.value,
+    "qr_form": QrForm.SHORT_URL.value,
     "clone_distinct_sources": "20",
     "clone_window_hours": "72",
     "clone_max_speed_kmh": "900",
@@ -53,6 +54,13 @@ ROUTE_NAMES: dict[str, tuple[str, str]] = {
     LegalRoute.COLLECTIVE_MARK.value: ("集体商标", "Collective mark"),
     LegalRoute.CERTIFICATION_MARK.value: ("证明商标", "Certification mark"),
     LegalRoute.AGRI_PRODUCT_GI.value: ("农产品地理标志", "Agricultural product GI"),
+}
+QR_FORM_NAMES: dict[str, tuple[str, str]] = {
+    QrForm.SHORT_URL.value: ("短网址（码最小）", "Short URL (smallest symbol)"),
+    QrForm.DIGITAL_LINK.value: (
+        "GS1 数字链接（商品有 GTIN 时）",
+        "GS1 Digital Link (where the item has a GTIN)",
+    ),
 }
 UNIT_NAMES: dict[str, tuple[str, str]] = {
     QuotaUnit.MU.value: ("亩", "mu of land"),

@@ -16,7 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.console.deps import permit_console
 from app.console.form_flow import decide
-from app.console.product_form import ITEM_FIELDS, ROUTE_NAMES, UNIT_NAMES, ProductForm, plain
+from app.console.product_form import (
+    ITEM_FIELDS,
+    QR_FORM_NAMES,
+    ROUTE_NAMES,
+    UNIT_NAMES,
+    ProductForm,
+    plain,
+)
 from app.console.templates import render
 from app.core.db import SessionDep
 from app.core.pagination import PageParams
@@ -65,6 +72,7 @@ def _page(
         "saved": request.query_params.get("saved") == "1",
         "routes": ROUTE_NAMES,
         "units": UNIT_NAMES,
+        "qr_forms": QR_FORM_NAMES,
         "item_fields": ITEM_FIELDS,
     }
     return render(request, "product_form.html", context, status)

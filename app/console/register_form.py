@@ -43,7 +43,7 @@ INVALID: dict[str, Message] = {
         "请填写大于 0 的数字（最多 3 位小数）。",
         "A number above 0 (at most 3 decimals).",
     ),
-    "gtin": ("GTIN 为 8、12、13 或 14 位数字。", "A GTIN is 8, 12, 13 or 14 digits."),
+    "qr_form": ("请选择二维码内容。", "Choose what the QR carries."),
     "clone_distinct_sources": ("请填写 2–100000 之间的整数。", "A whole number, 2–100000."),
     "clone_window_hours": ("请填写 1–8760 之间的整数。", "A whole number, 1–8760."),
     "clone_max_speed_kmh": ("请填写 10–5000 之间的整数。", "A whole number, 10–5000."),

@@ -33,6 +33,7 @@ VERDICT_NAMES = {  # app.verification.verdicts.Verdict, and the roll-up's "unrec
     "genuine_licence_withdrawn": ("正品（许可已撤回）", "Genuine, licence withdrawn"),
     "suspect_clone": ("疑似复制", "Suspected copy"),
     "suspended": ("批次暂停", "Batch suspended"),
+    "mismatch": ("链接与标签不符", "Link does not match label"),
     "recalled": ("批次召回", "Batch recalled"),
     "revoked": ("已撤销", "Revoked"),
     "void": ("已作废", "Void"),

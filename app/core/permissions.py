@@ -70,6 +70,11 @@ POLICY: dict[str, frozenset[Role]] = {
     "enterprise.update_contact": STAFF_AND_LICENSEE,
     "enterprise.read": STAFF_AND_LICENSEE,
     "enterprise.list": STAFF_AND_LICENSEE,
+    # an enterprise's trade items and their GTINs: a licensee keeps its own
+    "item.create": STAFF_AND_LICENSEE,
+    "item.update": STAFF_AND_LICENSEE,
+    "item.read": STAFF_AND_LICENSEE,
+    "item.list": STAFF_AND_LICENSEE,
     # licences
     "licence.apply": STAFF_AND_LICENSEE,
     "licence.approve": STAFF,

@@ -29,7 +29,6 @@ from app.label.exceptions import TooManyLabelsForOneFile
 from app.label.printing.csv_export import csv_lines
 from app.label.printing.qr import qr_png, qr_svg
 from app.label.printing.sheet import SheetLayout
-from app.label.urls import verification_url
 
 router = APIRouter(prefix="/api/v1", tags=["print files"])
 
@@ -145,9 +144,10 @@ async def label_qr(
     code: str,
     kind: Annotated[str, Path(pattern="^(png|svg)$")],
 ) -> Response:
-    """One label's QR symbol as PNG or SVG, encoding its verification URL (live labels of a
-    batch that prints only, as for the batch's files)."""
+    """One label's QR symbol as PNG or SVG, encoding what its batch's print files encode (the
+    short URL, or the GS1 Digital Link the product chose); live labels of a batch that prints
+    only, as for the batch's files."""
     label = await printjobs.printable_label(session, actor, code)
-    url = verification_url(settings.public_base_url, label.code)
+    url = await printjobs.label_url(session, actor, label, settings.public_base_url)
     render, media_type = QR_FORMATS[kind]
     return Response(await run_in_threadpool(render, url), media_type=media_type)

@@ -72,6 +72,8 @@ class LabelBatch(Timestamped, Base):
     # Denormalised from the licence so that scoping and public lookups need no join.
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("gi_product.id"), index=True)
+    # The trade item the batch packs (its GTIN goes into a GS1 Digital Link); optional.
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("trade_item.id"), index=True)
     lot_number: Mapped[str] = mapped_column(String(64))
     quantity: Mapped[int] = mapped_column(Integer)
     unit: Mapped[str] = mapped_column(String(40))

@@ -31,6 +31,8 @@ from app.label.urls import verification_url
 from app.licence import service as licence_service
 from app.licence.models import LicenceStatus
 from app.registry import service as registry_service
+from app.registry.models import GIProduct, QrForm
+from app.tradeitem import service as item_service
 
 FETCH = 5_000
 
@@ -62,10 +64,26 @@ async def prepare(
         quantity=batch.quantity,
         lot_number=batch.lot_number,
         base_url=base_url,
-        gtin=product.gtin,
+        gtin=await qr_gtin(session, product, batch),
         text=await _label_text(session, actor, batch, product.name_zh, legal),
         artwork_png=artwork[0] if artwork and artwork[1] == "image/png" else None,
     )
+
+
+async def qr_gtin(session: AsyncSession, product: GIProduct, batch: LabelBatch) -> str | None:
+    """The GTIN the batch's QR codes carry in a GS1 Digital Link: the batch's item's, where
+    the product chose Digital Links; ``None`` (the short URL) otherwise or without one."""
+    if product.qr_form is not QrForm.DIGITAL_LINK:
+        return None
+    return await item_service.gtin_of(session, batch.item_id)
+
+
+async def label_url(session: AsyncSession, actor: Principal, label: Label, base_url: str) -> str:
+    """What one label's QR encodes, as its batch's print files do."""
+    batch = await service.get_readable(session, actor, label.batch_id)
+    product = await registry_service.get_product(session, batch.product_id)
+    gtin = await qr_gtin(session, product, batch)
+    return verification_url(base_url, label.code, gtin, batch.lot_number)
 
 
 async def _label_text(

@@ -17,6 +17,11 @@ class BatchRequest(BaseModel):
     )
     production_date: date
     origin: str = Field(min_length=2, max_length=500, description="where in the protected area")
+    item_id: int | None = Field(
+        default=None,
+        description="the enterprise's trade item the batch packs (its GTIN goes into GS1 "
+        "Digital Links to the labels)",
+    )
 
     @field_validator("production_date")
     @classmethod
@@ -42,6 +47,7 @@ class BatchRead(BaseModel):
     licence_id: int
     enterprise_id: int
     product_id: int
+    item_id: int | None = None
     lot_number: str
     quantity: int
     unit: str

@@ -25,8 +25,9 @@ from app.label.models import BatchStatus, Label, LabelBatch, LabelStatus
 from app.label.schemas import BatchApprove, BatchDecision, BatchRequest, Reconciliation
 from app.licence import service as licence_service
 from app.registry import service as registry_service
+from app.tradeitem import service as item_service
 
-AUDITED = ("status", "lot_number", "quantity", "licence_id", "season")
+AUDITED = ("status", "lot_number", "quantity", "licence_id", "season", "item_id")
 UNDO_WINDOW = timedelta(days=10)
 
 
@@ -84,6 +85,10 @@ async def request_batch(
             quota_unit=quota.quota_unit.value,
         )
     await _refuse_duplicate_lot(session, licence.id, data.lot_number)
+    if data.item_id is not None:
+        await item_service.item_for_batch(
+            session, actor, data.item_id, licence.enterprise_id, licence.product_id
+        )
     batch = LabelBatch(
         **data.model_dump(),
         enterprise_id=licence.enterprise_id,

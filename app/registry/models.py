@@ -33,6 +33,15 @@ class QuotaUnit(enum.StrEnum):
         return {"mu": "亩", "head": "头（只）"}[self.value]
 
 
+class QrForm(enum.StrEnum):
+    """What a label's QR carries, chosen per GI product."""
+
+    SHORT_URL = "short_url"  # HTTPS://HOST/V/CODE: the smallest symbol
+    # HTTPS://HOST/01/GTIN/10/LOT/21/CODE where the batch's item has a GTIN (a retailer's
+    # till reads the GTIN from it); the short URL for a batch without one.
+    DIGITAL_LINK = "digital_link"
+
+
 class GIProduct(Timestamped, Base):
     __tablename__ = "gi_product"
 
@@ -57,7 +66,10 @@ class GIProduct(Timestamped, Base):
     quota_unit: Mapped[QuotaUnit] = mapped_column(str_enum(QuotaUnit), default=QuotaUnit.MU)
     standard_yield_kg_per_mu: Mapped[Decimal] = mapped_column(Numeric(12, 3))
     default_pack_size_kg: Mapped[Decimal] = mapped_column(Numeric(12, 3))
+    # Superseded by the licensees' trade items (app.tradeitem, migration 0021 moved the values
+    # there): kept readable for the record, no longer written or used for labels.
     gtin: Mapped[str | None] = mapped_column(String(14))
+    qr_form: Mapped[QrForm] = mapped_column(str_enum(QrForm, length=16), default=QrForm.SHORT_URL)
     auto_approve_batches: Mapped[bool] = mapped_column(default=False)
     clone_distinct_sources: Mapped[int] = mapped_column(default=20)
     clone_window_hours: Mapped[int] = mapped_column(default=72)

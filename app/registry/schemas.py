@@ -6,7 +6,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.core import divisions
-from app.registry.models import LegalRoute, QuotaUnit
+from app.registry.models import LegalRoute, QrForm, QuotaUnit
 
 
 class TestItemIn(BaseModel):
@@ -63,7 +63,11 @@ class ProductFields(BaseModel):
         gt=0, max_digits=12, decimal_places=3, description="kg per quota unit (mu, head, …)"
     )
     default_pack_size_kg: Decimal = Field(gt=0, max_digits=12, decimal_places=3)
-    gtin: str | None = Field(default=None, pattern=r"^\d{8}$|^\d{12,14}$")
+    qr_form: QrForm = Field(
+        default=QrForm.SHORT_URL,
+        description="what labels' QR codes carry: the short URL, or a GS1 Digital Link URI "
+        "where the batch's trade item has a GTIN",
+    )
     auto_approve_batches: bool = False
     clone_distinct_sources: int = Field(default=20, ge=2, le=100_000)
     clone_window_hours: int = Field(default=72, ge=1, le=24 * 365)
@@ -102,6 +106,11 @@ class ProductRead(ProductFields):
     code: str
     test_items: list[TestItemRead]
     has_artwork: bool
+    gtin: str | None = Field(
+        default=None,
+        description="read-only, superseded: GTINs are kept per licensee trade item "
+        "(/api/v1/items); this is the value the product had before (migration 0021)",
+    )
     is_demo: bool
     created_at: datetime
     updated_at: datetime

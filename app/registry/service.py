@@ -31,7 +31,7 @@ AUDITED_FIELDS = (
     "quota_unit",
     "standard_yield_kg_per_mu",
     "default_pack_size_kg",
-    "gtin",
+    "qr_form",
     "auto_approve_batches",
 )
 LEGAL_FIELDS = (

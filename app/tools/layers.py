@@ -22,6 +22,7 @@ LAYER_ORDER = (
     "idempotency",
     "registry",
     "enterprise",
+    "tradeitem",  # a licensee's items and their GTINs: batches name the item they pack
     "licence",
     "label",
     "planning",

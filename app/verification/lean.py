@@ -28,6 +28,7 @@ from app.core.outage import is_database_outage
 from app.verification import service
 from app.verification.readers import SessionReader
 from app.verification.schemas import VerifyResponse
+from app.verification.verdicts import LinkClaim
 from app.web.i18n import choose_lang
 
 MAX_CODE_INPUT = 64
@@ -46,29 +47,36 @@ def _client(
 
 
 async def check(
-    request: Request, code: str, location: tuple[float, float] | None = None
+    request: Request,
+    code: str,
+    location: tuple[float, float] | None = None,
+    claim: LinkClaim | None = None,
 ) -> VerifyResponse:
     """The verdict for ``code`` as this request asks it (language, client, location); while
     the database cannot be reached, what this worker knew before (``service`` says why that
     is safe) or 503. A ``try`` costs nothing on the way through (Python 3.11)."""
     try:
-        return await _checked(request, code, location)
+        return await _checked(request, code, location, claim)
     except Exception as exc:
         if not is_database_outage(exc):
             raise
-        return service.from_before_the_outage(_verifier(request), code, choose_lang(request))
+        lang = choose_lang(request)
+        return service.from_before_the_outage(_verifier(request), code, lang, claim)
 
 
 async def _checked(
-    request: Request, code: str, location: tuple[float, float] | None
+    request: Request,
+    code: str,
+    location: tuple[float, float] | None,
+    claim: LinkClaim | None,
 ) -> VerifyResponse:
     verifier = _verifier(request)
     lang, client = choose_lang(request), _client(request, verifier, location)
     pooled = verifier.pooled
     if pooled is not None:
-        return await service.verify(pooled, verifier, code, client, lang)
+        return await service.verify(pooled, verifier, code, client, lang, claim)
     async with SessionReader.opened(request.app.state.database, verifier.cache) as reader:
-        return await service.verify(reader, verifier, code, client, lang)
+        return await service.verify(reader, verifier, code, client, lang, claim)
 
 
 async def json_response(request: Request, code: str) -> Response:

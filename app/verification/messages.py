@@ -29,6 +29,12 @@ EXPLANATIONS: dict[Verdict, dict[str, tuple[str, str, str]]] = {
         "en": ("Suspended: under investigation", "A sample of this batch failed inspection, or the user's licence is suspended; regulators are investigating.",
                "Do not buy or consume it for now; see the public notices for the outcome."),
     },
+    Verdict.MISMATCH: {
+        "zh": ("不符：链接与标签不一致", "这个码是登记发放的标签码，但扫到的链接中的商品条码（GTIN）或批号与该标签所属的商品或批次不一致：标签可能被贴到了别的商品上。",
+               "请核对包装上的商品条码和批号；如不一致，请勿购买，并通过下方“举报问题”告诉我们购买地点。"),
+        "en": ("Mismatch: the link does not match the label", "This is a registered label code, but the product code (GTIN) or lot in the link you scanned is not the one the label was issued for: the label may have been put on another product.",
+               "Compare the barcode and lot printed on the pack; if they differ, do not buy it and use “Report a problem” below to tell us where you saw it."),
+    },
     Verdict.RECALLED: {
         "zh": ("已召回：该批次已被召回", "该批次经检验不合格，已被监管部门召回。", "请勿食用，可向销售者退货，并查看召回公告。"),
         "en": ("Recalled", "This batch failed inspection and has been recalled by the regulator.",

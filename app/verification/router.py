@@ -1,4 +1,5 @@
-"""The public check's routes (JSON, pages, the Digital Link form, the home form's target) and
+"""The public check's routes (JSON, pages, the home form's target; the GS1 Digital Link
+resolver is ``resolver``'s) and
 the staff's scan listings. Three routers, one per audience and documentation: ``public``,
 ``router`` (``/api/v1/scans``) and ``typed_code``, the home page's form, which like every HTML
 page is left out of the API's documentation. The JSON check's hot path is in ``lean``."""
@@ -67,17 +68,6 @@ async def verify_page(request: Request, code: CodePath) -> HTMLResponse:
 @public.get("/V/{code}", response_class=HTMLResponse, include_in_schema=False)
 async def verify_page_upper(request: Request, code: CodePath) -> HTMLResponse:
     # QR codes carry the URL in upper case (alphanumeric mode), path included.
-    return await _page(request, code)
-
-
-@public.get("/01/{gtin}/10/{lot}/21/{code}", response_class=HTMLResponse)
-async def digital_link(
-    request: Request,
-    gtin: Annotated[str, Path(pattern=r"^\d{8,14}$")],
-    lot: Annotated[str, Path(max_length=64)],
-    code: CodePath,
-) -> HTMLResponse:
-    """GS1 Digital Link form of the label URL; resolves to the same verdict."""
     return await _page(request, code)
 
 

@@ -33,7 +33,7 @@ from app.verification.schemas import (
     VerifyResponse,
 )
 from app.verification.useragent import os_family, ua_family
-from app.verification.verdicts import LabelFacts, Verdict, decide
+from app.verification.verdicts import LabelFacts, LinkClaim, Verdict, decide
 
 
 @dataclass
@@ -78,28 +78,38 @@ def _facts(row: dict[str, Any]) -> LabelFacts:
         licence_withdrawn_at=row["withdrawn_at"],
         licence_valid_until=row["valid_until"],
         suspect_reason=row["suspect_reason"],
+        item_gtin=row.get("item_gtin"),
+        lot_number=row["lot_number"],
     )
 
 
 async def verify(
-    reader: Reader, verifier: Verifier, raw_code: str, client: Client, lang: str
+    reader: Reader,
+    verifier: Verifier,
+    raw_code: str,
+    client: Client,
+    lang: str,
+    claim: LinkClaim | None = None,
 ) -> VerifyResponse:
     """The answer to one check; the scan is written with ``reader``'s session when scans are
-    written inline, else left to the scan log's buffer."""
+    written inline, else left to the scan log's buffer. ``claim``: what the GS1 Digital Link
+    the code came through says of its item and lot (``mismatch`` unless both are the label's)."""
     check = verifier.codec.classify(raw_code)
     if check.status is CodeStatus.MALFORMED:
         return _answer(check.code[:24], Verdict.MALFORMED, None, lang)
     if check.status is CodeStatus.UNKNOWN:
         return _answer(check.code, Verdict.UNKNOWN, None, lang)
     row = await reader.label_row(check.code)
-    verdict = decide(_facts(row) if row else None)
+    verdict = decide(_facts(row) if row else None, claim)
     answer = _answer(check.code, verdict, row if verdict is not Verdict.UNKNOWN else None, lang)
     await _record(reader, verifier, _scan(check.code, verdict, client))
     verifier.cache.count_scan(check.code)
     return answer
 
 
-def from_before_the_outage(verifier: Verifier, raw_code: str, lang: str) -> VerifyResponse:
+def from_before_the_outage(
+    verifier: Verifier, raw_code: str, lang: str, claim: LinkClaim | None = None
+) -> VerifyResponse:
     """The answer while the database cannot be reached: the verdict this worker last read, as
     it stood at the time given in ``as_of``, or 503 "cannot check right now" - never
     ``unknown``, which would call a genuine label a fake.
@@ -116,7 +126,7 @@ def from_before_the_outage(verifier: Verifier, raw_code: str, lang: str) -> Veri
     if check.status is not CodeStatus.AUTHENTIC or known is None:
         raise DatabaseUnavailable("cannot check this code right now; try again in a moment")
     row, stood_at = known
-    answer = _answer(check.code, decide(_facts(row)), row, lang)
+    answer = _answer(check.code, decide(_facts(row), claim), row, lang)
     answer.as_of = public_datetime(stood_at)
     return answer
 

@@ -1,8 +1,11 @@
 """The public verdict (DESIGN §5), decided from what the database says about one label.
 
 Precedence: a label taken out of circulation (void, revoked), a batch recalled, revoked or
-suspended, or a licence suspended outranks everything; then a copied-looking scan history;
-then genuine, which notes a licence withdrawn after issue (lawful stock, DESIGN §3)."""
+suspended, or a licence suspended outranks everything (a measure holds whatever pack the label
+is on, and a recall is a safety message); then a GS1 Digital Link whose GTIN or lot is not the
+label's (``mismatch``: the label is on a pack it was not issued for); then a copied-looking
+scan history; then genuine, which notes a licence withdrawn after issue (lawful stock,
+DESIGN §3)."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ class Verdict(enum.StrEnum):
     GENUINE_LICENCE_WITHDRAWN = "genuine_licence_withdrawn"
     SUSPECT_CLONE = "suspect_clone"
     SUSPENDED = "suspended"
+    MISMATCH = "mismatch"  # our code, reached through a Digital Link not naming its item/lot
     RECALLED = "recalled"
     REVOKED = "revoked"
     VOID = "void"
@@ -61,6 +65,8 @@ class LabelFacts:
     licence_withdrawn_at: datetime | None
     licence_valid_until: date | None
     suspect_reason: str | None
+    item_gtin: str | None = None
+    lot_number: str = ""
 
 
 BY_LABEL = {LabelStatus.VOID: Verdict.VOID, LabelStatus.REVOKED: Verdict.REVOKED}
@@ -71,7 +77,24 @@ BY_BATCH = {
 }
 
 
-def decide(facts: LabelFacts | None) -> Verdict:
+@dataclass(frozen=True, slots=True)
+class LinkClaim:
+    """What a GS1 Digital Link says about the label it leads to: the GTIN (as GTIN-14) of the
+    item and the lot. A label matches it when its batch's item has that GTIN and its batch is
+    that lot."""
+
+    gtin14: str
+    lot: str
+
+    def matches(self, item_gtin: str | None, lot_number: str) -> bool:
+        return (
+            item_gtin is not None
+            and item_gtin.zfill(14) == self.gtin14
+            and (lot_number == self.lot)
+        )
+
+
+def decide(facts: LabelFacts | None, claim: LinkClaim | None = None) -> Verdict:
     if facts is None or facts.batch_status in BatchStatus.undecided_or_refused():
         return Verdict.UNKNOWN
     by_standing = BY_LABEL.get(facts.label_status) or BY_BATCH.get(facts.batch_status)
@@ -80,6 +103,8 @@ def decide(facts: LabelFacts | None) -> Verdict:
     # A suspended licence: not "issued under an active licence" (DESIGN §5).
     if facts.licence_status is LicenceStatus.SUSPENDED:
         return Verdict.SUSPENDED
+    if claim is not None and not claim.matches(facts.item_gtin, facts.lot_number):
+        return Verdict.MISMATCH
     if facts.suspect_reason:
         return Verdict.SUSPECT_CLONE
     if facts.licence_status is LicenceStatus.WITHDRAWN:

@@ -20,8 +20,10 @@ from app.core.errors import DomainError, problem, unexpected_error
 from app.core.outage import RETRY_AFTER_SECONDS, DatabaseUnavailable, is_database_outage
 from app.core.ratelimit import problem_refusal
 from app.web.i18n import Lang, choose_lang, pick
+from app.web.negotiation import preferred
 from app.web.templates import render
 
+LINKSET = "application/linkset+json"  # RFC 9264
 Handler = Callable[[Request, Any], Response | Awaitable[Response]]
 
 # The public pages: home, the code form, verdict pages (also the QR's upper-case /V/ and the
@@ -30,6 +32,7 @@ PAGE_PREFIXES = ("/v/", "/V/", "/01/", "/public/")
 PAGE_PATHS = frozenset({"/", "/check", "/report"})
 
 HEADINGS = {
+    400: ("链接有误", "This link is not valid"),
     404: ("找不到这个页面", "Page not found"),
     405: ("不支持这种访问方式", "Not allowed here"),
     422: ("没能读懂这个地址", "We could not read that address"),
@@ -37,6 +40,11 @@ HEADINGS = {
     503: ("暂时无法查询", "Cannot check right now"),
 }
 MESSAGES = {
+    400: (
+        "链接中的商品条码（GTIN）不正确（位数或校验位有误），多半是链接输错或二维码损坏，并不代表假货。",
+        "The product code (GTIN) in this link is not valid (length or check digit): most"
+        " likely a mistyped link or a damaged QR code, not a fake.",
+    ),
     404: ("您要找的内容不存在或已移除。", "What you are looking for does not exist or has moved."),
     405: ("请从页面上的链接或按钮进入。", "Please use the links and buttons on the page."),
     422: (
@@ -56,8 +64,26 @@ MESSAGES = {
 FALLBACK = (("出错了", "Something went wrong"), ("请稍后重试。", "Please try again later."))
 
 
+# Pages that also answer machines by ``Accept`` (the GS1 Digital Link resolver): an error
+# there is problem+json for a client that prefers JSON, a page for a browser.
+NEGOTIATED_PREFIXES = ("/01/",)
+HTML_FIRST = ("text/html", "application/json", "application/problem+json", LINKSET)
+
+
 def is_page(path: str) -> bool:
     return path in PAGE_PATHS or path.startswith(PAGE_PREFIXES)
+
+
+def wants_page(request: Request) -> bool:
+    """An error on this request is an HTML page (else problem+json)."""
+    path = request.url.path
+    if not is_page(path):
+        return False
+    if not path.startswith(NEGOTIATED_PREFIXES):
+        return True
+    if request.query_params.get("linkType", "").lower() in ("linkset", "all"):
+        return False  # a linkset was asked for: a machine is asking
+    return preferred(request.headers.get("accept"), HTML_FIRST) == "text/html"
 
 
 def error_page(request: Request, status: int, retry_after: int | None = None) -> Response:
@@ -101,7 +127,7 @@ def server_error(scope: Scope, exc: Exception) -> Response:
 
 def _html_for_pages(json_handler: Handler) -> Handler:
     async def handler(request: Request, exc: Exception) -> Response:
-        if not is_page(request.url.path):
+        if not wants_page(request):
             answer = json_handler(request, exc)
             return await answer if isawaitable(answer) else answer
         status = exc.status if isinstance(exc, DomainError) else 422

@@ -58,6 +58,8 @@ CASES = [
     Case(paths.create_enterprise, ("enterprise.create",)),
     Case(paths.update_enterprise, ("enterprise.update",)),
     Case(paths.update_own_contact, ("enterprise.update",)),
+    Case(paths.create_own_item, ("item.create",)),
+    Case(paths.change_item_gtin, ("item.update",)),
     # licences
     Case(paths.apply_for_licence, ("licence.apply",)),
     Case(paths.approve_licence, ("licence.approve",)),

@@ -156,6 +156,20 @@ async def update_own_contact(w: World) -> None:
     await w.call("PATCH", url, LICENSEE, json={"contact_name": "王经理"})
 
 
+async def create_own_item(w: World) -> None:
+    await w.start()
+    body = {"product_id": w.product.id, "name": "500 g 袋装", "gtin": "6901234567892"}
+    await w.post("/api/v1/items", LICENSEE, body, expect=201)
+
+
+async def change_item_gtin(w: World) -> None:
+    body = {"product_id": w.product.id, "name": "500 g 袋装", "gtin": "6901234567892"}
+    item = await w.post("/api/v1/items", LICENSEE, body, expect=201)
+    await w.start()
+    changed = {"name": "500 g 袋装", "gtin": "96385074"}
+    await w.call("PUT", f"/api/v1/items/{item['id']}", REGULATOR, json=changed)
+
+
 # --- licences ------------------------------------------------------------------------------
 
 

@@ -15,9 +15,10 @@ from app.label import files
 from app.label.code import format_grouped
 from app.label.models import BatchStatus
 from app.label.printing.pdf import PdfWriter
+from app.registry.models import QrForm
 
 
-async def issued(session, client, shop, quantity: int = 30):
+async def issued(session, client, shop, quantity: int = 30, item_id: int | None = None):
     response = await client.post(
         "/api/v1/batches",
         json={
@@ -27,6 +28,7 @@ async def issued(session, client, shop, quantity: int = 30):
             "unit": "袋",
             "production_date": "2026-09-01",
             "origin": "五原县",
+            "item_id": item_id,
         },
         headers=shop["licensee"] | {"Idempotency-Key": "files"},
     )
@@ -129,12 +131,28 @@ async def test_a_range_past_the_batch_is_refused_not_a_server_error(session, cli
         assert response.json()["detail"].startswith("from_serial")
 
 
-async def test_gtin_products_print_gs1_digital_links(session, client, shop) -> None:
-    shop["product"].gtin = "06901234567892"
+async def test_digital_link_products_print_their_items_gtin(session, client, shop) -> None:
+    """A product that chose Digital Links prints the batch item's GTIN in every file and QR;
+    one that did not (the default) prints the short URL though the item has a GTIN."""
+    item = await factories.item(
+        session, shop["company"].id, shop["product"].id, gtin="06901234567892"
+    )
+    batch_id = await issued(session, client, shop, quantity=2, item_id=item.id)
+    short = (await csv_rows(client, shop, batch_id))[0]
+    assert short["url"] == expected_url(short["code"])
+
+    shop["product"].qr_form = QrForm.DIGITAL_LINK
     await session.flush()
-    batch_id = await issued(session, client, shop, quantity=2)
     row = (await csv_rows(client, shop, batch_id))[0]
-    assert row["url"] == f"HTTPS://GI.EXAMPLE.CN/01/06901234567892/10/WY-2026-009/21/{row['code']}"
+    link = f"HTTPS://GI.EXAMPLE.CN/01/06901234567892/10/WY-2026-009/21/{row['code']}"
+    assert row["url"] == link
+    png = await client.get(f"/api/v1/labels/{row['code']}/qr.png", headers=shop["licensee"])
+    (result,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(png.content)))
+    assert result.text == link
+    # The scanned URI resolves (the path is what a phone's browser asks the server for).
+    path = result.text.removeprefix("HTTPS://GI.EXAMPLE.CN")
+    answer = await client.get(path, headers={"Accept": "application/json"})
+    assert answer.json()["verdict"] == "genuine" and answer.json()["code"] == row["code"]
 
 
 async def test_files_are_licensee_scoped_and_need_an_issued_batch(session, client, shop) -> None:

@@ -55,8 +55,14 @@ async def test_genuine_shows_everything_a_shopper_needs(session, client, label_w
     assert "真品" in zh.text and "举报问题" in zh.text
 
 
-async def test_upper_case_qr_path_and_gs1_digital_link(client, label_world) -> None:
+async def test_upper_case_qr_path_and_gs1_digital_link(session, client, label_world) -> None:
     code = label_world["code"]
+    world = label_world
+    item = await factories.item(
+        session, world["company"].id, world["product"].id, gtin="06901234567892"
+    )
+    world["batch"].item_id = item.id
+    await session.flush()
     assert 'data-verdict="genuine"' in (await client.get(f"/V/{code}")).text
     link = await client.get(f"/01/06901234567892/10/WY-2026-001/21/{code}")
     assert link.status_code == 200 and 'data-verdict="genuine"' in link.text

@@ -26,6 +26,7 @@ from app.inspection.models import Inspection
 from app.label.models import Label, LabelBatch, LabelScanStat
 from app.licence.models import Licence
 from app.registry.models import GIProduct
+from app.tradeitem.models import TradeItem
 
 
 def _latest_inspection(column: Any) -> Any:
@@ -67,6 +68,7 @@ ROWS = (
         GIProduct.programme_document,
         GIProduct.is_demo.label("product_is_demo"),
         Enterprise.is_demo.label("enterprise_is_demo"),
+        TradeItem.gtin.label("item_gtin"),
         LabelScanStat.scan_count,
         LabelScanStat.first_scanned_at,
         LabelScanStat.suspect_reason,
@@ -78,6 +80,7 @@ ROWS = (
     .join(Licence, Licence.id == LabelBatch.licence_id)
     .join(Enterprise, Enterprise.id == LabelBatch.enterprise_id)
     .join(GIProduct, GIProduct.id == LabelBatch.product_id)
+    .outerjoin(TradeItem, TradeItem.id == LabelBatch.item_id)
     .outerjoin(LabelScanStat, LabelScanStat.code == Label.code)
 )
 
