@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
+from contextlib import suppress
 from typing import Any
 
 import click
@@ -26,9 +28,24 @@ def jobs() -> None:
 @jobs.command()
 @click.option("--no-scheduler", is_flag=True, help="run jobs only; enqueue no periodic jobs")
 @click.option("--once", is_flag=True, help="run the due jobs, then exit")
-def worker(no_scheduler: bool, once: bool) -> None:
+@click.option(
+    "--parent-pid",
+    type=int,
+    default=None,
+    hidden=True,
+    help="stop once this process is gone (the app's own worker: app.jobs.runtime)",
+)
+@click.option(
+    "--nice",
+    type=click.IntRange(0, 19),
+    default=0,
+    help="lower this worker's CPU priority (the app's own worker: app.jobs.runtime)",
+)
+def worker(no_scheduler: bool, once: bool, parent_pid: int | None, nice: int) -> None:
     """Run jobs (and enqueue the daily ones) until SIGINT/SIGTERM; any number may run at once."""
     settings = JobSettings()
+    if nice:
+        os.nice(nice)
     if no_scheduler:
         settings = settings.model_copy(update={"scheduler": False})
 
@@ -44,9 +61,20 @@ def worker(no_scheduler: bool, once: bool) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
+        watch = asyncio.create_task(_stop_without(parent_pid, stop)) if parent_pid else None
         await runner.run(stop)
+        if watch is not None:
+            watch.cancel()
 
     run_with_database(_run)
+
+
+async def _stop_without(parent_pid: int, stop: asyncio.Event) -> None:
+    """An orphaned worker (its app killed outright) stops: re-parented, its parent id changes."""
+    while os.getppid() == parent_pid and not stop.is_set():
+        with suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 1.0)
+    stop.set()
 
 
 @jobs.command("list")
