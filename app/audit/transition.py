@@ -82,6 +82,7 @@ EFFECTS: dict[str, Effect] = {
     "batch.recall": Effect(verdict=True, notice=NoticeKind.RECALL),
     "label.void": VERDICT,
     "label.unvoid": VERDICT,
+    "batch.replace": QUIET,  # links voided codes to a new batch request; no verdict changes
     # inspections and their planning
     "inspection.record": Effect(verdict=True, notice=NoticeKind.INSPECTION),
     "inspection_plan.draw": Effect(notice=NoticeKind.PLAN),

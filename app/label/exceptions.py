@@ -23,3 +23,13 @@ class PrintSizeRefused(Unprocessable):
 
 class TooManyLabelsForOneFile(Unprocessable):
     code = "too_many_labels"
+
+
+class LabelsNotReplaceable(Conflict):
+    """Only voided labels of an issued batch in good standing are replaced."""
+
+    code = "labels_not_replaceable"
+
+
+class AlreadyReplaced(Conflict):
+    code = "already_replaced"

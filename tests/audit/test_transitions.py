@@ -81,6 +81,7 @@ CASES = [
     Case(paths.recall_batch, ("batch.recall",)),
     Case(paths.void_labels, ("label.void",)),
     Case(paths.undo_a_void, ("label.unvoid",)),
+    Case(paths.request_replacement_labels, ("batch.request", "batch.replace")),
     # inspections and their planning
     Case(paths.record_passing_inspection, ("inspection.record",)),
     Case(paths.record_failing_inspection, ("inspection.record", "batch.suspend")),
