@@ -17,6 +17,7 @@ from app.console.templates import render
 from app.core.permissions import can
 from app.core.principal import Principal
 from app.jobs import print_files
+from app.label import replacement
 from app.label import service as label_service
 from app.label.models import BatchStatus
 from app.label.printfile import PrintFormat
@@ -36,6 +37,10 @@ FORMATS: tuple[tuple[PrintFormat, str, str], ...] = (
 DONE: dict[str, tuple[str, str]] = {
     "void": ("已作废 {n} 枚标签。", "{n} labels voided."),
     "unvoid": ("已恢复 {n} 枚标签。", "{n} labels back in use."),
+    "replacement": (
+        "已申请补发 {n} 枚标签：这是新批次。",
+        "{n} replacement labels requested: this is the new batch.",
+    ),
 }
 
 
@@ -76,6 +81,8 @@ async def page(
         # Only an issued batch in good standing prints (``printjobs.prepare`` says so too).
         "may_print": batch.status is BatchStatus.ISSUED and can(principal, "print_file.request"),
         "may_void": batch.status in BatchStatus.live() and can(principal, "label.void"),
+        "replacements": await replacement.replacements(session, principal, batch.id),
+        "may_replace": batch.status is BatchStatus.ISSUED and can(principal, "batch.replace"),
         "formats": FORMATS,
         "print_form": print_form or PrintForm(),
         "notice": _done_notice(request),

@@ -26,6 +26,7 @@ from app.console import (
     print_pages,
     products,
     queues,
+    replacements,
     reports,
     revocations,
     statistics,
@@ -46,6 +47,7 @@ ROUTERS = (
     print_pages.batches,
     print_pages.files,
     voiding.router,
+    replacements.router,
     queues.router,
     licence_apply.router,  # before decisions.licences: "/new" is not a licence id
     decisions.licences,
