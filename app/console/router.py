@@ -24,6 +24,7 @@ from app.console import (
     passwords,
     plans,
     print_pages,
+    print_runs,
     products,
     queues,
     replacements,
@@ -48,6 +49,7 @@ ROUTERS = (
     print_pages.files,
     voiding.router,
     replacements.router,
+    print_runs.router,
     queues.router,
     licence_apply.router,  # before decisions.licences: "/new" is not a licence id
     decisions.licences,
