@@ -129,6 +129,9 @@ CASES = [
             "batch.issue",
             "inspection.record",
             "batch.suspend",
+            "roster.create",
+            "use_report.submit",
+            "use_report.accept",
         ),
     ),
 ]
