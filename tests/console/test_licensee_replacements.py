@@ -88,3 +88,19 @@ async def test_another_enterprises_batch_is_not_found(
     assert (await licensee_browser.get(path)).status_code == 404
     answer = await licensee_browser.post(path, data={"csrf_token": token, "scope": "all"})
     assert answer.status_code == 404
+
+
+async def test_the_regulator_deciding_a_replacement_sees_what_it_replaces(
+    regulator_browser, client, world, session
+) -> None:
+    batch_id, codes = await issued_batch(session, client, world)
+    licensee = await factories.login(client, world.licensee.username)
+    body = {"codes": codes[:2], "reason": "卷标破损"}
+    assert (await client.post("/api/v1/labels/void", json=body, headers=licensee)).is_success
+    made = await client.post(
+        f"/api/v1/batches/{batch_id}/replacements", json={"all_voided": True}, headers=licensee
+    )
+    assert made.status_code == 201
+    decision = await regulator_browser.get(f"/console/batches/{made.json()['id']}/decision")
+    assert decision.status_code == 200
+    assert f'<a href="/console/batches/{batch_id}">WY-2026-017</a>' in decision.text
