@@ -86,6 +86,7 @@ EFFECTS: dict[str, Effect] = {
     "label.unvoid": VERDICT,
     # a new signing key: codes already issued keep their key and their verdicts
     "label_key.rotate": QUIET,
+    "batch.replace": QUIET,  # links voided codes to a new batch request; no verdict changes
     # inspections and their planning
     "inspection.record": Effect(verdict=True, notice=NoticeKind.INSPECTION),
     "inspection_plan.draw": Effect(notice=NoticeKind.PLAN),

@@ -148,13 +148,23 @@ async def reconciliation_csv(
     batch = await label_service.get_readable(session, principal, batch_id)
     found = await label_service.reconcile(session, principal, batch.id)
     rows: list[list[object]] = [
-        ["lot_number", "batch_status", "issued", "active", "voided", "revoked", "scanned"],
+        [
+            "lot_number",
+            "batch_status",
+            "issued",
+            "active",
+            "voided",
+            "voided_replaced",
+            "revoked",
+            "scanned",
+        ],
         [
             batch.lot_number,
             found.batch_status.value,
             found.issued,
             found.active,
             found.voided,
+            found.voided_replaced,
             found.revoked,
             found.scanned_at_least_once,
         ],

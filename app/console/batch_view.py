@@ -13,15 +13,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.console import timeline
 from app.console.decision_form import DecisionForm
+from app.console.print_run_form import PrintRunForm
 from app.console.templates import render
 from app.core.permissions import can
 from app.core.principal import Principal
 from app.jobs import print_files
+from app.label import replacement
 from app.label import service as label_service
 from app.label.models import BatchStatus
 from app.label.printfile import PrintFormat
 from app.licence import service as licence_service
 from app.registry import service as registry_service
+from app.supervision import ledger as ledger_service
 
 Message = tuple[str, str]  # (Chinese, English)
 
@@ -36,6 +39,11 @@ FORMATS: tuple[tuple[PrintFormat, str, str], ...] = (
 DONE: dict[str, tuple[str, str]] = {
     "void": ("已作废 {n} 枚标签。", "{n} labels voided."),
     "unvoid": ("已恢复 {n} 枚标签。", "{n} labels back in use."),
+    "print_run": ("已登记印制 {n} 枚。", "A print run of {n} labels recorded."),
+    "replacement": (
+        "已申请补发 {n} 枚标签：这是新批次。",
+        "{n} replacement labels requested: this is the new batch.",
+    ),
 }
 
 
@@ -61,6 +69,7 @@ async def page(
     print_form: PrintForm | None = None,
     status: int = 200,
     form: DecisionForm | None = None,
+    run_form: PrintRunForm | None = None,
 ) -> HTMLResponse:
     """The batch page; a regulator also sees the measures its standing allows (suspend an
     issued batch; clear or recall a suspended one), with ``form``'s values and errors."""
@@ -76,6 +85,12 @@ async def page(
         # Only an issued batch in good standing prints (``printjobs.prepare`` says so too).
         "may_print": batch.status is BatchStatus.ISSUED and can(principal, "print_file.request"),
         "may_void": batch.status in BatchStatus.live() and can(principal, "label.void"),
+        "replacements": await replacement.replacements(session, principal, batch.id),
+        "may_replace": batch.status is BatchStatus.ISSUED and can(principal, "batch.replace"),
+        "print_runs": await ledger_service.print_runs_of_batch(session, principal, batch.id),
+        "may_record_run": batch.status in BatchStatus.on_market()
+        and can(principal, "print_run.record"),
+        "run_form": run_form or PrintRunForm(),
         "formats": FORMATS,
         "print_form": print_form or PrintForm(),
         "notice": _done_notice(request),

@@ -24,7 +24,7 @@ from app.core.permissions import can
 from app.core.principal import Principal
 from app.core.time import public_today
 from app.enterprise import service as enterprise_service
-from app.label import licence_use
+from app.label import licence_use, replacement
 from app.label import service as label_service
 from app.label.models import BatchStatus
 from app.label.schemas import BatchApprove, BatchDecision
@@ -144,6 +144,8 @@ async def _batch_page(
         "product": await registry_service.get_product(session, batch.product_id),
         "may_decide": batch.status is BatchStatus.REQUESTED,
         "form": form,
+        # A replacement for voided labels says which lot it replaces (issue 12).
+        "replaces": (await replacement.replacements(session, principal, batch.id)).replaces,
     }
     return render(request, "batch_decision.html", context, status)
 

@@ -82,6 +82,11 @@ class VoidForm:
                 f"只有在用的标签才能作废，这些不是：{which}",
                 f"Only labels in use can be voided; these are not: {which}",
             )
+        elif exc.code == "undo_not_allowed" and "replaced" in exc.detail:
+            self.errors["codes"] = (
+                f"已申请补发的标签不能恢复：{which}",
+                f"A replaced label cannot be un-voided: {which}",
+            )
         elif exc.code == "undo_not_allowed" and "10 days" in exc.detail:
             self.errors["codes"] = (
                 f"已超过 10 天的恢复期限，不能恢复：{which}",

@@ -87,6 +87,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "licence.non_use": STAFF,
     # label batches and labels
     "batch.request": ONLY_LICENSEE,
+    "batch.replace": ONLY_LICENSEE,  # replacement labels for voided ones (a new batch)
     "batch.approve": STAFF,
     "batch.reject": STAFF,
     "batch.issue": STAFF,

@@ -179,3 +179,94 @@ USERS: list[tuple[str, str, str, str]] = [
     ("inspector", "演示检验员 Inspector", "inspector", "demo-inspector-pass"),
     ("licensee", "演示葵花籽加工 Licensee", "licensee", "demo-licensee-pass"),
 ]
+
+
+@dataclass(frozen=True)
+class DemoRosterEntry:
+    """A producer on a product's roster (issue 13): the denominator of the mark-use rate.
+    ``kind``, ``registered_in`` and ``organisation_body`` compose the USCC as for
+    ``DemoEnterprise``; a licensed entry repeats its enterprise's, so the roster links to it."""
+
+    name: str
+    kind: str
+    registered_in: str
+    organisation_body: str
+    product: str
+    division: str  # where it produces or trades, inside the product's protected area
+    producer_kind: str  # grower / processor / trader
+    exporter: bool = False
+    closed_last_year: bool = False
+
+
+ROSTER_SOURCE = "县市场监管局摸底（演示数据）"
+
+# Twelve producers in two counties (五原县 150821, 临河区 150802): three of them the licensed
+# demo enterprises, the others not licensed, so the use rate has a gap to show against the 90 %
+# target; the exporter is unlicensed (exporters are what the target names first); one closed
+# last year, so it no longer counts as active.
+ROSTER: list[DemoRosterEntry] = [
+    DemoRosterEntry(
+        "五原县演示葵花籽加工有限公司", "91", "150821", "MA0DEM01", "WYXRK", "150821", "processor"
+    ),
+    DemoRosterEntry(
+        "五原县演示向日葵种植专业合作社", "93", "150821", "MA0DEM02", "WYXRK", "150821", "grower"
+    ),
+    DemoRosterEntry(
+        "五原县演示葵花籽进出口贸易有限公司",
+        "91",
+        "150821",
+        "MA0DEM11",
+        "WYXRK",
+        "150821",
+        "trader",
+        exporter=True,
+    ),
+    DemoRosterEntry(
+        "五原县演示炒货食品有限公司", "91", "150821", "MA0DEM12", "WYXRK", "150821", "processor"
+    ),
+    DemoRosterEntry(
+        "五原县演示葵花种植专业合作社", "93", "150821", "MA0DEM13", "WYXRK", "150821", "grower"
+    ),
+    DemoRosterEntry(
+        "五原县演示农产品商贸有限公司",
+        "91",
+        "150821",
+        "MA0DEM14",
+        "WYXRK",
+        "150821",
+        "trader",
+        closed_last_year=True,
+    ),
+    DemoRosterEntry(
+        "五原县演示向日葵产业专业合作社", "93", "150821", "MA0DEM15", "WYXRK", "150821", "grower"
+    ),
+    DemoRosterEntry(
+        "巴彦淖尔市演示面业有限公司", "91", "150800", "MA0DEM06", "HTMF", "150802", "processor"
+    ),
+    DemoRosterEntry(
+        "临河区演示小麦种植专业合作社", "93", "150802", "MA0DEM16", "HTMF", "150802", "grower"
+    ),
+    DemoRosterEntry(
+        "临河区演示面粉加工有限公司", "91", "150802", "MA0DEM17", "HTMF", "150802", "processor"
+    ),
+    DemoRosterEntry(
+        "五原县演示面粉加工有限公司", "91", "150821", "MA0DEM18", "HTMF", "150821", "processor"
+    ),
+    DemoRosterEntry(
+        "五原县演示粮油贸易有限公司", "91", "150821", "MA0DEM19", "HTMF", "150821", "trader"
+    ),
+]
+
+# The demo licensee's accepted report on last year's use (年度使用情况报告): packaging printed
+# with the mark by its own printer before it used gimark, so last year counts as use.
+USE_REPORT: dict[str, Any] = {
+    "product": "WYXRK",
+    "produced_kg": "1000000",
+    "sold_domestic_kg": "820000",
+    "sold_export_kg": "150000",
+    "output_value_yuan": "12600000",
+    "labels_applied": 0,
+    "packaging_printed": 120000,
+    "sales_channels": "批发市场、电商平台、出口（演示数据）",
+    "authorised_shops": "五原县隆兴昌镇直营店（演示数据）",
+}

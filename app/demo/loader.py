@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -12,12 +12,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.transition import record_transition
 from app.auth.models import User
 from app.auth.passwords import hash_password
+from app.auth.principal import user_principal
 from app.core import divisions
 from app.core.config import Settings
 from app.core.principal import SYSTEM, Role
 from app.core.search import starts_with
 from app.core.time import public_today, utcnow
-from app.demo.data import DEMO_LAB, ENTERPRISES, PRODUCTS, USERS, DemoEnterprise
+from app.demo.data import (
+    DEMO_LAB,
+    ENTERPRISES,
+    PRODUCTS,
+    ROSTER,
+    ROSTER_SOURCE,
+    USE_REPORT,
+    USERS,
+    DemoEnterprise,
+    DemoRosterEntry,
+)
 from app.enterprise.models import Enterprise
 from app.enterprise.uscc import compose
 from app.inspection import service as inspection_service
@@ -28,9 +39,13 @@ from app.label.schemas import BatchApprove, BatchRequest
 from app.licence.models import Licence, LicenceStatus
 from app.planning.models import InspectionAssignment
 from app.registry.models import GIProduct, LegalRoute, QuotaUnit, TestItem
+from app.supervision import roster as roster_service
+from app.supervision import use_reports as use_report_service
+from app.supervision.models import ProducerKind
+from app.supervision.schemas import RosterCreate, UseReportIn
 
 
-def demo_uscc(row: DemoEnterprise) -> str:
+def demo_uscc(row: DemoEnterprise | DemoRosterEntry) -> str:
     """Structurally valid (GB 32100, GB 11714) for a fictitious enterprise."""
     return compose(row.kind, row.registered_in, row.organisation_body)
 
@@ -155,8 +170,9 @@ async def load_demo(session: AsyncSession, settings: Settings) -> bool:
         await _enterprise_and_licence(session, row, products, serial)
         for serial, row in enumerate(ENTERPRISES, start=1)
     ]
+    users: dict[str, User] = {}
     for username, display_name, role, password in USERS:
-        user = User(
+        user = users[username] = User(
             username=username,
             display_name=display_name,
             role=Role(role),
@@ -168,7 +184,40 @@ async def load_demo(session: AsyncSession, settings: Settings) -> bool:
         await record_transition(session, SYSTEM, "user.create", "user", user.id, reason="demo data")
     await _issue_demo_batches(session, settings)
     await _inspect_demo_batches(session)
+    await _put_on_roster(session, products)
+    await _accepted_use_report(session, products, users)
     return True
+
+
+async def _put_on_roster(session: AsyncSession, products: dict[str, GIProduct]) -> None:
+    """The producer roster of the demo products, as a bureau's survey would list it."""
+    last_year = public_today().year - 1
+    for row in ROSTER:
+        data = RosterCreate(
+            product_id=products[row.product].id,
+            uscc=demo_uscc(row),
+            name=row.name,
+            division_code=row.division,
+            kind=ProducerKind(row.producer_kind),
+            exporter=row.exporter,
+            source=ROSTER_SOURCE,
+            on_roster=date(last_year, 1, 1),
+            closed_on=date(last_year, 6, 30) if row.closed_last_year else None,
+        )
+        await roster_service.create(session, SYSTEM, data)
+
+
+async def _accepted_use_report(
+    session: AsyncSession, products: dict[str, GIProduct], users: dict[str, User]
+) -> None:
+    """Last year's report of the demo licensee, submitted by it and accepted by the bureau."""
+    figures = {k: v for k, v in USE_REPORT.items() if k != "product"}
+    data = UseReportIn(
+        product_id=products[USE_REPORT["product"]].id, year=public_today().year - 1, **figures
+    )
+    licensee, regulator = user_principal(users["licensee"]), user_principal(users["regulator"])
+    report = await use_report_service.submit(session, licensee, data)
+    await use_report_service.accept(session, regulator, report.id)
 
 
 def _typical(item: TestItem, failing: bool) -> Decimal:

@@ -27,3 +27,13 @@ class TooManyLabelsForOneFile(Unprocessable):
 
 class LabelKeyRefused(Unprocessable):
     code = "label_key_refused"
+
+
+class LabelsNotReplaceable(Conflict):
+    """Only voided labels of an issued batch in good standing are replaced."""
+
+    code = "labels_not_replaceable"
+
+
+class AlreadyReplaced(Conflict):
+    code = "already_replaced"

@@ -151,3 +151,20 @@ class LabelScanStat(Base):
     suspect_reason: Mapped[str | None] = mapped_column(String(32))
     suspect_evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     flagged_at: Mapped[datetime | None]
+
+
+class LabelReplacement(Base):
+    """A voided label and the batch requested to replace it (issue 12: a licensee may ask for
+    replacement labels for voided ones, a new batch counted against the quota).
+
+    The code is the primary key: a voided label is replaced once, and the database says so
+    even if two requests race past the service's check. A rejected replacement batch
+    releases its codes (the row is deleted; the audit trail keeps the request), so a refusal
+    does not strand the licensee's voided labels."""
+
+    __tablename__ = "label_replacement"
+
+    code: Mapped[str] = mapped_column(ForeignKey("label.code"), primary_key=True)
+    original_batch_id: Mapped[int] = mapped_column(ForeignKey("label_batch.id"), index=True)
+    replacement_batch_id: Mapped[int] = mapped_column(ForeignKey("label_batch.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

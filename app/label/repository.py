@@ -13,7 +13,18 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, Subquery, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    Subquery,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import Keyset
@@ -27,6 +38,7 @@ from app.label.models import (
     BatchStatus,
     Label,
     LabelBatch,
+    LabelReplacement,
     LabelScanStat,
     LabelStatus,
 )
@@ -239,6 +251,81 @@ async def insert_labels(session: AsyncSession, rows: LabelRows) -> None:
     else:
         params = [dict(zip(LABEL_COLUMNS, row, strict=True)) for row in rows]
         await session.execute(insert(Label), params)
+
+
+# --- replacements of voided labels (app.label.replacement) ----------------------------------
+
+
+def labels_of_batch_among(batch_id: int, codes: Collection[str]) -> Select[Label]:
+    return select(Label).where(Label.batch_id == batch_id, Label.code.in_(codes))
+
+
+def replacements_among(codes: Collection[str]) -> Select[LabelReplacement]:
+    return select(LabelReplacement).where(LabelReplacement.code.in_(codes))
+
+
+def _not_replaced() -> ColumnElement[bool]:
+    replaced = select(LabelReplacement.code).where(LabelReplacement.code == Label.code)
+    return ~replaced.exists()
+
+
+def voided_not_replaced(batch_id: int, limit: int) -> Select[str]:
+    """The batch's voided codes no replacement covers yet, in serial order."""
+    return (
+        select(Label.code)
+        .where(Label.batch_id == batch_id, Label.status == LabelStatus.VOID, _not_replaced())
+        .order_by(Label.serial)
+        .limit(limit)
+    )
+
+
+def voided_not_replaced_count(batch_id: int) -> Select[int]:
+    return (
+        select(func.count())
+        .select_from(Label)
+        .where(Label.batch_id == batch_id, Label.status == LabelStatus.VOID, _not_replaced())
+    )
+
+
+def replaced_count(batch_id: int) -> Select[int]:
+    """How many of the batch's (voided) labels a replacement batch covers."""
+    return select(func.count()).where(LabelReplacement.original_batch_id == batch_id)
+
+
+def replacement_batches(batch_id: int) -> Select[LabelBatch, int]:
+    """(replacement batch, codes it replaces) for each batch requested to replace labels of
+    ``batch_id``, oldest first."""
+    counts = (
+        select(LabelReplacement.replacement_batch_id.label("batch_id"), func.count().label("n"))
+        .where(LabelReplacement.original_batch_id == batch_id)
+        .group_by(LabelReplacement.replacement_batch_id)
+        .subquery()
+    )
+    return (
+        select(LabelBatch, counts.c.n)
+        .join(counts, counts.c.batch_id == LabelBatch.id)
+        .order_by(LabelBatch.id)
+    )
+
+
+def codes_replaced_by(batch_id: int) -> Select[int, str]:
+    """(original batch id, code) of the voided labels ``batch_id`` was requested to replace."""
+    return (
+        select(LabelReplacement.original_batch_id, LabelReplacement.code)
+        .join(Label, Label.code == LabelReplacement.code)
+        .where(LabelReplacement.replacement_batch_id == batch_id)
+        .order_by(Label.serial)
+    )
+
+
+async def release_replacements(session: AsyncSession, replacement_batch_id: int) -> int:
+    """Forget which codes a (rejected) replacement batch was to replace; how many."""
+    result = await session.execute(
+        delete(LabelReplacement)
+        .where(LabelReplacement.replacement_batch_id == replacement_batch_id)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 # --- non-use (what the licence rule counts) --------------------------------------------------

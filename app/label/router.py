@@ -11,7 +11,7 @@ from app.core.pagination import CursorDep, CursorPage
 from app.core.permissions import permit
 from app.core.principal import Principal
 from app.idempotency import service as idempotency
-from app.label import service
+from app.label import replacement, service
 from app.label.code import format_grouped
 from app.label.models import BatchStatus, Label
 from app.label.schemas import (
@@ -22,6 +22,8 @@ from app.label.schemas import (
     LabelRead,
     LabelsChanged,
     Reconciliation,
+    ReplacementRequest,
+    Replacements,
     UndoVoidRequest,
     VoidRequest,
 )
@@ -130,6 +132,32 @@ async def reconciliation(
 ) -> Reconciliation:
     """Issued, voided, revoked and scanned-at-least-once counts: the mark-use ledger."""
     return await service.reconcile(session, actor, batch_id)
+
+
+@router.post("/batches/{batch_id}/replacements", status_code=201)
+async def request_replacements(
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: Annotated[Principal, permit("batch.replace")],
+    batch_id: int,
+    body: ReplacementRequest,
+) -> BatchRead:
+    """Request replacement labels for voided labels of one of your issued batches: a new batch
+    (lot ``<lot>-R1`` unless named) for as many labels, counted against the season's quota and
+    approved like any request. Each voided code is replaced once (409 after); a rejected
+    replacement releases its codes. A retry is a 409, never a second batch, so no
+    ``Idempotency-Key`` is needed."""
+    batch = await replacement.request_replacements(session, actor, batch_id, body, settings)
+    return BatchRead.model_validate(batch)
+
+
+@router.get("/batches/{batch_id}/replacements")
+async def replacements(
+    session: SessionDep, actor: Annotated[Principal, permit("batch.read")], batch_id: int
+) -> Replacements:
+    """What this batch replaces, which batches replace its voided labels, and how many of
+    them are still to be replaced."""
+    return await replacement.replacements(session, actor, batch_id)
 
 
 def label_read(label: Label, base_url: str) -> LabelRead:

@@ -70,6 +70,9 @@ class Reconciliation(BaseModel):
     issued: int
     active: int
     voided: int
+    voided_replaced: int = Field(
+        description="voided labels a replacement batch has been requested for (issue 12)"
+    )
     revoked: int
     scanned_at_least_once: int
 
@@ -144,3 +147,41 @@ class BatchMeasureRead(BaseModel):
     case_number: str | None
     acted_by_id: int | None
     acted_at: datetime
+
+
+class ReplacementRequest(BaseModel):
+    """Which voided labels of the batch to replace: ``codes``, or ``all_voided`` (every voided
+    label of the batch not replaced yet). The new batch takes the original's licence, unit,
+    production date and origin; its lot is ``lot_number`` or the original's with ``-R1``,
+    ``-R2`` … appended."""
+
+    codes: list[str] | None = Field(default=None, min_length=1, max_length=10_000)
+    all_voided: bool = False
+    lot_number: str | None = Field(
+        default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._\-/]+$"
+    )
+
+    @model_validator(mode="after")
+    def _names_the_labels_once(self) -> ReplacementRequest:
+        if (self.codes is None) == (not self.all_voided):
+            raise ValueError("name the voided labels: either codes or all_voided, not both")
+        return self
+
+
+class ReplacementBatch(BaseModel):
+    """A batch on one side of a replacement, and how many codes the link covers."""
+
+    batch_id: int
+    lot_number: str
+    status: BatchStatus
+    count: int
+
+
+class Replacements(BaseModel):
+    """What a batch replaces (if it is a replacement) and what replaces its voided labels."""
+
+    batch_id: int
+    replaces: ReplacementBatch | None
+    replaced_codes: list[str] = Field(description="the voided codes this batch replaces")
+    replaced_by: list[ReplacementBatch]
+    voided_not_replaced: int

@@ -162,9 +162,13 @@ async def reject(
     batch = await get_readable(session, actor, batch_id, for_update=True)
     _require(batch, BatchStatus.REQUESTED)
     reason = reason if reason is not None else data.reason
-    async with audited(session, actor, "batch.reject", batch, *AUDITED, reason=reason):
+    async with audited(session, actor, "batch.reject", batch, *AUDITED, reason=reason) as change:
         batch.status, batch.decided_at = BatchStatus.REJECTED, utcnow()
         batch.decision_reason = reason
+        # A refused replacement replaced nothing: its voided codes may be asked for again.
+        released = await repository.release_replacements(session, batch.id)
+        if released:
+            change.extra["released_codes"] = released
     return batch
 
 
@@ -194,12 +198,14 @@ async def reconcile(session: AsyncSession, actor: Principal, batch_id: int) -> R
     by_status = await session.execute(repository.status_counts(batch.id))
     counts = {status: count for status, count in by_status}
     scanned = await session.scalar(repository.scanned_at_least_once(batch.id))
+    replaced = await session.scalar(repository.replaced_count(batch.id))
     return Reconciliation(
         batch_id=batch.id,
         batch_status=batch.status,
         issued=sum(counts.values()),
         active=counts.get(LabelStatus.ACTIVE, 0),
         voided=counts.get(LabelStatus.VOID, 0),
+        voided_replaced=int(replaced or 0),
         revoked=counts.get(LabelStatus.REVOKED, 0),
         scanned_at_least_once=int(scanned or 0),
     )
@@ -259,6 +265,7 @@ async def undo_void(session: AsyncSession, actor: Principal, codes: list[str]) -
     labels = await _own_labels(session, actor, codes)
     now = utcnow()
     _require_undoable(labels, actor, now)
+    await _require_not_replaced(session, labels)
     for label in labels:
         label.status, label.status_changed_at, label.status_reason = LabelStatus.ACTIVE, now, None
     changed = [label.code for label in labels]
@@ -274,6 +281,7 @@ async def preview_void(
     labels = await _own_labels(session, actor, codes)
     if undo:
         _require_undoable(labels, actor, utcnow())
+        await _require_not_replaced(session, labels)
     else:
         _require_voidable(labels)
     return sorted(labels, key=lambda label: (label.batch_id, label.serial))
@@ -319,6 +327,17 @@ def _require_undoable(labels: list[Label], actor: Principal, now: datetime) -> N
             raise UndoNotAllowed(f"{label.code} was not voided by you", code_=label.code)
         if label.status_changed_at is None or now - label.status_changed_at > UNDO_WINDOW:
             raise UndoNotAllowed(f"{label.code} was voided more than 10 days ago", code_=label.code)
+
+
+async def _require_not_replaced(session: AsyncSession, labels: list[Label]) -> None:
+    """A replaced label stays void: its replacement is already counted and printed."""
+    codes = [label.code for label in labels]
+    link = await session.scalar(repository.replacements_among(codes).limit(1))
+    if link is not None:
+        raise UndoNotAllowed(
+            f"{link.code} has been replaced by batch {link.replacement_batch_id}",
+            code_=link.code,
+        )
 
 
 async def _record_per_batch(

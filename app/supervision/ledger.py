@@ -43,6 +43,14 @@ async def record_print_run(session: AsyncSession, actor: Principal, data: PrintR
     return run
 
 
+async def print_runs_of_batch(
+    session: AsyncSession, principal: Principal, batch_id: int
+) -> list[PrintRun]:
+    """The runs recorded for one batch (404 for a batch the caller may not read)."""
+    batch = await label_service.get_readable(session, principal, batch_id)
+    return list(await session.scalars(repository.print_runs_of_batch(batch.id)))
+
+
 def _batch_line(row: tuple[Any, ...]) -> LedgerBatch:
     (
         batch_id,

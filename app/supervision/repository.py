@@ -214,6 +214,15 @@ def print_runs(enterprise_id: int, product_id: int, season: int | None) -> Selec
     return query if season is None else query.where(LabelBatch.season == season)
 
 
+def print_runs_of_batch(batch_id: int) -> Select[PrintRun]:
+    """A batch's print runs (the caller has read the batch through the label service)."""
+    return (
+        select(PrintRun)
+        .where(PrintRun.batch_id == batch_id)
+        .order_by(PrintRun.printed_on, PrintRun.id)
+    )
+
+
 def _label_counts() -> Subquery:
     def count_of(status: LabelStatus) -> ColumnElement[int]:
         return func.coalesce(func.sum(case((Label.status == status, 1), else_=0)), 0)

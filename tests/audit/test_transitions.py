@@ -84,6 +84,7 @@ CASES = [
     Case(paths.void_labels, ("label.void",)),
     Case(paths.undo_a_void, ("label.unvoid",)),
     Case(paths.rotate_label_key, ("label_key.rotate",)),
+    Case(paths.request_replacement_labels, ("batch.request", "batch.replace")),
     # inspections and their planning
     Case(paths.record_passing_inspection, ("inspection.record",)),
     Case(paths.record_failing_inspection, ("inspection.record", "batch.suspend")),
@@ -131,6 +132,9 @@ CASES = [
             "batch.issue",
             "inspection.record",
             "batch.suspend",
+            "roster.create",
+            "use_report.submit",
+            "use_report.accept",
         ),
     ),
 ]

@@ -325,6 +325,14 @@ async def undo_a_void(w: World) -> None:
     await w.post("/api/v1/labels/unvoid", LICENSEE, {"codes": w.codes[:1]})
 
 
+async def request_replacement_labels(w: World) -> None:
+    """Issue 12: a new batch for voided labels, linked to them (the link is the extra event)."""
+    await w.post("/api/v1/labels/void", LICENSEE, {"codes": w.codes[:2], "reason": "印刷错误"})
+    await w.start()
+    url = f"/api/v1/batches/{w.batch.id}/replacements"
+    await w.post(url, LICENSEE, {"all_voided": True}, expect=201)
+
+
 # --- inspections and their planning --------------------------------------------------------
 
 

@@ -112,6 +112,7 @@ async def test_the_reconciliation_downloads_as_csv(
             "issued": "5",
             "active": "5",
             "voided": "0",
+            "voided_replaced": "0",
             "revoked": "0",
             "scanned": "0",
         }
