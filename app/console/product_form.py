@@ -3,8 +3,9 @@ typed. Rows are added and removed by the form's own buttons (no script needed); 
 is dropped on saving, so an added row left blank refuses nothing.
 
 Test items already saved keep their code (it identifies the item the product's inspections
-measured) and cannot be removed here: the register's update keeps every saved item, so
-offering to remove one would promise what the service does not do."""
+measured). A saved row can be removed: on saving, the register retires the item (the
+standard is replaced as a set), so new inspections no longer measure it while past
+inspections and their notices keep showing it with the limits they were judged against."""
 
 from __future__ import annotations
 
@@ -116,7 +117,7 @@ class ProductForm(RegisterForm):
 
     def remove_row(self, index: str) -> None:
         row = int(index) if index.isdigit() else len(self.rows)
-        if row < len(self.rows) and self.rows[row]["code"] not in self.saved_codes:
+        if row < len(self.rows):
             del self.rows[row]
 
     def _payload(self) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import JSON, ForeignKey, LargeBinary, Numeric, String, Text, UniqueConstraint
@@ -78,8 +79,13 @@ class GIProduct(Timestamped, Base):
     artwork_media_type: Mapped[str | None] = mapped_column(String(40))
     is_demo: Mapped[bool] = mapped_column(default=False)  # set only by the demo loader
 
+    # The standard in force: what a new inspection must measure, the form and the API show.
+    # An item dropped from the standard is retired, not deleted (see ``TestItem.retired_at``).
     test_items: Mapped[list[TestItem]] = relationship(
-        lazy="raise", back_populates="product", order_by="TestItem.id"
+        lazy="raise",
+        primaryjoin="and_(GIProduct.id == TestItem.product_id, TestItem.retired_at.is_(None))",
+        order_by="TestItem.id",
+        viewonly=True,
     )
 
 
@@ -98,5 +104,9 @@ class TestItem(Base):
     min_value: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))
     max_value: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))
     method: Mapped[str | None] = mapped_column(String(100))
+    # Set when the item is dropped from the standard: past inspections refer to the row (by
+    # foreign key, for its code and names), so it stays; new inspections no longer measure it.
+    # Naming the code again in the standard brings the row back into force.
+    retired_at: Mapped[datetime | None]
 
-    product: Mapped[GIProduct] = relationship(lazy="raise", back_populates="test_items")
+    product: Mapped[GIProduct] = relationship(lazy="raise")

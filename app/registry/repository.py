@@ -48,3 +48,10 @@ async def artwork_of(
 async def test_items_by_id(session: AsyncSession, item_ids: Sequence[int]) -> dict[int, TestItem]:
     rows = await session.scalars(select(TestItem).where(TestItem.id.in_(item_ids)))
     return {item.id: item for item in rows}
+
+
+async def every_item_of(session: AsyncSession, product_id: int) -> list[TestItem]:
+    """The product's test items, retired ones included: a code is unique per product, so an
+    item named again must be found among the retired ones and brought back."""
+    query = select(TestItem).where(TestItem.product_id == product_id).order_by(TestItem.id)
+    return list(await session.scalars(query))

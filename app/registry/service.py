@@ -11,6 +11,7 @@ from app.audit.transition import audited, record_transition
 from app.core.errors import NotFound
 from app.core.pagination import PageParams, paginate
 from app.core.principal import Principal
+from app.core.time import utcnow
 from app.registry import repository
 from app.registry.artwork import validate_artwork
 from app.registry.exceptions import DuplicateTestItem, MissingRouteFields, ProductCodeTaken
@@ -94,10 +95,14 @@ def legal_line(product: GIProduct) -> str:
     return legal_line_of({name: getattr(product, name) for name in LEGAL_FIELDS})
 
 
-def _items(product_id: int, items: list[TestItemIn]) -> list[TestItem]:
+def _check_unique(items: list[TestItemIn]) -> None:
     codes = [item.code for item in items]
     if len(set(codes)) != len(codes):
         raise DuplicateTestItem("test item codes must be unique within a product")
+
+
+def _items(product_id: int, items: list[TestItemIn]) -> list[TestItem]:
+    _check_unique(items)
     return [TestItem(product_id=product_id, **item.model_dump()) for item in items]
 
 
@@ -139,23 +144,40 @@ async def update_product(
     async with audited(session, actor, "product.update", product, *AUDITED_FIELDS) as change:
         for name, value in data.model_dump(exclude={"test_items"}).items():
             setattr(product, name, value)
-        await _replace_items(session, product, items)
         change.extra["test_items"] = len(items)
+        change.extra.update(await _replace_items(session, product, items))
     session.expire(product)
     return await get_product(session, product_id)
 
 
 async def _replace_items(
     session: AsyncSession, product: GIProduct, items: list[TestItemIn]
-) -> None:
-    """Items already measured in inspections keep their ids: update by code, add the new ones."""
-    existing = {item.code: item for item in product.test_items}
+) -> dict[str, list[str]]:
+    """The standard becomes exactly ``items``. Items keep their ids (inspections refer to
+    them): one named again is updated in place (and back in force if it had been retired),
+    a new code is added, and one left out is retired, not deleted, so past inspections and
+    their notices still show what was measured. Returns the codes added, retired, restored."""
+    _check_unique(items)  # before anything changes
+    existing = {item.code: item for item in await repository.every_item_of(session, product.id)}
+    wanted = {item.code for item in items}
+    changes: dict[str, list[str]] = {"added": [], "retired": [], "restored": []}
     for new in items:
-        if new.code in existing:
-            for name, value in new.model_dump().items():
-                setattr(existing[new.code], name, value)
+        row = existing.get(new.code)
+        if row is None:
+            changes["added"].append(new.code)
+            continue
+        for name, value in new.model_dump().items():
+            setattr(row, name, value)
+        if row.retired_at is not None:
+            row.retired_at = None
+            changes["restored"].append(new.code)
+    for code, row in existing.items():
+        if code not in wanted and row.retired_at is None:
+            row.retired_at = utcnow()
+            changes["retired"].append(code)
     session.add_all(_items(product.id, [i for i in items if i.code not in existing]))
     await session.flush()
+    return {f"test_items_{kind}": codes for kind, codes in changes.items() if codes}
 
 
 async def set_artwork(session: AsyncSession, actor: Principal, product_id: int, data: bytes) -> str:

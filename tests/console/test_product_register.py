@@ -144,7 +144,6 @@ async def test_edit_a_test_items_limit(regulator_browser, world, session) -> Non
     page = await regulator_browser.get(f"/console/products/{product.id}")
     assert page.status_code == 200 and 'value="moisture"' in page.text
     assert 'name="test_items-0-code" value="moisture" readonly' in page.text
-    assert 'name="remove_row" value="0"' not in page.text  # a saved item is not removable
     fields = {k: v for k, v in FIELDS.items() if k != "code"} | {"name_zh": "待改产品"}
     row = {
         "code": "moisture",
@@ -159,6 +158,42 @@ async def test_edit_a_test_items_limit(regulator_browser, world, session) -> Non
     await session.refresh(moisture)
     assert moisture.max_value == Decimal("8.5")
     assert 'value="8.5"' in (await regulator_browser.get(done.headers["location"])).text
+
+
+async def test_remove_a_saved_test_item(regulator_browser, world, session) -> None:
+    product = await factories.product(session, code="DROP1", name_zh="删项产品")
+    moisture = await factories.test_item(session, product.id, code="moisture")
+    size = await factories.test_item(session, product.id, code="size", min_value=Decimal("2"))
+    page = await regulator_browser.get(f"/console/products/{product.id}")
+    assert 'name="remove_row" value="0"' in page.text  # a saved item can be removed
+    fields = {k: v for k, v in FIELDS.items() if k != "code"} | {"name_zh": "删项产品"}
+    rows = [
+        {name: (getattr(item, name) or "") for name in ("code", "name_zh", "name_en", "unit")}
+        | {"min_value": str(item.min_value or ""), "max_value": str(item.max_value or "")}
+        for item in (moisture, size)
+    ]
+    data = {"csrf_token": csrf_of(page.text), **fields, **_items(*rows)}
+    removed = await regulator_browser.post(
+        f"/console/products/{product.id}", data={**data, "remove_row": "0"}
+    )
+    assert removed.status_code == 200  # removed from the form only, nothing saved yet
+    assert 'value="moisture"' not in removed.text and 'value="size"' in removed.text
+    await session.refresh(moisture)
+    assert moisture.retired_at is None
+    data = {"csrf_token": data["csrf_token"], **fields, **_items(rows[1])}
+    done = await regulator_browser.post(f"/console/products/{product.id}", data=data)
+    assert done.status_code == 303, done.text
+    await session.refresh(moisture)
+    await session.refresh(size)
+    assert moisture.retired_at is not None and size.retired_at is None
+    shown = (await regulator_browser.get(done.headers["location"])).text
+    assert 'value="moisture"' not in shown and 'value="size"' in shown
+    event = await session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.action == "product.update", AuditEvent.object_id == str(product.id))
+        .order_by(AuditEvent.seq.desc())
+    )
+    assert event is not None and event.after["test_items_retired"] == ["moisture"]
 
 
 async def test_a_licensee_gets_the_apis_refusals(licensee_browser, world, session) -> None:
