@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 from app.core.errors import DomainError
 from app.label.schemas import BatchRequest
 
-FIELDS = ("licence_id", "lot_number", "quantity", "unit", "production_date", "origin")
+FIELDS = ("licence_id", "lot_number", "quantity", "unit", "production_date", "origin", "item_id")
 FORM_LEVEL = "_form"
 
 Message = tuple[str, str]  # (Chinese, English)
@@ -37,6 +37,7 @@ INVALID: dict[str, Message] = {
         "请填写保护范围内的产地（至少 2 个字）。",
         "Say where in the protected area (at least 2 characters).",
     ),
+    "item_id": ("请选择本企业的商品，或不选。", "Choose one of your items, or none."),
 }
 
 
@@ -58,7 +59,8 @@ class BatchForm:
     def validated(self) -> BatchRequest | None:
         """The request, or ``None`` with ``errors`` filled in for each field at fault."""
         try:
-            return BatchRequest.model_validate(self.values)
+            # No item chosen is an omitted item, not an item id of "".
+            return BatchRequest.model_validate({k: v for k, v in self.values.items() if v})
         except ValidationError as exc:
             for problem in exc.errors():
                 name = str(problem["loc"][0]) if problem["loc"] else FORM_LEVEL
@@ -84,6 +86,11 @@ def _generic() -> Message:
 
 def _refusal(exc: DomainError) -> tuple[str, Message]:
     extra = exc.extra
+    if exc.code == "item_not_for_this_licence":
+        return "item_id", (
+            "该商品不属于所选许可证的企业或其地理标志产品。",
+            "This item is not one of the licence's enterprise's items of its GI product.",
+        )
     if exc.code == "quota_exceeded":
         left = extra.get("remaining", 0)
         return "quantity", (

@@ -27,6 +27,7 @@ from app.label.schemas import BatchRequest
 from app.licence import service as licence_service
 from app.licence.models import LicenceStatus
 from app.registry import service as registry_service
+from app.tradeitem import service as item_service
 
 router = APIRouter(prefix="/console/batches", include_in_schema=False)
 
@@ -46,10 +47,21 @@ async def _licence_choices(session: AsyncSession, principal: Principal) -> list[
     return choices
 
 
+async def _item_choices(session: AsyncSession, principal: Principal) -> list[dict[str, str]]:
+    """The enterprise's trade items a batch may pack (the service checks the licence's GI
+    product matches when the form is sent)."""
+    items, _ = await item_service.list_readable(session, principal, PageParams(limit=200, offset=0))
+    return [{"id": str(item.id), "name": item.name, "gtin": item.gtin or ""} for item in items]
+
+
 async def _form_page(
     request: Request, session: AsyncSession, principal: Principal, form: BatchForm, status: int
 ) -> HTMLResponse:
-    context = {"form": form, "licences": await _licence_choices(session, principal)}
+    context = {
+        "form": form,
+        "licences": await _licence_choices(session, principal),
+        "items": await _item_choices(session, principal),
+    }
     return render(request, "batch_request.html", context, status)
 
 

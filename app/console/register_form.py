@@ -61,6 +61,12 @@ INVALID: dict[str, Message] = {
         ),
     ),
     "unit": ("请填写单位。", "Give the unit."),
+    "gtin": (
+        "GTIN 有误：须为 8、12、13 或 14 位数字，末位为 GS1 校验位。",
+        "Not a GTIN: 8, 12, 13 or 14 digits ending in the GS1 check digit.",
+    ),
+    "product_id": ("请选择地理标志产品。", "Choose the GI product."),
+    "enterprise_id": ("请选择企业。", "Choose the enterprise."),
     "min_value": ("下限须为数字。", "The lower limit must be a number."),
     "max_value": ("上限须为数字。", "The upper limit must be a number."),
     "uscc": (
@@ -102,6 +108,10 @@ KNOWN: dict[str, tuple[str, Message]] = {
     "uscc_taken": (
         "uscc",
         ("已有企业使用该统一社会信用代码。", "An enterprise with this code is registered."),
+    ),
+    "gtin_taken": (
+        "gtin",
+        ("本企业已有商品使用该 GTIN。", "Another of this enterprise's items has this GTIN."),
     ),
     "duplicate_test_item": (
         "test_items",

@@ -41,6 +41,7 @@ NAV = (
     ("/console/licences/new", "申请许可证", "Apply for a licence", "licence.apply"),
     ("/console/batches", "标签批次", "Batches", "batch.list"),
     ("/console/batches/new", "申请标签批次", "Request a batch", "batch.request"),
+    ("/console/items", "商品与 GTIN", "Trade items", "item.list"),
     ("/console/queues", "待办事项", "Work queues", "console.queues"),
     ("/console/revocations", "吊销", "Revocations", "revocation.list"),
     ("/console/inspection-plans", "抽查计划", "Inspection plans", "inspection_plan.list"),

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 
 from app.core.principal import Principal
+from app.core.search import contains_text
 from app.tradeitem.models import TradeItem
 
 
@@ -19,9 +20,12 @@ def readable_item(principal: Principal, item_id: int) -> Select[TradeItem]:
 
 
 def item_listing(
-    principal: Principal, enterprise_id: int | None, product_id: int | None
+    principal: Principal, enterprise_id: int | None, product_id: int | None, q: str | None = None
 ) -> Select[TradeItem]:
+    """The items the caller may read, in id order; ``q`` a substring of the name or GTIN."""
     query = readable_items(principal).order_by(TradeItem.id)
+    if q:
+        query = query.where(or_(contains_text(TradeItem.name, q), contains_text(TradeItem.gtin, q)))
     if enterprise_id is not None:
         query = query.where(TradeItem.enterprise_id == enterprise_id)
     if product_id is not None:

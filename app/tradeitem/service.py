@@ -34,10 +34,10 @@ async def list_readable(
     page: PageParams,
     enterprise_id: int | None = None,
     product_id: int | None = None,
+    q: str | None = None,
 ) -> tuple[list[TradeItem], int]:
-    return await paginate(
-        session, repository.item_listing(principal, enterprise_id, product_id), page
-    )
+    query = repository.item_listing(principal, enterprise_id, product_id, q)
+    return await paginate(session, query, page)
 
 
 async def _refuse_taken_gtin(
