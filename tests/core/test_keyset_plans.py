@@ -1,8 +1,9 @@
 """On PostgreSQL, each large list's keyset page is read from an index in its order: no sort of
 the whole filtered list, whatever its size. Planner costs favour a sequential scan on the tiny
-tables of a test, so sequential and bitmap scans (and sorts, as a last resort) are switched off for the transaction: what is
-checked is that the index *can* serve the page (the order and the cursor bound), which is what
-makes the planner choose it on large tables (see the README's pagination notes)."""
+tables of a test, so sequential and bitmap scans (and sorts, as a last resort) are switched off
+for the transaction: what is checked is that the index *can* serve the page (the order and the
+cursor bound), which is what makes the planner choose it on large tables (see the README's
+pagination notes)."""
 
 from datetime import timedelta
 from typing import Any
