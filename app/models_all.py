@@ -5,6 +5,7 @@ from app.auth import models as auth_models
 from app.console import models as console_models
 from app.core import notices as notice_models
 from app.core import trust as trust_models
+from app.core import workdays as workday_models
 from app.core.jobs import models as job_models
 from app.core.models import Base
 from app.enterprise import models as enterprise_models
@@ -42,4 +43,5 @@ __all__ = [
     "tradeitem_models",
     "trust_models",
     "verification_models",
+    "workday_models",
 ]

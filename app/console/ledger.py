@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.console.deps import permit_console
@@ -43,7 +43,7 @@ async def ledger_page(
     principal: Annotated[Principal, permit_console("ledger.read")],
     enterprise_id: int | None = None,
     product_id: int | None = None,
-    year: int | None = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ) -> HTMLResponse:
     products = await product_choices(session)
     chosen = product_id or (products[0].id if products else None)
@@ -71,7 +71,7 @@ async def export_ledger(
     extension: str,
     product_id: int,
     enterprise_id: int | None = None,
-    year: int | None = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ) -> Response:
     if extension not in EXPORTS:
         raise Unprocessable("export as xlsx, csv or pdf", field="extension")

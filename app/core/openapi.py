@@ -85,9 +85,13 @@ def declared_problems(route: APIRoute) -> dict[int, str]:
 
 
 def takes_id(route: APIRoute) -> bool:
-    """An id in the path, or an ``…_id`` / ``…_ids`` / ``code(s)`` member of the JSON body: an
-    id that may name nothing (404)."""
+    """An id in the path, an ``…_id`` query parameter or form field (a ledger's enterprise, an
+    import's product), or an ``…_id`` / ``…_ids`` / ``code(s)`` member of the JSON body: an id
+    that may name nothing (404)."""
     if "{" in route.path_format:
+        return True
+    named = [*route.dependant.query_params, *route.dependant.body_params]
+    if any(param.name.endswith("_id") for param in named):
         return True
     if route.body_field is None or isinstance(route.body_field.field_info, params.Form):
         return False  # a form (a login, a consumer report) names no stored object

@@ -136,7 +136,14 @@ async def batch_pdf(
 QR_FORMATS = {"png": (qr_png, "image/png"), "svg": (qr_svg, "image/svg+xml")}
 
 
-@router.get("/labels/{code}/qr.{kind}")
+@router.get(
+    "/labels/{code}/qr.{kind}",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/png": {}, "image/svg+xml": {}}, "description": "the symbol"},
+        **NOT_ISSUED,
+    },
+)
 async def label_qr(
     session: SessionDep,
     settings: SettingsDep,

@@ -109,6 +109,14 @@ async def update(
         raise NotFound(f"roster entry {entry_id} not found")
     product = await registry_service.get_product(session, entry.product_id)
     check_area(product, data.division_code)
+    if data.uscc != entry.uscc:
+        # A USCC moved onto another entry's would break "one entry per enterprise and product".
+        other = await session.scalar(repository.roster_entries(product.id, [data.uscc]))
+        if other is not None:
+            raise AlreadyOnRoster(
+                f"{data.uscc} is on the roster of {product.code} already (entry {other.id})",
+                entry_id=other.id,
+            )
     await change(session, actor, entry, data.model_dump(include=set(FIELDS)))
     return await get(session, entry.id)
 

@@ -36,6 +36,7 @@ router = APIRouter(prefix="/api/v1", tags=["supervision"])
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
+YearQuery = Annotated[int | None, Query(ge=2000, le=2100)]
 DivisionQuery = Annotated[
     str | None,
     Query(pattern=r"^\d{6}$", description="GB/T 2260 code: a county, a city or a region"),
@@ -71,7 +72,11 @@ async def create_roster_entry(
     return await roster.create(session, actor, body)
 
 
-@router.get("/roster/template")
+@router.get(
+    "/roster/template",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}, CSV: {}}, "description": "the import template"}},
+)
 async def roster_template(
     actor: Annotated[Principal, permit("roster.list")],
     format: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "xlsx",
@@ -154,7 +159,7 @@ async def list_use_reports(
     session: SessionDep,
     actor: Annotated[Principal, permit("use_report.list")],
     page: PageDep,
-    year: int | None = None,
+    year: YearQuery = None,
     product_id: int | None = None,
     status: UseReportStatus | None = None,
 ) -> Page[UseReportRead]:
@@ -168,7 +173,7 @@ async def missing_use_reports(
     session: SessionDep,
     actor: Annotated[Principal, permit("use_report.missing")],
     product_id: int,
-    year: int,
+    year: Annotated[int, Query(ge=2000, le=2100)],
 ) -> list[MissingReport]:
     """Licensees of the product in ``year`` whose report is missing, returned, or late."""
     return await use_reports.missing_or_late(session, product_id, year)
@@ -218,19 +223,28 @@ async def get_ledger(
     actor: Annotated[Principal, permit("ledger.read")],
     enterprise_id: int,
     product_id: int,
-    year: Annotated[int | None, Query(description="the batches' season")] = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100, description="the batches' season")] = None,
 ) -> Ledger:
     return await ledger_service.ledger(session, actor, enterprise_id, product_id, year)
 
 
-@router.get("/ledger/export")
+@router.get(
+    "/ledger/export",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {XLSX: {}, CSV: {}, "application/pdf": {}},
+            "description": "the ledger as one XLSX, CSV or PDF file",
+        }
+    },
+)
 async def export_ledger(
     session: SessionDep,
     actor: Annotated[Principal, permit("ledger.read")],
     enterprise_id: int,
     product_id: int,
     format: Annotated[str, Query(pattern="^(xlsx|csv|pdf)$")],
-    year: int | None = None,
+    year: YearQuery = None,
 ) -> Response:
     """The ledger as XLSX, CSV, or a PDF with a signature and seal block."""
     ledger = await ledger_service.ledger(session, actor, enterprise_id, product_id, year)

@@ -161,3 +161,36 @@ async def test_single_entry_create_edit_and_refusals(session, client, setting):
     assert edited.json()["closed_on"] == "2026-06-30"
     licensee = await factories.auth_headers(session, client, Role.LICENSEE)
     assert (await client.post("/api/v1/roster", json=body, headers=licensee)).status_code == 403
+
+
+async def test_an_edit_onto_another_entrys_uscc_is_a_conflict(session, client, setting):
+    """Found by fuzzing: the unique (product, USCC) broke as a 500 when an edit took a USCC that
+    another entry of the product holds."""
+    product, headers = setting
+    body = {
+        "product_id": product.id,
+        "name": "丰瑞农业",
+        "division_code": WUYUAN,
+        "kind": "processor",
+        "exporter": False,
+        "source": "摸底",
+        "on_roster": "2026-01-01",
+    }
+    first = (await client.post("/api/v1/roster", json=body | {"uscc": U1}, headers=headers)).json()
+    second = (await client.post("/api/v1/roster", json=body | {"uscc": U2}, headers=headers)).json()
+    fields = {k: v for k, v in body.items() if k != "product_id"} | {"uscc": U1}
+    taken = await client.put(f"/api/v1/roster/{second['id']}", json=fields, headers=headers)
+    assert taken.status_code == 409, taken.text
+    assert taken.json()["entry_id"] == first["id"]
+    kept = await client.get(f"/api/v1/roster/{second['id']}", headers=headers)
+    assert kept.json()["uscc"] == U2
+
+
+async def test_ids_in_a_query_or_a_form_are_documented_as_404(client):
+    """Found by fuzzing: a ledger of enterprise 0 or an import into product 0 answers 404, and
+    the OpenAPI document says it can."""
+    paths = (await client.get("/openapi.json")).json()["paths"]
+    assert "404" in paths["/api/v1/ledger"]["get"]["responses"]
+    assert "404" in paths["/api/v1/roster/import"]["post"]["responses"]
+    export = paths["/api/v1/ledger/export"]["get"]["responses"]["200"]["content"]
+    assert "application/pdf" in export and "text/csv; charset=utf-8" in export

@@ -152,3 +152,12 @@ async def test_an_accepted_report_counts_as_use_for_the_non_use_rule(session, cl
     assert idle((await client.get("/api/v1/licences/non-use", headers=regulator)).json())
     await client.post(f"/api/v1/use-reports/{report['id']}/accept", headers=regulator)
     assert not idle((await client.get("/api/v1/licences/non-use", headers=regulator)).json())
+
+
+@pytest.mark.parametrize("path", ["/api/v1/use-reports", "/api/v1/use-reports/missing"])
+async def test_a_year_out_of_range_is_refused_not_a_crash(session, client, path):
+    """Found by fuzzing: year=-2**63 reached the date arithmetic and answered 500."""
+    headers = await factories.auth_headers(session, client, Role.REGULATOR)
+    params = {"year": str(-(2**63)), "product_id": "1"}
+    answer = await client.get(path, params=params, headers=headers)
+    assert answer.status_code == 422, answer.text
