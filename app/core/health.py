@@ -16,7 +16,12 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get(
+    "/readyz",
+    responses={
+        503: {"description": "the database does not answer, or its schema is not the newest"}
+    },
+)
 async def readyz(request: Request) -> JSONResponse:
     """The database answers and its schema is at the newest migration."""
     database = request.app.state.database
