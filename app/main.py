@@ -7,25 +7,29 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 from fastapi import Depends, FastAPI
+from starlette.types import Receive, Scope, Send
 
+from app.appeal.router import router as appeal_router
 from app.audit.router import router as audit_router
 from app.auth.deps import authenticate
 from app.auth.router import router as auth_router
+from app.calendar.router import router as calendar_router
 from app.console.router import ROUTERS as CONSOLE_ROUTERS
 from app.console.router import install_console
 from app.core import health
 from app.core.accesslog import AccessLog
 from app.core.apidocs import install_api_docs
+from app.core.appeals import AppealPeriods, set_appeal_periods
 from app.core.bodylimit import BodyLimitMiddleware
 from app.core.clientip import parse_networks
 from app.core.config import Settings, get_settings
 from app.core.db import Database, engine_from_settings
 from app.core.errors import install_error_handlers
-from app.core.hotpath import HotPaths, SegmentRoute, healthz
+from app.core.hotpath import Edge, HotPaths, SegmentRoute, healthz
 from app.core.inputs import NulInUrlMiddleware, refuse_unstorable_input
 from app.core.logformat import install_log_format
 from app.core.logsafety import configure_logging
-from app.core.metrics import MetricsEndpoint, Sampler
+from app.core.metrics import REQUEST_METRICS, MetricsEndpoint, Sampler
 from app.core.observe import ObserveMiddleware
 from app.core.openapi import install_problem_responses
 from app.core.permissions import assert_routes_guarded
@@ -39,7 +43,10 @@ from app.core.ratelimit import (
 from app.core.requestid import RequestIdMiddleware
 from app.core.security import install_authenticator
 from app.core.time import set_public_time_zone
+from app.credit.public import router as credit_public_router
+from app.credit.router import router as credit_router
 from app.enterprise.router import router as enterprise_router
+from app.epcis.router import router as epcis_router
 from app.inspection.router import router as inspection_router
 from app.jobs.print_router import router as print_files_router
 from app.jobs.router import router as jobs_router
@@ -53,6 +60,9 @@ from app.label.standing_router import router as standing_router
 from app.licence.public import router as register_router
 from app.licence.router import router as licence_router
 from app.notice.router import router as notice_router
+from app.organisation.router import router as organisation_router
+from app.origin.router import router as origin_router
+from app.packing.router import router as packing_router
 from app.planning.router import router as plan_router
 from app.registry.router import router as registry_router
 from app.report.router import public as report_public_router
@@ -85,16 +95,23 @@ ROUTERS = (
     resolver_router,
     health.router,
     auth_router,
+    organisation_router,
     audit_router,
+    calendar_router,
     registry_router,
     enterprise_router,
+    credit_router,
+    credit_public_router,
+    appeal_router,
     item_router,
+    origin_router,
     licence_use_router,  # before the licence router: its /non-use must precede /{licence_id}
     licence_router,
     withdrawal_router,
     register_router,
     label_router,
     files_router,
+    packing_router,
     print_files_router,
     scans_router,
     report_public_router,
@@ -103,6 +120,7 @@ ROUTERS = (
     inspection_router,
     plan_router,
     revocation_router,
+    epcis_router,
     notice_router,
     supervision_router,
     jobs_router,
@@ -116,12 +134,15 @@ ROUTERS = (
 
 def _verifier(settings: Settings, database: Database) -> Verifier:
     batched = settings.scan_write_mode == "batched"
-    scans = ScanLog(database, batched, settings.scan_flush_seconds, settings.scan_buffer_max)
+    salts = SaltStore()
+    scans = ScanLog(
+        database, batched, settings.scan_flush_seconds, settings.scan_buffer_max, salts=salts
+    )
     proxies = parse_networks(settings.trusted_proxies)
     outage_max_age = settings.outage_answer_max_hours * 3600
     cache = VerdictCache()
     return Verifier(
-        codec_from(settings), SaltStore(), scans, proxies, cache, outage_max_age=outage_max_age
+        codec_from(settings), salts, scans, proxies, cache, outage_max_age=outage_max_age
     )
 
 
@@ -155,29 +176,41 @@ def _bad_code_judge(codec: LabelCodec) -> Callable[[str], str | None]:
     return bad_code
 
 
-def _rate_limits(app: FastAPI, settings: Settings, codec: LabelCodec) -> None:
+def _rate_limits(app: FastAPI, settings: Settings, codec: LabelCodec) -> RateLimitMiddleware:
+    """Adds the rate-limit middleware; returns a twin of it (same rules, same backend, so the
+    same budgets) for the hot paths, which serve their requests ahead of the middleware."""
     backend = RedisBackend(settings.redis_url) if settings.redis_url else MemoryBackend()
     limits = _public_limits(settings)
     rules = default_rules(limits, _bad_code_judge(codec))
     proxies = parse_networks(settings.trusted_proxies)
     # The report router limits reports per code with the same store.
     app.state.rate_limiter, app.state.public_limits = backend, limits
-    app.add_middleware(
-        RateLimitMiddleware,
-        rules=rules,
-        backend=backend,
-        trusted_proxies=proxies,
-        refusal=too_many_requests,
-    )
+    options = {
+        "rules": rules,
+        "backend": backend,
+        "trusted_proxies": proxies,
+        "refusal": too_many_requests,
+    }
+    app.add_middleware(RateLimitMiddleware, **options)  # type: ignore[arg-type]
     install_problem_responses(app, lambda method, path: any(r.matches(method, path) for r in rules))
+    return RateLimitMiddleware(_never_called, **options)  # type: ignore[arg-type]
 
 
-def _hot_paths(app: FastAPI) -> None:
-    """The public check and the liveness probe ahead of the route table (see app.core.hotpath);
-    added before every other middleware, so inside them all."""
+async def _never_called(_scope: Scope, _receive: Receive, _send: Send) -> None:
+    raise RuntimeError("the hot paths' rate limiter is asked for refusals only")
+
+
+def _hot_paths(app: FastAPI, edge: Edge) -> None:
+    """The public check and the liveness probe ahead of the route table and of every other
+    middleware (see app.core.hotpath): added last, so outermost; ``edge`` does for them what
+    the middlewares they skip do for every other request."""
     verify = SegmentRoute("/api/v1/verify/", "code", MAX_CODE_INPUT, LeanVerifyJson())
     app.add_middleware(
-        HotPaths, handlers=app.exception_handlers, exact={"/healthz": healthz}, segments=(verify,)
+        HotPaths,
+        handlers=app.exception_handlers,
+        exact={"/healthz": healthz},
+        segments=(verify,),
+        edge=edge,
     )
 
 
@@ -185,6 +218,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     assert_routes_guarded(ROUTERS)
     settings = settings or get_settings()
     set_public_time_zone(settings.time_zone)
+    set_appeal_periods(
+        AppealPeriods(settings.appeal_review_days, settings.appeal_litigation_months)
+    )
     wire()
     database = database or Database(engine_from_settings(settings))
     verifier = _verifier(settings, database)
@@ -236,13 +272,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     install_error_handlers(app)
     install_html_errors(app)
     install_console(app)
-    _hot_paths(app)
-    _rate_limits(app, settings, verifier.codec)
+    limiter = _rate_limits(app, settings, verifier.codec)
     app.add_middleware(NulInUrlMiddleware)
     app.add_middleware(BodyLimitMiddleware)  # inside the request id, so its 413 carries one
     app.state.access_log = access_log
     app.add_middleware(ObserveMiddleware, access_log=access_log)
     app.add_middleware(RequestIdMiddleware, on_error=server_error)
+    _hot_paths(app, Edge(REQUEST_METRICS, access_log, limiter, server_error))
     configure_logging()
     install_log_format(settings.log_format)
     return app

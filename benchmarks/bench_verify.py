@@ -233,18 +233,50 @@ def _started(
 
 
 def wrk(
-    path_or_script: str, seconds: int, script: bool = False, *, port: int = PORT
+    path_or_script: str,
+    seconds: int,
+    script: bool = False,
+    *,
+    port: int = PORT,
+    pid: int | None = None,
 ) -> dict[str, float]:
+    """wrk's rate, p99 and errors; with ``pid`` (the server), also the CPU the server's
+    processes spent per request (µs): on a machine shared with other work, throughput moves
+    with the load while CPU per request mostly does not, so it says what the code costs."""
     command = [part.format(seconds=seconds) for part in WRK]
     if script:
         command += ["-s", path_or_script, f"http://127.0.0.1:{port}"]
     else:
         command += [f"http://127.0.0.1:{port}{path_or_script}"]
+    cpu_before = cpu_seconds(pid) if pid else 0.0
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    cpu = cpu_seconds(pid) - cpu_before if pid else 0.0
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    requests = float(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"99%\s+([\d.]+\w+)", output).group(1))  # type: ignore[union-attr]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {"rate": rate, "p99_ms": p99, "non_2xx": float(errors.group(1)) if errors else 0.0}
+    return {
+        "rate": rate,
+        "p99_ms": p99,
+        "non_2xx": float(errors.group(1)) if errors else 0.0,
+        "cpu_us": cpu / requests * 1e6 if requests else 0.0,
+    }
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of ``pid`` and its descendants (uvicorn's workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
 
 
 def _ms(value: str) -> float:
@@ -284,22 +316,24 @@ def measure(
         bare.terminate()
         raise
     targets = {
-        "bare": ("/fixed", False, BARE_PORT),
-        "healthz": ("/healthz", False, PORT),
-        "verify": (script, True, PORT),
+        "bare": ("/fixed", False, BARE_PORT, bare.pid),
+        "healthz": ("/healthz", False, PORT, process.pid),
+        "verify": (script, True, PORT, process.pid),
     }
     try:
-        for target, is_script, port in targets.values():  # warm up every path
+        for target, is_script, port, _pid in targets.values():  # warm up every path
             wrk(target, 2, is_script, port=port)
         rounds: list[Round] = []
         for _ in range(args.rounds):
             this: Round = {}
-            for name, (target, is_script, port) in targets.items():
-                this[name] = result = wrk(target, args.seconds, is_script, port=port)
+            for name, (target, is_script, port, pid) in targets.items():
+                this[name] = result = wrk(target, args.seconds, is_script, port=port, pid=pid)
                 print(
                     f"{labels:>10,} labels  {workers} worker(s)  {name:>8}: "
                     f"{result['rate']:>8,.0f} req/s  p99 {result['p99_ms']:.1f} ms"
+                    f"  server CPU {result['cpu_us']:.0f} µs/request  load {os.getloadavg()[0]:.1f}"
                 )
+            this["load"] = os.getloadavg()[0]  # type: ignore[assignment]
             rounds.append(this)
         return rounds
     finally:
@@ -374,6 +408,8 @@ def summary(rounds: list[Round]) -> dict[str, float]:
     for name, values in ratios.items():
         out[name], out[f"{name}_min"], out[f"{name}_max"] = median(values), min(values), max(values)
     out["non_2xx"] = sum(r[side]["non_2xx"] for r in rounds for side in SIDES)
+    for side in SIDES:  # the server's CPU per request: the median over the rounds
+        out[f"{side}_cpu"] = median([r[side].get("cpu_us", 0.0) for r in rounds])
     return out
 
 
@@ -417,10 +453,19 @@ def report(args: argparse.Namespace, results: dict[tuple[int, int], list[Round]]
         f"| {_spread(s, 'healthz_ratio', True)} | {s['non_2xx']:.0f} |"
         for (n, w), s in sorted(sums.items())
     )
+    cpu_rows = "\n".join(
+        f"| {n:,} | {w} | {s['bare_cpu']:.0f} | {s['healthz_cpu']:.0f} | {s['verify_cpu']:.0f} "
+        f"| {s['verify_cpu'] / s['bare_cpu']:.1f}× |"
+        for (n, w), s in sorted(sums.items())
+        if s["bare_cpu"]
+    )
     rounds = "\n".join(
         f"| {n:,} | {w} | {i} | "
-        + " | ".join(f"{r[side]['rate']:,.0f} | {r[side]['p99_ms']:.1f}" for side in SIDES)
-        + " |"
+        + " | ".join(
+            f"{r[side]['rate']:,.0f} | {r[side]['p99_ms']:.1f} | {r[side].get('cpu_us', 0):.0f}"
+            for side in SIDES
+        )
+        + f" | {r.get('load', 0.0):.1f} |"
         for (n, w), runs in sorted(results.items())
         for i, r in enumerate(runs, start=1)
     )
@@ -453,10 +498,19 @@ app's requests** (target ≥ 50 %) with **p99 {main_run["p99_ratio"]:.1f}× the 
 throughput at {largest:,} labels is **{flat:.0%} of that at {smallest:,}** (target ≥ 90 %);
 divided by each run's own bare baseline, {flat_relative:.0%}.
 
+The server's own CPU per request (user + system of its processes, from `/proc`, µs; the
+median over the rounds). On a shared machine the throughput of each side moves with what else
+runs; CPU per request moves much less, so it says what gimark's code costs against FastAPI's
+(verify's also includes recording the scans; PostgreSQL's CPU is not in it).
+
+| labels | workers | bare µs | /healthz µs | verify µs | verify / bare |
+|---|---|---|---|---|---|
+{cpu_rows}
+
 <details><summary>every round</summary>
 
-| labels | workers | round | bare req/s | bare p99 ms | /healthz req/s | /healthz p99 ms | verify req/s | verify p99 ms |
-|---|---|---|---|---|---|---|---|---|
+| labels | workers | round | bare req/s | bare p99 ms | bare CPU µs | /healthz req/s | /healthz p99 ms | /healthz CPU µs | verify req/s | verify p99 ms | verify CPU µs | load (1 min) |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|
 {rounds}
 
 </details>

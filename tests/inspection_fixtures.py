@@ -9,6 +9,7 @@ import pytest
 
 from app.core.principal import Role
 from app.core.time import public_today
+from app.inspection import objections
 from app.label.code import LabelCodec
 from app.planning.models import InspectionAssignment
 
@@ -48,6 +49,7 @@ async def gi(session, client, codec):
     session.add(InspectionAssignment(batch_id=batch.id, inspector_id=inspector.id))
     await session.flush()
     return {
+        "session": session,
         "product": product,
         "items": (moisture, purity),
         "company": company,
@@ -57,6 +59,15 @@ async def gi(session, client, codec):
         "inspector": inspector,
         "as_inspector": await factories.login(client, inspector.username),
         "as_regulator": await factories.auth_headers(session, client, Role.REGULATOR),
+        # the standard's test items are the agriculture bureau's (issue 14)
+        "as_agriculture": await factories.auth_headers(
+            session,
+            client,
+            Role.REGULATOR,
+            organisation_id=(
+                await factories.organisation(session, factories.OrgKind.AGRICULTURE)
+            ).id,
+        ),
         "as_licensee": await factories.auth_headers(session, client, Role.LICENSEE, company.id),
     }
 
@@ -78,3 +89,11 @@ async def verdict_of(client, code: str) -> str:
     response = await client.get(f"/api/v1/verify/{code}")
     assert response.status_code == 200, response.text
     return response.json()["verdict"]
+
+
+async def window_closes(gi) -> list[int]:
+    """The failing results recorded so far become final and are published: their objection
+    windows end with no objection (the ``inspection.close_windows`` job's work)."""
+    return await objections.close_expired_windows(
+        gi["session"], public_today() + timedelta(days=60)
+    )

@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.audit.models import AuditEvent
-from app.core import notices
+from app.core import appeals, notices
 from app.core.notices import NoticeKind
 from app.core.principal import Principal
 from app.core.trust import trust_changed
@@ -42,10 +42,14 @@ class Effect:
 
     verdict: bool = False  # can change what a public check of some label shows
     notice: NoticeKind | None = None  # the public notice the act publishes (一公开)
+    # an act against an enterprise that it may appeal (行政复议, 行政诉讼): see app.core.appeals
+    adverse: bool = False
 
 
 VERDICT = Effect(verdict=True)
 QUIET = Effect()
+ADVERSE = Effect(adverse=True)
+ADVERSE_VERDICT = Effect(verdict=True, adverse=True)
 
 # Every audited action, and what it entails. Keep it in the order of the layers.
 EFFECTS: dict[str, Effect] = {
@@ -55,6 +59,9 @@ EFFECTS: dict[str, Effect] = {
     "user.reactivate": QUIET,
     "user.password_reset": QUIET,
     "user.password_change": QUIET,
+    "user.assign_organisation": QUIET,
+    "organisation.create": QUIET,
+    "organisation.update": QUIET,
     "api_key.create": QUIET,
     "api_key.revoke": QUIET,
     "auth.refresh_reuse": QUIET,
@@ -66,45 +73,71 @@ EFFECTS: dict[str, Effect] = {
     "enterprise.update": VERDICT,  # the licensee's name appears in every verdict
     "item.create": QUIET,  # no batch names a new item yet
     "item.update": VERDICT,  # a Digital Link's verdict compares its GTIN with the item's
+    # origin: what lots drew on; a batch keeps the public origin it was requested with
+    "growing_base.create": QUIET,
+    "growing_base.update": QUIET,
+    "harvest.record": QUIET,
+    "purchase.record": QUIET,
+    "protected_area.shape": QUIET,
     # licences: a suspended or withdrawn licence turns its labels' verdicts
     "licence.create": QUIET,  # demo data only (``gimark demo load``); its labels come after
     "licence.apply": QUIET,
     "licence.approve": QUIET,  # a pending licence has no labels yet
-    "licence.reject": QUIET,
-    "licence.suspend": VERDICT,
+    "licence.reject": ADVERSE,
+    "licence.suspend": ADVERSE_VERDICT,
     "licence.reinstate": VERDICT,
-    "licence.withdraw": Effect(verdict=True, notice=NoticeKind.LICENCE_WITHDRAWAL),
+    "licence.withdraw": Effect(verdict=True, notice=NoticeKind.LICENCE_WITHDRAWAL, adverse=True),
     # batches and labels
     "batch.request": QUIET,
     "batch.approve": QUIET,  # approval alone mints no code
-    "batch.reject": QUIET,
+    "batch.reject": ADVERSE,
     "batch.issue": VERDICT,  # codes that were unknown become genuine
-    "batch.suspend": VERDICT,
+    "batch.suspend": ADVERSE_VERDICT,
     "batch.clear": VERDICT,
-    "batch.recall": Effect(verdict=True, notice=NoticeKind.RECALL),
+    "batch.recall": Effect(verdict=True, notice=NoticeKind.RECALL, adverse=True),
     "label.void": VERDICT,
     "label.unvoid": VERDICT,
+    # the packing line: activation does not move the epoch (a not_active row is never cached,
+    # app.verification.cache), or 20,000 activations a second would flush every cache;
+    # deactivation (a rare correction) turns genuine into not_active, which a cache would hide
+    "label.activate": QUIET,
+    "label.deactivate": VERDICT,
+    # cartons and pallets: a package's scan is never cached; a unit's verdict is its own
+    "package.create": QUIET,
+    "package.pack": QUIET,
+    "package.unpack": QUIET,
     # a new signing key: codes already issued keep their key and their verdicts
     "label_key.rotate": QUIET,
     "batch.replace": QUIET,  # links voided codes to a new batch request; no verdict changes
+    # the credit list: listing blocks new licences and batches, changes no verdict
+    "credit.list": ADVERSE,
+    "credit.end": QUIET,
     # inspections and their planning
-    "inspection.record": Effect(verdict=True, notice=NoticeKind.INSPECTION),
+    "inspection.record": Effect(verdict=True, notice=NoticeKind.INSPECTION),  # a pass
+    # A failure is not public until final: its suspension of the batch is its own action.
+    "inspection.record_provisional": QUIET,
+    "inspection.object": QUIET,
+    "inspection.retest": Effect(verdict=True, notice=NoticeKind.INSPECTION),
+    "inspection.finalise": Effect(verdict=True, notice=NoticeKind.INSPECTION),
     "inspection_plan.draw": Effect(notice=NoticeKind.PLAN),
     "inspection_assignment.create": QUIET,
     "inspector_conflict.set": QUIET,
     "inspector_conflict.clear": QUIET,
     # revocations
-    "revocation.licence": Effect(verdict=True, notice=NoticeKind.REVOCATION),
-    "revocation.batch": Effect(verdict=True, notice=NoticeKind.REVOCATION),
-    "revocation.labels": Effect(verdict=True, notice=NoticeKind.REVOCATION),
+    "revocation.licence": Effect(verdict=True, notice=NoticeKind.REVOCATION, adverse=True),
+    "revocation.batch": Effect(verdict=True, notice=NoticeKind.REVOCATION, adverse=True),
+    "revocation.labels": Effect(verdict=True, notice=NoticeKind.REVOCATION, adverse=True),
     "revocation.reverse": Effect(verdict=True, notice=NoticeKind.REVOCATION_REVERSED),
-    "batch.revoke": VERDICT,
+    "batch.revoke": VERDICT,  # part of its revocation.batch, which carries the appeal
     "batch.unrevoke": VERDICT,
+    # EPCIS events a licensee's system captured: the public check does not read them
+    "epcis.capture": QUIET,
     # consumer reports: the verify page does not show them
     "report.file": QUIET,
     "report.investigating": QUIET,
     "report.resolved": QUIET,
     "report.dismissed": QUIET,
+    "report.refer": QUIET,  # to another jurisdiction; the clocks restart there
     # supervision data: none of it is shown by the public check
     "roster.create": QUIET,
     "roster.update": QUIET,
@@ -112,6 +145,9 @@ EFFECTS: dict[str, Effect] = {
     "use_report.accept": QUIET,
     "use_report.return": QUIET,
     "print_run.record": QUIET,
+    # the working-day calendar: deadlines, never a verdict
+    "calendar_day.set": QUIET,
+    "calendar_day.delete": QUIET,
     # the platform itself
     "job.enqueued": QUIET,
     "audit.checkpoint_publish": QUIET,  # its notice is published once per day, see checkpoints
@@ -120,6 +156,10 @@ EFFECTS: dict[str, Effect] = {
 
 class MissingNotice(RuntimeError):
     """A transition that owes the public a notice was recorded without its subject."""
+
+
+class MissingAppellant(RuntimeError):
+    """An adverse act was recorded without the enterprise it is against."""
 
 
 async def record_transition(
@@ -134,14 +174,22 @@ async def record_transition(
     reason: str | None = None,
     about: notices.Subject | None = None,
     notice_subject_id: int | None = None,
+    against: int | None = None,
 ) -> AuditEvent:
     """Record a change the caller has made (in this transaction). ``about`` is the notice's
     subject when the action publishes one; the notice is filed under ``notice_subject_id``
-    (default: the object's id)."""
+    (default: the object's id). ``against`` is the enterprise an adverse act is against: its
+    right to appeal is recorded, and told in the act's notice."""
     effect = EFFECTS[action]
     await session.flush()
     if effect.verdict:
         await trust_changed(session)
+    if effect.adverse:
+        if against is None:
+            raise MissingAppellant(f"{action} is adverse: pass the enterprise it is against")
+        right = await appeals.record(session, against, action, object_type, int(object_id), reason)
+        if about is not None:
+            about.detail = about.detail | {"appeal": right.deadlines.as_detail()}
     if effect.notice is not None:
         if about is None:
             raise MissingNotice(f"{action} publishes a {effect.notice} notice: pass its subject")
@@ -199,4 +247,5 @@ async def audited(
         after=after,
         reason=transition.reason,
         about=transition.about,
+        against=getattr(row, "enterprise_id", None),
     )

@@ -15,7 +15,7 @@ from app.auth import repository
 from app.auth.exceptions import NotAuthenticated, PasswordChangeRequired
 from app.auth.keyscope import within_creator
 from app.auth.models import ApiKey, User
-from app.auth.principal import user_principal
+from app.auth.principal import principal_of
 from app.auth.tokens import InvalidToken, decode_access_token, sha256_hex
 from app.core.config import Settings
 from app.core.principal import Principal
@@ -32,8 +32,17 @@ async def get_settings_dep(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
-def _key_principal(key: ApiKey) -> Principal:
-    return Principal("api_key", key.id, key.name, key.role, key.enterprise_id)
+def _key_principal(key: ApiKey, creator: Principal) -> Principal:
+    """A key acts for its creator's organisation (kind and division): keys follow their users."""
+    return Principal(
+        "api_key",
+        key.id,
+        key.name,
+        key.role,
+        key.enterprise_id,
+        creator.org_kind,
+        creator.division_code,
+    )
 
 
 def split_api_key(raw: str) -> tuple[str, str] | None:
@@ -43,12 +52,19 @@ def split_api_key(raw: str) -> tuple[str, str] | None:
     return parts[1], parts[2]
 
 
-def _creator_vouches(key: ApiKey, creator: User | None) -> bool:
+async def _vouching_creator(
+    session: AsyncSession, key: ApiKey, creator: User | None
+) -> Principal | None:
     """A key is only as good as the active person behind it: disabling the creator (or taking
-    the role that minted it away) stops the key at once, without a separate revocation."""
+    the role that minted it away, or the organisation) stops the key at once, without a
+    separate revocation. Returns the creator's principal when it still vouches."""
     if creator is None or not creator.is_active:
-        return False
-    return within_creator(user_principal(creator), key.role, key.enterprise_id)
+        return None
+    try:
+        person = await principal_of(session, creator)
+    except NotAuthenticated:
+        return None
+    return person if within_creator(person, key.role, key.enterprise_id) else None
 
 
 async def _from_api_key(session: AsyncSession, raw: str) -> Principal:
@@ -59,10 +75,11 @@ async def _from_api_key(session: AsyncSession, raw: str) -> Principal:
     key, creator = found
     if key.revoked_at is not None or not hmac.compare_digest(key.secret_hash, sha256_hex(parts[1])):
         raise NotAuthenticated("API key not recognised")
-    if not _creator_vouches(key, creator):
+    person = await _vouching_creator(session, key, creator)
+    if person is None:
         raise NotAuthenticated("API key no longer valid: its creator is disabled or out-ranked")
     key.last_used_at = utcnow()
-    return _key_principal(key)
+    return _key_principal(key, person)
 
 
 async def _from_token(session: AsyncSession, settings: Settings, token: str) -> Principal:
@@ -79,7 +96,7 @@ async def _from_token(session: AsyncSession, settings: Settings, token: str) -> 
         raise PasswordChangeRequired(
             "this account's password was reset: choose a new one at /console/login"
         )
-    return user_principal(user)
+    return await principal_of(session, user)
 
 
 async def authenticate(

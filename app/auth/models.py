@@ -20,6 +20,9 @@ class User(Timestamped, Base):
     role: Mapped[Role] = mapped_column(str_enum(Role))
     # A licensee user acts for exactly one enterprise; staff roles have none.
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    # Staff (admin, regulator, inspector) work for one organisation (app.core.organisations);
+    # licensees for none. The principal carries its kind and division.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True)
     # Set when someone else chose the password (a new account, an admin's reset): until the
     # owner picks their own, the console shows only the change page and the API gives no token.

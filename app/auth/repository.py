@@ -6,13 +6,29 @@ from sqlalchemy import ColumnElement, Select, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import ApiKey, RefreshFamily, RefreshToken, User
+from app.core.organisations import Organisation
 from app.core.pagination import Keyset
-from app.core.principal import Principal, Role
+from app.core.principal import OrgKind, Principal, Role
 from app.core.search import contains_text
 
 
 async def user_by_id(session: AsyncSession, user_id: int) -> User | None:
     return await session.get(User, user_id)
+
+
+async def organisation_by_id(session: AsyncSession, organisation_id: int) -> Organisation | None:
+    return await session.get(Organisation, organisation_id)
+
+
+async def platform_operator(session: AsyncSession) -> Organisation | None:
+    """The platform operator's organisation (the first one, if several)."""
+    found: Organisation | None = await session.scalar(
+        select(Organisation)
+        .where(Organisation.kind == OrgKind.PLATFORM_OPERATOR)
+        .order_by(Organisation.id)
+        .limit(1)
+    )
+    return found
 
 
 async def user_by_username(session: AsyncSession, username: str) -> User | None:

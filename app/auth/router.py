@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordRequestForm
 
@@ -14,6 +14,7 @@ from app.auth.schemas import (
     ApiKeyCreated,
     ApiKeyRead,
     Me,
+    OrganisationAssign,
     RefreshRequest,
     TokenPair,
     UserCreate,
@@ -75,6 +76,18 @@ async def create_user(
     session: SessionDep, actor: Annotated[Principal, permit("user.create")], body: UserCreate
 ) -> UserRead:
     return UserRead.model_validate(await service.create_user(session, actor, body))
+
+
+@router.put("/users/{user_id}/organisation")
+async def assign_organisation(
+    session: SessionDep,
+    actor: Annotated[Principal, permit("user.assign_organisation")],
+    user_id: Annotated[int, Path(ge=1)],
+    body: OrganisationAssign,
+) -> UserRead:
+    """Move a staff account to another organisation (of a kind its role fits)."""
+    user = await service.assign_organisation(session, actor, user_id, body.organisation_id)
+    return UserRead.model_validate(user)
 
 
 @router.get("/users")

@@ -25,6 +25,16 @@ class UserCreate(BaseModel):
     password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)
     role: Role
     enterprise_id: int | None = None
+    organisation_id: int | None = Field(
+        default=None,
+        ge=1,
+        description="staff only: the organisation the account works for (an admin's defaults "
+        "to the platform operator)",
+    )
+
+
+class OrganisationAssign(BaseModel):
+    organisation_id: int = Field(ge=1)
 
 
 class UserRead(BaseModel):
@@ -35,6 +45,7 @@ class UserRead(BaseModel):
     display_name: str
     role: Role
     enterprise_id: int | None
+    organisation_id: int | None
     is_active: bool
     created_at: datetime
     last_login_at: datetime | None

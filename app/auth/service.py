@@ -23,16 +23,24 @@ from app.auth.exceptions import (
 from app.auth.keyscope import granted_scope
 from app.auth.models import ApiKey, RefreshFamily, RefreshToken, User
 from app.auth.passwords import hash_password, temporary_password, verify_password
-from app.auth.principal import user_principal
+from app.auth.principal import principal_of
 from app.auth.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead, TokenPair, UserCreate
 from app.auth.tokens import create_access_token, new_opaque_secret, sha256_hex
 from app.core.config import Settings
 from app.core.errors import NotFound, Unprocessable
+from app.core.organisations import Organisation
 from app.core.pagination import CursorParams, KeysetSlice, keyset_paginate
-from app.core.principal import Principal, Role
+from app.core.principal import ROLE_ORG_KINDS, OrgKind, Principal, Role
 from app.core.time import utcnow
 
-USER_FIELDS = ("username", "display_name", "role", "enterprise_id", "is_active")
+USER_FIELDS = (
+    "username",
+    "display_name",
+    "role",
+    "enterprise_id",
+    "organisation_id",
+    "is_active",
+)
 
 
 def _check_enterprise_link(role: Role, enterprise_id: int | None) -> None:
@@ -82,9 +90,11 @@ async def create_user(
     command line, is spared (``must_change_password=False``)."""
     _require_person(actor)
     _check_enterprise_link(data.role, data.enterprise_id)
+    organisation_id = await _checked_organisation(session, actor, data.role, data.organisation_id)
     if await repository.user_by_username(session, data.username):
         raise UsernameTaken("this username is taken")
     user = User(
+        organisation_id=organisation_id,
         username=data.username,
         display_name=data.display_name,
         password_hash=hash_password(data.password),
@@ -97,6 +107,72 @@ async def create_user(
     await record_transition(
         session, actor, "user.create", "user", user.id, after=after, reason=reason
     )
+    return user
+
+
+PLATFORM_OPERATOR = ("gimark 平台运营方", "gimark platform operator")
+
+
+async def _platform_operator(session: AsyncSession, actor: Principal) -> Organisation:
+    """The platform operator's organisation, made (and audited) with the first admin."""
+    found = await repository.platform_operator(session)
+    if found is not None:
+        return found
+    name_zh, name_en = PLATFORM_OPERATOR
+    made = Organisation(
+        name_zh=name_zh, name_en=name_en, kind=OrgKind.PLATFORM_OPERATOR, division_code="150000"
+    )
+    async with audited(session, actor, "organisation.create", made, "name_zh", "kind"):
+        session.add(made)
+    return made
+
+
+async def _checked_organisation(
+    session: AsyncSession, actor: Principal, role: Role, organisation_id: int | None
+) -> int | None:
+    """The organisation a new account of ``role`` joins: staff need one of a kind their role
+    fits (``ROLE_ORG_KINDS``); a licensee joins none. An admin named without one joins the
+    platform operator (made at the first admin's creation)."""
+    if role is Role.LICENSEE:
+        if organisation_id is not None:
+            raise Unprocessable(
+                "a licensee acts for its enterprise, not an organisation", field="organisation_id"
+            )
+        return None
+    if organisation_id is None:
+        if role is not Role.ADMIN:
+            raise Unprocessable(
+                f"a {role.value} account needs the organisation it works for",
+                field="organisation_id",
+            )
+        return (await _platform_operator(session, actor)).id
+    organisation = await repository.organisation_by_id(session, organisation_id)
+    if organisation is None:
+        raise NotFound(f"organisation {organisation_id} does not exist")
+    if organisation.kind not in ROLE_ORG_KINDS[role]:
+        kinds = ", ".join(sorted(kind.value for kind in ROLE_ORG_KINDS[role]))
+        raise Unprocessable(
+            f"a {role.value} works for one of: {kinds}; organisation {organisation_id} is a "
+            f"{organisation.kind.value}",
+            field="organisation_id",
+        )
+    return organisation.id
+
+
+async def assign_organisation(
+    session: AsyncSession, actor: Principal, user_id: int, organisation_id: int
+) -> User:
+    """Move a staff account to another organisation: from its next request it reads and acts
+    in that organisation's division, as that kind of organisation."""
+    _require_person(actor)
+    user = await get_user(session, user_id)
+    checked = await _checked_organisation(session, actor, user.role, organisation_id)
+    if user.organisation_id == checked:
+        return user
+    async with audited(
+        session, actor, "user.assign_organisation", user, "organisation_id", object_type="user"
+    ):
+        user.organisation_id = checked
     return user
 
 
@@ -296,7 +372,7 @@ async def _revoke_family(session: AsyncSession, stored: RefreshToken) -> None:
         return
     await record_transition(
         session,
-        user_principal(owner),
+        await principal_of(session, owner, acting=False),
         "auth.refresh_reuse",
         "refresh_family",
         stored.family_id if stored.family_id is not None else f"user-{owner.id}",

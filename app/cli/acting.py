@@ -18,7 +18,7 @@ import click
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import repository
-from app.auth.principal import user_principal
+from app.auth.principal import principal_of
 from app.core.errors import DomainError
 from app.core.permissions import POLICY, RoleNotAllowed, api_routes, can, route_action
 from app.core.principal import Principal, Role
@@ -59,7 +59,7 @@ async def acting_person(session: AsyncSession, username: str, method: str, path:
     user = await repository.user_by_username(session, username)
     if user is None or not user.is_active:
         raise UnknownActor(f"--as {username}: there is no active user of that name")
-    person, action = user_principal(user), api_action(method, path)
+    person, action = await principal_of(session, user), api_action(method, path)
     if not can(person, action):
         names = ", ".join(sorted(role.value for role in POLICY[action]))
         raise RoleNotAllowed(
@@ -76,4 +76,4 @@ async def acting_admin(session: AsyncSession, username: str, what: str) -> Princ
         raise UnknownActor(f"--as {username}: there is no active user of that name")
     if user.role is not Role.ADMIN:
         raise RoleNotAllowed(f"--as {username}: a {user.role.value} may not {what}; it needs admin")
-    return user_principal(user)
+    return await principal_of(session, user)

@@ -25,6 +25,13 @@ def user() -> None:
 )
 @click.option("--enterprise-id", type=int, default=None, help="required for a licensee")
 @click.option(
+    "--organisation-id",
+    type=click.IntRange(min=1),
+    default=None,
+    help="the organisation a staff account works for (required for regulators and "
+    "inspectors; an admin's defaults to the platform operator)",
+)
+@click.option(
     "--as",
     "acting_as",
     metavar="USER",
@@ -37,6 +44,7 @@ def create(
     display_name: str | None,
     role: str,
     enterprise_id: int | None,
+    organisation_id: int | None,
     acting_as: str | None,
     password: str,
 ) -> None:
@@ -47,6 +55,7 @@ def create(
         password=password,
         role=Role(role),
         enterprise_id=enterprise_id,
+        organisation_id=organisation_id,
     )
 
     async def _create(session: AsyncSession) -> User:

@@ -21,6 +21,7 @@ from app.core.pagination import PageParams
 from app.core.principal import Principal, Role
 from app.enterprise import service as enterprise_service
 from app.label import overview
+from app.organisation import service as organisation_service
 
 router = APIRouter(prefix="/console/admin", include_in_schema=False)
 
@@ -33,6 +34,13 @@ async def enterprise_names(session: AsyncSession, principal: Principal) -> dict[
     page = PageParams(limit=ENTERPRISES_LISTED, offset=0)
     enterprises, _total = await enterprise_service.list_readable(session, principal, page, None)
     return {enterprise.id: enterprise.name for enterprise in enterprises}
+
+
+async def organisation_names(session: AsyncSession) -> dict[int, str]:
+    """Organisation names by id, for the new account's chooser and the list's column."""
+    page = PageParams(limit=ENTERPRISES_LISTED, offset=0)
+    found, _total = await organisation_service.listing(session, page, None, None)
+    return {org.id: f"{org.name_zh}（{org.division_code}）" for org in found}
 
 
 USER_LIST = ListSpec(
@@ -87,6 +95,7 @@ async def _users_page(
         "found": found,
         "list": state,
         "enterprises": await enterprise_names(session, principal),
+        "organisations": await organisation_names(session),
         "roles": ROLE_NAMES,
         "form": form,
         "me": principal.user_id,

@@ -26,7 +26,7 @@ ROLE_NAMES: dict[str, Message] = {
     Role.INSPECTOR.value: ("检验人员", "Inspector"),
 }
 
-USER_FIELDS = ("username", "display_name", "password", "role", "enterprise_id")
+USER_FIELDS = ("username", "display_name", "password", "role", "enterprise_id", "organisation_id")
 KEY_FIELDS = ("name", "role", "enterprise_id")
 
 INVALID: dict[str, Message] = {
@@ -41,6 +41,7 @@ INVALID: dict[str, Message] = {
     ),
     "role": ("请选择一个角色。", "Choose a role."),
     "enterprise_id": ("请从列表中选择企业。", "Choose the enterprise from the list."),
+    "organisation_id": ("请从列表中选择机构。", "Choose the organisation from the list."),
     "name": ("请为密钥取个名字（最多 200 字）。", "Name the key (at most 200 characters)."),
 }
 
@@ -92,7 +93,9 @@ class UserForm(AdminForm):
         self._check_enterprise_link()
         try:
             data = UserCreate.model_validate(
-                {**self.values, "enterprise_id": None} if self.errors else self._payload()
+                {**self.values, "enterprise_id": None, "organisation_id": None}
+                if self.errors
+                else self._payload()
             )
         except ValidationError as exc:
             self._collect(exc)
@@ -100,13 +103,24 @@ class UserForm(AdminForm):
         return None if self.errors else data
 
     def _payload(self) -> dict[str, object]:
-        return {**self.values, "enterprise_id": self._enterprise()}
+        organisation = self.values.get("organisation_id", "")
+        return {
+            **self.values,
+            "enterprise_id": self._enterprise(),
+            "organisation_id": int(organisation)
+            if organisation.isdigit()
+            else organisation or None,
+        }
 
     def refuse(self, exc: DomainError) -> None:
         if exc.code == "username_taken":
             self.errors["username"] = ("该用户名已被使用。", "This username is taken.")
+        elif exc.code == "not_found" and "organisation" in exc.detail:
+            self.errors["organisation_id"] = INVALID["organisation_id"]
         elif exc.code == "not_found":
             self.errors["enterprise_id"] = INVALID["enterprise_id"]
+        elif exc.extra.get("field") == "organisation_id":
+            self.errors["organisation_id"] = (exc.detail, exc.detail)
         elif exc.code == "idempotency_key_reused":  # the form was changed after it went through
             self.key = uuid.uuid4().hex
             self.errors[FORM_LEVEL] = (

@@ -81,7 +81,7 @@ async def suspend_batch(
         )
 
     async def act(data: StandingChange) -> object:
-        batch = await standing.get_batch_for_update(session, batch_id)
+        batch = await standing.get_batch_for_update(session, principal, batch_id)
         return await standing.suspend(session, principal, batch, data.reason)
 
     return await confirm_then_decide(

@@ -4,6 +4,7 @@ refusal is in one place."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 
@@ -13,7 +14,27 @@ from starlette.datastructures import FormData
 from app.core.errors import DomainError
 from app.label.schemas import BatchRequest
 
-FIELDS = ("licence_id", "lot_number", "quantity", "unit", "production_date", "origin", "item_id")
+FIELDS = (
+    "licence_id",
+    "lot_number",
+    "quantity",
+    "unit",
+    "production_date",
+    "origin",
+    "item_id",
+    "sources",
+)
+# One source a line: H (a harvest) or P (a purchase), its number, the kg drawn: "H12 500".
+SOURCE_LINE = re.compile(r"^([HhPp])\s*(\d{1,12})\s*[:：=\s]\s*(\d{1,11}(?:\.\d{1,3})?)$")
+ORIGIN_CODES = frozenset(
+    {
+        "origin_required",
+        "origin_outside_protected_area",
+        "mass_balance_exceeded",
+        "source_overdrawn",
+        "source_not_usable",
+    }
+)
 FORM_LEVEL = "_form"
 
 Message = tuple[str, str]  # (Chinese, English)
@@ -38,7 +59,28 @@ INVALID: dict[str, Message] = {
         "Say where in the protected area (at least 2 characters).",
     ),
     "item_id": ("请选择本企业的商品，或不选。", "Choose one of your items, or none."),
+    "sources": (
+        "每行一个来源：H 加采收记录编号或 P 加收购记录编号，再写所用公斤数，例如“H12 500”。",
+        "One source a line: H and a harvest's number or P and a purchase's, then the kg "
+        "drawn, e.g. “H12 500”.",
+    ),
 }
+
+
+def parse_sources(text: str) -> list[dict[str, str]] | None:
+    """The typed source lines as the API's ``sources``; ``None`` for none; raises
+    ``ValueError`` for a line that is not one."""
+    sources = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        match = SOURCE_LINE.match(line.strip())
+        if match is None:
+            raise ValueError(line)
+        kind, number, kg = match.groups()
+        key = "harvest_id" if kind in "Hh" else "purchase_id"
+        sources.append({key: number, "quantity_kg": kg})
+    return sources or None
 
 
 @dataclass
@@ -58,9 +100,15 @@ class BatchForm:
 
     def validated(self) -> BatchRequest | None:
         """The request, or ``None`` with ``errors`` filled in for each field at fault."""
+        # No item chosen is an omitted item, not an item id of "".
+        data: dict[str, object] = {k: v for k, v in self.values.items() if v}
         try:
-            # No item chosen is an omitted item, not an item id of "".
-            return BatchRequest.model_validate({k: v for k, v in self.values.items() if v})
+            data["sources"] = parse_sources(self.values.get("sources", ""))
+        except ValueError:
+            self.errors["sources"] = INVALID["sources"]
+            return None
+        try:
+            return BatchRequest.model_validate(data)
         except ValidationError as exc:
             for problem in exc.errors():
                 name = str(problem["loc"][0]) if problem["loc"] else FORM_LEVEL
@@ -91,6 +139,9 @@ def _refusal(exc: DomainError) -> tuple[str, Message]:
             "该商品不属于所选许可证的企业或其地理标志产品。",
             "This item is not one of the licence's enterprise's items of its GI product.",
         )
+    if exc.code in ORIGIN_CODES:
+        # The service's own words carry the arithmetic (kg claimed, supplied, remaining).
+        return "sources", (f"原料来源不符：{exc.detail}", exc.detail)
     if exc.code == "quota_exceeded":
         left = extra.get("remaining", 0)
         return "quantity", (

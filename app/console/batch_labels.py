@@ -32,7 +32,11 @@ router = APIRouter(prefix="/console/batches", include_in_schema=False)
 
 PAGE_SIZE = 50
 EXPORT_PAGE = 5_000
-LABEL_STATES = {"active": ("在用", "Active"), "void": ("已作废", "Voided")}
+LABEL_STATES = {
+    "active": ("在用", "Active"),
+    "inactive": ("未激活", "Not activated"),
+    "void": ("已作废", "Voided"),
+}
 
 Sort = Annotated[Literal["serial", "-serial"], Query()]
 Code = Annotated[str | None, Query(max_length=64)]

@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.appeal import service as appeal_service
 from app.console import timeline
 from app.console.decision_form import DecisionForm
 from app.console.print_run_form import PrintRunForm
@@ -99,6 +100,9 @@ async def page(
         "may_recall": batch.status is BatchStatus.SUSPENDED and can(principal, "batch.recall"),
         "may_revoke": batch.status in BatchStatus.live() and can(principal, "revocation.create"),
         "form": form or DecisionForm(),
+        "appeal_rights": await appeal_service.rights_of(
+            session, principal, "label_batch", batch.id
+        ),
         "print_jobs": [
             (job, print_files.status(job), PrintFormat(job.args["format"]))
             for job in await print_files.recent(session, principal, batch.id)

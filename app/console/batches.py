@@ -26,6 +26,7 @@ from app.label.models import BatchStatus, LabelBatch
 from app.label.schemas import BatchRequest
 from app.licence import service as licence_service
 from app.licence.models import LicenceStatus
+from app.origin import service as origin_service
 from app.registry import service as registry_service
 from app.tradeitem import service as item_service
 
@@ -54,6 +55,44 @@ async def _item_choices(session: AsyncSession, principal: Principal) -> list[dic
     return [{"id": str(item.id), "name": item.name, "gtin": item.gtin or ""} for item in items]
 
 
+async def _source_choices(session: AsyncSession, principal: Principal) -> list[dict[str, str]]:
+    """The enterprise's harvests and purchases with kg left to draw, newest first."""
+    page = PageParams(limit=100, offset=0)
+    harvests, _ = await origin_service.list_harvests(session, principal, page)
+    purchases, _ = await origin_service.list_purchases(session, principal, page)
+    bases = {
+        base.id: base for base in (await origin_service.list_bases(session, principal, page))[0]
+    }
+    choices = []
+    for harvest, drawn in harvests:
+        base = bases.get(harvest.base_id)
+        place = f"{base.name}（{base.township}）" if base else ""
+        left = harvest.quantity_kg - drawn
+        if left > 0:
+            ref = f"H{harvest.id}"
+            choices.append(
+                {
+                    "ref": ref,
+                    "place": place,
+                    "date": str(harvest.harvested_on),
+                    "left": f"{left.normalize():f}",
+                }
+            )
+    for purchase, drawn in purchases:
+        left = purchase.quantity_kg - drawn
+        if left > 0:
+            ref = f"P{purchase.id}"
+            choices.append(
+                {
+                    "ref": ref,
+                    "place": purchase.township,
+                    "date": str(purchase.purchased_on),
+                    "left": f"{left.normalize():f}",
+                }
+            )
+    return choices
+
+
 async def _form_page(
     request: Request, session: AsyncSession, principal: Principal, form: BatchForm, status: int
 ) -> HTMLResponse:
@@ -61,6 +100,7 @@ async def _form_page(
         "form": form,
         "licences": await _licence_choices(session, principal),
         "items": await _item_choices(session, principal),
+        "sources": await _source_choices(session, principal),
     }
     return render(request, "batch_request.html", context, status)
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.appeal import service as appeal_service
 from app.console.deps import permit_console
 from app.console.templates import render
 from app.core.db import SessionDep
@@ -19,6 +20,7 @@ from app.core.pagination import PageParams
 from app.core.permissions import can
 from app.core.principal import Principal
 from app.core.time import public_today
+from app.credit import service as credit_service
 from app.label import licence_use, overview
 from app.licence import service as licence_service
 from app.licence.models import Licence, LicenceStatus
@@ -30,6 +32,7 @@ from app.report import service as report_service
 router = APIRouter(prefix="/console", include_in_schema=False)
 
 LICENCES_SHOWN = 50
+APPEALS_SHOWN = 10  # the latest adverse acts against a licensee, with their deadlines
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,13 @@ async def _sections(session: AsyncSession, principal: Principal) -> dict[str, An
         sections["latest_batches"] = await overview.latest_batches(session, principal)
     if can(principal, "scan.list"):
         sections["scans"] = await overview.scan_summary(session, principal)
+    if principal.is_licensee and can(principal, "appeal.list"):
+        # what the bureau did against this enterprise, and until when it may appeal
+        page = PageParams(limit=APPEALS_SHOWN, offset=0)
+        sections["appeal_rights"], _ = await appeal_service.list_readable(session, principal, page)
+        if principal.enterprise_id is not None:
+            listing = await credit_service.in_force_listing(session, principal.enterprise_id)
+            sections["credit_listing"] = listing
     if can(principal, "report.list"):
         sections["report_counts"] = await report_service.status_counts(session, principal)
         sections["reports"] = await report_service.latest_for(session, principal)

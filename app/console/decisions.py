@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.appeal import service as appeal_service
 from app.console.decision_form import DecisionForm
 from app.console.deps import permit_console
 from app.console.form_flow import decide
@@ -67,6 +68,7 @@ async def show_licence(
         "from_queues": can(principal, "console.queues"),  # else back to the overview
         "form": form,
         "today": public_today().isoformat(),
+        "appeal_rights": await appeal_service.rights_of(session, principal, "licence", licence.id),
     }
     return render(request, "licence.html", context, status)
 
@@ -173,7 +175,9 @@ async def approve_batch(
         session,
         form,
         form.validated(BatchApprove),
-        lambda data: label_service.approve(session, principal, batch_id, data, settings),
+        lambda data: label_service.approve(
+            session, principal, batch_id, data, settings, large_in_job=True
+        ),
         lambda status: _batch_page(request, session, principal, batch_id, form, status),
         f"/console/batches/{batch_id}",
     )

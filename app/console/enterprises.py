@@ -24,8 +24,9 @@ from app.core.db import SessionDep
 from app.core.pagination import PageParams
 from app.core.permissions import can
 from app.core.principal import Principal
+from app.credit import service as credit_service
 from app.enterprise import service as enterprise_service
-from app.enterprise.models import CreditStanding, Enterprise
+from app.enterprise.models import Enterprise
 from app.enterprise.schemas import ContactUpdate, EnterpriseCreate, EnterpriseUpdate
 
 router = APIRouter(prefix="/console/enterprises", include_in_schema=False)
@@ -34,12 +35,7 @@ router = APIRouter(prefix="/console/enterprises", include_in_schema=False)
 PAGE_SIZE = 50
 EXPORT_LIMIT = 10_000
 CONTACT = ("contact_name", "contact_phone", "contact_email")
-FIELDS = ("name", "uscc", "address", "region", *CONTACT, "credit_standing")
-STANDINGS: dict[str, tuple[str, str]] = {
-    CreditStanding.NORMAL.value: ("正常", "Normal"),
-    CreditStanding.RED_LIST.value: ("红名单（守信）", "Red list (commended)"),
-    CreditStanding.BLACK_LIST.value: ("黑名单（严重失信）", "Black list (serious violations)"),
-}
+FIELDS = ("name", "uscc", "address", "region", *CONTACT)
 CSV_HEADER = (
     "企业名称",
     "统一社会信用代码",
@@ -48,7 +44,7 @@ CSV_HEADER = (
     "联系人",
     "电话",
     "电子邮箱",
-    "信用状况",
+    "列入严重违法失信名单至",
 )
 
 
@@ -66,14 +62,17 @@ async def enterprise_list(
 ) -> HTMLResponse:
     page = PageParams(limit=PAGE_SIZE, offset=offset)
     found, total = await enterprise_service.list_readable(session, principal, page, _query(q))
+    listed = await credit_service.public_listings(
+        session, [e.id for e in found], published_only=False
+    )
     context = {
         "enterprises": found,
+        "listed": listed,
         "total": total,
         "q": q,
         "offset": offset,
         "size": PAGE_SIZE,
         "may_create": can(principal, "enterprise.create"),
-        "standings": STANDINGS,
     }
     return render(request, "enterprises.html", context)
 
@@ -86,17 +85,25 @@ async def enterprise_csv(
 ) -> Response:
     page = PageParams(limit=EXPORT_LIMIT, offset=0)
     found, _ = await enterprise_service.list_readable(session, principal, page, _query(q))
+    listed = await credit_service.public_listings(
+        session, [e.id for e in found], published_only=False
+    )
     rows = [
-        (e.name, e.uscc, e.region, e.address, *(getattr(e, c) for c in CONTACT), e.credit_standing)
+        (
+            e.name,
+            e.uscc,
+            e.region,
+            e.address,
+            *(getattr(e, c) for c in CONTACT),
+            listed[e.id].ends_on.isoformat() if e.id in listed else "",
+        )
         for e in found
     ]
     return csv_response("enterprises.csv", CSV_HEADER, rows)
 
 
 def _values(enterprise: Enterprise) -> dict[str, str]:
-    return {name: str(getattr(enterprise, name) or "") for name in FIELDS} | {
-        "credit_standing": enterprise.credit_standing.value
-    }
+    return {name: str(getattr(enterprise, name) or "") for name in FIELDS}
 
 
 def _page(
@@ -110,7 +117,6 @@ def _page(
     context = {
         "form": form,
         "enterprise": enterprise,
-        "standings": STANDINGS,
         "saved": request.query_params.get("saved") == "1",
     }
     template = "enterprise_form.html"
@@ -124,7 +130,7 @@ def _page(
 async def new_enterprise(
     request: Request, _principal: Annotated[Principal, permit_console("enterprise.create")]
 ) -> HTMLResponse:
-    return _page(request, RegisterForm(values={"credit_standing": "normal"}), None)
+    return _page(request, RegisterForm(values={}), None)
 
 
 @router.post("", response_class=HTMLResponse)
@@ -152,7 +158,12 @@ async def _record(
     session: AsyncSession, principal: Principal, enterprise_id: int
 ) -> dict[str, Any]:
     found = await enterprise_service.get_readable(session, principal, enterprise_id)
-    return {"id": found.id, **_values(found)}
+    listing = await credit_service.in_force_listing(session, found.id)
+    return {
+        "id": found.id,
+        **_values(found),
+        "credit_listing": credit_service.public(listing) if listing else None,
+    }
 
 
 @router.get("/{enterprise_id}", response_class=HTMLResponse)
@@ -164,7 +175,7 @@ async def enterprise_page(
 ) -> HTMLResponse:
     """Staff get the whole record to edit; a licensee its own record, its contact editable."""
     record = await _record(session, principal, enterprise_id)
-    form = RegisterForm(values={k: v for k, v in record.items() if k != "id"})
+    form = RegisterForm(values={k: v for k, v in record.items() if k in FIELDS})
     if can(principal, "enterprise.update"):
         return _page(request, form, record)
     return _page(request, form, record, contact_form=form)

@@ -165,7 +165,14 @@ async def inspection_page(
     inspection_id: int,
 ) -> HTMLResponse:
     inspection = await inspection_service.get(session, principal, inspection_id)
-    batch = await _batch(session, principal, inspection.batch_id)
+    if principal.role is Role.INSPECTOR:
+        # Readable to them (their sample, or a re-test assigned to their laboratory): the
+        # batch it was drawn from is shown with it, assignment or not.
+        batch = await session.get(LabelBatch, inspection.batch_id) or await _batch(
+            session, principal, inspection.batch_id
+        )
+    else:
+        batch = await _batch(session, principal, inspection.batch_id)
     product = await registry_service.get_product(session, batch.product_id)
     context = {
         "inspection": inspection,

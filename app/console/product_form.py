@@ -34,6 +34,7 @@ FIELDS = (
     "quota_unit",
     "standard_yield_kg_per_mu",
     "default_pack_size_kg",
+    "processing_factor",
     "qr_form",
     "clone_distinct_sources",
     "clone_window_hours",
@@ -42,7 +43,10 @@ FIELDS = (
 ITEM_FIELDS = ("code", "name_zh", "name_en", "unit", "min_value", "max_value", "method")
 MAX_ROWS = 50  # as the service's schema allows
 CHECKBOX = "auto_approve_batches"
+ORIGIN_CHECKBOX = "requires_origin"
+ACTIVATION = "requires_activation"
 DEFAULTS = {
+    "processing_factor": "1",
     "quota_unit": QuotaUnit.MU.value,
     "qr_form": QrForm.SHORT_URL.value,
     "clone_distinct_sources": "20",
@@ -94,6 +98,8 @@ class ProductForm(RegisterForm):
         values = {name: _shown(getattr(product, name)) for name in FIELDS}
         values["code"] = product.code
         values[CHECKBOX] = "yes" if product.auto_approve_batches else ""
+        values[ORIGIN_CHECKBOX] = "yes" if product.requires_origin else ""
+        values[ACTIVATION] = "yes" if product.requires_activation else ""
         rows = [
             {name: _shown(getattr(item, name)) for name in ITEM_FIELDS}
             for item in product.test_items
@@ -102,7 +108,8 @@ class ProductForm(RegisterForm):
 
     @classmethod
     def typed(cls, form: FormData, product: GIProduct | None = None) -> ProductForm:
-        values = {name: text_of(form.get(name)).strip() for name in (*FIELDS, "code", CHECKBOX)}
+        names = (*FIELDS, "code", CHECKBOX, ORIGIN_CHECKBOX, ACTIVATION)
+        values = {name: text_of(form.get(name)).strip() for name in names}
         count = min(_count(text_of(form.get("rows"))), MAX_ROWS)
         rows = [
             {name: text_of(form.get(f"test_items-{i}-{name}")).strip() for name in ITEM_FIELDS}
@@ -126,6 +133,8 @@ class ProductForm(RegisterForm):
         codes = self.values.get("protected_area_codes", "").replace("，", ",").replace(",", " ")
         data["protected_area_codes"] = codes.split()
         data[CHECKBOX] = bool(self.values.get(CHECKBOX))
+        data[ORIGIN_CHECKBOX] = bool(self.values.get(ORIGIN_CHECKBOX))
+        data[ACTIVATION] = bool(self.values.get(ACTIVATION))
         data["test_items"] = [{k: v for k, v in row.items() if v} for row in self.rows]
         return data
 

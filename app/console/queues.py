@@ -17,12 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.console.deps import permit_console
 from app.console.templates import render
 from app.console.wording import state_name
+from app.core import time as clock
 from app.core.db import SessionDep
 from app.core.pagination import CursorParams, PageParams
 from app.core.principal import Principal
 from app.enterprise import service as enterprise_service
 from app.inspection import service as inspection_service
-from app.inspection.models import InspectionResult
+from app.inspection.models import InspectionResult, InspectionStage
 from app.label import service as label_service
 from app.label.models import BatchStatus, LabelBatch
 from app.licence import service as licence_service
@@ -125,11 +126,13 @@ async def _batch_queue(
     for batch in found.items:
         zh, en = await names.product(batch.product_id)
         lot = f"{batch.lot_number} · {batch.quantity:,}"
-        detail = await _failed_inspection(session, principal, batch) if key == "suspended" else ""
+        detail_zh, detail_en = (
+            await _failed_inspection(session, principal, batch) if key == "suspended" else ("", "")
+        )
         items.append(
             Item(
                 await names.enterprise(batch.enterprise_id),
-                (f"{zh} · 批号 {lot} 枚{detail}", f"{en} · lot {lot} labels{detail}"),
+                (f"{zh} · 批号 {lot} 枚{detail_zh}", f"{en} · lot {lot} labels{detail_en}"),
                 link.format(id=batch.id),
                 batch.created_at,
             )
@@ -138,35 +141,51 @@ async def _batch_queue(
     return Queue(key, title, found.total, found.total_is_estimate, items, every)
 
 
-async def _failed_inspection(session: AsyncSession, principal: Principal, batch: LabelBatch) -> str:
-    """The report number of the failed inspection that suspended ``batch``, if recorded."""
+async def _failed_inspection(
+    session: AsyncSession, principal: Principal, batch: LabelBatch
+) -> tuple[str, str]:
+    """The report number of the failed inspection that suspended ``batch``, if recorded, and
+    where its objection window stands (Chinese, English)."""
     page = PageParams(limit=1, offset=0)
     failed = InspectionResult.FAIL
     found, _ = await inspection_service.list_readable(
         session, principal, page, batch_id=batch.id, result=failed
     )
-    return f" · {found[0].report_number}" if found else ""
+    if not found:
+        return "", ""
+    inspection = found[0]
+    number, deadline = inspection.report_number, inspection.objection_deadline
+    if inspection.stage is InspectionStage.PROVISIONAL:
+        return f" · {number} · 异议期至 {deadline}", f" · {number} · objection window to {deadline}"
+    if inspection.stage is InspectionStage.OBJECTED:
+        return f" · {number} · 已提出异议，待复检", f" · {number} · objected, re-test awaited"
+    return f" · {number} · 最终结果", f" · {number} · final"
 
 
 async def _report_queue(session: AsyncSession, principal: Principal, names: Names) -> Queue:
+    """The open reports, the soonest statutory deadline first (so the overdue lead)."""
     counts = await report_service.status_counts(session, principal)
     open_states = (ReportStatus.NEW, ReportStatus.INVESTIGATING)
     items: list[Item] = []
-    for state in open_states:
-        page = PageParams(limit=SHOWN, offset=0)
-        found, _ = await report_service.list_readable(session, principal, page, state)
-        for report in found[: SHOWN - len(items)]:
-            items.append(
-                Item(
-                    await names.enterprise(report.enterprise_id),
-                    (
-                        f"{state_name(state, 'zh')} · {report.what_was_seen[:60]}",
-                        f"{state_name(state, 'en')} · {report.what_was_seen[:60]}",
-                    ),
-                    f"/console/reports/{report.id}",
-                    report.created_at,
-                )
+    page = PageParams(limit=SHOWN, offset=0)
+    found, _ = await report_service.list_readable(session, principal, page, None, "due")
+    now = clock.utcnow()
+    for report in found:
+        state = report.status
+        due = report.accept_by if state is ReportStatus.NEW else report.finish_by
+        late = ("已逾期 · ", "OVERDUE · ") if report.is_overdue(now) else ("", "")
+        by = (f" · 期限 {due.isoformat()}", f" · due {due.isoformat()}") if due else ("", "")
+        items.append(
+            Item(
+                await names.enterprise(report.enterprise_id),
+                (
+                    f"{late[0]}{state_name(state, 'zh')}{by[0]} · {report.what_was_seen[:60]}",
+                    f"{late[1]}{state_name(state, 'en')}{by[1]} · {report.what_was_seen[:60]}",
+                ),
+                f"/console/reports/{report.id}",
+                report.created_at,
             )
+        )
     total = sum(counts[state] for state in open_states)
     return Queue(
         "reports",

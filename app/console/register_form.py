@@ -43,6 +43,10 @@ INVALID: dict[str, Message] = {
         "请填写大于 0 的数字（最多 3 位小数）。",
         "A number above 0 (at most 3 decimals).",
     ),
+    "processing_factor": (
+        "请填写 0 到 1 之间的数字（最多 4 位小数）。",
+        "A number above 0, at most 1 (at most 4 decimals).",
+    ),
     "qr_form": ("请选择二维码内容。", "Choose what the QR carries."),
     "clone_distinct_sources": ("请填写 2–100000 之间的整数。", "A whole number, 2–100000."),
     "clone_window_hours": ("请填写 1–8760 之间的整数。", "A whole number, 1–8760."),

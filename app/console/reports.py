@@ -1,7 +1,9 @@
 """``/console/reports``: consumer reports on a page. Regulators list them by state (keyset
-pages, newest first: the list only grows), open one with its photo and move it on
-(new → investigating → resolved | dismissed) with a reason; the licensee whose label a report
-concerns reads it in the API's masked copy (``report_service.view_for``): never the
+pages, newest first: the list only grows) or as the work queue (``sort=due``: open reports,
+the soonest statutory deadline first, so the overdue lead, each with its deadline and an
+overdue badge), open one with its photo and move it on (new → investigating → resolved |
+dismissed) with a reason, or refer it to another jurisdiction; the licensee whose label a
+report concerns reads it in the API's masked copy (``report_service.view_for``): never the
 informant's contact, photo or a phone number typed into the text."""
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth.deps import SettingsDep
 from app.console.deps import permit_console
 from app.console.form_flow import decide
 from app.console.listing import ListSpec, ListState, csv_response, every_page
 from app.console.queues import Names
 from app.console.register_form import RegisterForm
 from app.console.templates import local_time, render
+from app.core import divisions
 from app.core.db import SessionDep
 from app.core.pagination import CursorParams, KeysetSlice
 from app.core.permissions import can
@@ -25,11 +29,19 @@ from app.core.principal import Principal
 from app.enterprise import service as enterprise_service
 from app.report import service as report_service
 from app.report.models import ConsumerReport, ReportStatus
-from app.report.schemas import ReportForLicensee, ReportRead, ReportTransition
+from app.report.schemas import ReferralRequest, ReportForLicensee, ReportRead, ReportTransition
 
 router = APIRouter(prefix="/console/reports", include_in_schema=False)
 
 TRANSITION_FIELDS = ("status", "reason", "outcome")
+REFER_FIELDS = ("to_division", "reason")
+
+
+def place(code: str | None) -> str:
+    """A division code with its full name (a code not in the table shows as it is)."""
+    if not code:
+        return ""
+    return f"{divisions.full_name(code)}（{code}）" if divisions.get(code) else code
 
 
 async def _enterprise_names(
@@ -43,7 +55,8 @@ async def _enterprise_names(
     return names
 
 
-REPORT_LIST = ListSpec("/console/reports", sorts=("-id", "id"), filters=("status",))
+# "due" is the work queue (open reports with a deadline, the soonest first).
+REPORT_LIST = ListSpec("/console/reports", sorts=("-id", "id", "due"), filters=("status",))
 # The licensee's CSV is its masked copy (``ReportForLicensee``): no contact column at all.
 LICENSEE_CSV_HEADER = (
     "编号 id",
@@ -54,8 +67,11 @@ LICENSEE_CSV_HEADER = (
     "所见情况 what was seen",
     "购买地点 where bought",
     "处理结果 outcome",
+    "受理期限 accept by",
+    "办结期限 finish by",
+    "逾期 overdue",
 )
-BUREAU_CSV_HEADER = (*LICENSEE_CSV_HEADER, "联系方式 contact")
+BUREAU_CSV_HEADER = (*LICENSEE_CSV_HEADER, "办理辖区 handling division", "联系方式 contact")
 
 
 def _status(state: ListState) -> ReportStatus | None:
@@ -73,8 +89,13 @@ def _csv_line(view: ReportRead | ReportForLicensee, enterprise: str) -> tuple[An
         view.what_was_seen,
         view.where_bought,
         view.outcome,
+        view.accept_by,
+        view.finish_by,
+        "是 yes" if view.overdue else "",
     )
-    return (*line, view.contact) if isinstance(view, ReportRead) else line
+    if isinstance(view, ReportRead):
+        return (*line, view.handling_division, view.contact)
+    return line
 
 
 @router.get("", response_class=HTMLResponse, response_model=None)
@@ -120,6 +141,7 @@ async def report_list(
         "lines": lines,
         "bureau": not principal.is_licensee,
         "counts": await report_service.status_counts(session, principal),
+        "queue_url": state.url(sort="due"),
     }
     return render(request, "reports.html", context)
 
@@ -131,6 +153,7 @@ async def _page(
     report_id: int,
     form: RegisterForm,
     status_code: int = 200,
+    refer_form: RegisterForm | None = None,
 ) -> HTMLResponse:
     report = await report_service.get_readable(session, principal, report_id)
     view = report_service.view_for(principal, report)
@@ -145,6 +168,14 @@ async def _page(
         "enterprise": enterprise,
         "next_states": next_states if can(principal, "report.transition") else [],
         "form": form,
+        "place": place,
+        "may_refer": can(principal, "report.refer") and not report.status.is_closed,
+        "refer_form": refer_form or RegisterForm(),
+        "referrals": (
+            await report_service.referrals(session, principal, report_id)
+            if can(principal, "report.refer_list")
+            else []
+        ),
     }
     return render(request, "report_detail.html", context, status_code)
 
@@ -186,6 +217,34 @@ async def transition(
         form,
         form.validated(ReportTransition, form.filled(TRANSITION_FIELDS)),
         lambda data: report_service.transition(session, principal, report_id, data),
+        page,
+        f"/console/reports/{report_id}",
+    )
+
+
+@router.post("/{report_id}/refer", response_class=HTMLResponse)
+async def refer(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Annotated[Principal, permit_console("report.refer")],
+    report_id: int,
+) -> Response:
+    """Refer the report to another jurisdiction; refusals come back by their field."""
+    form = RegisterForm.from_form(await request.form(), REFER_FIELDS)
+
+    async def page(status_code: int) -> Response:
+        return await _page(
+            request, session, principal, report_id, RegisterForm(), status_code, refer_form=form
+        )
+
+    return await decide(
+        session,
+        form,
+        form.validated(ReferralRequest, form.filled(REFER_FIELDS)),
+        lambda data: report_service.refer(
+            session, principal, report_id, data, settings.report_finish_working_days
+        ),
         page,
         f"/console/reports/{report_id}",
     )

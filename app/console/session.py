@@ -17,8 +17,9 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import service as auth_service
+from app.auth.exceptions import NotAuthenticated
 from app.auth.models import User
-from app.auth.principal import user_principal
+from app.auth.principal import principal_of
 from app.auth.tokens import sha256_hex
 from app.console import repository
 from app.console.models import ConsoleSession
@@ -100,7 +101,11 @@ async def resume(session: AsyncSession, settings: Settings, token: str | None) -
     now = utcnow()
     if now - row.last_seen_at >= TOUCH_EVERY:
         row.last_seen_at = now
-    principal = user_principal(user)
+    try:
+        principal = await principal_of(session, user)
+    except NotAuthenticated:  # a staff account no organisation holds any more
+        await repository.delete_session(session, row.id)
+        return None
     return Visit(row.id, row.csrf_secret, user.display_name, principal, user.must_change_password)
 
 

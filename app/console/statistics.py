@@ -30,6 +30,7 @@ router = APIRouter(prefix="/console/statistics", include_in_schema=False)
 
 VERDICT_NAMES = {  # app.verification.verdicts.Verdict, and the roll-up's "unrecorded"
     "genuine": ("正品", "Genuine"),
+    "not_active": ("未激活", "Not active"),
     "genuine_licence_withdrawn": ("正品（许可已撤回）", "Genuine, licence withdrawn"),
     "suspect_clone": ("疑似复制", "Suspected copy"),
     "suspended": ("批次暂停", "Batch suspended"),
@@ -155,6 +156,11 @@ def _charts(figures: service.Statistics, lang: str) -> list[Chart]:
                 *([state_name(s, lang), n] for s, n in report_states),
                 [t("首次响应中位数（小时）", "Median first response (h)"), _h(reports, True)],
                 [t("办结中位数（小时）", "Median resolution (h)"), _h(reports, False)],
+                [t("按期受理", "Accepted in time (7 working days)"), reports.accepted_on_time],
+                [t("逾期受理", "Accepted late"), reports.accepted_late],
+                [t("按期办结", "Finished in time"), reports.finished_on_time],
+                [t("逾期办结", "Finished late"), reports.finished_late],
+                [t("当前已逾期未办结", "Open and overdue now"), reports.overdue],
             ],
         ),
         Chart(

@@ -45,6 +45,7 @@ def _chosen(products: list[Any], product_id: int | None) -> Any:
 async def _roster_page(
     request: Request,
     session: AsyncSession,
+    principal: Principal,
     product_id: int | None,
     *,
     report: ImportReport | None = None,
@@ -57,7 +58,7 @@ async def _roster_page(
     total = 0
     if product is not None:
         page = PageParams(limit=200, offset=0)
-        entries, total = await roster.listing(session, page, product.id, None, None)
+        entries, total = await roster.listing(session, principal, page, product.id, None, None)
     problems = [ImportProblem(**p) for p in refusal.extra.get("problems", [])] if refusal else []
     context = {
         "products": products,
@@ -79,7 +80,7 @@ async def roster_page(
     principal: Annotated[Principal, permit_console("roster.list")],
     product_id: int | None = None,
 ) -> HTMLResponse:
-    return await _roster_page(request, session, product_id)
+    return await _roster_page(request, session, principal, product_id)
 
 
 async def _entry_page(
@@ -142,7 +143,7 @@ async def edit_entry(
     principal: Annotated[Principal, permit_console("roster.update")],
     entry_id: int,
 ) -> HTMLResponse:
-    entry = await roster.get(session, entry_id)
+    entry = await roster.get(session, principal, entry_id)
     product = await registry_service.get_product(session, entry.product_id)
     form = RosterForm.of(entry)
     return await _entry_page(request, session, form, 200, product=product, entry_id=entry_id)
@@ -155,7 +156,7 @@ async def update_entry(
     principal: Annotated[Principal, permit_console("roster.update")],
     entry_id: int,
 ) -> Response:
-    entry = await roster.get(session, entry_id)
+    entry = await roster.get(session, principal, entry_id)
     product = await registry_service.get_product(session, entry.product_id)
     form = RosterForm.from_form(await request.form())
     data = form.validated()
@@ -195,9 +196,11 @@ async def import_roster(
                 session, principal, product_id, data, upload.filename, good_rows=good_rows
             )
     except DomainError as exc:
-        return await _roster_page(request, session, product_id, refusal=exc, status=exc.status)
+        return await _roster_page(
+            request, session, principal, product_id, refusal=exc, status=exc.status
+        )
     if report.problems:  # the good rows went in; the lines left out are listed here
-        return await _roster_page(request, session, product_id, report=report)
+        return await _roster_page(request, session, principal, product_id, report=report)
     counts = f"created={report.created}&updated={report.updated}&unchanged={report.unchanged}"
     return RedirectResponse(f"{ROSTER}?product_id={product_id}&{counts}", status_code=303)
 

@@ -14,6 +14,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from app.appeal.service import ACT_NAMES
 from app.console.deps import CSRF_FIELD, current_visit
 from app.console.wording import state_name
 from app.core.permissions import can
@@ -32,6 +33,7 @@ environment = Environment(
     auto_reload=False,
 )
 environment.globals["state_name"] = state_name
+environment.globals["appeal_act_names"] = ACT_NAMES
 
 # (path, Chinese, English, the action that shows the entry): the nav follows the permission
 # check, never role names, so a role's menu changes with POLICY alone.
@@ -42,9 +44,12 @@ NAV = (
     ("/console/batches", "标签批次", "Batches", "batch.list"),
     ("/console/batches/new", "申请标签批次", "Request a batch", "batch.request"),
     ("/console/items", "商品与 GTIN", "Trade items", "item.list"),
+    ("/console/origin", "原料来源", "Origin", "growing_base.list"),
     ("/console/queues", "待办事项", "Work queues", "console.queues"),
     ("/console/revocations", "吊销", "Revocations", "revocation.list"),
+    ("/console/credit", "失信名单", "Credit list", "credit.read"),
     ("/console/inspection-plans", "抽查计划", "Inspection plans", "inspection_plan.list"),
+    ("/console/objections", "异议与复检", "Objections and re-tests", "objection.list"),
     ("/console/audit", "审计日志", "Audit trail", "audit.list"),
     (
         "/console/inspections/mine",
@@ -62,6 +67,7 @@ NAV = (
     ("/console/ledger", "管理台账", "Ledger", "ledger.read"),
     ("/console/statistics", "统计分析", "Statistics", "statistics.read"),
     ("/console/admin/users", "用户与角色", "Users and roles", "user.list"),
+    ("/console/admin/organisations", "机构", "Organisations", "organisation.list"),
     ("/console/admin/keys", "API 密钥", "API keys", "api_key.list"),
     ("/console/admin/label-keys", "标签密钥编号", "Label-key ids", "label_key.list"),
 )

@@ -48,6 +48,8 @@ ROUTE_LIMITS: tuple[BodyLimit, ...] = (
     _limit("PUT", r"/api/v1/products/[^/]+/artwork", 1 * MIB, "mark artwork: 512 KB file"),
     _limit("POST", r"/api/v1/labels/(void|unvoid)", 512 * KIB, "up to 10,000 label codes"),
     _limit("POST", r"/api/v1/revocations", 512 * KIB, "up to 10,000 label codes"),
+    _limit("POST", r"/api/v1/labels/(activate|deactivate)", 512 * KIB, "up to 10,000 codes"),
+    _limit("POST", r"/api/v1/packages/[^/]+/(pack|unpack)", 512 * KIB, "up to 10,000 codes"),
 )
 
 

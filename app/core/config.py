@@ -85,6 +85,10 @@ class Settings(BaseSettings):
     rate_limit_reports_per_hour: int = Field(default=20, ge=1)
     rate_limit_reports_per_code_per_hour: int = Field(default=10, ge=1)  # from everyone
     public_rate_limit_per_minute: int = Field(default=600, ge=1)  # register and notices
+    # Consumer reports are finished within this many working days of receipt (accepting them
+    # takes at most 7, a national rule); 30 = the 15 working days to verify a 举报 plus the one
+    # extension of 15 the national rules allow (app/report/deadlines.py says more).
+    report_finish_working_days: int = Field(default=30, ge=7, le=366)
     # The staff console's cookie sessions (app/console): signed out after this long without a
     # request, and after this long in any case; login attempts per account and per address.
     console_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
@@ -101,8 +105,19 @@ class Settings(BaseSettings):
     print_files_dir: Path | None = None
     print_files_keep_days: int = Field(default=7, ge=1, le=365)
     print_background_threshold: int = Field(default=10_000, ge=1)
+    # Issuance over HTTP (issue 16): a batch of at least this many labels is issued by the job
+    # worker (its own process, at a lower CPU priority), not in the request, which answers 202
+    # with the job to poll; smaller batches are issued in the request as before.
+    issue_in_job_from: int = Field(default=100_000, ge=1)
+    # Working days an enterprise has to object to a failing result and ask for a re-test,
+    # counted from the day it is notified (issue 14, point 3).
+    objection_working_days: int = Field(default=7, ge=1, le=60)
     # The zone of public calendar days and times (pages, public JSON); storage stays UTC.
     time_zone: str = DEFAULT_TIME_ZONE
+    # The appeal periods every adverse act states (app.core.appeals): administrative review
+    # (行政复议法 art. 20: 60 days) and an administrative suit (行政诉讼法 art. 46: 6 months).
+    appeal_review_days: int = Field(default=60, ge=1, le=366)
+    appeal_litigation_months: int = Field(default=6, ge=1, le=36)
     sql_echo: bool = False
 
     @field_validator("time_zone")

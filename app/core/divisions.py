@@ -160,6 +160,18 @@ def is_within(inner: str, outer: str) -> bool:
     return any(division.code == outer for division in lineage(inner))
 
 
+def prefix(code: str) -> str:
+    """The code prefix every division inside ``code`` shares: "15" for the region 150000,
+    "1508" for the city 150800, the whole code for a county. A county directly under its
+    province (省直辖, 469001) is its own prefix, not its province's."""
+    level = require(code).level
+    if level is Level.PROVINCE:
+        return code[:2]
+    if level is Level.PREFECTURE:
+        return code[:4]
+    return code
+
+
 def current_equivalents(code: str) -> tuple[str, ...]:
     """Today's code(s) covering a division: itself if current, else its successors' (in turn)."""
     seen: set[str] = set()

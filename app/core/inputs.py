@@ -56,14 +56,14 @@ class NulInUrlMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            errors = _url_nul_errors(scope)
+            errors = url_nul_errors(scope)
             if errors:
                 await validation_problem(errors)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
 
-def _url_nul_errors(scope: Scope) -> list[dict[str, Any]]:
+def url_nul_errors(scope: Scope) -> list[dict[str, Any]]:
     errors = []
     if NUL in scope["path"]:
         errors.append(nul_error(("path",)))

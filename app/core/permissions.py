@@ -10,9 +10,15 @@ it records where there is one (``app.audit.transition.EFFECTS``), ``<thing>.read
 jurisdictions) without touching a caller:
 
 - the **role rule**: the principal's role is one ``POLICY`` admits for the action;
+- the **organisation rule** (issue 14): where ``ORG_POLICY`` names an action, a staff member
+  may perform it only if their organisation is of a kind listed there (a principal without an
+  organisation, the system, is not held to it);
 - the **object rule**, when the caller passes the object it is about to act on:
-  staff (admin, regulator) act on every object; a licensee only on objects of its own
-  enterprise (any object with an ``enterprise_id``); an inspector only on objects that name it
+  admins act on every object, a bureau (regulator) on objects of its division and below (an
+  object carrying a ``division_code``, an enterprise; objects reached through an enterprise
+  are scoped by the repositories' filters, which join the enterprise's division); a
+  licensee only on objects of its own enterprise (any object with an ``enterprise_id``); an
+  inspector only on objects that name it
   (``inspector_id``) or that the caller vouches it is assigned to (``assigned=True``, after
   checking an inspection assignment). An object that belongs to no enterprise and no inspector
   (a product) is open to every role the action admits.
@@ -30,7 +36,7 @@ from fastapi import APIRouter, Depends, params
 from fastapi.routing import APIRoute
 
 from app.core.errors import DomainError
-from app.core.principal import Principal, Role
+from app.core.principal import OrgKind, Principal, Role
 from app.core.security import current_principal
 
 STAFF = frozenset({Role.ADMIN, Role.REGULATOR})
@@ -51,6 +57,12 @@ POLICY: dict[str, frozenset[Role]] = {
     "user.reactivate": ONLY_ADMIN,
     "user.password_reset": ONLY_ADMIN,
     "user.password_change": EVERY_ROLE,  # one's own password, the current one required
+    "user.assign_organisation": ONLY_ADMIN,
+    # organisations staff work for (bureaus, associations, laboratories…)
+    "organisation.create": ONLY_ADMIN,
+    "organisation.update": ONLY_ADMIN,
+    "organisation.list": ONLY_ADMIN,
+    "organisation.read": ONLY_ADMIN,
     "api_key.create": STAFF_AND_LICENSEE,  # a key never exceeds its creator: app.auth.keyscope
     "api_key.list": STAFF_AND_LICENSEE,
     "api_key.revoke": STAFF_AND_LICENSEE,
@@ -75,6 +87,23 @@ POLICY: dict[str, frozenset[Role]] = {
     "item.update": STAFF_AND_LICENSEE,
     "item.read": STAFF_AND_LICENSEE,
     "item.list": STAFF_AND_LICENSEE,
+    # the credit list (严重违法失信名单): regulators list and end; a licensee reads its own
+    "credit.list": ONLY_REGULATOR,
+    "credit.end": ONLY_REGULATOR,
+    "credit.read": STAFF_AND_LICENSEE,
+    # the appeal rights of adverse acts: a licensee reads those against its own enterprise
+    "appeal.list": STAFF_AND_LICENSEE,
+    # origin (app.origin): growing bases, harvests, purchases; a licensee keeps its own
+    "growing_base.create": STAFF_AND_LICENSEE,
+    "growing_base.update": STAFF_AND_LICENSEE,  # a bureau or the licensee uploads a polygon
+    "growing_base.read": STAFF_AND_LICENSEE,
+    "growing_base.list": STAFF_AND_LICENSEE,
+    "harvest.record": STAFF_AND_LICENSEE,
+    "harvest.list": STAFF_AND_LICENSEE,
+    "purchase.record": STAFF_AND_LICENSEE,
+    "purchase.list": STAFF_AND_LICENSEE,
+    "protected_area.shape": STAFF,  # a bureau uploads the protected area's polygon
+    "protected_area.read": STAFF_AND_LICENSEE,
     # licences
     "licence.apply": STAFF_AND_LICENSEE,
     "licence.approve": STAFF,
@@ -99,6 +128,13 @@ POLICY: dict[str, frozenset[Role]] = {
     "batch.list": STAFF_AND_LICENSEE,
     "label.void": ONLY_LICENSEE,
     "label.unvoid": ONLY_LICENSEE,
+    # the packing line (issue 15): a licensee's person or API key, its own labels only
+    "label.activate": ONLY_LICENSEE,
+    "label.deactivate": ONLY_LICENSEE,
+    "package.create": ONLY_LICENSEE,
+    "package.pack": ONLY_LICENSEE,
+    "package.unpack": ONLY_LICENSEE,
+    "package.read": STAFF_AND_LICENSEE,
     "label.print": STAFF_AND_LICENSEE,
     "label.read": STAFF_AND_LICENSEE,
     # print files built as background jobs (app.jobs.print_files): asked for like any print
@@ -111,6 +147,8 @@ POLICY: dict[str, frozenset[Role]] = {
     # consumer reports
     "report.transition": STAFF,
     "report.photo": STAFF,
+    "report.refer": STAFF,  # to another jurisdiction (the place of sale's bureau)
+    "report.refer_list": STAFF,  # the referral history: its reasons are the bureau's own
     "report.read": STAFF_AND_LICENSEE,
     "report.list": STAFF_AND_LICENSEE,
     # inspections and their planning
@@ -118,6 +156,11 @@ POLICY: dict[str, frozenset[Role]] = {
     "inspection.read": EVERY_ROLE,
     "inspection.list": EVERY_ROLE,
     "inspection.coverage": STAFF,
+    "inspection.object": ONLY_LICENSEE,  # object to a failing result, ask for a re-test
+    "inspection.retest": ONLY_INSPECTOR,  # the chosen laboratory's inspector only
+    "objection.list": EVERY_ROLE,  # scoped: own enterprise's / assigned re-tests / all
+    "objection.windows": STAFF,
+    "notification.list": STAFF_AND_LICENSEE,  # a licensee its own enterprise's
     "inspection_plan.draw": STAFF,
     "inspection_plan.read": STAFF_AND_INSPECTOR,
     "inspection_plan.list": STAFF_AND_INSPECTOR,
@@ -132,6 +175,9 @@ POLICY: dict[str, frozenset[Role]] = {
     "revocation.reverse": STAFF,
     "revocation.read": STAFF_AND_LICENSEE,
     "revocation.list": STAFF_AND_LICENSEE,
+    # EPCIS 2.0 events: staff read all, a licensee its own; a licensee's system captures its own
+    "epcis.read": STAFF_AND_LICENSEE,
+    "epcis.capture": ONLY_LICENSEE,
     # supervision: the producer roster, the use rate, annual use reports, the ledger
     "roster.list": STAFF,
     "roster.create": STAFF,
@@ -155,13 +201,70 @@ POLICY: dict[str, frozenset[Role]] = {
     "console.home": EVERY_ROLE,
     "console.logout": EVERY_ROLE,
     "console.queues": STAFF,  # what waits for a decision: licences, batches, reports, codes
+    # the working-day calendar: an admin's holidays and make-up working days
+    "calendar_day.list": ONLY_ADMIN,
+    "calendar_day.read": ONLY_ADMIN,
+    "calendar_day.write": ONLY_ADMIN,
+    "calendar_day.delete": ONLY_ADMIN,
     # which label-key ids are configured and in use (never the secrets)
     "label_key.list": ONLY_ADMIN,
 }
 
 
+# --- who may do what, by organisation kind (issue 14 point 2) ------------------------------
+# An action named here needs, besides a role of POLICY, an organisation of one of these kinds;
+# an action not named is open to every organisation whose members' role POLICY admits.
+MARKET_SUPERVISION = frozenset({OrgKind.MARKET_SUPERVISION})
+BUREAUS = frozenset({OrgKind.MARKET_SUPERVISION, OrgKind.AGRICULTURE})
+MARK_HOLDERS = frozenset({OrgKind.MARKET_SUPERVISION, OrgKind.ASSOCIATION})
+INSPECTING = frozenset({OrgKind.LABORATORY, OrgKind.MARKET_SUPERVISION, OrgKind.AGRICULTURE})
+
+ORG_POLICY: dict[str, frozenset[OrgKind]] = {
+    # the register: either bureau enters a product; its standard's test items are the
+    # agriculture bureau's (market supervision keeps the register's other particulars)
+    "product.create": BUREAUS,
+    "product.update": BUREAUS,
+    "product.artwork": BUREAUS,
+    "product.test_items": frozenset({OrgKind.AGRICULTURE}),
+    # licences: the market-supervision bureau decides; an association may refuse one of its
+    # mark's applications
+    "licence.approve": MARKET_SUPERVISION,
+    "licence.reject": MARK_HOLDERS,
+    "licence.suspend": MARKET_SUPERVISION,
+    "licence.reinstate": MARKET_SUPERVISION,
+    "licence.withdraw": MARKET_SUPERVISION,
+    "licence.non_use": MARKET_SUPERVISION,
+    # label batches: issued by the mark's holders; suspension, clearance and recall are exits
+    "batch.approve": MARK_HOLDERS,
+    "batch.reject": MARK_HOLDERS,
+    "batch.issue": MARK_HOLDERS,
+    "batch.suspend": MARKET_SUPERVISION,
+    "batch.clear": MARKET_SUPERVISION,
+    "batch.recall": MARKET_SUPERVISION,
+    # inspections: accredited laboratories, or a bureau's own inspectors
+    "inspection.record": INSPECTING,
+    # revocations only by market-supervision bureaus
+    "revocation.create": MARKET_SUPERVISION,
+    "revocation.reverse": MARKET_SUPERVISION,
+}
+
+# Parts of an action that ORG_POLICY narrows further: the service checks the part with
+# ``can(principal, part)``, whose role rule is the whole action's.
+PARTS: dict[str, str] = {"product.test_items": "product.update"}
+
+
 class RoleNotAllowed(DomainError):
     status, code = 403, "role_not_allowed"
+
+
+class OrganisationNotAllowed(DomainError):
+    status, code = 403, "organisation_not_allowed"
+
+
+def kinds_needed(kinds: Iterable[OrgKind]) -> str:
+    return "this action is for organisations of the kinds: " + ", ".join(
+        sorted(k.value for k in kinds)
+    )
 
 
 def roles_needed(roles: Iterable[Role]) -> str:
@@ -175,9 +278,17 @@ def roles_needed(roles: Iterable[Role]) -> str:
 def can(principal: Principal, action: str, obj: object = None, *, assigned: bool = False) -> bool:
     """May ``principal`` perform ``action`` (on ``obj``, when given)? An unknown action is a
     programming error (KeyError), never a quiet refusal."""
-    if principal.role not in POLICY[action]:
+    if principal.role not in POLICY[PARTS.get(action, action)]:
+        return False
+    if not org_may(principal, action):
         return False
     return obj is None or _OBJECT_RULES[principal.role](principal, obj, assigned)
+
+
+def org_may(principal: Principal, action: str) -> bool:
+    """The organisation rule alone: may the principal's organisation kind perform ``action``?"""
+    kinds = ORG_POLICY.get(action)
+    return kinds is None or principal.org_kind is None or principal.org_kind in kinds
 
 
 def _anywhere(_principal: Principal, _obj: object, _assigned: bool) -> bool:
@@ -190,6 +301,14 @@ def _own_enterprise(principal: Principal, obj: object, _assigned: bool) -> bool:
     return obj.enterprise_id is not None and obj.enterprise_id == principal.enterprise_id
 
 
+def _in_jurisdiction(principal: Principal, obj: object, _assigned: bool) -> bool:
+    reach = principal.jurisdiction
+    if reach is None or not hasattr(obj, "division_code"):
+        return True  # no division limit, or an object scoped by the repositories' filters
+    code = obj.division_code
+    return isinstance(code, str) and code.startswith(reach)
+
+
 def _assigned_inspector(principal: Principal, obj: object, assigned: bool) -> bool:
     if hasattr(obj, "inspector_id"):
         return assigned or obj.inspector_id == principal.user_id
@@ -199,10 +318,10 @@ def _assigned_inspector(principal: Principal, obj: object, assigned: bool) -> bo
 
 
 ObjectRule = Callable[[Principal, object, bool], bool]
-# One rule per role; organisations and jurisdictions narrow these later, in this table.
+# One rule per role.
 _OBJECT_RULES: dict[Role, ObjectRule] = {
     Role.ADMIN: _anywhere,
-    Role.REGULATOR: _anywhere,
+    Role.REGULATOR: _in_jurisdiction,
     Role.LICENSEE: _own_enterprise,
     Role.INSPECTOR: _assigned_inspector,
 }
@@ -225,6 +344,8 @@ def permit(action: str, via: Callable[..., Any] = current_principal) -> Any:
     # FastAPI resolves them in this module's globals, where ``via`` (a parameter) is not.
     async def guard(principal: Principal = Depends(via)) -> Principal:
         if not can(principal, action):
+            if principal.role in allowed:  # the organisation's kind is what refuses
+                raise OrganisationNotAllowed(kinds_needed(ORG_POLICY[action]))
             raise RoleNotAllowed(roles_needed(allowed))
         return principal
 
@@ -301,6 +422,20 @@ def policy_table() -> str:
     ]
     for action, allowed in POLICY.items():
         marks = " | ".join("✓" if r in allowed else "" for r in roles)
+        lines.append(f"| `{action}` | {marks} |")
+    return "\n".join(lines)
+
+
+def org_policy_table() -> str:
+    """``ORG_POLICY`` as a Markdown table (README, "Who may do what"; a test keeps the two
+    equal). Actions not listed are open to every organisation whose role ``POLICY`` admits."""
+    kinds = list(OrgKind)
+    lines = [
+        "| action | " + " | ".join(k.value for k in kinds) + " |",
+        "|---|" + "---|" * len(kinds),
+    ]
+    for action, allowed in ORG_POLICY.items():
+        marks = " | ".join("✓" if k in allowed else "" for k in kinds)
         lines.append(f"| `{action}` | {marks} |")
     return "\n".join(lines)
 

@@ -8,12 +8,39 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from app.core import divisions
+
 
 class Role(enum.StrEnum):
     ADMIN = "admin"
     REGULATOR = "regulator"
     INSPECTOR = "inspector"
     LICENSEE = "licensee"
+
+
+class OrgKind(enum.StrEnum):
+    """What kind of body a staff account works for (issue 14): who may do what follows from it
+    (``app.core.permissions.ORG_POLICY``)."""
+
+    MARKET_SUPERVISION = "market_supervision"  # 市场监督管理局: protection, supervision, exit
+    AGRICULTURE = "agriculture"  # 农业（农科）局: standards, testing, tracing
+    ASSOCIATION = "association"  # 协会: registrant of a collective or certification mark
+    LABORATORY = "laboratory"  # 检验检测机构: accredited (CMA/CNAS number and scope kept)
+    TOWNSHIP = "township"  # 乡镇人民政府: rosters and the producers on the ground
+    PLATFORM_OPERATOR = "platform_operator"  # runs gimark: accounts, keys, configuration
+
+
+# The organisation kinds an account of each staff role may work for: an inspector for a
+# laboratory or a bureau (its own inspectors); an admin for the platform operator.
+ROLE_ORG_KINDS: dict[Role, frozenset[OrgKind]] = {
+    Role.ADMIN: frozenset({OrgKind.PLATFORM_OPERATOR}),
+    Role.REGULATOR: frozenset(
+        {OrgKind.MARKET_SUPERVISION, OrgKind.AGRICULTURE, OrgKind.ASSOCIATION, OrgKind.TOWNSHIP}
+    ),
+    Role.INSPECTOR: frozenset(
+        {OrgKind.LABORATORY, OrgKind.MARKET_SUPERVISION, OrgKind.AGRICULTURE}
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +50,10 @@ class Principal:
     name: str
     role: Role
     enterprise_id: int | None = None
+    # The organisation a staff member works for: its kind and GB/T 2260 division. ``None`` for
+    # licensees and the system; ``app.auth`` never makes a staff principal without them.
+    org_kind: OrgKind | None = None
+    division_code: str | None = None
 
     @property
     def is_staff(self) -> bool:
@@ -31,6 +62,16 @@ class Principal:
     @property
     def is_licensee(self) -> bool:
         return self.role is Role.LICENSEE
+
+    @property
+    def jurisdiction(self) -> str | None:
+        """The code prefix of the divisions a bureau acts in (its own and those below it:
+        "15" for the region 150000, "1508" for the city 150800, "150821" for a county), or
+        ``None`` when no division limits the principal: admins and the system see all, a
+        licensee is held to its enterprise, an inspector to its assignments."""
+        if self.role is not Role.REGULATOR or self.division_code is None:
+            return None
+        return divisions.prefix(self.division_code)
 
     @property
     def user_id(self) -> int | None:

@@ -302,14 +302,21 @@ class RateLimitMiddleware:
         self.backend = backend
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        limit = self._limit_for(scope) if scope["type"] == "http" else None
-        if limit is not None:
-            client = client_key(client_ip(scope, self.trusted_proxies))
-            decision = await limit.decide(self.backend, client, scope["path"])
-            if not decision.allowed:
-                await self.refusal(scope, decision.retry_after)(scope, receive, send)
-                return
+        refusal = await self.refusal_for(scope) if scope["type"] == "http" else None
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
         await self.app(scope, receive, send)
+
+    async def refusal_for(self, scope: Scope) -> Response | None:
+        """The 429 for this HTTP request if it is over a limit (which it spends), else
+        ``None``; also called by ``app.core.hotpath`` for the requests it serves itself."""
+        limit = self._limit_for(scope)
+        if limit is None:
+            return None
+        client = client_key(client_ip(scope, self.trusted_proxies))
+        decision = await limit.decide(self.backend, client, scope["path"])
+        return None if decision.allowed else self.refusal(scope, decision.retry_after)
 
     def _limit_for(self, scope: Scope) -> PathLimit | None:
         method, path = scope["method"], scope["path"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -27,7 +27,16 @@ def bind_request_id(request_id: str) -> None:
     _request_id.set(request_id)
 
 
-def _incoming_id(scope: Scope) -> str:
+def bind_for_request(request_id: str) -> Token[str | None]:
+    """Bind ``request_id`` for one request (``app.core.hotpath``); undo with :func:`unbind`."""
+    return _request_id.set(request_id)
+
+
+def unbind(token: Token[str | None]) -> None:
+    _request_id.reset(token)
+
+
+def incoming_id(scope: Scope) -> str:
     for name, value in scope.get("headers", ()):
         if name == HEADER:
             candidate: str = value.decode("latin-1")
@@ -47,7 +56,7 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = _incoming_id(scope)
+        request_id = incoming_id(scope)
         token = _request_id.set(request_id)
 
         async def send_with_id(message: Message) -> None:

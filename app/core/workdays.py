@@ -89,4 +89,4 @@ class WorkingCalendar:
 async def working_calendar(session: AsyncSession) -> WorkingCalendar:
     """The calendar with every admin entry loaded (a few dozen rows a year)."""
     rows = await session.execute(select(CalendarDay.day, CalendarDay.is_workday))
-    return WorkingCalendar({day: is_workday for day, is_workday in rows.tuples()})
+    return WorkingCalendar({day: is_workday for day, is_workday in rows})

@@ -34,6 +34,9 @@ PRODUCTS: list[dict[str, Any]] = [
         "quota_unit": "mu",
         "standard_yield_kg_per_mu": "250",
         "default_pack_size_kg": "0.5",
+        # Seeds cleaned, roasted and sorted: about 0.9 kg sold per kg harvested (app.origin).
+        "processing_factor": "0.9",
+        "requires_origin": True,
         "test_items": [
             ("moisture", "水分", "Moisture", "%", None, "9.0"),
             ("impurity", "杂质", "Impurities", "%", None, "1.0"),
@@ -170,15 +173,112 @@ ENTERPRISES: list[DemoEnterprise] = [
     ),
 ]  # fmt: skip
 
+
+@dataclass(frozen=True)
+class DemoBase:
+    """A growing base of a demo enterprise (by name), in Wuyuan county, and last autumn's
+    harvest from it: batches of products that require origin records draw on it."""
+
+    enterprise: str
+    name: str
+    kind: str  # plot, cooperative
+    township: str
+    area_mu: str
+    harvest_kg: str
+
+
+BASES: list[DemoBase] = [
+    DemoBase(
+        "五原县演示葵花籽加工有限公司", "隆兴昌镇演示葵花基地", "plot", "隆兴昌镇", "800", "180000"
+    ),
+    DemoBase(
+        "五原县演示向日葵种植专业合作社",
+        "新公中镇演示合作社基地",
+        "cooperative",
+        "新公中镇",
+        "1500",
+        "330000",
+    ),
+]
+
 DEMO_LAB = "演示检验实验室 (demo laboratory)"
 
-# username, display name, role, password; the licensee belongs to the first enterprise.
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    """An organisation staff work for (issue 14): the bureaus at region, city and county level
+    of the seed programmes, the Wuyuan agriculture bureau, the sunflower associations, two
+    laboratories and the platform operator."""
+
+    key: str
+    name_zh: str
+    name_en: str
+    kind: str  # app.core.principal.OrgKind
+    division_code: str
+    accreditation_number: str | None = None
+    accreditation_scope: str | None = None
+
+
+# fmt: off
+ORGANISATIONS: list[DemoOrganisation] = [
+    DemoOrganisation("platform", "gimark 平台运营方", "gimark platform operator",
+                     "platform_operator", "150000"),
+    DemoOrganisation("region", "内蒙古自治区市场监督管理局",
+                     "Inner Mongolia Administration for Market Regulation",
+                     "market_supervision", "150000"),
+    DemoOrganisation("bayannur", "巴彦淖尔市市场监督管理局",
+                     "Bayannur Administration for Market Regulation", "market_supervision",
+                     "150800"),
+    DemoOrganisation("wuyuan", "五原县市场监督管理局",
+                     "Wuyuan County Administration for Market Regulation", "market_supervision",
+                     "150821"),
+    DemoOrganisation("haibowan", "乌海市海勃湾区市场监督管理局",
+                     "Haibowan District Administration for Market Regulation, Wuhai",
+                     "market_supervision", "150302"),
+    DemoOrganisation("wuyuan_agri", "五原县农牧和科技局（农科局）",
+                     "Wuyuan County Bureau of Agriculture, Animal Husbandry and Science",
+                     "agriculture", "150821"),
+    DemoOrganisation("sunflower", "内蒙古向日葵协会", "Inner Mongolia Sunflower Association",
+                     "association", "150000"),
+    DemoOrganisation("wuyuan_assoc", "五原县特色产业协会",
+                     "Wuyuan County Specialty Industries Association", "association", "150821"),
+    DemoOrganisation("lab", DEMO_LAB, "Demo laboratory", "laboratory", "150800",
+                     "CMA 演示-150800-0001", "葵花籽、面粉、葡萄的理化指标（演示）"),
+    DemoOrganisation("lab2", "内蒙古演示农产品质量检测中心",
+                     "Inner Mongolia demo agricultural product testing centre", "laboratory",
+                     "150000", "CNAS L演示0002", "农产品理化与农药残留指标（演示）"),
+]
+# fmt: on
+
+# username, display name, role, password; the licensee belongs to the first enterprise. The
+# first four are the demo's original logins; the others show who may do what where.
 USERS: list[tuple[str, str, str, str]] = [
     ("admin", "系统管理员 Administrator", "admin", "demo-admin-pass"),
-    ("regulator", "五原县市场监督管理局（演示账号）Regulator", "regulator", "demo-regulator-pass"),
+    ("regulator", "内蒙古自治区市场监督管理局（演示账号）Regulator", "regulator",
+     "demo-regulator-pass"),
     ("inspector", "演示检验员 Inspector", "inspector", "demo-inspector-pass"),
     ("licensee", "演示葵花籽加工 Licensee", "licensee", "demo-licensee-pass"),
-]
+    ("bayannur", "巴彦淖尔市市场监督管理局（演示账号）", "regulator", "demo-bayannur-pass"),
+    ("wuyuan", "五原县市场监督管理局（演示账号）", "regulator", "demo-wuyuan-pass"),
+    ("haibowan", "乌海市海勃湾区市场监督管理局（演示账号）", "regulator", "demo-haibowan-pass"),
+    ("wuyuan-agri", "五原县农科局（演示账号）", "regulator", "demo-agri-pass"),
+    ("sunflower", "内蒙古向日葵协会（演示账号）", "regulator", "demo-sunflower-pass"),
+    ("wuyuan-assoc", "五原县特色产业协会（演示账号）", "regulator", "demo-assoc-pass"),
+    ("inspector2", "检测中心检验员（演示账号）", "inspector", "demo-inspector2-pass"),
+]  # fmt: skip
+# Which organisation (DemoOrganisation.key) each staff login works for.
+USER_ORGANISATION = {
+    "admin": "platform",
+    "regulator": "region",
+    "inspector": "lab",
+    "bayannur": "bayannur",
+    "wuyuan": "wuyuan",
+    "haibowan": "haibowan",
+    "wuyuan-agri": "wuyuan_agri",
+    "sunflower": "sunflower",
+    "wuyuan-assoc": "wuyuan_assoc",
+    "inspector2": "lab2",
+}
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -12,19 +12,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.transition import record_transition
 from app.auth.models import User
 from app.auth.passwords import hash_password
-from app.auth.principal import user_principal
+from app.auth.principal import principal_of
 from app.core import divisions
 from app.core.config import Settings
-from app.core.principal import SYSTEM, Role
+from app.core.organisations import Organisation
+from app.core.principal import SYSTEM, OrgKind, Role
 from app.core.search import starts_with
 from app.core.time import public_today, utcnow
 from app.demo.data import (
+    BASES,
     DEMO_LAB,
     ENTERPRISES,
+    ORGANISATIONS,
     PRODUCTS,
     ROSTER,
     ROSTER_SOURCE,
     USE_REPORT,
+    USER_ORGANISATION,
     USERS,
     DemoEnterprise,
     DemoRosterEntry,
@@ -37,6 +41,9 @@ from app.label import service as label_service
 from app.label.models import Label, LabelBatch
 from app.label.schemas import BatchApprove, BatchRequest
 from app.licence.models import Licence, LicenceStatus
+from app.origin import service as origin_service
+from app.origin.models import BaseKind, Harvest
+from app.origin.schemas import BaseCreate, HarvestCreate, SourceDraw
 from app.planning.models import InspectionAssignment
 from app.registry.models import GIProduct, LegalRoute, QuotaUnit, TestItem
 from app.supervision import roster as roster_service
@@ -57,6 +64,10 @@ async def already_loaded(session: AsyncSession) -> bool:
     )
 
 
+WUYUAN = "150821"  # 五原县: the demo bases lie there
+KG = Decimal("0.001")
+
+
 def _limit(value: str | None) -> Decimal | None:
     return Decimal(value) if value is not None else None
 
@@ -68,6 +79,7 @@ async def _product(session: AsyncSession, spec: dict[str, Any]) -> GIProduct:
     product.quota_unit = QuotaUnit(spec["quota_unit"])
     product.standard_yield_kg_per_mu = Decimal(spec["standard_yield_kg_per_mu"])
     product.default_pack_size_kg = Decimal(spec["default_pack_size_kg"])
+    product.processing_factor = Decimal(spec.get("processing_factor", "1"))
     session.add(product)
     await session.flush()
     for code, name_zh, name_en, unit, low, high in spec["test_items"]:
@@ -102,6 +114,7 @@ async def _enterprise_and_licence(
         uscc=demo_uscc(row),
         region=region,
         address=row.address,
+        division_code=row.produces_in,  # the registered address's county
         contact_name="演示联系人",
         contact_phone=row.phone,
         is_demo=True,
@@ -135,7 +148,16 @@ async def _issue_demo_batches(session: AsyncSession, settings: Settings) -> list
         select(Licence).where(Licence.status == LicenceStatus.ACTIVE).order_by(Licence.id)
     )
     samples = []
+    harvests = await _demo_harvests(session)
     for licence in list(licences):
+        product = await session.get(GIProduct, licence.product_id)
+        harvest = harvests.get(licence.enterprise_id)
+        sources = None
+        if harvest is not None and product is not None and product.requires_origin:
+            # 20 packs, and the raw material processing loses on the way to them
+            needed = 20 * product.default_pack_size_kg / product.processing_factor
+            drawn = needed.quantize(KG, rounding=ROUND_CEILING)
+            sources = [SourceDraw(harvest_id=harvest.id, quantity_kg=drawn)]
         request = BatchRequest(
             licence_id=licence.id,
             lot_number=f"DEMO-{public_today().year}-{licence.id:03d}",
@@ -143,12 +165,44 @@ async def _issue_demo_batches(session: AsyncSession, settings: Settings) -> list
             unit="袋",
             production_date=public_today() - timedelta(days=20),
             origin=licence.production_location,
+            sources=sources,
         )
         batch = await label_service.request_batch(session, SYSTEM, request, settings)
         await label_service.approve(session, SYSTEM, batch.id, BatchApprove(), settings)
         code = await session.scalar(select(Label.code).where(Label.batch_id == batch.id).limit(1))
         samples.append(str(code))
     return samples
+
+
+async def _demo_harvests(session: AsyncSession) -> dict[int, Harvest]:
+    """The demo bases and last autumn's harvest from each, by enterprise id."""
+    harvests: dict[int, Harvest] = {}
+    autumn = date(public_today().year - 1, 10, 1)
+    for spec in BASES:
+        enterprise_id = await session.scalar(
+            select(Enterprise.id).where(Enterprise.name == spec.enterprise)
+        )
+        licence = await session.scalar(
+            select(Licence).where(Licence.enterprise_id == enterprise_id).limit(1)
+        )
+        if enterprise_id is None or licence is None:
+            continue
+        data = BaseCreate(
+            enterprise_id=enterprise_id,
+            product_id=licence.product_id,
+            name=spec.name,
+            kind=BaseKind(spec.kind),
+            division_code=WUYUAN,
+            township=spec.township,
+            area_mu=Decimal(spec.area_mu),
+        )
+        base = await origin_service.create_base(session, SYSTEM, data)
+        await session.flush()
+        harvest = HarvestCreate(
+            base_id=base.id, harvested_on=autumn, quantity_kg=Decimal(spec.harvest_kg)
+        )
+        harvests[enterprise_id] = await origin_service.record_harvest(session, SYSTEM, harvest)
+    return harvests
 
 
 async def sample_codes(session: AsyncSession) -> list[str]:
@@ -170,14 +224,17 @@ async def load_demo(session: AsyncSession, settings: Settings) -> bool:
         await _enterprise_and_licence(session, row, products, serial)
         for serial, row in enumerate(ENTERPRISES, start=1)
     ]
+    organisations = await _organisations(session)
     users: dict[str, User] = {}
     for username, display_name, role, password in USERS:
+        organisation = organisations.get(USER_ORGANISATION.get(username, ""))
         user = users[username] = User(
             username=username,
             display_name=display_name,
             role=Role(role),
             password_hash=hash_password(password),
             enterprise_id=enterprises[0].id if role == "licensee" else None,
+            organisation_id=organisation.id if organisation else None,
         )
         session.add(user)
         await session.flush()
@@ -187,6 +244,33 @@ async def load_demo(session: AsyncSession, settings: Settings) -> bool:
     await _put_on_roster(session, products)
     await _accepted_use_report(session, products, users)
     return True
+
+
+async def _organisations(session: AsyncSession) -> dict[str, Organisation]:
+    """The demo's organisations, by key; one already there by name (the migration of revision
+    0026 may have made the region bureau or the platform operator) is reused."""
+    found: dict[str, Organisation] = {}
+    for spec in ORGANISATIONS:
+        organisation = await session.scalar(
+            select(Organisation).where(Organisation.name_zh == spec.name_zh)
+        )
+        if organisation is None:
+            organisation = Organisation(
+                name_zh=spec.name_zh,
+                name_en=spec.name_en,
+                kind=OrgKind(spec.kind),
+                division_code=spec.division_code,
+                accreditation_number=spec.accreditation_number,
+                accreditation_scope=spec.accreditation_scope,
+            )
+            session.add(organisation)
+            await session.flush()
+            await record_transition(
+                session, SYSTEM, "organisation.create", "organisation", organisation.id,
+                reason="demo data",
+            )  # fmt: skip
+        found[spec.key] = organisation
+    return found
 
 
 async def _put_on_roster(session: AsyncSession, products: dict[str, GIProduct]) -> None:
@@ -215,7 +299,8 @@ async def _accepted_use_report(
     data = UseReportIn(
         product_id=products[USE_REPORT["product"]].id, year=public_today().year - 1, **figures
     )
-    licensee, regulator = user_principal(users["licensee"]), user_principal(users["regulator"])
+    licensee = await principal_of(session, users["licensee"])
+    regulator = await principal_of(session, users["regulator"])
     report = await use_report_service.submit(session, licensee, data)
     await use_report_service.accept(session, regulator, report.id)
 
@@ -234,12 +319,15 @@ def _typical(item: TestItem, failing: bool) -> Decimal:
 
 async def _inspect_demo_batches(session: AsyncSession) -> None:
     """Every demo batch sampled once; the second sunflower lot fails (so the demo shows a
-    suspended batch and a published failing result), and the inspector is assigned the first."""
+    suspended batch and a failing result in its objection window, not yet published), and the
+    inspector is assigned the first."""
     demo_lots = starts_with(LabelBatch.lot_number, "DEMO-")
     batches = list(
         await session.scalars(select(LabelBatch).where(demo_lots).order_by(LabelBatch.id))
     )
-    inspector_id = await session.scalar(select(User.id).where(User.role == Role.INSPECTOR))
+    inspector_id = await session.scalar(
+        select(User.id).where(User.role == Role.INSPECTOR).order_by(User.id).limit(1)
+    )
     for n, batch in enumerate(batches, start=1):
         if n == 1 and inspector_id is not None:
             assignment = InspectionAssignment(batch_id=batch.id, inspector_id=inspector_id)

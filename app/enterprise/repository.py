@@ -10,11 +10,24 @@ from app.enterprise.models import Enterprise
 
 
 def readable_enterprises(principal: Principal) -> Select[Enterprise]:
-    """The one place that scopes enterprises: a licensee sees only its own."""
+    """The one place that scopes enterprises: a licensee sees only its own, a bureau those
+    registered in its division or below (``Principal.jurisdiction``)."""
     query = select(Enterprise)
     if principal.is_licensee:
         query = query.where(Enterprise.id == principal.enterprise_id)
+    elif (reach := principal.jurisdiction) is not None:
+        query = query.where(Enterprise.division_code.startswith(reach))
     return query
+
+
+def enterprises_in_reach(principal: Principal) -> Select[int] | None:
+    """The ids of the enterprises in a bureau's jurisdiction, for the other domains' filters
+    (``Licence.enterprise_id.in_(...)``); ``None`` when no division limits the principal.
+    A licensee is held to its enterprise by each filter itself."""
+    reach = principal.jurisdiction
+    if reach is None:
+        return None
+    return select(Enterprise.id).where(Enterprise.division_code.startswith(reach))
 
 
 def readable_enterprise(principal: Principal, enterprise_id: int) -> Select[Enterprise]:

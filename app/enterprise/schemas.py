@@ -5,7 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from app.enterprise.models import CreditStanding
+from app.core import divisions
 from app.enterprise.uscc import InvalidUSCC, validate_uscc
 
 
@@ -33,11 +33,31 @@ class EnterpriseUpdate(ContactUpdate):
     name: str = Field(min_length=2, max_length=200)
     address: str = Field(min_length=2, max_length=500)
     region: str = Field(min_length=2, max_length=100)
-    credit_standing: CreditStanding = CreditStanding.NORMAL
     uscc: str | None = Field(
         default=None,
         description="only to correct a mistyped code; omitted, the registered code stays",
     )
+    division_code: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{6}$",
+        description=(
+            "GB/T 2260 county (or city) of the registered address; the bureaus of this division "
+            "and above supervise the enterprise. Omitted: kept on an update; on registration, "
+            "the current division of the USCC's registration office (characters 3–8)"
+        ),
+    )
+
+    @field_validator("division_code")
+    @classmethod
+    def _current_division(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        found = divisions.get(value)
+        if found is None or not found.current:
+            raise PydanticCustomError(
+                "division_code", "{code} is not a current GB/T 2260 division code", {"code": value}
+            )
+        return value
 
     @field_validator("uscc")
     @classmethod
@@ -57,10 +77,10 @@ class EnterpriseRead(BaseModel):
     uscc: str
     address: str
     region: str
+    division_code: str | None
     contact_name: str | None
     contact_phone: str | None
     contact_email: str | None
-    credit_standing: CreditStanding
     is_demo: bool
     created_at: datetime
     updated_at: datetime

@@ -5,8 +5,10 @@ from collections.abc import Collection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.transition import audited
-from app.core.errors import NotFound
+from app.core import divisions
+from app.core.errors import Forbidden, NotFound, Unprocessable
 from app.core.pagination import PageParams, paginate
+from app.core.permissions import can
 from app.core.principal import Principal
 from app.enterprise import repository
 from app.enterprise.exceptions import USCCTaken
@@ -46,9 +48,32 @@ async def _refuse_taken_uscc(session: AsyncSession, uscc: str) -> None:
         raise USCCTaken(f"an enterprise with USCC {uscc} is registered already")
 
 
+def uscc_division(uscc: str) -> str | None:
+    """Today's division of the office that registered ``uscc`` (characters 3–8), if exactly
+    one: a code abolished since may have passed to several."""
+    found = divisions.current_equivalents(uscc[2:8])
+    return found[0] if len(found) == 1 else None
+
+
+def _check_jurisdiction(actor: Principal, enterprise: Enterprise) -> None:
+    if not can(actor, "enterprise.read", enterprise):
+        raise Forbidden(
+            f"division {enterprise.division_code} lies outside this organisation's division "
+            f"({actor.division_code})"
+        )
+
+
 async def create(session: AsyncSession, actor: Principal, data: EnterpriseCreate) -> Enterprise:
     await _refuse_taken_uscc(session, data.uscc)
     enterprise = Enterprise(**data.model_dump())
+    enterprise.division_code = data.division_code or uscc_division(data.uscc)
+    if enterprise.division_code is None:
+        raise Unprocessable(
+            "give the division_code of the registered address: the USCC's registration "
+            "office names no single current division",
+            field="division_code",
+        )
+    _check_jurisdiction(actor, enterprise)
     async with audited(session, actor, "enterprise.create", enterprise, *FIELDS):
         session.add(enterprise)
     return enterprise
@@ -67,9 +92,14 @@ async def update(
     session: AsyncSession, actor: Principal, enterprise_id: int, data: EnterpriseUpdate
 ) -> Enterprise:
     enterprise = await get_readable(session, actor, enterprise_id)
-    changes = data.model_dump(exclude={"uscc"} if data.uscc is None else set())
+    kept = {name for name in ("uscc", "division_code") if getattr(data, name) is None}
+    changes = data.model_dump(exclude=kept)
     if data.uscc is not None and data.uscc != enterprise.uscc:  # a correction
         await _refuse_taken_uscc(session, data.uscc)
+    if data.division_code is not None and not (
+        data.division_code.startswith(actor.jurisdiction or "")
+    ):
+        raise Forbidden(f"division {data.division_code} lies outside this organisation's division")
     return await _apply(session, actor, enterprise, changes)
 
 

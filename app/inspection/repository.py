@@ -11,26 +11,45 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth.models import User
 from app.core.principal import Principal, Role
 from app.enterprise.models import Enterprise
-from app.inspection.models import Inspection, InspectionItem, InspectionResult
+from app.enterprise.repository import enterprises_in_reach
+from app.inspection.models import (
+    Inspection,
+    InspectionItem,
+    InspectionObjection,
+    InspectionResult,
+    InspectionStage,
+    Notification,
+)
 from app.label.models import BatchStatus, LabelBatch
 from app.licence.models import Licence
 from app.registry.models import GIProduct
 
 
 def readable_inspections(principal: Principal) -> Select[Inspection]:
-    """Staff see every inspection; inspectors their own; licensees those of their batches."""
+    """Admins see every inspection, a bureau those of its jurisdiction's batches; inspectors
+    their own (and those they re-test); licensees those of their batches."""
     query = select(Inspection)
     if principal.is_licensee:
         query = query.join(LabelBatch, LabelBatch.id == Inspection.batch_id).where(
             LabelBatch.enterprise_id == principal.enterprise_id
         )
     elif principal.role is Role.INSPECTOR:
-        query = query.where(Inspection.inspector_id == principal.id)
+        # Their own samples, and the first results of the re-tests assigned to them.
+        retesting = exists().where(
+            InspectionObjection.inspection_id == Inspection.id,
+            InspectionObjection.retest_inspector_id == principal.id,
+        )
+        query = query.where(or_(Inspection.inspector_id == principal.id, retesting))
+    elif (reach := enterprises_in_reach(principal)) is not None:
+        query = query.join(LabelBatch, LabelBatch.id == Inspection.batch_id).where(
+            LabelBatch.enterprise_id.in_(reach)
+        )
     return query
 
 
@@ -39,7 +58,10 @@ def readable_inspection(principal: Principal, inspection_id: int) -> Select[Insp
 
 
 def inspection_listing(
-    principal: Principal, batch_id: int | None, result: InspectionResult | None
+    principal: Principal,
+    batch_id: int | None,
+    result: InspectionResult | None,
+    stage: InspectionStage | None = None,
 ) -> Select[Inspection]:
     """The caller's inspections, latest sample first, for ``paginate``."""
     query = readable_inspections(principal).order_by(
@@ -49,6 +71,8 @@ def inspection_listing(
         query = query.where(Inspection.batch_id == batch_id)
     if result is not None:
         query = query.where(Inspection.result == result)
+    if stage is not None:
+        query = query.where(Inspection.stage == stage)
     return query
 
 
@@ -61,6 +85,87 @@ async def id_by_report_number(session: AsyncSession, report_number: str) -> int 
 async def items_of(session: AsyncSession, inspection_id: int) -> list[InspectionItem]:
     query = select(InspectionItem).where(InspectionItem.inspection_id == inspection_id)
     return list(await session.scalars(query))
+
+
+# --- objection and re-test (``app.inspection.objections``) -------------------------------------
+
+
+def _locked(query: Select[Any]) -> Select[Any]:
+    return query.with_for_update().execution_options(populate_existing=True)
+
+
+def readable_inspection_for_update(principal: Principal, inspection_id: int) -> Select[Inspection]:
+    """The inspection as the caller may read it, row-locked (PostgreSQL): a filed objection
+    and the job closing the window take turns."""
+    query = readable_inspection(principal, inspection_id).with_for_update(of=Inspection)
+    return query.execution_options(populate_existing=True)
+
+
+def inspection_for_update(inspection_id: int) -> Select[Inspection]:
+    return _locked(select(Inspection).where(Inspection.id == inspection_id))
+
+
+async def objection_of(session: AsyncSession, inspection_id: int) -> InspectionObjection | None:
+    query = select(InspectionObjection).where(InspectionObjection.inspection_id == inspection_id)
+    found: InspectionObjection | None = await session.scalar(query)
+    return found
+
+
+async def expired_windows(session: AsyncSession, today: date) -> list[Inspection]:
+    """Failing results still provisional after their window's last day, locked, oldest first."""
+    query = (
+        select(Inspection)
+        .where(
+            Inspection.stage == InspectionStage.PROVISIONAL,
+            Inspection.objection_deadline < today,
+        )
+        .order_by(Inspection.id)
+    )
+    return list(await session.scalars(_locked(query)))
+
+
+async def accredited_inspectors(session: AsyncSession, excluded: list[int]) -> list[User]:
+    """Active inspector accounts (until organisations: one per laboratory), by name."""
+    query = (
+        select(User)
+        .where(User.role == Role.INSPECTOR, User.is_active.is_(True), User.id.not_in(excluded))
+        .order_by(User.display_name, User.id)
+    )
+    return list(await session.scalars(query))
+
+
+def objection_listing(principal: Principal) -> Select[InspectionObjection, Inspection, str]:
+    """(objection, inspection, lot number) the caller may see: a licensee its enterprise's, an
+    inspector the re-tests assigned to them, staff all; newest first."""
+    query = (
+        select(InspectionObjection, Inspection, LabelBatch.lot_number)
+        .join(Inspection, Inspection.id == InspectionObjection.inspection_id)
+        .join(LabelBatch, LabelBatch.id == Inspection.batch_id)
+        .order_by(InspectionObjection.id.desc())
+    )
+    if principal.is_licensee:
+        query = query.where(LabelBatch.enterprise_id == principal.enterprise_id)
+    elif principal.role is Role.INSPECTOR:
+        query = query.where(InspectionObjection.retest_inspector_id == principal.id)
+    return query
+
+
+def notification_listing(principal: Principal) -> Select[Notification]:
+    query = select(Notification).order_by(Notification.id.desc())
+    if principal.is_licensee:
+        query = query.where(Notification.enterprise_id == principal.enterprise_id)
+    return query
+
+
+def pending_windows() -> Select[Inspection, str, str]:
+    """(inspection, lot number, enterprise name) of every failing result not yet final."""
+    return (
+        select(Inspection, LabelBatch.lot_number, Enterprise.name)
+        .join(LabelBatch, LabelBatch.id == Inspection.batch_id)
+        .join(Enterprise, Enterprise.id == LabelBatch.enterprise_id)
+        .where(Inspection.stage.in_([InspectionStage.PROVISIONAL, InspectionStage.OBJECTED]))
+        .order_by(Inspection.objection_deadline, Inspection.id)
+    )
 
 
 # --- annual coverage ------------------------------------------------------------------------

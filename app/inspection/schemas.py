@@ -8,12 +8,20 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validat
 
 from app.core.time import public_today
 from app.inspection import limits as judging
-from app.inspection.models import InspectionResult
+from app.inspection.models import InspectionResult, InspectionStage
 
 
 class MeasuredItem(BaseModel):
     item: str = Field(min_length=1, max_length=40, description="the test item's code")
     value: Decimal = Field(max_digits=14, decimal_places=4)
+
+
+def one_value_per_item(items: list[MeasuredItem]) -> list[MeasuredItem]:
+    counts = Counter(m.item for m in items)
+    repeated = [code for code, n in counts.items() if n > 1]
+    if repeated:
+        raise ValueError(f"one value per test item; repeated: {', '.join(sorted(repeated))}")
+    return items
 
 
 class InspectionCreate(BaseModel):
@@ -38,11 +46,7 @@ class InspectionCreate(BaseModel):
     @field_validator("items")
     @classmethod
     def _one_value_per_item(cls, items: list[MeasuredItem]) -> list[MeasuredItem]:
-        counts = Counter(m.item for m in items)
-        repeated = [code for code, n in counts.items() if n > 1]
-        if repeated:
-            raise ValueError(f"one value per test item; repeated: {', '.join(sorted(repeated))}")
-        return items
+        return one_value_per_item(items)
 
 
 class ItemResultRead(BaseModel):
@@ -91,6 +95,16 @@ class InspectionRead(BaseModel):
     result: InspectionResult
     recorded_by_id: int | None
     recorded_at: datetime
+    stage: InspectionStage = Field(
+        default=InspectionStage.FINAL,
+        description="final (published), provisional (a failure in its objection window), "
+        "objected (re-test awaited), confirmed or overturned (by the re-test)",
+    )
+    retest_of_id: int | None = None
+    notified_on: date | None = None
+    objection_deadline: date | None = Field(
+        default=None, description="last day (inclusive) the enterprise may object"
+    )
     items: list[ItemResultRead] = []
     batch_status: str | None = Field(default=None, description="the batch's standing afterwards")
 
@@ -119,3 +133,88 @@ class CoverageReport(BaseModel):
     batches_without_pass: list[CoverageBatch]
     enterprises_licensed: int
     enterprises_not_sampled: list[CoverageEnterprise]
+
+
+class ObjectionCreate(BaseModel):
+    reason: str = Field(min_length=2, max_length=1000)
+    retest_inspector_id: int = Field(
+        ge=1, description="the re-test laboratory's inspector (GET …/retest-laboratories)"
+    )
+    retest_lab: str | None = Field(
+        default=None,
+        min_length=2,
+        max_length=200,
+        description="the re-test laboratory's name (default: the inspector's display name)",
+    )
+
+
+class ObjectionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    inspection_id: int
+    reason: str
+    retest_inspector_id: int
+    retest_lab: str
+    filed_by_id: int | None
+    filed_at: datetime
+    retest_id: int | None
+
+
+class ObjectionListed(ObjectionRead):
+    """An objection with the result it contests (for the licensee's, inspector's and
+    regulator's lists)."""
+
+    batch_id: int
+    lot_number: str
+    report_number: str
+    sample_id: str
+    sampled_on: date
+    stage: InspectionStage
+    objection_deadline: date | None
+
+
+class RetestLaboratory(BaseModel):
+    """An accredited laboratory the re-test may go to (until organisations: an inspector)."""
+
+    inspector_id: int
+    name: str
+
+
+class RetestCreate(BaseModel):
+    """A re-test on the retained sample of the contested result (same sample, other lab)."""
+
+    report_number: str = Field(min_length=1, max_length=64)
+    items: list[MeasuredItem] = Field(min_length=1, max_length=100)
+
+    @field_validator("items")
+    @classmethod
+    def _one_value_per_item(cls, items: list[MeasuredItem]) -> list[MeasuredItem]:
+        return one_value_per_item(items)
+
+
+class NotificationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    enterprise_id: int
+    kind: str
+    subject_type: str
+    subject_id: int
+    message_zh: str
+    message_en: str
+    deadline: date | None
+    created_at: datetime
+
+
+class WindowListed(BaseModel):
+    """A failing result not yet final, for the regulator's queue."""
+
+    inspection_id: int
+    batch_id: int
+    lot_number: str
+    enterprise_name: str
+    report_number: str
+    stage: InspectionStage
+    notified_on: date | None
+    objection_deadline: date | None

@@ -2,37 +2,40 @@
 
 An inspector records results only for batches assigned to them (directly or through a drawn
 licence); regulators record for any batch. The result is computed from the product's limits
-(``limits``). A failing result suspends an issued batch in the same transaction, and every
-result is published as a notice.
+(``limits``). A pass is final and published at once; a failure suspends an issued batch in the
+same transaction but is published only once final (``objections``: the enterprise's window to
+object and ask for a re-test).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.audit.transition import record_transition
 from app.auth.models import User
-from app.core import notices
-from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable, require_state
+from app.core.errors import Forbidden, NotFound, Unprocessable, require_state
 from app.core.pagination import PageParams, paginate
 from app.core.principal import Principal, Role
-from app.inspection import limits, repository
-from app.inspection.models import Inspection, InspectionItem, InspectionResult
-from app.inspection.schemas import InspectionCreate, InspectionRead, ItemResultRead
+from app.inspection import limits, objections, repository, results
+from app.inspection.models import Inspection, InspectionResult, InspectionStage
+from app.inspection.results import (
+    as_read,
+    items_read,
+    notice_subject,
+)
+from app.inspection.schemas import InspectionCreate, InspectionRead
 from app.label import standing
-from app.label.models import BatchStatus, LabelBatch
+from app.label.models import LabelBatch
 from app.planning import assignments, staffing
 from app.planning.exceptions import InspectorConflicted
 from app.registry import service as registry
-from app.registry.models import TestItem
 
 
 async def record(session: AsyncSession, actor: Principal, data: InspectionCreate) -> InspectionRead:
-    batch = await standing.get_batch_for_update(session, data.batch_id)
+    batch = await standing.get_batch_for_update(session, actor, data.batch_id)
     assignment_id, inspector_id = await _who_samples(session, actor, data, batch)
     require_state(f"batch {batch.id}", batch.status, *staffing.SAMPLED_BATCHES)
     if data.sampled_on < batch.production_date:
@@ -55,14 +58,13 @@ async def record(session: AsyncSession, actor: Principal, data: InspectionCreate
         result=result,
         recorded_by_id=actor.user_id,
     )
-    session.add(inspection)
-    await _flush_refusing_duplicate(session, data.report_number)
-    stored = [_stored_item(inspection.id, v) for v in verdicts]
-    session.add_all(stored)
-    items = [_item_read(v.item, row) for v, row in zip(verdicts, stored, strict=True)]
-    # Recorded (and published) before a failure suspends the batch, as the ledger has always
-    # read: the result, then the measure it led to. The verify page shows the latest result,
-    # so the record bumps the trust epoch whatever the outcome.
+    items = await results.store(session, inspection, verdicts)
+    if result is InspectionResult.FAIL:
+        # Not published yet: the enterprise may object and ask for a re-test first.
+        await objections.open_window(session, actor, batch, inspection, verdicts)
+        return as_read(inspection, items, batch.status)
+    # A pass is final at once. The verify page shows the latest final result, so the record
+    # bumps the trust epoch (EFFECTS) and publishes the notice.
     after = audit.snapshot(inspection, "batch_id", "report_number", "result", "sampled_on", "lab")
     await record_transition(
         session,
@@ -71,18 +73,9 @@ async def record(session: AsyncSession, actor: Principal, data: InspectionCreate
         "inspection",
         inspection.id,
         after=after,
-        about=await _notice_subject(session, batch, inspection, items),
+        about=await notice_subject(session, batch, inspection, items),
     )
-    if result is InspectionResult.FAIL and batch.status is BatchStatus.ISSUED:
-        failed = ", ".join(v.item.code for v in verdicts if not v.passed)
-        await standing.suspend(
-            session,
-            actor,
-            batch,
-            f"inspection {data.report_number} failed: {failed}",
-            inspection_id=inspection.id,
-        )
-    return _read(inspection, items, batch.status)
+    return as_read(inspection, items, batch.status)
 
 
 async def _who_samples(
@@ -117,91 +110,11 @@ async def _refuse_conflicted(session: AsyncSession, inspector_id: int, batch: La
         )
 
 
-async def _flush_refusing_duplicate(session: AsyncSession, report_number: str) -> None:
-    exists = await repository.id_by_report_number(session, report_number)
-    if exists is not None:
-        raise Conflict(
-            f"report {report_number} is already recorded",
-            field="report_number",
-            inspection_id=exists,
-        )
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError as exc:  # a concurrent recording of the same report won the race
-        raise Conflict(
-            f"report {report_number} is already recorded", field="report_number"
-        ) from exc
-
-
-async def _notice_subject(
-    session: AsyncSession, batch: LabelBatch, inspection: Inspection, items: list[ItemResultRead]
-) -> notices.Subject:
-    """What the inspection's public notice says: the batch, the result and every item."""
-    about = await standing.batch_subject(session, batch)
-    about.report_number, about.result = inspection.report_number, inspection.result.value
-    about.detail |= {
-        "sampled_on": inspection.sampled_on.isoformat(),
-        "lab": inspection.lab,
-        "items": [item.model_dump(mode="json") for item in items],
-    }
-    return about
-
-
-def _stored_item(inspection_id: int, verdict: limits.ItemVerdict) -> InspectionItem:
-    """The measured value with a copy of the limits it was judged against, so that a later
-    edit of the standard's limits never changes what this inspection shows."""
-    item = verdict.item
-    return InspectionItem(
-        inspection_id=inspection_id,
-        test_item_id=item.id,
-        measured_value=verdict.value,
-        passed=verdict.passed,
-        min_value=item.min_value,
-        max_value=item.max_value,
-        unit=item.unit,
-        method=item.method,
-        decimals=limits.reported_places(verdict.value),
-    )
-
-
-def _item_read(item: TestItem, stored: InspectionItem) -> ItemResultRead:
-    """Names from the test item; value, limits, unit, method and verdict as stored."""
-    return ItemResultRead(
-        item=item.code,
-        name_zh=item.name_zh,
-        name_en=item.name_en,
-        unit=stored.unit,
-        value=stored.measured_value,
-        min_value=stored.min_value,
-        max_value=stored.max_value,
-        method=stored.method,
-        decimals=stored.decimals,
-        passed=stored.passed,
-    )
-
-
-def _read(
-    inspection: Inspection, items: list[ItemResultRead], batch_status: BatchStatus | None = None
-) -> InspectionRead:
-    read = InspectionRead.model_validate(inspection)
-    read.items = items
-    read.batch_status = batch_status.value if batch_status else None
-    return read
-
-
 async def get(session: AsyncSession, actor: Principal, inspection_id: int) -> InspectionRead:
     inspection = await session.scalar(repository.readable_inspection(actor, inspection_id))
     if inspection is None:
         raise NotFound(f"inspection {inspection_id} not found")
-    stored = sorted(await repository.items_of(session, inspection.id), key=_test_item_id)
-    names = await registry.test_items_by_id(session, [row.test_item_id for row in stored])
-    items = [_item_read(names[row.test_item_id], row) for row in stored]
-    return _read(inspection, items)
-
-
-def _test_item_id(stored: InspectionItem) -> int:
-    return stored.test_item_id  # the order the product defines its items in
+    return as_read(inspection, await items_read(session, inspection.id))
 
 
 async def require_exists(session: AsyncSession, inspection_id: int) -> Inspection:
@@ -218,6 +131,7 @@ async def list_readable(
     page: PageParams,
     batch_id: int | None = None,
     result: InspectionResult | None = None,
+    stage: InspectionStage | None = None,
 ) -> tuple[Sequence[Inspection], int]:
-    query = repository.inspection_listing(actor, batch_id, result)
+    query = repository.inspection_listing(actor, batch_id, result, stage)
     return await paginate(session, query, page)

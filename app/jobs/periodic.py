@@ -12,6 +12,7 @@ from app.core.jobs.registry import JobArgs, JobResult, job
 from app.core.jobs.runner import JobContext
 from app.core.jobs.schedule import Periodic
 from app.core.time import utcnow
+from app.inspection import objections
 from app.jobs.print_jobs import PURGE_PRINT_FILES
 from app.notice import checkpoints
 from app.verification.rollup import roll_up
@@ -20,11 +21,14 @@ from app.verification.salts import destroy_old_salts
 ROLLUP = "scans.rollup"
 PURGE_SALTS = "scans.purge_salts"
 AUDIT_CHECKPOINT = "audit.checkpoint"
+CLOSE_OBJECTION_WINDOWS = "inspection.close_windows"
 
 # Local times of day (deployment zone); quiet hours, and the checkpoint just after midnight so
 # it pins the ledger as it stood at the end of the previous local day.
 PERIODIC = (
     Periodic(AUDIT_CHECKPOINT, at=time(0, 5)),
+    # Just after midnight: a window's last day has ended everywhere in the zone.
+    Periodic(CLOSE_OBJECTION_WINDOWS, at=time(0, 15)),
     Periodic(PURGE_SALTS, at=time(1, 0)),
     Periodic(ROLLUP, at=time(2, 0)),
     Periodic(PURGE_PRINT_FILES, at=time(3, 0)),
@@ -54,3 +58,12 @@ async def audit_checkpoint(ctx: JobContext, _args: JobArgs) -> JobResult:
     async with ctx.session() as session:
         notice = await checkpoints.publish_checkpoint(session)
     return {"published": notice.detail if notice is not None else None}
+
+
+@job(CLOSE_OBJECTION_WINDOWS)
+async def close_objection_windows(ctx: JobContext, _args: JobArgs) -> JobResult:
+    """Make final, and publish, the failing results whose objection window ended without an
+    objection (``app.inspection.objections``)."""
+    async with ctx.session() as session:
+        closed = await objections.close_expired_windows(session)
+    return {"finalised": closed}

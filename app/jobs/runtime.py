@@ -25,11 +25,12 @@ from app.core.db import Database
 from app.core.jobs.registry import REGISTRY
 from app.core.jobs.schedule import Periodic, deployment_zone
 from app.core.jobs.worker import BackgroundWorker, Worker
-from app.jobs import periodic
+from app.jobs import issue_jobs, periodic
 
 # Periodic jobs of domains above this one (the statistics refresh), added by the composition
 # root (``app.wiring``): this domain may not import them.
 _added: list[Periodic] = []
+HANDLERS = (issue_jobs.issue_batch_job,)  # imported for their registration
 
 
 def add_periodic(periodic_job: Periodic) -> None:

@@ -32,14 +32,20 @@ def _chunks(quantity: int) -> Iterator[tuple[int, int]]:
         yield first, min(first + CHUNK, quantity + 1)
 
 
-def _records(codec: LabelCodec, batch_id: int, first: int, stop: int) -> Rows:
-    codes, active = codec.mint_many(stop - first), LabelStatus.ACTIVE.value
-    return [(code, batch_id, serial, active) for serial, code in enumerate(codes, start=first)]
+def _records(codec: LabelCodec, batch_id: int, first: int, stop: int, status: LabelStatus) -> Rows:
+    codes, value = codec.mint_many(stop - first), status.value
+    return [(code, batch_id, serial, value) for serial, code in enumerate(codes, start=first)]
 
 
 async def _write_chunk(
-    session: AsyncSession, codec: LabelCodec, batch_id: int, first: int, stop: int, rows: Rows
+    session: AsyncSession,
+    codec: LabelCodec,
+    batch_id: int,
+    span: tuple[int, int],
+    rows: Rows,
+    status: LabelStatus,
 ) -> None:
+    first, stop = span
     for attempt in range(MAX_ATTEMPTS):
         try:
             async with session.begin_nested():
@@ -48,11 +54,13 @@ async def _write_chunk(
         except IntegrityError:
             if attempt == MAX_ATTEMPTS - 1:
                 raise
-            rows = _records(codec, batch_id, first, stop)  # a collision: fresh codes
+            rows = _records(codec, batch_id, first, stop, status)  # a collision: fresh codes
 
 
-def _mint_in_thread(codec: LabelCodec, batch_id: int, first: int, stop: int) -> asyncio.Task[Rows]:
-    return asyncio.create_task(asyncio.to_thread(_records, codec, batch_id, first, stop))
+def _mint_in_thread(
+    codec: LabelCodec, batch_id: int, span: tuple[int, int], status: LabelStatus
+) -> asyncio.Task[Rows]:
+    return asyncio.create_task(asyncio.to_thread(_records, codec, batch_id, *span, status))
 
 
 async def write_labels(
@@ -61,18 +69,20 @@ async def write_labels(
     batch_id: int,
     quantity: int,
     progress: ProgressCallback | None = None,
+    status: LabelStatus = LabelStatus.ACTIVE,
 ) -> int:
-    """Create labels 1..quantity of ``batch_id``; returns how many were written.
+    """Create labels 1..quantity of ``batch_id`` in ``status`` (``inactive`` where the product
+    or licence requires activation on the packing line); returns how many were written.
 
     The next chunk is minted in a worker thread while the database ingests this one, so the
     Python side and the database server each keep one of the two cores busy."""
     chunks = list(_chunks(quantity))
-    pending = _mint_in_thread(codec, batch_id, *chunks[0])
+    pending = _mint_in_thread(codec, batch_id, chunks[0], status)
     for index, (first, stop) in enumerate(chunks):
         rows = await pending
         if index + 1 < len(chunks):
-            pending = _mint_in_thread(codec, batch_id, *chunks[index + 1])
-        await _write_chunk(session, codec, batch_id, first, stop, rows)
+            pending = _mint_in_thread(codec, batch_id, chunks[index + 1], status)
+        await _write_chunk(session, codec, batch_id, (first, stop), rows, status)
         if progress:
             progress(stop - first)
     return quantity

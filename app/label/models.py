@@ -52,6 +52,7 @@ _ON_MARKET = _LIVE | {BatchStatus.RECALLED, BatchStatus.REVOKED}
 
 
 class LabelStatus(enum.StrEnum):
+    INACTIVE = "inactive"  # printed, awaiting activation on the packing line (issue 15)
     ACTIVE = "active"
     VOID = "void"
     REVOKED = "revoked"
@@ -61,6 +62,11 @@ class LabelStatus(enum.StrEnum):
         """Out of circulation (damaged, misprinted or revoked): never printed, never genuine.
         A tuple: the print summary lists them in this order."""
         return (cls.VOID, cls.REVOKED)
+
+    @classmethod
+    def live(cls) -> tuple[LabelStatus, ...]:
+        """Not taken out: on the market (active) or printed and awaiting activation."""
+        return (cls.ACTIVE, cls.INACTIVE)
 
 
 class LabelBatch(Timestamped, Base):
@@ -79,6 +85,9 @@ class LabelBatch(Timestamped, Base):
     unit: Mapped[str] = mapped_column(String(40))
     production_date: Mapped[date]
     origin: Mapped[str] = mapped_column(Text)
+    # Where the lot's raw material grew, as the public may see it (app.origin.service
+    # ``public_origin``): county, township and harvest year per source, never a grower.
+    origin_public: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     season: Mapped[int] = mapped_column(Integer)
     status: Mapped[BatchStatus] = mapped_column(str_enum(BatchStatus), index=True)
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
@@ -86,6 +95,9 @@ class LabelBatch(Timestamped, Base):
     decision_reason: Mapped[str | None] = mapped_column(Text)
     issued_at: Mapped[datetime | None]
     key_id: Mapped[str | None] = mapped_column(String(1))
+    # Its labels were issued ``inactive`` (the product or licence required activation when the
+    # batch was issued): kept on the batch so a later change of the flag leaves it as printed.
+    requires_activation: Mapped[bool] = mapped_column(default=False)
 
 
 class Label(Base):
@@ -103,6 +115,8 @@ class Label(Base):
     status_changed_by_id: Mapped[int | None] = mapped_column(BigInteger)
     status_reason: Mapped[str | None] = mapped_column(Text)
     revocation_id: Mapped[int | None] = mapped_column(BigInteger)
+    # When the packing line activated it (None: never, or deactivated since).
+    activated_at: Mapped[datetime | None]
 
 
 class BatchMeasureKind(enum.StrEnum):

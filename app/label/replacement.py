@@ -114,7 +114,7 @@ async def request_replacements(
         production_date=original.production_date,
         origin=original.origin,
     )
-    batch = await service.request_batch(session, actor, request, settings)
+    batch = await service.request_batch(session, actor, request, settings, origin_of=original)
     session.add_all(
         LabelReplacement(code=code, original_batch_id=original.id, replacement_batch_id=batch.id)
         for code in checked.codes

@@ -11,20 +11,28 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
     Row,
     Select,
+    String,
     Subquery,
+    Table,
+    and_,
+    any_,
+    bindparam,
+    case,
     delete,
     func,
     insert,
+    not_,
     or_,
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import Keyset
@@ -32,6 +40,7 @@ from app.core.principal import Principal
 from app.core.search import contains_text
 from app.core.time import utcnow
 from app.enterprise.models import Enterprise
+from app.enterprise.repository import enterprises_in_reach
 from app.label.code import normalise
 from app.label.models import (
     BatchMeasure,
@@ -53,6 +62,8 @@ def readable_batches(principal: Principal) -> Select[LabelBatch]:
     query = select(LabelBatch)
     if principal.is_licensee:
         query = query.where(LabelBatch.enterprise_id == principal.enterprise_id)
+    elif (reach := enterprises_in_reach(principal)) is not None:
+        query = query.where(LabelBatch.enterprise_id.in_(reach))
     return query
 
 
@@ -67,11 +78,6 @@ def readable_batch(principal: Principal, batch_id: int, *, for_update: bool) -> 
     already holds it, so a decision is taken on the state as committed by the last decider."""
     query = readable_batches(principal).where(LabelBatch.id == batch_id)
     return _locked(query) if for_update else query
-
-
-def batch_for_update(batch_id: int) -> Select[LabelBatch]:
-    """One batch, unscoped and row-locked: a regulator's or the system's act on its standing."""
-    return _locked(select(LabelBatch).where(LabelBatch.id == batch_id))
 
 
 def _locked(query: Select[LabelBatch]) -> Select[LabelBatch]:
@@ -174,6 +180,10 @@ def readable_labels(principal: Principal) -> Select[Label]:
     if principal.is_licensee:
         query = query.join(LabelBatch, LabelBatch.id == Label.batch_id).where(
             LabelBatch.enterprise_id == principal.enterprise_id
+        )
+    elif (reach := enterprises_in_reach(principal)) is not None:
+        query = query.join(LabelBatch, LabelBatch.id == Label.batch_id).where(
+            LabelBatch.enterprise_id.in_(reach)
         )
     return query
 
@@ -404,7 +414,7 @@ def live_reach(which: ColumnElement[bool]) -> Select[int, int]:
         select(func.count(), func.count(LabelScanStat.code))
         .select_from(Label)
         .outerjoin(LabelScanStat, LabelScanStat.code == Label.code)
-        .where(Label.status == LabelStatus.ACTIVE, which)
+        .where(Label.status.in_(LabelStatus.live()), which)
     )
 
 
@@ -432,8 +442,18 @@ async def _update_labels(
 async def revoke_active_labels(
     session: AsyncSession, which: ColumnElement[bool], /, **values: Any
 ) -> int:
-    """Set ``values`` on the still-active labels among ``which``; how many there were."""
-    return await _update_labels(session, Label.status == LabelStatus.ACTIVE, which, **values)
+    """Set ``values`` on the still-live (active or inactive) labels among ``which``; how many
+    there were. An inactive label revoked stays off the market even if a line activates it."""
+    live = Label.status.in_(LabelStatus.live())
+    return await _update_labels(session, live, which, **values)
+
+
+def restored_status() -> Any:
+    """What a label revoked (or voided) comes back as: ``inactive`` if its batch awaits
+    activation and the packing line never activated it, else ``active``."""
+    awaiting = select(LabelBatch.id).where(LabelBatch.requires_activation.is_(True))
+    never_activated = and_(Label.activated_at.is_(None), Label.batch_id.in_(awaiting))
+    return case((never_activated, LabelStatus.INACTIVE.value), else_=LabelStatus.ACTIVE.value)
 
 
 async def restore_revoked_labels(
@@ -444,9 +464,110 @@ async def restore_revoked_labels(
     return await _update_labels(session, *revoked, **values)
 
 
+def batches_requiring_activation(batch_ids: Collection[int]) -> Select[int]:
+    return select(LabelBatch.id).where(
+        LabelBatch.id.in_(batch_ids), LabelBatch.requires_activation.is_(True)
+    )
+
+
+# --- activation on the packing line (issue 15): set-based, one UPDATE per call -------------
+
+
+def labels_coded(session: AsyncSession, codes: Sequence[str]) -> ColumnElement[bool]:
+    """``label.code`` among ``codes`` (normalised): on PostgreSQL one array parameter
+    (``= ANY($1)``: one prepared statement for any number of codes), else an IN list."""
+    if session.get_bind().dialect.name == "postgresql":
+        return Label.code == any_(bindparam("codes", list(codes), type_=ARRAY(String)))
+    return Label.code.in_(list(codes))
+
+
+def labels_in_serials(batch_id: int, first: int, last: int) -> ColumnElement[bool]:
+    return and_(Label.batch_id == batch_id, Label.serial.between(first, last))
+
+
+def activation_tally(
+    which: ColumnElement[bool], enterprise_id: int
+) -> Select[int, LabelStatus, BatchStatus, bool, int, int, int]:
+    """Per batch and status of the enterprise's labels among ``which``: (batch id, label
+    status, batch status, batch requires activation, count, lowest serial, highest serial)."""
+    return (
+        select(
+            Label.batch_id,
+            Label.status,
+            LabelBatch.status,
+            LabelBatch.requires_activation,
+            func.count(),
+            func.min(Label.serial),
+            func.max(Label.serial),
+        )
+        .join(LabelBatch, LabelBatch.id == Label.batch_id)
+        .where(which, LabelBatch.enterprise_id == enterprise_id)
+        .group_by(Label.batch_id, Label.status, LabelBatch.status, LabelBatch.requires_activation)
+    )
+
+
+def _switchable_batches(enterprise_id: int, deactivating: bool) -> Select[int]:
+    live = (LabelBatch.enterprise_id == enterprise_id, LabelBatch.status.in_(BatchStatus.live()))
+    query = select(LabelBatch.id).where(*live)
+    if deactivating:  # a product that needs no activation has no inactive state to go back to
+        query = query.where(LabelBatch.requires_activation.is_(True))
+    return query
+
+
+def activation_refusals(
+    which: ColumnElement[bool], enterprise_id: int, deactivating: bool, limit: int
+) -> Select[str, LabelStatus, BatchStatus, bool]:
+    """The first ``limit`` of the enterprise's labels among ``which`` that the switch
+    refuses (taken out, or in a batch it may not touch), with what decides the reason."""
+    switchable = Label.batch_id.in_(_switchable_batches(enterprise_id, deactivating))
+    return (
+        select(Label.code, Label.status, LabelBatch.status, LabelBatch.requires_activation)
+        .join(LabelBatch, LabelBatch.id == Label.batch_id)
+        .where(which, LabelBatch.enterprise_id == enterprise_id)
+        .where(or_(Label.status.not_in(LabelStatus.live()), not_(switchable)))
+        .order_by(Label.code)
+        .limit(limit)
+    )
+
+
+def codes_found(which: ColumnElement[bool], enterprise_id: int) -> Select[str]:
+    return (
+        select(Label.code)
+        .join(LabelBatch, LabelBatch.id == Label.batch_id)
+        .where(which, LabelBatch.enterprise_id == enterprise_id)
+    )
+
+
+async def switch_activation(
+    session: AsyncSession,
+    which: ColumnElement[bool],
+    enterprise_id: int,
+    *,
+    deactivating: bool,
+    values: dict[str, Any],
+) -> Sequence[Row[int, int]]:
+    """One UPDATE: the enterprise's labels among ``which`` that are inactive (active, when
+    ``deactivating``) in a batch still on the market take ``values``; (batch id, serial) of
+    each that did (RETURNING: the counts and ranges need no second pass over the codes)."""
+    from_status = LabelStatus.ACTIVE if deactivating else LabelStatus.INACTIVE
+    switchable = Label.batch_id.in_(_switchable_batches(enterprise_id, deactivating))
+    # On the table, not the mapped class: the ORM's bulk-update machinery would build an
+    # object-loading result for the 10,000 returned rows (measured: most of a call's CPU).
+    table = cast(Table, Label.__table__)
+    query = (
+        update(table)
+        .where(which, Label.status == from_status, switchable)
+        .values(**values)
+        .returning(table.c.batch_id, table.c.serial)
+    )
+    connection = await session.connection()
+    return (await connection.execute(query)).all()
+
+
 async def active_label_count(session: AsyncSession, batch_id: int) -> int:
+    """Live labels (active, or printed and awaiting activation) of the batch."""
     query = select(func.count()).where(
-        Label.batch_id == batch_id, Label.status == LabelStatus.ACTIVE
+        Label.batch_id == batch_id, Label.status.in_(LabelStatus.live())
     )
     return int(await session.scalar(query) or 0)
 

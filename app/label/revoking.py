@@ -52,7 +52,8 @@ async def revoke_labels_of_licence(session: AsyncSession, act: RevokingAct, lice
 
 
 async def revoke_labels(session: AsyncSession, act: RevokingAct, codes: Sequence[str]) -> int:
-    """Revoke those of the labels (by normalised code) that are still active."""
+    """Revoke those of the labels (by normalised code) that are still live (active or not
+    yet activated)."""
     return await repository.revoke_active_labels(
         session, repository.labels_with_codes(codes), **act.label_values()
     )
@@ -63,7 +64,7 @@ async def restore_labels(session: AsyncSession, revocation_id: int, by_id: int |
     return await repository.restore_revoked_labels(
         session,
         revocation_id,
-        status=LabelStatus.ACTIVE,
+        status=repository.restored_status(),
         status_changed_at=utcnow(),
         status_changed_by_id=by_id,
         status_reason=None,
@@ -122,7 +123,7 @@ async def unrevoke_batch(
     session: AsyncSession, actor: Principal, batch_id: int, status: BatchStatus, reason: str
 ) -> LabelBatch:
     """Put a revoked batch back in the standing it had (``status``), row-locked."""
-    batch = await standing.get_batch_for_update(session, batch_id)
+    batch = await standing.get_batch_for_update(session, actor, batch_id)
     require_state(f"batch {batch.id}", batch.status, BatchStatus.REVOKED)
     async with audited(session, actor, "batch.unrevoke", batch, "status", reason=reason):
         batch.status = status

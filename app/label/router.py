@@ -13,12 +13,13 @@ from app.core.principal import Principal
 from app.idempotency import service as idempotency
 from app.label import replacement, service
 from app.label.code import format_grouped
-from app.label.models import BatchStatus, Label
+from app.label.models import BatchStatus, Label, LabelBatch
 from app.label.schemas import (
     BatchApprove,
     BatchDecision,
     BatchRead,
     BatchRequest,
+    IssueQueued,
     LabelRead,
     LabelsChanged,
     Reconciliation,
@@ -102,7 +103,8 @@ async def approve(
     """Approve a request, with an optional reason; by default its codes are issued in the same
     step. The body may be left out (older clients send none)."""
     data = body or BatchApprove()
-    return BatchRead.model_validate(await service.approve(session, actor, batch_id, data, settings))
+    batch = await service.approve(session, actor, batch_id, data, settings, large_in_job=True)
+    return BatchRead.model_validate(batch)
 
 
 @router.post("/batches/{batch_id}/reject")
@@ -115,15 +117,35 @@ async def reject(
     return BatchRead.model_validate(await service.reject(session, actor, batch_id, body))
 
 
-@router.post("/batches/{batch_id}/issue")
+@router.post(
+    "/batches/{batch_id}/issue",
+    response_model=BatchRead,
+    responses={202: {"model": IssueQueued, "description": "a job issues the codes; poll it"}},
+)
 async def issue(
     session: SessionDep,
     settings: SettingsDep,
     actor: Annotated[Principal, permit("batch.issue")],
     batch_id: int,
-) -> BatchRead:
-    """Issue an approved batch's codes (exactly once, however often it is called)."""
-    return BatchRead.model_validate(await service.issue_batch(session, actor, batch_id, settings))
+) -> Any:
+    """Issue an approved batch's codes (exactly once, however often it is called). A batch of
+    ``GIMARK_ISSUE_IN_JOB_FROM`` labels or more (default 100,000) is issued by the job worker:
+    202 with the job to poll (``Location``); asking again meanwhile answers the same job."""
+    outcome = await service.request_issue(session, actor, batch_id, settings)
+    if isinstance(outcome, LabelBatch):
+        return BatchRead.model_validate(outcome)
+    return _queued(outcome.id, str(outcome.status), batch_id)
+
+
+def _queued(job_id: int, job_status: str, batch_id: int) -> JSONResponse:
+    job_url = f"/api/v1/jobs/{job_id}"
+    payload = IssueQueued(
+        job_id=job_id,
+        job_status=job_status,
+        job_url=job_url,
+        batch_url=f"/api/v1/batches/{batch_id}",
+    )
+    return JSONResponse(payload.model_dump(), status_code=202, headers={"Location": job_url})
 
 
 @router.get("/batches/{batch_id}/reconciliation")

@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from app.core.time import public_today
 from app.label.models import BatchStatus, LabelStatus
+from app.origin.schemas import PublicOrigin, SourceDraw
 
 
 class BatchRequest(BaseModel):
@@ -21,6 +22,13 @@ class BatchRequest(BaseModel):
         default=None,
         description="the enterprise's trade item the batch packs (its GTIN goes into GS1 "
         "Digital Links to the labels)",
+    )
+    sources: list[SourceDraw] | None = Field(
+        default=None,
+        max_length=200,
+        description="the harvests and purchases the lot drew on, with the kg of raw material "
+        "drawn from each: the lot may claim at most their sum × the product's processing "
+        "factor (mass balance). Required where the GI product requires origin records",
     )
 
     @field_validator("production_date")
@@ -53,6 +61,10 @@ class BatchRead(BaseModel):
     unit: str
     production_date: date
     origin: str
+    origin_public: list[PublicOrigin] | None = Field(
+        default=None,
+        description="where the lot's raw material grew, as the verify page shows it",
+    )
     season: int
     status: BatchStatus
     decision_reason: str | None
@@ -69,6 +81,9 @@ class Reconciliation(BaseModel):
     )
     issued: int
     active: int
+    inactive: int = Field(
+        default=0, description="printed, awaiting activation on the packing line (issue 15)"
+    )
     voided: int
     voided_replaced: int = Field(
         description="voided labels a replacement batch has been requested for (issue 12)"
@@ -185,3 +200,14 @@ class Replacements(BaseModel):
     replaced_codes: list[str] = Field(description="the voided codes this batch replaces")
     replaced_by: list[ReplacementBatch]
     voided_not_replaced: int
+
+
+class IssueQueued(BaseModel):
+    """A batch too large to issue within the request (``issue_in_job_from`` labels or more):
+    the job that issues it. Poll ``job_url`` until it has succeeded; ``batch_url`` then reads
+    the batch issued."""
+
+    job_id: int
+    job_status: str
+    job_url: str
+    batch_url: str

@@ -15,15 +15,19 @@ from app.audit.service import snapshot
 from app.audit.transition import audited, record_transition
 from app.core.config import Settings
 from app.core.errors import NotFound, Unprocessable, require_state
+from app.core.jobs import queue
+from app.core.jobs.models import Job
 from app.core.pagination import CursorParams, KeysetSlice, keyset_paginate
 from app.core.principal import Principal
 from app.core.time import utcnow
+from app.credit import service as credit_service
 from app.label import issuance, licence_use, repository
 from app.label.code import LabelCodec, normalise
 from app.label.exceptions import LabelsNotVoidable, LotTaken, QuotaExceeded, UndoNotAllowed
 from app.label.models import BatchStatus, Label, LabelBatch, LabelStatus
 from app.label.schemas import BatchApprove, BatchDecision, BatchRequest, Reconciliation
 from app.licence import service as licence_service
+from app.origin import service as origin_service
 from app.registry import service as registry_service
 from app.tradeitem import service as item_service
 
@@ -62,14 +66,24 @@ async def list_readable(
 
 
 async def request_batch(
-    session: AsyncSession, actor: Principal, data: BatchRequest, settings: Settings
+    session: AsyncSession,
+    actor: Principal,
+    data: BatchRequest,
+    settings: Settings,
+    *,
+    origin_of: LabelBatch | None = None,
 ) -> LabelBatch:
+    """A licensee's request for a lot's labels, within the season's quota and, where the lot
+    names its sources (or its product requires them), within what they supplied (mass
+    balance, ``app.origin``). ``origin_of``: a replacement batch takes the original's origin;
+    its labels replace voided ones the original's sources already covered."""
     if data.quantity > settings.max_batch_quantity:
         cap = settings.max_batch_quantity
         raise Unprocessable(f"at most {cap} labels per batch on this server", field="quantity")
     # The licence row stays locked until commit: requests against one licence take turns, so
     # each sees every earlier request in the quota sum (see licence_service.lock_active).
     licence = await licence_service.lock_active(session, actor, data.licence_id)
+    await credit_service.refuse_if_listed(session, licence.enterprise_id, "a batch request")
     season = data.production_date.year
     quota = await licence_use.season_quota(session, licence, season)
     if data.quantity > quota.remaining:
@@ -89,8 +103,18 @@ async def request_batch(
         await item_service.item_for_batch(
             session, actor, data.item_id, licence.enterprise_id, licence.product_id
         )
+    product = await registry_service.get_product(session, licence.product_id)
+    plan = None
+    if origin_of is None:
+        plan = await origin_service.plan_lot(
+            session, product, licence.enterprise_id, data.quantity, data.sources
+        )
+        origin_public = plan.public if plan is not None else None
+    else:
+        origin_public = origin_of.origin_public
     batch = LabelBatch(
-        **data.model_dump(),
+        **data.model_dump(exclude={"sources"}),
+        origin_public=origin_public,
         enterprise_id=licence.enterprise_id,
         product_id=licence.product_id,
         season=season,
@@ -100,8 +124,10 @@ async def request_batch(
     session.add(batch)
     await session.flush()
     after = snapshot(batch, *AUDITED)
+    if plan is not None:
+        await origin_service.record_draws(session, batch.id, plan)
+        after["sources"] = plan.to_audit()
     await record_transition(session, actor, "batch.request", "label_batch", batch.id, after=after)
-    product = await registry_service.get_product(session, licence.product_id)
     if product.auto_approve_batches:  # the GI product trusts requests within quota
         await _approve(session, actor, batch, "auto-approved within quota", settings, issue=True)
     return batch
@@ -123,12 +149,15 @@ async def _approve(
     reason: str | None,
     settings: Settings,
     issue: bool,
+    large_in_job: bool = False,
 ) -> LabelBatch:
     _require(batch, BatchStatus.REQUESTED)
     async with audited(session, actor, "batch.approve", batch, *AUDITED, reason=reason):
         batch.status, batch.decided_at = BatchStatus.APPROVED, utcnow()
         batch.decision_reason = reason
-    if issue:
+    if issue and large_in_job and batch.quantity >= settings.issue_in_job_from:
+        await _issue_in_job(session, actor, batch)
+    elif issue:
         await issue_batch(session, actor, batch.id, settings)
     return batch
 
@@ -141,12 +170,15 @@ async def approve(
     settings: Settings,
     *,
     reason: str | None = None,
+    large_in_job: bool = False,
 ) -> LabelBatch:
     """Decisions lock the batch row: a concurrent decider waits, then reads the state this one
-    committed and gets 409 naming it, so a batch is never decided twice or half-decided."""
+    committed and gets 409 naming it, so a batch is never decided twice or half-decided.
+    ``large_in_job`` (the HTTP callers): a batch of ``issue_in_job_from`` labels or more is
+    approved here and issued by a job (:func:`request_issue`), so the batch reads approved."""
     batch = await get_readable(session, actor, batch_id, for_update=True)
     reason = reason if reason is not None else data.reason
-    await _approve(session, actor, batch, reason, settings, issue=data.issue)
+    await _approve(session, actor, batch, reason, settings, data.issue, large_in_job)
     await session.refresh(batch)
     return batch
 
@@ -169,6 +201,10 @@ async def reject(
         released = await repository.release_replacements(session, batch.id)
         if released:
             change.extra["released_codes"] = released
+        # Nor did it use the raw material its lot drew on: other lots may draw it.
+        draws = await origin_service.release_draws(session, batch.id)
+        if draws:
+            change.extra["released_draws"] = draws
     return batch
 
 
@@ -186,11 +222,57 @@ async def issue_batch(
     if not await repository.mark_issued(session, batch_id, codec.current_key_id):
         await session.refresh(batch)
         _require(batch, BatchStatus.APPROVED)
-    written = await issuance.write_labels(session, codec, batch_id, batch.quantity, progress)
     await session.refresh(batch)
-    after = {"count": written, "key_id": codec.current_key_id, "status": batch.status.value}
+    batch.requires_activation = await _requires_activation(session, batch)
+    status = LabelStatus.INACTIVE if batch.requires_activation else LabelStatus.ACTIVE
+    written = await issuance.write_labels(
+        session, codec, batch_id, batch.quantity, progress, status
+    )
+    await session.refresh(batch)
+    after = {
+        "count": written,
+        "key_id": codec.current_key_id,
+        "status": batch.status.value,
+        "labels": status.value,
+    }
     await record_transition(session, actor, "batch.issue", "label_batch", batch.id, after=after)
     return batch
+
+
+async def _requires_activation(session: AsyncSession, batch: LabelBatch) -> bool:
+    """Whether the batch's labels go out ``inactive``: its product or its licence says so."""
+    product = await registry_service.get_product(session, batch.product_id)
+    licence = await licence_service.get(session, batch.licence_id)
+    return bool(product.requires_activation or licence.requires_activation)
+
+
+ISSUE_JOB = "label.issue"  # handled by app.jobs.issue_jobs (the worker's side)
+
+
+async def request_issue(
+    session: AsyncSession, actor: Principal, batch_id: int, settings: Settings
+) -> LabelBatch | Job:
+    """``POST /batches/{id}/issue``: a batch under ``issue_in_job_from`` labels is issued now
+    (the batch); a larger one by the job worker (the job, queued and audited now, or the one
+    already asked for: asking twice queues one job). Either way the batch must be approved
+    (409 otherwise), checked now so that a refusal is answered at once."""
+    batch = await get_readable(session, actor, batch_id)
+    if batch.quantity < settings.issue_in_job_from:
+        return await issue_batch(session, actor, batch_id, settings)
+    _require(batch, BatchStatus.APPROVED)
+    return await _issue_in_job(session, actor, batch)
+
+
+async def _issue_in_job(session: AsyncSession, actor: Principal, batch: LabelBatch) -> Job:
+    existing = await queue.live_job(session, ISSUE_JOB, "batch_id", batch.id)
+    if existing is not None:
+        return existing
+    args = {"batch_id": batch.id}
+    creator = queue.Creator(actor.kind, actor.id, actor.audit_name)
+    job = await queue.enqueue(session, ISSUE_JOB, args, utcnow(), creator=creator)
+    after = {"kind": ISSUE_JOB, "args": args, "status": job.status}
+    await record_transition(session, actor, "job.enqueued", "job", job.id, after=after)
+    return job
 
 
 async def reconcile(session: AsyncSession, actor: Principal, batch_id: int) -> Reconciliation:
@@ -204,6 +286,7 @@ async def reconcile(session: AsyncSession, actor: Principal, batch_id: int) -> R
         batch_status=batch.status,
         issued=sum(counts.values()),
         active=counts.get(LabelStatus.ACTIVE, 0),
+        inactive=counts.get(LabelStatus.INACTIVE, 0),
         voided=counts.get(LabelStatus.VOID, 0),
         voided_replaced=int(replaced or 0),
         revoked=counts.get(LabelStatus.REVOKED, 0),
@@ -266,8 +349,16 @@ async def undo_void(session: AsyncSession, actor: Principal, codes: list[str]) -
     now = utcnow()
     _require_undoable(labels, actor, now)
     await _require_not_replaced(session, labels)
+    awaiting = set(
+        await session.scalars(
+            repository.batches_requiring_activation({label.batch_id for label in labels})
+        )
+    )
     for label in labels:
-        label.status, label.status_changed_at, label.status_reason = LabelStatus.ACTIVE, now, None
+        # Back to what it was: a label never activated on the packing line is inactive again.
+        never_activated = label.batch_id in awaiting and label.activated_at is None
+        label.status = LabelStatus.INACTIVE if never_activated else LabelStatus.ACTIVE
+        label.status_changed_at, label.status_reason = now, None
     changed = [label.code for label in labels]
     await _record_per_batch(session, actor, "label.unvoid", labels, None)
     return changed
@@ -315,9 +406,13 @@ async def lots_by_id(
 
 
 def _require_voidable(labels: list[Label]) -> None:
-    not_active = [label.code for label in labels if label.status is not LabelStatus.ACTIVE]
-    if not_active:
-        raise LabelsNotVoidable("only active labels can be voided", codes=not_active[:50])
+    """Active labels, and inactive ones (printed, never activated: a misprint is found before
+    the packing line as often as after)."""
+    taken_out = [label.code for label in labels if label.status not in LabelStatus.live()]
+    if taken_out:
+        raise LabelsNotVoidable(
+            "only active or inactive labels can be voided", codes=taken_out[:50]
+        )
 
 
 def _require_undoable(labels: list[Label], actor: Principal, now: datetime) -> None:

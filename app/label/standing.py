@@ -23,10 +23,13 @@ from app.licence import service as licence_service
 from app.registry import service as registry_service
 
 
-async def get_batch_for_update(session: AsyncSession, batch_id: int) -> LabelBatch:
+async def get_batch_for_update(
+    session: AsyncSession, actor: Principal, batch_id: int
+) -> LabelBatch:
     """Row-locked on PostgreSQL, so two regulators acting at once take turns; re-read even if
-    the session already holds the batch, so the state checked is the one the last actor left."""
-    batch = await session.scalar(repository.batch_for_update(batch_id))
+    the session already holds the batch, so the state checked is the one the last actor left.
+    Scoped to ``actor`` (a bureau acts in its jurisdiction only): else the 404 of a stranger's."""
+    batch = await session.scalar(repository.readable_batch(actor, batch_id, for_update=True))
     if batch is None:
         raise NotFound(f"label batch {batch_id} not found")
     return batch
@@ -75,6 +78,7 @@ async def _act(
         reason=reason,
         about=about,
         notice_subject_id=measure.id,
+        against=batch.enterprise_id,
     )
     return measure
 
@@ -104,7 +108,7 @@ async def clear(
     session: AsyncSession, actor: Principal, batch_id: int, reason: str
 ) -> BatchMeasure:
     """End a suspension: the investigation found the batch fit to stay on the market."""
-    batch = await get_batch_for_update(session, batch_id)
+    batch = await get_batch_for_update(session, actor, batch_id)
     require_state(f"batch {batch.id}", batch.status, BatchStatus.SUSPENDED)
     return await _act(session, actor, batch, BatchMeasureKind.CLEAR, BatchStatus.ISSUED, reason)
 
@@ -114,7 +118,7 @@ async def recall(
 ) -> BatchMeasure:
     """Confirm the failure: the batch is recalled for good, and the recall is published with
     its legal basis and the cause it cites (``recall_cause``)."""
-    batch = await get_batch_for_update(session, batch_id)
+    batch = await get_batch_for_update(session, actor, batch_id)
     require_state(f"batch {batch.id}", batch.status, BatchStatus.SUSPENDED)
     cause = await recall_cause.check(session, actor, batch, request)
     grounds = {"legal_basis": request.legal_basis, "case_number": cause.case_number}

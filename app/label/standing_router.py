@@ -33,7 +33,7 @@ async def suspend(
 ) -> BatchMeasureRead:
     """Suspend an issued batch pending investigation (e.g. on consumer reports); a failing
     inspection does this by itself."""
-    batch = await standing.get_batch_for_update(session, batch_id)
+    batch = await standing.get_batch_for_update(session, actor, batch_id)
     return _read(await standing.suspend(session, actor, batch, body.reason))
 
 

@@ -85,6 +85,8 @@ class Licence(Timestamped, Base):
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
     legal_basis: Mapped[str | None] = mapped_column(Text)
     case_number: Mapped[str | None] = mapped_column(String(64))
+    # This licensee's labels need activation even where the product does not require it.
+    requires_activation: Mapped[bool] = mapped_column(default=False)
 
     def effective_status(self, today: date | None = None) -> LicenceStatus:
         return LicenceStatus.effective(self.status, self.valid_until, today)

@@ -17,6 +17,7 @@ from app.core.db import SessionDep
 from app.core.pagination import Page, PageDep, PageParams, paginate_rows
 from app.core.permissions import PUBLIC
 from app.core.time import public_date, public_today
+from app.credit import service as credit_service
 from app.licence import repository
 from app.licence.models import LicenceStatus
 from app.licence.schemas import RegisterEntry
@@ -66,6 +67,9 @@ async def register_page(
     rows, total = await paginate_rows(session, repository.public_register(q), page)
     today = public_today()  # a licence valid "until 30 Nov" is valid all of 30 Nov in Wuyuan
     items = [_entry(row, today) for row in rows]
+    listed = await credit_service.public_listings(session, {row[0].enterprise_id for row in rows})
+    for row, item in zip(rows, items, strict=True):
+        item.credit_listing = listed.get(row[0].enterprise_id)
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
@@ -73,7 +77,8 @@ async def register_page(
 async def register_json(
     session: SessionDep, page: PageDep, q: SearchQuery = None
 ) -> Page[RegisterEntry]:
-    """Every licensed user of a GI mark: enterprise, USCC, product, licence, route, validity."""
+    """Every licensed user of a GI mark: enterprise, USCC, product, licence, route, validity,
+    and the enterprise's credit listing while one is in force."""
     return await register_page(session, page, q)
 
 

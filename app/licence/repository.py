@@ -7,15 +7,19 @@ from app.core.pagination import Keyset
 from app.core.principal import Principal
 from app.core.search import contains_text, starts_with
 from app.enterprise.models import Enterprise
+from app.enterprise.repository import enterprises_in_reach
 from app.licence.models import Licence, LicenceStatus
 from app.registry.models import GIProduct
 
 
 def readable_licences(principal: Principal) -> Select[Licence]:
-    """The one place that scopes licences: a licensee sees only its enterprise's."""
+    """The one place that scopes licences: a licensee sees only its enterprise's, a bureau
+    those of the enterprises in its jurisdiction."""
     query = select(Licence)
     if principal.is_licensee:
         query = query.where(Licence.enterprise_id == principal.enterprise_id)
+    elif (reach := enterprises_in_reach(principal)) is not None:
+        query = query.where(Licence.enterprise_id.in_(reach))
     return query
 
 

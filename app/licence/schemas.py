@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.credit.schemas import PublicListing
 from app.licence.models import Licence, LicenceStatus
 from app.registry.models import LegalRoute, QuotaUnit
 
@@ -129,3 +130,6 @@ class RegisterEntry(BaseModel):
     status: LicenceStatus
     withdrawn_on: date | None
     is_demo: bool = False
+    credit_listing: PublicListing | None = Field(
+        default=None, description="the enterprise's listing on the credit list, while in force"
+    )

@@ -22,6 +22,7 @@ from app.core.errors import InvalidState, NotFound, Unprocessable, require_state
 from app.core.pagination import CursorParams, KeysetSlice, PageParams, keyset_paginate, paginate
 from app.core.principal import Principal
 from app.core.time import public_today, utcnow
+from app.credit import service as credit_service
 from app.enterprise import service as enterprise_service
 from app.licence import repository
 from app.licence.exceptions import DuplicateApplication
@@ -130,6 +131,7 @@ async def apply(session: AsyncSession, actor: Principal, data: LicenceApply) -> 
         raise Unprocessable("name the enterprise that applies (enterprise_id)")
     await enterprise_service.get_readable(session, actor, enterprise_id)
     await registry_service.get_product(session, data.product_id)
+    await credit_service.refuse_if_listed(session, enterprise_id, "a licence application")
     await _refuse_duplicate(session, enterprise_id, data.product_id)
     licence = Licence(
         enterprise_id=enterprise_id,

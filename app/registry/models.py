@@ -67,6 +67,11 @@ class GIProduct(Timestamped, Base):
     quota_unit: Mapped[QuotaUnit] = mapped_column(str_enum(QuotaUnit), default=QuotaUnit.MU)
     standard_yield_kg_per_mu: Mapped[Decimal] = mapped_column(Numeric(12, 3))
     default_pack_size_kg: Mapped[Decimal] = mapped_column(Numeric(12, 3))
+    # Origin (app.origin): kg of finished product one kg of raw material yields (wheat → flour
+    # 0.75, roasted sunflower seeds ~0.9; 1 where the product is sold as harvested), and
+    # whether every batch must name the harvests and purchases its lot drew on.
+    processing_factor: Mapped[Decimal] = mapped_column(Numeric(6, 4), default=Decimal(1))
+    requires_origin: Mapped[bool] = mapped_column(default=False)
     # Superseded by the licensees' trade items (app.tradeitem, migration 0021 moved the values
     # there): kept readable for the record, no longer written or used for labels.
     gtin: Mapped[str | None] = mapped_column(String(14))
@@ -78,6 +83,8 @@ class GIProduct(Timestamped, Base):
     artwork: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     artwork_media_type: Mapped[str | None] = mapped_column(String(40))
     is_demo: Mapped[bool] = mapped_column(default=False)  # set only by the demo loader
+    # Labels are issued ``inactive`` and go live only when the packing line activates them.
+    requires_activation: Mapped[bool] = mapped_column(default=False)
 
     # The standard in force: what a new inspection must measure, the form and the API show.
     # An item dropped from the standard is retired, not deleted (see ``TestItem.retired_at``).

@@ -63,12 +63,30 @@ class ProductFields(BaseModel):
         gt=0, max_digits=12, decimal_places=3, description="kg per quota unit (mu, head, …)"
     )
     default_pack_size_kg: Decimal = Field(gt=0, max_digits=12, decimal_places=3)
+    processing_factor: Decimal = Field(
+        default=Decimal(1),
+        gt=0,
+        le=1,
+        max_digits=6,
+        decimal_places=4,
+        description="kg of finished product one kg of raw material yields (mass balance): "
+        "wheat → flour 0.75, roasted sunflower seeds 0.9; 1 for produce sold as harvested",
+    )
+    requires_origin: bool = Field(
+        default=False,
+        description="every batch must name the harvests and purchases its lot drew on",
+    )
     qr_form: QrForm = Field(
         default=QrForm.SHORT_URL,
         description="what labels' QR codes carry: the short URL, or a GS1 Digital Link URI "
         "where the batch's trade item has a GTIN",
     )
     auto_approve_batches: bool = False
+    requires_activation: bool = Field(
+        default=False,
+        description="labels are issued inactive (verdict not_active) until the licensee's "
+        "packing line activates them",
+    )
     clone_distinct_sources: int = Field(default=20, ge=2, le=100_000)
     clone_window_hours: int = Field(default=72, ge=1, le=24 * 365)
     clone_max_speed_kmh: int = Field(default=900, ge=10, le=5000)

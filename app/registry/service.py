@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.transition import audited, record_transition
-from app.core.errors import NotFound
+from app.core.errors import Forbidden, NotFound
 from app.core.pagination import PageParams, paginate
+from app.core.permissions import can
 from app.core.principal import Principal
 from app.core.time import utcnow
 from app.registry import repository
@@ -32,8 +33,11 @@ AUDITED_FIELDS = (
     "quota_unit",
     "standard_yield_kg_per_mu",
     "default_pack_size_kg",
+    "processing_factor",
+    "requires_origin",
     "qr_form",
     "auto_approve_batches",
+    "requires_activation",
 )
 LEGAL_FIELDS = (
     "route",
@@ -141,6 +145,7 @@ async def update_product(
 ) -> GIProduct:
     check_route_fields(data)
     product = await get_product(session, product_id)
+    await _may_edit_items(session, actor, product.id, items)
     async with audited(session, actor, "product.update", product, *AUDITED_FIELDS) as change:
         for name, value in data.model_dump(exclude={"test_items"}).items():
             setattr(product, name, value)
@@ -148,6 +153,22 @@ async def update_product(
         change.extra.update(await _replace_items(session, product, items))
     session.expire(product)
     return await get_product(session, product_id)
+
+
+async def _may_edit_items(
+    session: AsyncSession, actor: Principal, product_id: int, items: list[TestItemIn]
+) -> None:
+    """The standard's test items are the agriculture bureau's (``ORG_POLICY``): anyone else
+    updating a product must send them back unchanged."""
+    if can(actor, "product.test_items"):
+        return
+    in_force = {
+        item.code: TestItemIn.model_validate(item, from_attributes=True).model_dump()
+        for item in await repository.every_item_of(session, product_id)
+        if item.retired_at is None
+    }
+    if in_force != {item.code: item.model_dump() for item in items}:
+        raise Forbidden("a standard's test items are edited by the agriculture bureau")
 
 
 async def _replace_items(

@@ -21,3 +21,10 @@ class DescriptionTooShort(DomainError):
 
 class TooManyReports(DomainError):
     status, code = 429, "too_many_reports"
+
+
+class NotADivision(DomainError):
+    """422: a division code (place of purchase, referral target) that is not a current
+    GB/T 2260 code."""
+
+    status, code = 422, "not_a_division"

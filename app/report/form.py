@@ -15,12 +15,19 @@ from app.report.exceptions import DescriptionTooShort
 from app.web.i18n import Lang, pick
 
 MIN_DESCRIPTION_UNITS = 5
-LIMITS = {"code": 40, "what_was_seen": 4000, "where_bought": 500, "contact": 200}
+LIMITS = {
+    "code": 40,
+    "what_was_seen": 4000,
+    "where_bought": 500,
+    "contact": 200,
+    "where_bought_division": 6,
+}
 FIELD_NAMES = {
     "code": ("标签上的码", "the code"),
     "what_was_seen": ("问题描述", "the description"),
     "where_bought": ("购买地点", "where you bought it"),
     "contact": ("联系方式", "the contact"),
+    "where_bought_division": ("行政区划代码", "the division code"),
 }
 MESSAGES = {
     "description_too_short": (
@@ -30,6 +37,11 @@ MESSAGES = {
     "photo_too_large": (
         "照片超过 5 MB 或像素过多，请换一张较小的照片。",
         "The photo is larger than 5 MB or has too many pixels; choose a smaller one.",
+    ),
+    "not_a_division": (
+        "购买地的行政区划代码不对：请填 6 位数字的旗县区代码（如 150821 五原县），或留空。",
+        "The division code of the place of purchase is not one: give a 6-digit county code"
+        " (e.g. 150821 for Wuyuan) or leave it blank.",
     ),
     "photo_type": ("只接受 JPEG 或 PNG 格式的照片。", "Only JPEG and PNG photos are accepted."),
     "photo_corrupt": (

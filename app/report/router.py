@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse
 
+from app.auth.deps import SettingsDep
+from app.core import divisions
 from app.core.db import SessionDep
 from app.core.errors import DomainError
 from app.core.pagination import Page, PageDep
@@ -16,7 +18,15 @@ from app.report import form, service
 from app.report.exceptions import PhotoRejected, TooManyReports
 from app.report.models import ReportStatus
 from app.report.photo import MAX_PHOTO_BYTES
-from app.report.schemas import ReportCreated, ReportForLicensee, ReportRead, ReportTransition
+from app.report.schemas import (
+    PublicReportStatus,
+    ReferralRead,
+    ReferralRequest,
+    ReportCreated,
+    ReportForLicensee,
+    ReportRead,
+    ReportTransition,
+)
 from app.web.i18n import choose_lang
 from app.web.templates import render
 
@@ -26,6 +36,24 @@ router = APIRouter(prefix="/api/v1/reports", tags=["consumer reports"])
 # The minimum is counted by ``form.check_description`` (a Chinese character counts two).
 Text = Annotated[str, Form(min_length=1, max_length=4000)]
 Optional = Annotated[str | None, Form(max_length=500)]
+Division = Annotated[str | None, Form(max_length=6)]
+# Long enough for a receipt typed with spaces; anything that is not one is the same 404.
+Receipt = Annotated[str, Path(min_length=1, max_length=40)]
+STATUS_PAGE = "/public/reports/{}"
+# The receipt is in the URL: no cache keeps the page, no link passes it on, no index lists it.
+PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
+
+
+def _places() -> list[tuple[str, str]]:
+    """The current divisions of the region (city, then its counties) for the form's list."""
+    region = "150000"
+    places = []
+    for city in divisions.children(region):
+        places.append((city.code, city.name))
+        places += [
+            (county.code, f"{city.name}{county.name}") for county in divisions.children(city.code)
+        ]
+    return places
 
 
 async def _limit_reports_about(request: Request, code: str | None) -> None:
@@ -59,29 +87,57 @@ async def _photo_bytes(photo: UploadFile | None) -> bytes | None:
 async def file_report(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     what_was_seen: Text,
     code: Annotated[str | None, Form(max_length=40)] = None,
     where_bought: Optional = None,
     contact: Annotated[str | None, Form(max_length=200)] = None,
     photo: Annotated[UploadFile | None, File()] = None,
+    where_bought_division: Division = None,
 ) -> ReportCreated:
-    """Report a suspected fake or a problem with a GI product (multipart form)."""
+    """Report a suspected fake or a problem with a GI product (multipart form).
+    ``where_bought_division`` is the GB/T 2260 code of the place of purchase (optional). The
+    answer carries the receipt number: the one key to the report's public status page."""
     await _limit_reports_about(request, code)
     data = await _photo_bytes(photo)
-    report = await service.file_report(session, code, what_was_seen, where_bought, contact, data)
-    return ReportCreated(id=report.id, status=report.status)
+    filed = await service.file_report(
+        session,
+        code,
+        what_was_seen,
+        where_bought,
+        contact,
+        data,
+        where_bought_division=where_bought_division,
+        finish_working_days=settings.report_finish_working_days,
+    )
+    report = filed.report
+    return ReportCreated(
+        id=report.id,
+        status=report.status,
+        receipt=filed.receipt,
+        status_url=STATUS_PAGE.format(filed.receipt),
+        accept_by=report.accept_by,
+        finish_by=report.finish_by,
+    )
 
 
 @public.get("/report", response_class=HTMLResponse)
 async def report_form(request: Request, code: str = "") -> HTMLResponse:
-    return render(request, "report.html", {"typed": {"code": code[:40]}, "submitted": None})
+    context = {"typed": {"code": code[:40]}, "submitted": None, "places": _places()}
+    return render(request, "report.html", context)
 
 
 def _form_again(
     request: Request, typed: dict[str, str], error: str, photo: bool, status: int = 422
 ) -> HTMLResponse:
     """The same form, in its language, with everything typed; a photo is never echoed back."""
-    context = {"typed": typed, "submitted": None, "error": error, "photo_dropped": photo}
+    context = {
+        "typed": typed,
+        "submitted": None,
+        "error": error,
+        "photo_dropped": photo,
+        "places": _places(),
+    }
     return render(request, "report.html", context, status_code=status)
 
 
@@ -89,11 +145,13 @@ def _form_again(
 async def report_form_submit(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     what_was_seen: Annotated[str, Form()] = "",
     code: Annotated[str, Form()] = "",
     where_bought: Annotated[str, Form()] = "",
     contact: Annotated[str, Form()] = "",
     photo: Annotated[UploadFile | None, File()] = None,
+    where_bought_division: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     """The HTML twin of ``POST /api/v1/reports``: every refusal comes back on the form."""
     typed = {
@@ -101,6 +159,7 @@ async def report_form_submit(
         "what_was_seen": what_was_seen,
         "where_bought": where_bought,
         "contact": contact,
+        "where_bought_division": where_bought_division,
     }
     had_photo = photo is not None and bool(photo.filename)
     lang = choose_lang(request)
@@ -109,8 +168,15 @@ async def report_form_submit(
     try:
         await _limit_reports_about(request, code)
         data = await _photo_bytes(photo)
-        report = await service.file_report(
-            session, code or None, what_was_seen, where_bought or None, contact or None, data
+        filed = await service.file_report(
+            session,
+            code or None,
+            what_was_seen,
+            where_bought or None,
+            contact or None,
+            data,
+            where_bought_division=where_bought_division or None,
+            finish_working_days=settings.report_finish_working_days,
         )
     except DomainError as refusal:
         message = form.refusal_message(lang, refusal)
@@ -118,7 +184,54 @@ async def report_form_submit(
         if "retry_after" in refusal.extra:
             page.headers["Retry-After"] = str(refusal.extra["retry_after"])
         return page
-    return render(request, "report.html", {"submitted": report.id, "typed": {}})
+    context = {
+        "submitted": filed.report.id,
+        "receipt": filed.receipt,
+        "status_url": STATUS_PAGE.format(filed.receipt),
+        "report": filed.report,
+        "typed": {},
+    }
+    return render(request, "report.html", context)
+
+
+@public.get("/api/v1/public/reports/{receipt}", responses={404: {"description": "no such receipt"}})
+async def report_status_json(
+    session: SessionDep, response: Response, receipt: Receipt
+) -> PublicReportStatus:
+    """A report's progress, for whoever holds its receipt number: status, dates, statutory
+    deadlines, where it is handled, the outcome. Never the contact, photo or text."""
+    found = await service.public_status(session, receipt)
+    response.headers.update(PRIVATE)
+    return found
+
+
+@public.get("/public/reports", response_class=HTMLResponse)
+async def report_lookup(
+    request: Request,
+    session: SessionDep,
+    receipt: Annotated[str | None, Query(max_length=40)] = None,
+) -> HTMLResponse:
+    """Where a reporter types the receipt number; with ``receipt``, its status page."""
+    if receipt and receipt.strip():
+        return await report_status_page(request, session, receipt)
+    page = render(request, "report_status.html", {"found": None})
+    page.headers.update(PRIVATE)
+    return page
+
+
+@public.get(
+    "/public/reports/{receipt}",
+    response_class=HTMLResponse,
+    responses={404: {"description": "no such receipt", "content": {"text/html": {}}}},
+)
+async def report_status_page(
+    request: Request, session: SessionDep, receipt: Receipt
+) -> HTMLResponse:
+    """The HTML twin of ``/api/v1/public/reports/{receipt}``."""
+    found = await service.public_status(session, receipt)
+    page = render(request, "report_status.html", {"found": found})
+    page.headers.update(PRIVATE)
+    return page
 
 
 @router.get("")
@@ -127,8 +240,11 @@ async def list_reports(
     actor: Annotated[Principal, permit("report.list")],
     page: PageDep,
     status: ReportStatus | None = None,
+    sort: Literal["-id", "due"] = "-id",
 ) -> Page[ReportRead | ReportForLicensee]:
-    rows, total = await service.list_readable(session, actor, page, status)
+    """Newest first; ``sort=due`` is the work queue: open reports, the soonest statutory
+    deadline first, so every overdue one (``overdue: true``) leads."""
+    rows, total = await service.list_readable(session, actor, page, status, sort)
     items = [service.view_for(actor, r) for r in rows]
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
@@ -160,4 +276,31 @@ async def transition(
     """Work a report: new → investigating → resolved | dismissed. ``reason`` (audited) is
     required to resolve or dismiss; ``outcome`` is what the licensee may read; optionally
     link the inspection or revocation it led to."""
-    return ReportRead.model_validate(await service.transition(session, actor, report_id, body))
+    return service.staff_view(await service.transition(session, actor, report_id, body))
+
+
+@router.post("/{report_id}/refer")
+async def refer(
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: Annotated[Principal, permit("report.refer")],
+    report_id: int,
+    body: ReferralRequest,
+) -> ReportRead:
+    """Refer an open report to another jurisdiction (a GB/T 2260 code, e.g. the county of the
+    place of sale) with a reason (audited). It becomes new there and both statutory clocks
+    restart from today."""
+    report = await service.refer(
+        session, actor, report_id, body, settings.report_finish_working_days
+    )
+    return service.staff_view(report)
+
+
+@router.get("/{report_id}/referrals")
+async def list_referrals(
+    session: SessionDep,
+    actor: Annotated[Principal, permit("report.refer_list")],
+    report_id: int,
+) -> list[ReferralRead]:
+    """Where the report has been referred, oldest first: from, to, reason, when."""
+    return await service.referrals(session, actor, report_id)

@@ -10,6 +10,7 @@ from app.core.pagination import Keyset
 from app.core.principal import Principal
 from app.core.search import contains_text
 from app.enterprise.models import Enterprise
+from app.enterprise.repository import enterprises_in_reach
 from app.label.models import LabelBatch
 from app.licence.models import Licence
 from app.revocation.models import Revocation, RevocationScope
@@ -19,6 +20,8 @@ def readable_revocations(principal: Principal) -> Select[Revocation]:
     query = select(Revocation)
     if principal.is_licensee:
         query = query.where(Revocation.enterprise_id == principal.enterprise_id)
+    elif (reach := enterprises_in_reach(principal)) is not None:
+        query = query.where(Revocation.enterprise_id.in_(reach))
     return query
 
 
@@ -79,7 +82,9 @@ def revocation_listing(
     return query
 
 
-async def revocation_for_update(session: AsyncSession, revocation_id: int) -> Revocation | None:
+async def revocation_for_update(
+    session: AsyncSession, principal: Principal, revocation_id: int
+) -> Revocation | None:
     """Row-locked (PostgreSQL), so two reversals of one revocation take turns."""
-    query = select(Revocation).where(Revocation.id == revocation_id).with_for_update()
+    query = readable_revocation(principal, revocation_id).with_for_update()
     return await session.scalar(query)

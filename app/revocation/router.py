@@ -23,10 +23,13 @@ async def revoke(
     actor: Annotated[Principal, permit("revocation.create")],
     body: RevocationCreate,
 ) -> RevocationRead:
-    """Revoke a whole batch or single labels, with reason, legal basis and case number.
+    """Revoke a whole batch or single labels (listed, or every unit of a carton or pallet),
+    with reason, legal basis and case number.
     From the commit on, the public verdict of the affected labels is ``revoked``."""
     if RevocationScope(body.scope) is RevocationScope.BATCH:
         revocation = await service.revoke_batch(session, actor, body.batch_id or 0, body)
+    elif body.package is not None:
+        revocation = await service.revoke_package(session, actor, body.package, body)
     else:
         revocation = await service.revoke_labels(session, actor, body.codes or [], body)
     return RevocationRead.model_validate(revocation)

@@ -23,17 +23,23 @@ class RevocationCreate(Grounds):
     )
     batch_id: int | None = None
     codes: list[str] | None = Field(default=None, min_length=1, max_length=10_000)
+    package: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=32,
+        description="with scope labels: a carton's or pallet's code, for every unit in it",
+    )
 
     @model_validator(mode="after")
     def _target_matches_scope(self) -> RevocationCreate:
         if RevocationScope(self.scope) is RevocationScope.BATCH and (
-            self.batch_id is None or self.codes
+            self.batch_id is None or self.codes or self.package
         ):
             raise ValueError("a batch revocation names batch_id and no codes")
         if RevocationScope(self.scope) is RevocationScope.LABELS and (
-            not self.codes or self.batch_id is not None
+            (not self.codes) == (not self.package) or self.batch_id is not None
         ):
-            raise ValueError("a label revocation lists codes and no batch_id")
+            raise ValueError("a label revocation lists codes or names a package, and no batch_id")
         return self
 
 

@@ -36,6 +36,7 @@ from app.label.code import is_well_formed, normalise
 from app.label.models import BatchStatus, LabelStatus
 from app.licence import service as licence_service
 from app.licence.models import Licence
+from app.packing import service as packing_service
 from app.registry import service as registry_service
 from app.revocation import repository
 from app.revocation.models import Revocation, RevocationScope
@@ -82,6 +83,7 @@ async def _record(
         after=after,
         reason=revocation.reason,
         about=about,
+        against=revocation.enterprise_id,
     )
     return revocation
 
@@ -120,7 +122,7 @@ async def revoke_batch(
 ) -> Revocation:
     """Take a whole batch off the market. Its labels keep their own status (the batch's
     standing decides the verdict), so a reversal restores exactly what was there."""
-    batch = await standing.get_batch_for_update(session, batch_id)
+    batch = await standing.get_batch_for_update(session, actor, batch_id)
     # Revoking a batch ends its standing whatever it was on the market; a recall already did.
     require_state(f"batch {batch.id}", batch.status, *sorted(BatchStatus.live()))
     revocation = _new(
@@ -163,9 +165,9 @@ async def _labels_target(session: AsyncSession, codes: Sequence[str]) -> LabelsT
     enterprises = {row.enterprise_id for row in rows}
     if len(enterprises) > 1:
         raise Unprocessable("one revocation covers the labels of one enterprise; split the list")
-    active = [row.code for row in rows if row.status is LabelStatus.ACTIVE]
+    active = [row.code for row in rows if row.status in LabelStatus.live()]
     if not active:
-        raise Conflict("none of these labels is active; nothing to revoke")
+        raise Conflict("none of these labels is active or inactive; nothing to revoke")
     return LabelsTarget(
         enterprise_id=enterprises.pop(),
         batch_ids=frozenset(row.batch_id for row in rows),
@@ -213,6 +215,17 @@ async def revoke_labels(
     return await _record(session, actor, revocation, about)
 
 
+async def revoke_package(
+    session: AsyncSession, actor: Principal, package_code: str, grounds: Grounds
+) -> Revocation:
+    """Revoke every unit of a carton (a pallet: of its cartons) as single labels: one
+    revocation, one notice, the package named in it."""
+    codes = await packing_service.unit_codes(session, actor, package_code)
+    if not codes:
+        raise Conflict(f"package {package_code} holds no labels; nothing to revoke")
+    return await revoke_labels(session, actor, codes, grounds)
+
+
 async def _enterprise_subject(
     session: AsyncSession, actor: Principal, revocation: Revocation
 ) -> notices.Subject:
@@ -233,7 +246,7 @@ async def reverse(
 ) -> Revocation:
     """Undo a revocation found to be wrong: its labels (and its batch's standing) come back
     exactly as they were; labels voided or revoked since by other acts stay as they are."""
-    revocation = await repository.revocation_for_update(session, revocation_id)
+    revocation = await repository.revocation_for_update(session, actor, revocation_id)
     if revocation is None:
         raise NotFound(f"revocation {revocation_id} not found")
     if revocation.reversed_at is not None:

@@ -139,6 +139,12 @@ def summary(report: AnnualReport) -> list[tuple[str, str]]:
         ("消费者举报（件）", str(f.reports.filed)),
         ("首次响应时间中位数", _hours(f.reports.median_first_response_hours)),
         ("办结时间中位数", _hours(f.reports.median_resolution_hours)),
+        (
+            "法定期限（工作日）",
+            f"按期受理 {f.reports.accepted_on_time}，逾期受理 {f.reports.accepted_late}；"
+            f"按期办结 {f.reports.finished_on_time}，逾期办结 {f.reports.finished_late}；"
+            f"当前逾期未办结 {f.reports.overdue}",
+        ),
         ("新增许可（件）", str(f.licences.new)),
         ("撤回许可（件）", str(f.licences.withdrawn)),
         (

@@ -12,14 +12,14 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.models import AuditEvent
 from app.core.time import public_zone
 from app.enterprise.models import Enterprise
-from app.inspection.models import Inspection, InspectionResult
+from app.inspection.models import Inspection, InspectionResult, InspectionStage
 from app.label.models import (
     BatchMeasure,
     BatchMeasureKind,
@@ -330,6 +330,7 @@ async def inspections(
         .join(LabelBatch, LabelBatch.id == Inspection.batch_id)
         .join(Enterprise, Enterprise.id == LabelBatch.enterprise_id)
         .where(
+            Inspection.stage == InspectionStage.FINAL,  # final results only (issue 14)
             Inspection.sampled_on >= start,
             Inspection.sampled_on <= end,
             *_scoped(LabelBatch.product_id, LabelBatch.enterprise_id, product_id, enterprise_ids),
@@ -350,7 +351,11 @@ async def batch_coverage(
     end: datetime,
 ) -> tuple[int, int]:
     """(batches issued in [start, end), of which inspected at least once)."""
-    inspected = select(Inspection.id).where(Inspection.batch_id == LabelBatch.id).exists()
+    inspected = (
+        select(Inspection.id)
+        .where(Inspection.batch_id == LabelBatch.id, Inspection.stage == InspectionStage.FINAL)
+        .exists()
+    )
     query = select(func.count(), func.count().filter(inspected)).where(
         LabelBatch.issued_at >= start,
         LabelBatch.issued_at < end,
@@ -361,22 +366,17 @@ async def batch_coverage(
     return int(issued), int(covered)
 
 
-async def reports(
-    session: AsyncSession,
+def _reports(
+    columns: list[Any],
     product_id: int | None,
     enterprise_ids: Collection[int] | None,
     start: datetime,
     end: datetime,
-) -> list[Row]:
-    """(id, filed at, status, outcome) of the consumer reports filed in [start, end); a report
-    names a product through the code it was about, if any."""
-    query = (
-        select(
-            ConsumerReport.id,
-            ConsumerReport.created_at,
-            ConsumerReport.status,
-            ConsumerReport.outcome,
-        )
+) -> Select[Any]:
+    """``columns`` of the consumer reports filed in [start, end); a report names a product
+    through the code it was about, if any."""
+    return (
+        select(*columns)
         .select_from(ConsumerReport)
         .outerjoin(Label, Label.code == ConsumerReport.code)
         .outerjoin(LabelBatch, LabelBatch.id == Label.batch_id)
@@ -389,9 +389,45 @@ async def reports(
         )
         .order_by(ConsumerReport.created_at, ConsumerReport.id)
     )
+
+
+async def reports(
+    session: AsyncSession,
+    product_id: int | None,
+    enterprise_ids: Collection[int] | None,
+    start: datetime,
+    end: datetime,
+) -> list[Row]:
+    """(id, filed at, status, outcome) of the consumer reports filed in [start, end)."""
+    columns = [
+        ConsumerReport.id,
+        ConsumerReport.created_at,
+        ConsumerReport.status,
+        ConsumerReport.outcome,
+    ]
+    query = _reports(columns, product_id, enterprise_ids, start, end)
     return [
         (i, at, str(status), outcome) for i, at, status, outcome in await session.execute(query)
     ]
+
+
+async def report_clocks(
+    session: AsyncSession,
+    product_id: int | None,
+    enterprise_ids: Collection[int] | None,
+    start: datetime,
+    end: datetime,
+) -> list[Row]:
+    """(accept_by, finish_by, decided_at, closed_at, due_at) of the same reports."""
+    columns = [
+        ConsumerReport.accept_by,
+        ConsumerReport.finish_by,
+        ConsumerReport.decided_at,
+        ConsumerReport.closed_at,
+        ConsumerReport.due_at,
+    ]
+    query = _reports(columns, product_id, enterprise_ids, start, end)
+    return [tuple(row) for row in await session.execute(query)]
 
 
 async def report_changes(session: AsyncSession, report_ids: Collection[int]) -> list[Row]:

@@ -128,6 +128,12 @@ class ReportStats(Figures):
     )
     closed: int
     median_resolution_hours: float | None = Field(description="filing to resolved or dismissed")
+    accepted_on_time: int = Field(description="accepted or refused within 7 working days")
+    accepted_late: int = Field(description="accepted or refused after the 7 working days")
+    finished_on_time: int = Field(description="closed by the finishing deadline")
+    finished_late: int = Field(description="closed after the finishing deadline")
+    overdue: int = Field(description="open now with its running deadline passed")
+    without_deadline: int = Field(description="no computed deadline (filed before the clocks)")
 
     @classmethod
     def of(cls, figures: service.ReportFigures, meta: Figures) -> ReportStats:
@@ -139,6 +145,12 @@ class ReportStats(Figures):
             median_first_response_hours=figures.median_first_response_hours,
             closed=figures.closed,
             median_resolution_hours=figures.median_resolution_hours,
+            accepted_on_time=figures.accepted_on_time,
+            accepted_late=figures.accepted_late,
+            finished_on_time=figures.finished_on_time,
+            finished_late=figures.finished_late,
+            overdue=figures.overdue,
+            without_deadline=figures.without_deadline,
         )
 
 

@@ -21,7 +21,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import divisions as gbt2260
-from app.core.time import public_zone
+from app.core import time as clock
+from app.core.time import public_date, public_zone
 from app.inspection.models import InspectionResult
 from app.licence.models import LicenceStatus
 from app.registry import service as registry_service
@@ -119,6 +120,13 @@ class ReportFigures:
     closed: int
     median_resolution_hours: float | None  # filing to resolved or dismissed
     rows: list[tuple[Any, ...]] = field(default_factory=list)
+    # The statutory clocks (app/report/deadlines.py), of the same reports:
+    accepted_on_time: int = 0  # accepted or refused by accept_by
+    accepted_late: int = 0  # answered after accept_by
+    finished_on_time: int = 0  # closed by finish_by
+    finished_late: int = 0  # closed after finish_by
+    overdue: int = 0  # open now, and the clock that runs (accept or finish) has run out
+    without_deadline: int = 0  # filed before the clocks, or a day the calendar did not cover
 
 
 @dataclass
@@ -259,7 +267,7 @@ async def report_figures(session: AsyncSession, filters: Filters) -> ReportFigur
     by_status = dict.fromkeys((s.value for s in ReportStatus), 0)
     for row in rows:
         by_status[row[2]] += 1
-    return ReportFigures(
+    figures = ReportFigures(
         filed=len(rows),
         by_status=by_status,
         responded=len(first),
@@ -268,6 +276,31 @@ async def report_figures(session: AsyncSession, filters: Filters) -> ReportFigur
         median_resolution_hours=_median([_hours(at, filed_at[i]) for i, at in closed.items()]),
         rows=rows,
     )
+    clocks = await repository.report_clocks(
+        session, filters.product_id, enterprises, *filters.instants
+    )
+    _count_clocks(figures, clocks, clock.utcnow())
+    return figures
+
+
+def _count_clocks(figures: ReportFigures, clocks: list[tuple[Any, ...]], now: datetime) -> None:
+    """A deadline is kept when the step is taken by the end of its day (public zone)."""
+    for accept_by, finish_by, decided_at, closed_at, due_at in clocks:
+        if accept_by is None:
+            figures.without_deadline += 1
+            continue
+        if decided_at is not None:
+            if public_date(decided_at) <= accept_by:
+                figures.accepted_on_time += 1
+            else:
+                figures.accepted_late += 1
+        if closed_at is not None and finish_by is not None:
+            if public_date(closed_at) <= finish_by:
+                figures.finished_on_time += 1
+            else:
+                figures.finished_late += 1
+        if closed_at is None and due_at is not None and now >= due_at:
+            figures.overdue += 1
 
 
 async def licence_figures(session: AsyncSession, filters: Filters) -> LicenceFigures:

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, or_, s
 from app.core.principal import Principal
 from app.core.search import contains_text
 from app.enterprise.models import Enterprise
+from app.enterprise.repository import enterprises_in_reach
 from app.label.models import BatchStatus, Label, LabelBatch, LabelScanStat, LabelStatus
 from app.licence.models import Licence, LicenceStatus
 from app.supervision.models import PrintRun, RosterEntry, UseReport, UseReportStatus
@@ -20,11 +21,17 @@ from app.supervision.period import Period
 # --- the roster ------------------------------------------------------------------------------
 
 
-def _with_enterprise() -> Select[RosterEntry, int | None]:
+def _linked() -> Select[RosterEntry, int | None]:
     """Roster rows and the id of the registered enterprise of the same USCC (the link)."""
     return select(RosterEntry, Enterprise.id).outerjoin(
         Enterprise, Enterprise.uscc == RosterEntry.uscc
     )
+
+
+def _with_enterprise(principal: Principal) -> Select[RosterEntry, int | None]:
+    """The one place that scopes the roster's rows: a bureau reads the entries of its
+    division and below."""
+    return _linked().where(*_in_division(principal.jurisdiction))
 
 
 def _in_division(prefix: str | None) -> list[ColumnElement[bool]]:
@@ -32,9 +39,11 @@ def _in_division(prefix: str | None) -> list[ColumnElement[bool]]:
 
 
 def roster_listing(
-    product_id: int | None, division_prefix: str | None, q: str | None
+    principal: Principal, product_id: int | None, division_prefix: str | None, q: str | None
 ) -> Select[RosterEntry, int | None]:
-    query = _with_enterprise().where(*_in_division(division_prefix)).order_by(RosterEntry.id)
+    query = (
+        _with_enterprise(principal).where(*_in_division(division_prefix)).order_by(RosterEntry.id)
+    )
     if product_id is not None:
         query = query.where(RosterEntry.product_id == product_id)
     if q:
@@ -45,8 +54,8 @@ def roster_listing(
     return query
 
 
-def roster_entry(entry_id: int) -> Select[RosterEntry, int | None]:
-    return _with_enterprise().where(RosterEntry.id == entry_id)
+def roster_entry(principal: Principal, entry_id: int) -> Select[RosterEntry, int | None]:
+    return _with_enterprise(principal).where(RosterEntry.id == entry_id)
 
 
 def roster_entries(product_id: int, usccs: Collection[str]) -> Select[RosterEntry]:
@@ -55,8 +64,11 @@ def roster_entries(product_id: int, usccs: Collection[str]) -> Select[RosterEntr
     )
 
 
-def lock_roster_entry(entry_id: int) -> Select[RosterEntry]:
-    return select(RosterEntry).where(RosterEntry.id == entry_id).with_for_update()
+def lock_roster_entry(principal: Principal, entry_id: int) -> Select[RosterEntry]:
+    query = select(RosterEntry).where(
+        RosterEntry.id == entry_id, *_in_division(principal.jurisdiction)
+    )
+    return query.with_for_update()
 
 
 def enterprise_id_by_uscc(uscc: str) -> Select[int]:
@@ -71,7 +83,7 @@ def active_entries(
 ) -> Select[RosterEntry, int | None]:
     """On the roster on some day of the period and not closed before it began."""
     return (
-        _with_enterprise()
+        _linked()
         .where(
             RosterEntry.product_id == product_id,
             RosterEntry.on_roster < period.end_day,
@@ -136,6 +148,8 @@ def readable_reports(principal: Principal) -> Select[UseReport]:
     query = select(UseReport)
     if principal.is_licensee:
         query = query.where(UseReport.enterprise_id == principal.enterprise_id)
+    elif (reach := enterprises_in_reach(principal)) is not None:
+        query = query.where(UseReport.enterprise_id.in_(reach))
     return query
 
 

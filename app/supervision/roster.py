@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.transition import audited
 from app.core import divisions
-from app.core.errors import NotFound, Unprocessable
+from app.core.errors import Forbidden, NotFound, Unprocessable
 from app.core.pagination import PageParams, paginate_rows
 from app.core.principal import Principal
 from app.registry import service as registry_service
@@ -45,8 +45,17 @@ def read(entry: RosterEntry, enterprise_id: int | None) -> RosterRead:
     return RosterRead.model_validate(entry).model_copy(update={"enterprise_id": enterprise_id})
 
 
-async def get(session: AsyncSession, entry_id: int) -> RosterRead:
-    row = (await session.execute(repository.roster_entry(entry_id))).first()
+def check_jurisdiction(actor: Principal, division_code: str) -> None:
+    """A bureau keeps the roster of its own division and below."""
+    reach = actor.jurisdiction
+    if reach is not None and not division_code.startswith(reach):
+        raise Forbidden(
+            f"{division_code} lies outside this organisation's division ({actor.division_code})"
+        )
+
+
+async def get(session: AsyncSession, actor: Principal, entry_id: int) -> RosterRead:
+    row = (await session.execute(repository.roster_entry(actor, entry_id))).first()
     if row is None:
         raise NotFound(f"roster entry {entry_id} not found")
     return read(*row)
@@ -54,6 +63,7 @@ async def get(session: AsyncSession, entry_id: int) -> RosterRead:
 
 async def listing(
     session: AsyncSession,
+    actor: Principal,
     page: PageParams,
     product_id: int | None,
     division: str | None,
@@ -61,7 +71,7 @@ async def listing(
 ) -> tuple[list[RosterRead], int]:
     prefix = division_prefix(division)
     rows, total = await paginate_rows(
-        session, repository.roster_listing(product_id, prefix, q), page
+        session, repository.roster_listing(actor, product_id, prefix, q), page
     )
     return [read(*row) for row in rows], total
 
@@ -81,6 +91,7 @@ def division_prefix(division: str | None) -> str | None:
 async def create(session: AsyncSession, actor: Principal, data: RosterCreate) -> RosterRead:
     product = await registry_service.get_product(session, data.product_id)
     check_area(product, data.division_code)
+    check_jurisdiction(actor, data.division_code)
     existing = await session.scalar(repository.roster_entries(product.id, [data.uscc]))
     if existing is not None:
         raise AlreadyOnRoster(
@@ -89,7 +100,7 @@ async def create(session: AsyncSession, actor: Principal, data: RosterCreate) ->
             entry_id=existing.id,
         )
     entry = await add(session, actor, product.id, data.model_dump(include=set(FIELDS)))
-    return await get(session, entry.id)
+    return await get(session, actor, entry.id)
 
 
 async def add(
@@ -104,11 +115,12 @@ async def add(
 async def update(
     session: AsyncSession, actor: Principal, entry_id: int, data: RosterFields
 ) -> RosterRead:
-    entry = await session.scalar(repository.lock_roster_entry(entry_id))
+    entry = await session.scalar(repository.lock_roster_entry(actor, entry_id))
     if entry is None:
         raise NotFound(f"roster entry {entry_id} not found")
     product = await registry_service.get_product(session, entry.product_id)
     check_area(product, data.division_code)
+    check_jurisdiction(actor, data.division_code)
     if data.uscc != entry.uscc:
         # A USCC moved onto another entry's would break "one entry per enterprise and product".
         other = await session.scalar(repository.roster_entries(product.id, [data.uscc]))
@@ -118,7 +130,7 @@ async def update(
                 entry_id=other.id,
             )
     await change(session, actor, entry, data.model_dump(include=set(FIELDS)))
-    return await get(session, entry.id)
+    return await get(session, actor, entry.id)
 
 
 def changes_of(entry: RosterEntry, fields: dict[str, Any]) -> dict[str, Any]:

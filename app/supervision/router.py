@@ -60,7 +60,7 @@ async def list_roster(
     division: DivisionQuery = None,
     q: Annotated[str | None, Query(max_length=100, description="name or USCC contains")] = None,
 ) -> Page[RosterRead]:
-    items, total = await roster.listing(session, page, product_id, division, q)
+    items, total = await roster.listing(session, actor, page, product_id, division, q)
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
@@ -110,7 +110,7 @@ async def import_roster(
 async def get_roster_entry(
     session: SessionDep, actor: Annotated[Principal, permit("roster.list")], entry_id: int
 ) -> RosterRead:
-    return await roster.get(session, entry_id)
+    return await roster.get(session, actor, entry_id)
 
 
 @router.put("/roster/{entry_id}")

@@ -18,17 +18,24 @@ LAYER_ORDER = (
     "core",  # kernel: config, db, time, principal, trust epoch, notice ledger, jobs, permissions
     "audit",  # the ledger every transition writes to, and the transition helper
     "auth",  # accounts, tokens, keys: who the principal is
+    "organisation",  # the admin's API over organisations (their table is the kernel's)
+    "calendar",  # an admin's holidays and make-up working days (app.core.workdays reads them)
     "web",  # templates, i18n and static files of the public pages
     "idempotency",
     "registry",
     "enterprise",
+    "appeal",  # reads the appeal trail the transition helper writes (app.core.appeals)
+    "credit",  # the credit list: licences and batches refuse a listed enterprise
     "tradeitem",  # a licensee's items and their GTINs: batches name the item they pack
     "licence",
+    "origin",  # growing bases, harvests, purchases: batch requests draw on them
     "label",
+    "packing",  # cartons and pallets of labels, and the packing line's activation API
     "planning",
     "inspection",
     "revocation",
     "verification",
+    "epcis",  # EPCIS 2.0 events read from the ledger, batches and labels; captured events
     "report",
     "supervision",  # roster, use rate, use reports, ledger: statistics reads them
     "notice",

@@ -4,6 +4,7 @@ from sqlalchemy import Select, or_, select
 
 from app.core.principal import Principal
 from app.core.search import contains_text
+from app.enterprise.repository import enterprises_in_reach
 from app.tradeitem.models import TradeItem
 
 
@@ -12,6 +13,8 @@ def readable_items(principal: Principal) -> Select[TradeItem]:
     query = select(TradeItem)
     if principal.is_licensee:
         query = query.where(TradeItem.enterprise_id == principal.enterprise_id)
+    elif (reach := enterprises_in_reach(principal)) is not None:
+        query = query.where(TradeItem.enterprise_id.in_(reach))
     return query
 
 

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from app.core.time import utcnow
+from app.label.models import LabelStatus
 
 Row = dict[str, Any]
 
@@ -92,6 +93,13 @@ class VerdictCache:
         return dict(row), utcnow() - timedelta(seconds=age)
 
     def put(self, code: str, epoch: int, row: Row | None) -> None:
+        """Remember ``row``, unless it is a label awaiting activation: activation does not move
+        the epoch (``app.label.activation``), so a ``not_active`` row is never cached, and the
+        first check after the packing line activates the label reads it afresh. Dropping an
+        entry already there keeps an older row of the code from being served instead."""
+        if row is not None and row.get("label_status") == LabelStatus.INACTIVE:
+            self._rows.pop(code, None)
+            return
         self._rows[code] = (epoch, time.monotonic(), row)
         self._rows.move_to_end(code)
         if len(self._rows) > self.max_entries:

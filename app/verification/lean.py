@@ -18,6 +18,8 @@ it is the hottest path in the service.
 
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from starlette.convertors import StringConvertor, register_url_convertor
@@ -28,10 +30,14 @@ from app.core.outage import is_database_outage
 from app.verification import service
 from app.verification.readers import SessionReader
 from app.verification.schemas import VerifyResponse
-from app.verification.verdicts import LinkClaim
+from app.verification.verdicts import LinkClaim, Verdict
 from app.web.i18n import choose_lang
 
 MAX_CODE_INPUT = 64
+_NOT_A_LABEL = (Verdict.UNKNOWN, Verdict.MALFORMED)
+# The same two verdicts in a serialised answer (pydantic-core writes compact JSON).
+_NOT_A_LABEL_JSON = re.compile(rb'"verdict":"(?:unknown|malformed)"')
+_SERIALISE = VerifyResponse.__pydantic_serializer__.to_json
 
 
 def _verifier(request: Request) -> service.Verifier:
@@ -74,9 +80,41 @@ async def _checked(
     lang, client = choose_lang(request), _client(request, verifier, location)
     pooled = verifier.pooled
     if pooled is not None:
-        return await service.verify(pooled, verifier, code, client, lang, claim)
-    async with SessionReader.opened(request.app.state.database, verifier.cache) as reader:
-        return await service.verify(reader, verifier, code, client, lang, claim)
+        answer = await service.verify(pooled, verifier, code, client, lang, claim)
+    else:
+        async with SessionReader.opened(request.app.state.database, verifier.cache) as reader:
+            answer = await service.verify(reader, verifier, code, client, lang, claim)
+    if answer.verdict in _NOT_A_LABEL and claim is None and service.may_be_package(verifier, code):
+        # A carton's or pallet's code (issue 15): what is in it, never cached.
+        async with request.app.state.database.sessionmaker() as session:
+            contents = await service.package_answer(session, code, lang)
+        return contents or answer
+    return answer
+
+
+async def check_json(request: Request, code: str) -> bytes:
+    """:func:`check` as the JSON body, byte for byte (``service.verify_json``'s memo)."""
+    try:
+        verifier = _verifier(request)
+        lang, client = choose_lang(request), _client(request, verifier, None)
+        pooled = verifier.pooled
+        if pooled is not None:
+            body = await service.verify_json(pooled, verifier, code, client, lang)
+        else:
+            async with SessionReader.opened(request.app.state.database, verifier.cache) as reader:
+                body = await service.verify_json(reader, verifier, code, client, lang)
+        if _NOT_A_LABEL_JSON.search(body) and service.may_be_package(verifier, code):
+            # A carton's or pallet's code (issue 15): what is in it, never cached.
+            async with request.app.state.database.sessionmaker() as session:
+                contents = await service.package_answer(session, code, lang)
+            if contents is not None:
+                return _SERIALISE(contents)
+        return body
+    except Exception as exc:
+        if not is_database_outage(exc):
+            raise
+        lang = choose_lang(request)
+        return _SERIALISE(service.from_before_the_outage(_verifier(request), code, lang))
 
 
 async def json_response(request: Request, code: str) -> Response:
@@ -94,14 +132,21 @@ class _CodeConvertor(StringConvertor):
 register_url_convertor("gimark_code", _CodeConvertor())
 
 
+_JSON = (b"content-type", b"application/json")
+
+
 class LeanVerifyJson:
-    """``GET /api/v1/verify/{code}`` as a bare ASGI endpoint (see the module docstring)."""
+    """``GET /api/v1/verify/{code}`` as a bare ASGI endpoint (see the module docstring). The
+    answer is serialised straight to bytes by pydantic-core and sent with the two headers a
+    Starlette ``Response`` would set, in its order, without building one."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["method"] != "GET":  # Starlette adds HEAD to GET routes; FastAPI's does not
             raise HTTPException(405, headers={"Allow": "GET"})
-        response = await json_response(Request(scope, receive), scope["path_params"]["code"])
-        await response(scope, receive, send)
+        body = await check_json(Request(scope, receive), scope["path_params"]["code"])
+        headers = [(b"content-length", str(len(body)).encode()), _JSON]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
 
 def add_lean_route(router: APIRouter) -> None:

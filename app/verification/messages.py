@@ -12,6 +12,12 @@ EXPLANATIONS: dict[Verdict, dict[str, tuple[str, str, str]]] = {
         "en": ("Genuine GI special mark", "This label was issued to a licensed user and its batch is in good standing.",
                "Check that the enterprise name and USCC printed on the pack match those below."),
     },
+    Verdict.NOT_ACTIVE: {
+        "zh": ("未激活：该产品尚未上市销售", "这个码是登记发放的标签码，但尚未在包装线上激活：带有该标签的产品还没有投放市场。",
+               "如果您已经买到了这件产品，请通过下方“举报问题”告诉我们购买地点。"),
+        "en": ("Not active: not yet put on sale", "This is a registered label code, but it has not been activated on the packing line: goods carrying it have not been put on sale yet.",
+               "If you bought it, report it below and tell us where you bought it."),
+    },
     Verdict.GENUINE_LICENCE_WITHDRAWN: {
         "zh": ("真品：使用人资格已被撤销", "该标签在许可有效期内合法发放，使用人之后被撤销了使用资格；在售存货仍属合法。",
                "可以放心购买存货；如发现在撤销后新生产的产品使用该标志，请举报。"),
@@ -25,8 +31,8 @@ EXPLANATIONS: dict[Verdict, dict[str, tuple[str, str, str]]] = {
                "Do not buy it; use “Report a problem” below to tell us where you saw it."),
     },
     Verdict.SUSPENDED: {
-        "zh": ("暂停：正在调查中", "该批次抽检不合格或使用人的使用资格被暂停，监管部门正在调查。", "暂勿购买或食用，请关注公示结果。"),
-        "en": ("Suspended: under investigation", "A sample of this batch failed inspection, or the user's licence is suspended; regulators are investigating.",
+        "zh": ("暂停：正在调查中", "该批次正在接受调查（抽检结果待最终确定，或使用人的使用资格被暂停），监管部门正在调查。", "暂勿购买或食用，请关注公示结果。"),
+        "en": ("Suspended: under investigation", "This batch is under investigation (an inspection result not yet final, or the user's licence suspended); regulators are investigating.",
                "Do not buy or consume it for now; see the public notices for the outcome."),
     },
     Verdict.MISMATCH: {
@@ -62,3 +68,45 @@ EXPLANATIONS: dict[Verdict, dict[str, tuple[str, str, str]]] = {
                "Do not buy it; report it below or call 12315."),
     },
 }  # fmt: skip
+
+
+# A verdict in a few words, for a carton's summary ("24 genuine, 2 not active").
+SHORT: dict[Verdict, tuple[str, str]] = {
+    Verdict.GENUINE: ("真品", "genuine"),
+    Verdict.NOT_ACTIVE: ("未激活", "not active"),
+    Verdict.GENUINE_LICENCE_WITHDRAWN: ("真品（许可已撤回）", "genuine, licence withdrawn"),
+    Verdict.SUSPECT_CLONE: ("疑似复制", "suspected copies"),
+    Verdict.SUSPENDED: ("暂停", "suspended"),
+    Verdict.MISMATCH: ("不符", "mismatched"),
+    Verdict.RECALLED: ("已召回", "recalled"),
+    Verdict.REVOKED: ("已撤销", "revoked"),
+    Verdict.VOID: ("已作废", "void"),
+    Verdict.MALFORMED: ("码有误", "malformed"),
+    Verdict.UNKNOWN: ("未登记", "unknown"),
+}
+
+# The gravest first: a carton answers with the gravest verdict among its units.
+GRAVITY = (
+    Verdict.RECALLED,
+    Verdict.REVOKED,
+    Verdict.VOID,
+    Verdict.SUSPECT_CLONE,
+    Verdict.SUSPENDED,
+    Verdict.MISMATCH,
+    Verdict.NOT_ACTIVE,
+    Verdict.GENUINE_LICENCE_WITHDRAWN,
+    Verdict.GENUINE,
+)
+
+
+def contents_line(kind: str, counts: dict[Verdict, int], lang: str) -> str:
+    """ "This carton holds 26 units: 24 genuine, 2 not active." in the page's language."""
+    total = sum(counts.values())
+    parts = [(SHORT[v], counts[v]) for v in GRAVITY[::-1] if counts.get(v)]
+    if lang == "en":
+        listed = ", ".join(f"{n} {names[1]}" for names, n in parts)
+        noun = "pallet" if kind == "pallet" else "carton"
+        return f"This {noun} holds {total} units" + (f": {listed}." if listed else ".")
+    listed = "，".join(f"{n} 件{names[0]}" for names, n in parts)
+    noun = "托盘" if kind == "pallet" else "箱"
+    return f"此{noun}内共 {total} 件" + (f"：{listed}。" if listed else "。")

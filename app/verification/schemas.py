@@ -25,9 +25,26 @@ class InspectionInfo(BaseModel):
     report_number: str
 
 
+class OriginInfo(BaseModel):
+    """Where the lot's raw material grew: county, township and harvest year (never a grower)."""
+
+    county: str
+    township: str
+    harvest_year: int
+
+
 class CheckHistory(BaseModel):
     times_checked_before: int
     first_checked_at: datetime | None
+
+
+class PackageContents(BaseModel):
+    """A carton's or pallet's scan: what is in it, by its units' verdicts (issue 15)."""
+
+    code: str
+    kind: str = Field(description="carton or pallet")
+    units: int
+    verdicts: dict[str, int] = Field(description="its units' verdicts, counted")
 
 
 class VerifyResponse(BaseModel):
@@ -50,10 +67,20 @@ class VerifyResponse(BaseModel):
     enterprise: EnterpriseInfo | None = None
     lot_number: str | None = None
     production_date: date | None = None
+    origin: list[OriginInfo] | None = Field(
+        default=None,
+        description="where the lot's raw material grew (county, township, harvest year), "
+        "where the lot named its sources",
+    )
     licence_number: str | None = None
     licence_status: str | None = None
     latest_inspection: InspectionInfo | None = None
     history: CheckHistory | None = None
+    package: PackageContents | None = Field(
+        default=None,
+        description="set when the code is a carton's or pallet's (an SSCC or a gimark code): "
+        "the verdict is then the gravest of its units'",
+    )
     is_demo: bool = Field(
         default=False, description="the label belongs to demo data, not a real licensee"
     )

@@ -4,7 +4,8 @@ Precedence: a label taken out of circulation (void, revoked), a batch recalled, 
 suspended, or a licence suspended outranks everything (a measure holds whatever pack the label
 is on, and a recall is a safety message); then a GS1 Digital Link whose GTIN or lot is not the
 label's (``mismatch``: the label is on a pack it was not issued for); then a copied-looking
-scan history; then genuine, which notes a licence withdrawn after issue (lawful stock,
+scan history; then a label not yet activated on the packing line (``not_active``); then
+genuine, which notes a licence withdrawn after issue (lawful stock,
 DESIGN §3)."""
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from app.licence.models import LicenceStatus
 
 class Verdict(enum.StrEnum):
     GENUINE = "genuine"
+    NOT_ACTIVE = "not_active"  # printed, not yet activated on the packing line (issue 15)
     GENUINE_LICENCE_WITHDRAWN = "genuine_licence_withdrawn"
     SUSPECT_CLONE = "suspect_clone"
     SUSPENDED = "suspended"
@@ -105,6 +107,9 @@ def decide(facts: LabelFacts | None, claim: LinkClaim | None = None) -> Verdict:
         return Verdict.SUSPENDED
     if claim is not None and not claim.matches(facts.item_gtin, facts.lot_number):
         return Verdict.MISMATCH
+    # Not yet put on sale: a leaked print file's codes answer this until the line activates.
+    if facts.label_status is LabelStatus.INACTIVE:
+        return Verdict.NOT_ACTIVE
     if facts.suspect_reason:
         return Verdict.SUSPECT_CLONE
     if facts.licence_status is LicenceStatus.WITHDRAWN:

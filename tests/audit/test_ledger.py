@@ -122,11 +122,13 @@ async def test_regulator_endpoints_verify_and_checkpoint(session, client) -> Non
 
 async def test_user_creation_is_audited_in_the_same_transaction(session, client) -> None:
     admin = await factories.auth_headers(session, client, Role.ADMIN)
+    lab = await factories.organisation(session, factories.OrgKind.LABORATORY)
     body = {
         "username": "audited1",
         "display_name": "A",
         "password": "long enough pw",
         "role": "inspector",
+        "organisation_id": lab.id,
     }
     created = (await client.post("/api/v1/users", json=body, headers=admin)).json()
     event = await session.scalar(

@@ -13,17 +13,28 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import transition_paths as paths
 from audit_actions import scan
-from transition_world import World, actions_since, build_world, notices_since, observe
+from transition_world import (
+    World,
+    actions_since,
+    adverse_notices_since,
+    appeals_since,
+    build_world,
+    notices_since,
+    observe,
+)
 
 import app
 from app.audit import transition
 from app.audit.transition import EFFECTS
+from app.core import appeals
 from app.core.notices import NoticeKind
+from app.core.time import public_today
 from app.label.models import BatchMeasureKind
 from app.report.models import ReportStatus
 from app.revocation.models import RevocationScope
@@ -44,6 +55,9 @@ class Case:
 CASES = [
     # accounts and keys
     Case(paths.create_user, ("user.create",)),
+    Case(paths.assign_an_organisation, ("user.assign_organisation",)),
+    Case(paths.create_organisation, ("organisation.create",)),
+    Case(paths.update_organisation, ("organisation.update",)),
     Case(paths.deactivate_a_user, ("user.deactivate",)),
     Case(paths.reactivate_a_user, ("user.reactivate",)),
     Case(paths.reset_a_password, ("user.password_reset",)),
@@ -51,6 +65,9 @@ CASES = [
     Case(paths.create_api_key, ("api_key.create",)),
     Case(paths.revoke_api_key, ("api_key.revoke",)),
     Case(paths.reuse_a_refresh_token, ("auth.refresh_reuse",)),
+    # the working-day calendar
+    Case(paths.set_a_calendar_day, ("calendar_day.set",)),
+    Case(paths.delete_a_calendar_day, ("calendar_day.delete",)),
     # registry and enterprises
     Case(paths.create_product, ("product.create",)),
     Case(paths.update_product, ("product.update",)),
@@ -60,6 +77,12 @@ CASES = [
     Case(paths.update_own_contact, ("enterprise.update",)),
     Case(paths.create_own_item, ("item.create",)),
     Case(paths.change_item_gtin, ("item.update",)),
+    # origin
+    Case(paths.create_growing_base, ("growing_base.create",)),
+    Case(paths.update_growing_base, ("growing_base.update",)),
+    Case(paths.record_harvest, ("harvest.record",)),
+    Case(paths.record_purchase, ("purchase.record",)),
+    Case(paths.upload_protected_area_shape, ("protected_area.shape",)),
     # licences
     Case(paths.apply_for_licence, ("licence.apply",)),
     Case(paths.approve_licence, ("licence.approve",)),
@@ -85,24 +108,42 @@ CASES = [
     Case(paths.undo_a_void, ("label.unvoid",)),
     Case(paths.rotate_label_key, ("label_key.rotate",)),
     Case(paths.request_replacement_labels, ("batch.request", "batch.replace")),
+    # the packing line (issue 15)
+    Case(paths.activate_labels, ("label.activate",)),
+    Case(paths.deactivate_labels, ("label.deactivate",)),
+    Case(paths.create_package, ("package.create",)),
+    Case(paths.pack_a_carton, ("package.pack",)),
+    Case(paths.unpack_a_carton, ("package.unpack",)),
+    Case(paths.revoke_a_carton, ("revocation.labels",)),
+    Case(paths.recall_a_carton, ("batch.recall",)),
     # inspections and their planning
     Case(paths.record_passing_inspection, ("inspection.record",)),
-    Case(paths.record_failing_inspection, ("inspection.record", "batch.suspend")),
+    Case(paths.record_failing_inspection, ("inspection.record_provisional", "batch.suspend")),
+    Case(paths.object_to_a_failing_result, ("inspection.object",)),
+    Case(paths.retest_overturns_the_result, ("inspection.retest", "batch.clear")),
+    Case(paths.retest_confirms_the_result, ("inspection.retest",)),
+    Case(paths.close_an_objection_window, ("inspection.finalise",)),
     Case(paths.draw_inspection_plan, ("inspection_plan.draw",)),
     Case(paths.assign_inspector, ("inspection_assignment.create",)),
     Case(paths.mark_conflict, ("inspector_conflict.set",)),
     Case(paths.clear_conflict, ("inspector_conflict.clear",)),
+    # the credit list
+    Case(paths.list_on_credit_list, ("credit.list",)),
+    Case(paths.end_credit_listing_early, ("credit.end",)),
     # revocations
     Case(paths.revoke_batch, ("revocation.batch", "batch.revoke")),
     Case(paths.revoke_labels, ("revocation.labels",)),
     Case(paths.reverse_label_revocation, ("revocation.reverse",)),
     Case(paths.reverse_batch_revocation, ("revocation.reverse", "batch.unrevoke")),
+    # EPCIS events captured from a licensee's own system
+    Case(paths.capture_epcis_events, ("epcis.capture",)),
     # consumer reports
     Case(paths.file_report, ("report.file",)),
     Case(paths.file_report_on_the_public_form, ("report.file",)),
     Case(paths.investigate_report, ("report.investigating",)),
     Case(paths.resolve_report, ("report.resolved",)),
     Case(paths.dismiss_report, ("report.dismissed",)),
+    Case(paths.refer_report, ("report.refer",)),
     # supervision
     Case(paths.put_on_roster, ("roster.create",)),
     Case(paths.edit_roster_entry, ("roster.update",)),
@@ -123,14 +164,18 @@ CASES = [
     Case(
         paths.load_the_demo,
         (
+            "organisation.create",
             "product.create",
             "enterprise.create",
             "licence.create",
             "user.create",
+            "growing_base.create",  # the demo sunflower bases and their harvests
+            "harvest.record",
             "batch.request",
             "batch.approve",
             "batch.issue",
             "inspection.record",
+            "inspection.record_provisional",
             "batch.suspend",
             "roster.create",
             "use_report.submit",
@@ -165,6 +210,30 @@ async def test_a_path_bumps_the_epoch_and_publishes_as_its_actions_entail(
     expected = Counter(str(kind) for kind in [*owed, *case.side_notices])
     published = Counter(await notices_since(session, world.started))
     assert published == expected, f"{case.id}: published {dict(published)}"
+    await _adverse_acts_carry_appeal_rights(session, world, case, actions)
+
+
+async def _adverse_acts_carry_appeal_rights(
+    session, world: World, case: Case, actions: list[str]
+) -> None:
+    """Each adverse act recorded the right to appeal it, against the enterprise it concerns,
+    with the deadlines counted from today; a notice it published states them too."""
+    assert world.started is not None
+    rights = await appeals_since(session, world.started)
+    adverse = Counter(a for a in actions if EFFECTS[a].adverse)
+    assert Counter(r.action for r in rights) == adverse, f"{case.id}: appeal rights {rights}"
+    today = public_today()
+    for right in rights:
+        assert right.acted_on == today
+        assert right.review_by == today + timedelta(days=60)
+        assert right.litigation_by == appeals.add_months(today, 6)
+        if case.id != "load_the_demo":
+            assert right.enterprise_id == world.company.id
+    for notice in await adverse_notices_since(session, world.started):
+        if notice.kind in {EFFECTS[a].notice for a in adverse}:
+            appeal = notice.detail["appeal"]
+            assert appeal["review_by"] == (today + timedelta(days=60)).isoformat()
+            assert appeal["litigation_by"] == appeals.add_months(today, 6).isoformat()
 
 
 def test_every_action_in_the_table_of_effects_has_a_path_here() -> None:

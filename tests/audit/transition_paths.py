@@ -16,10 +16,11 @@ from app.auth.principal import user_principal
 from app.core.principal import SYSTEM, Role
 from app.core.time import public_today
 from app.demo.loader import load_demo
+from app.inspection import objections
 from app.jobs import periodic
 from app.jobs import service as jobs_service
 from app.label import keys as label_keys
-from app.label.models import BatchStatus
+from app.label.models import BatchStatus, LabelStatus
 from app.licence.models import LicenceStatus
 
 ADMIN, REGULATOR, LICENSEE, INSPECTOR = Role.ADMIN, Role.REGULATOR, Role.LICENSEE, Role.INSPECTOR
@@ -56,10 +57,53 @@ ENTERPRISE = {"name": "五原县新农业有限公司", "address": "五原县", 
 # --- accounts and keys ---------------------------------------------------------------------
 
 
+async def set_a_calendar_day(w: World) -> None:
+    await w.start()
+    body = {"is_workday": True, "note": "调休上班"}
+    await w.call("PUT", "/api/v1/calendar-days/2027-02-07", ADMIN, json=body, expect=201)
+
+
+async def delete_a_calendar_day(w: World) -> None:
+    body = {"is_workday": False, "note": "春节"}
+    await w.call("PUT", "/api/v1/calendar-days/2027-02-08", ADMIN, json=body, expect=201)
+    await w.start()
+    await w.call("DELETE", "/api/v1/calendar-days/2027-02-08", ADMIN, expect=204)
+
+
 async def create_user(w: World) -> None:
+    bureau = await factories.organisation(w.session)
     await w.start()
     user = {"username": "clerk", "display_name": "职员", "password": "long enough pw"}
-    await w.post("/api/v1/users", ADMIN, user | {"role": "regulator"}, expect=201)
+    body = user | {"role": "regulator", "organisation_id": bureau.id}
+    await w.post("/api/v1/users", ADMIN, body, expect=201)
+
+
+async def assign_an_organisation(w: World) -> None:
+    clerk = await factories.user(w.session, REGULATOR)
+    county = await factories.organisation(w.session, division_code="150821")
+    await w.start()
+    url = f"/api/v1/users/{clerk.id}/organisation"
+    await w.call("PUT", url, ADMIN, json={"organisation_id": county.id})
+
+
+ORGANISATION = {
+    "name_zh": "五原县市场监督管理局",
+    "name_en": "Wuyuan County Administration for Market Regulation",
+    "kind": "market_supervision",
+    "division_code": "150821",
+}
+
+
+async def create_organisation(w: World) -> None:
+    await w.start()
+    await w.post("/api/v1/organisations", ADMIN, ORGANISATION, expect=201)
+
+
+async def update_organisation(w: World) -> None:
+    made = await w.post("/api/v1/organisations", ADMIN, ORGANISATION, expect=201)
+    await w.start()
+    edited = ORGANISATION | {"name_en": "Wuyuan AMR"}
+    await w.call("PUT", f"/api/v1/organisations/{made['id']}", ADMIN, json=edited)
 
 
 async def deactivate_a_user(w: World) -> None:
@@ -129,6 +173,12 @@ async def create_product(w: World) -> None:
 async def update_product(w: World) -> None:
     await w.start()
     body = {k: v for k, v in PRODUCT.items() if k != "code"} | {"name_zh": "五原葵花"}
+    # the standard as it stands: its test items are the agriculture bureau's to change
+    standard = await w.call("GET", f"/api/v1/products/{w.product.id}", REGULATOR)
+    body["test_items"] = [
+        {k: v for k, v in item.items() if k not in ("id", "retired_at")}
+        for item in standard["test_items"]
+    ]
     await w.call("PUT", f"/api/v1/products/{w.product.id}", REGULATOR, json=body)
 
 
@@ -168,6 +218,55 @@ async def change_item_gtin(w: World) -> None:
     await w.start()
     changed = {"name": "500 g 袋装", "gtin": "96385074"}
     await w.call("PUT", f"/api/v1/items/{item['id']}", REGULATOR, json=changed)
+
+
+# --- origin --------------------------------------------------------------------------------
+
+BASE = {"name": "隆兴昌镇基地", "division_code": "150821", "township": "隆兴昌镇", "area_mu": "40"}
+
+
+async def _base(w: World) -> int:
+    body = BASE | {"product_id": w.product.id}
+    return int((await w.post("/api/v1/origin/bases", LICENSEE, body, expect=201))["id"])
+
+
+async def create_growing_base(w: World) -> None:
+    await w.start()
+    await _base(w)
+
+
+async def update_growing_base(w: World) -> None:
+    base_id = await _base(w)
+    await w.start()
+    await w.call("PUT", f"/api/v1/origin/bases/{base_id}", REGULATOR, json=BASE | {"area_mu": "45"})
+
+
+async def record_harvest(w: World) -> None:
+    base_id = await _base(w)
+    await w.start()
+    body = {"base_id": base_id, "harvested_on": TODAY.isoformat(), "quantity_kg": "1000"}
+    await w.post("/api/v1/origin/harvests", LICENSEE, body, expect=201)
+
+
+async def record_purchase(w: World) -> None:
+    await w.start()
+    body = {
+        "product_id": w.product.id,
+        "seller_kind": "grower",
+        "seller_name": "某农户",
+        "division_code": "150821",
+        "township": "塔尔湖镇",
+        "purchased_on": TODAY.isoformat(),
+        "quantity_kg": "300",
+    }
+    await w.post("/api/v1/origin/purchases", LICENSEE, body, expect=201)
+
+
+async def upload_protected_area_shape(w: World) -> None:
+    await w.start()
+    ring = [[107.6, 40.9], [108.4, 40.9], [108.4, 41.4], [107.6, 41.4], [107.6, 40.9]]
+    body = {"geometry": {"type": "Polygon", "coordinates": [ring]}}
+    await w.call("PUT", f"/api/v1/origin/protected-areas/{w.product.id}", REGULATOR, json=body)
 
 
 # --- licences ------------------------------------------------------------------------------
@@ -333,6 +432,71 @@ async def request_replacement_labels(w: World) -> None:
     await w.post(url, LICENSEE, {"all_voided": True}, expect=201)
 
 
+async def _awaiting_activation(w: World) -> None:
+    """The world's batch as issued for a product that requires activation (issue 15)."""
+    w.batch.requires_activation = True
+    for label in await w.session.scalars(factories.labels_of(w.batch)):
+        label.status = LabelStatus.INACTIVE
+    await w.flush()
+
+
+def _key(name: str) -> dict[str, str]:
+    return {"Idempotency-Key": name}
+
+
+async def activate_labels(w: World) -> None:
+    await _awaiting_activation(w)
+    await w.start()
+    body = {"codes": w.codes}
+    await w.post("/api/v1/labels/activate", LICENSEE, body, headers=_key("act-1"))
+
+
+async def deactivate_labels(w: World) -> None:
+    await _awaiting_activation(w)
+    await w.post("/api/v1/labels/activate", LICENSEE, {"codes": w.codes}, headers=_key("a"))
+    await w.start()
+    body = {"codes": w.codes[:1], "reason": "装箱错误"}
+    await w.post("/api/v1/labels/deactivate", LICENSEE, body, headers=_key("d"))
+
+
+async def create_package(w: World) -> None:
+    await w.start()
+    await w.post("/api/v1/packages", LICENSEE, {"kind": "carton"}, expect=201)
+
+
+async def _carton(w: World) -> str:
+    carton: dict = await w.post("/api/v1/packages", LICENSEE, {"kind": "carton"}, expect=201)
+    return str(carton["code"])
+
+
+async def pack_a_carton(w: World) -> None:
+    code = await _carton(w)
+    await w.start()
+    await w.post(f"/api/v1/packages/{code}/pack", LICENSEE, {"codes": w.codes})
+
+
+async def unpack_a_carton(w: World) -> None:
+    code = await _carton(w)
+    await w.post(f"/api/v1/packages/{code}/pack", LICENSEE, {"codes": w.codes})
+    await w.start()
+    await w.post(f"/api/v1/packages/{code}/unpack", LICENSEE, {"codes": w.codes[:1]})
+
+
+async def revoke_a_carton(w: World) -> None:
+    code = await _carton(w)
+    await w.post(f"/api/v1/packages/{code}/pack", LICENSEE, {"codes": w.codes})
+    await w.start()
+    await _revoke(w, scope="labels", package=code)
+
+
+async def recall_a_carton(w: World) -> None:
+    code = await _carton(w)
+    await w.post(f"/api/v1/packages/{code}/pack", LICENSEE, {"codes": w.codes})
+    await _suspended(w)
+    await w.start()
+    await w.post(f"/api/v1/packages/{code}/recall", REGULATOR, GROUNDS)
+
+
 # --- inspections and their planning --------------------------------------------------------
 
 
@@ -342,10 +506,66 @@ async def record_passing_inspection(w: World) -> None:
 
 
 async def record_failing_inspection(w: World) -> None:
-    """A failing result suspends the batch by itself."""
+    """A failing result suspends the batch by itself, unpublished (an objection window)."""
     await w.start()
     body = inspection_body(w.batch.id, moisture="12.0")
     assert (await w.post("/api/v1/inspections", INSPECTOR, body, expect=201))["result"] == "fail"
+
+
+async def _failed(w: World) -> int:
+    body = inspection_body(w.batch.id, "FAIL-1", moisture="12.0")
+    failed: dict = await w.post("/api/v1/inspections", INSPECTOR, body, expect=201)
+    return int(failed["id"])
+
+
+async def _objected(w: World) -> tuple[int, dict[str, str]]:
+    """A failing result the enterprise objected to; the re-test inspector's headers."""
+    inspection_id = await _failed(w)
+    retester = await factories.user(w.session, INSPECTOR)
+    objection = {
+        "reason": "样品保存不当",
+        "retest_inspector_id": retester.id,
+        "retest_lab": "另一所",
+    }
+    await w.post(f"/api/v1/inspections/{inspection_id}/objection", LICENSEE, objection, expect=201)
+    return inspection_id, await factories.login(w.client, retester.username)
+
+
+async def object_to_a_failing_result(w: World) -> None:
+    inspection_id = await _failed(w)
+    retester = await factories.user(w.session, INSPECTOR)
+    await w.start()
+    objection = {
+        "reason": "样品保存不当",
+        "retest_inspector_id": retester.id,
+        "retest_lab": "另一所",
+    }
+    await w.post(f"/api/v1/inspections/{inspection_id}/objection", LICENSEE, objection, expect=201)
+
+
+async def retest_overturns_the_result(w: World) -> None:
+    """A passing re-test: the first result void and the batch back in good standing."""
+    inspection_id, headers = await _objected(w)
+    await w.start()
+    retest = {"report_number": "RE-1", "items": inspection_body(w.batch.id)["items"]}
+    url = f"/api/v1/inspections/{inspection_id}/retest"
+    await w.call("POST", url, None, headers=headers, json=retest, expect=201)
+
+
+async def retest_confirms_the_result(w: World) -> None:
+    inspection_id, headers = await _objected(w)
+    await w.start()
+    failing = inspection_body(w.batch.id, moisture="11.0")["items"]
+    url = f"/api/v1/inspections/{inspection_id}/retest"
+    body = {"report_number": "RE-2", "items": failing}
+    await w.call("POST", url, None, headers=headers, json=body, expect=201)
+
+
+async def close_an_objection_window(w: World) -> None:
+    """The ``inspection.close_windows`` job once the window's last day is over."""
+    await _failed(w)
+    await w.start()
+    await objections.close_expired_windows(w.session, TODAY + timedelta(days=60))
 
 
 async def draw_inspection_plan(w: World) -> None:
@@ -413,6 +633,51 @@ async def reverse_batch_revocation(w: World) -> None:
     await w.post(f"/api/v1/revocations/{revocation['id']}/reverse", REGULATOR, REASON)
 
 
+# --- the credit list ----------------------------------------------------------------------
+
+
+def _listing_body(w: World) -> dict:
+    return GROUNDS | {
+        "enterprise_id": w.company.id,
+        "starts_on": TODAY.isoformat(),
+        "ends_on": (TODAY + timedelta(days=365)).isoformat(),
+    }
+
+
+async def list_on_credit_list(w: World) -> None:
+    await w.start()
+    await w.post("/api/v1/credit-listings", REGULATOR, _listing_body(w), expect=201)
+
+
+async def end_credit_listing_early(w: World) -> None:
+    listing = await w.post("/api/v1/credit-listings", REGULATOR, _listing_body(w), expect=201)
+    await w.start()
+    await w.post(f"/api/v1/credit-listings/{listing['id']}/end", REGULATOR, REASON)
+
+
+# --- EPCIS capture -------------------------------------------------------------------------
+
+
+async def capture_epcis_events(w: World) -> None:
+    await w.start()
+    event = {
+        "type": "ObjectEvent",
+        "eventTime": "2026-11-30T08:00:00.000+08:00",
+        "eventTimeZoneOffset": "+08:00",
+        "epcList": [f"https://gimark.example/v/{w.codes[0]}"],
+        "action": "OBSERVE",
+        "bizStep": "packing",
+    }
+    document = {
+        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+        "type": "EPCISDocument",
+        "schemaVersion": "2.0",
+        "creationDate": "2026-11-30T08:00:00.000+08:00",
+        "epcisBody": {"eventList": [event]},
+    }
+    await w.post("/api/v1/epcis/capture", LICENSEE, document, expect=201)
+
+
 # --- consumer reports ----------------------------------------------------------------------
 
 
@@ -455,6 +720,13 @@ async def dismiss_report(w: World) -> None:
     report_id = await _file_report(w)
     await w.start()
     await _move_report(w, report_id, "dismissed", reason="无法核实")
+
+
+async def refer_report(w: World) -> None:
+    report_id = await _file_report(w)
+    await w.start()
+    body = {"to_division": "150821", "reason": "购买地在五原县，移送属地市场监管局"}
+    await w.post(f"/api/v1/reports/{report_id}/refer", REGULATOR, body)
 
 
 # --- supervision: the roster, annual use reports, print runs --------------------------------

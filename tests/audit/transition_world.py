@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit import service as audit
 from app.audit.models import AuditEvent
 from app.auth.models import User
+from app.core.appeals import AppealRight
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.notices import PublicNotice
@@ -39,24 +40,37 @@ from app.registry.models import GIProduct
 
 @dataclass(frozen=True)
 class Observation:
-    """The three things a transition may move: the ledger, the epoch, the notices."""
+    """What a transition may move: the ledger, the epoch, the notices, the appeal trail."""
 
     last_seq: int
     epoch: int
     last_notice_id: int
+    last_appeal_id: int
 
 
 async def observe(session: AsyncSession) -> Observation:
     await audit.append_pending(session)  # a path run on this session queued its events here
     last_seq = await session.scalar(select(func.max(AuditEvent.seq)))
     last_notice = await session.scalar(select(func.max(PublicNotice.id)))
-    return Observation(last_seq or 0, await current_epoch(session), last_notice or 0)
+    last_appeal = await session.scalar(select(func.max(AppealRight.id)))
+    epoch = await current_epoch(session)
+    return Observation(last_seq or 0, epoch, last_notice or 0, last_appeal or 0)
 
 
 async def actions_since(session: AsyncSession, seen: Observation) -> list[str]:
     await audit.append_pending(session)
     query = select(AuditEvent.action).where(AuditEvent.seq > seen.last_seq)
     return list(await session.scalars(query.order_by(AuditEvent.seq)))
+
+
+async def appeals_since(session: AsyncSession, seen: Observation) -> list[AppealRight]:
+    query = select(AppealRight).where(AppealRight.id > seen.last_appeal_id)
+    return list(await session.scalars(query.order_by(AppealRight.id)))
+
+
+async def adverse_notices_since(session: AsyncSession, seen: Observation) -> list[PublicNotice]:
+    query = select(PublicNotice).where(PublicNotice.id > seen.last_notice_id)
+    return list(await session.scalars(query.order_by(PublicNotice.id)))
 
 
 async def notices_since(session: AsyncSession, seen: Observation) -> list[str]:

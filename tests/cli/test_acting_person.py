@@ -13,6 +13,7 @@ from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.core import migrate
 from app.core.db import Database, create_engine
+from app.core.organisations import Organisation
 from app.core.principal import Role
 from app.core.time import public_today
 from app.label.models import BatchStatus, LabelBatch
@@ -53,7 +54,12 @@ async def test_first_admin_without_as_then_only_admins_create_users(fresh_databa
     assert first.exit_code == 0 and "created admin 'chief'" in first.output
     _one_clear_line(await cli("--username", "second"), "actor_required")
 
-    made = await cli("--username", "reg", "--role", "regulator", "--as", "chief")
+    async with database.sessionmaker() as session, session.begin():
+        bureau = Organisation(name_zh="五原县市场监督管理局", kind="market_supervision",
+                              division_code="150821")  # fmt: skip
+        session.add(bureau)
+    organisation = ("--organisation-id", str(bureau.id))
+    made = await cli("--username", "reg", "--role", "regulator", "--as", "chief", *organisation)
     assert made.exit_code == 0, made.output
     _one_clear_line(await cli("--username", "xx1", "--as", "reg"), "role_not_allowed")
     _one_clear_line(await cli("--username", "xx2", "--as", "ghost"), "unknown_actor")

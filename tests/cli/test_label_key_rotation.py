@@ -19,6 +19,7 @@ from app.audit import checkpoints
 from app.audit.models import AuditEvent
 from app.core.config import Settings
 from app.core.db import Database
+from app.core.organisations import Organisation
 from app.core.principal import SYSTEM
 from app.core.time import public_today
 from app.label import keys
@@ -27,6 +28,7 @@ from app.label.exceptions import LabelKeyRefused
 from app.label.models import Label, LabelBatch
 from app.label.schemas import BatchApprove, BatchRequest
 from app.licence.models import Licence, LicenceStatus
+from app.registry.models import GIProduct
 
 PASSWORD = ["--password", "a long password"]
 
@@ -42,8 +44,12 @@ async def demo(fresh_database_url: str) -> AsyncIterator[tuple[str, Database, li
 
 async def _issue(database: Database, settings: Settings) -> list[str]:
     async with database.sessionmaker() as session, session.begin():
+        # A product that asks for no origin records: the batch names no harvests.
         licence = await session.scalar(
-            select(Licence).where(Licence.status == LicenceStatus.ACTIVE).order_by(Licence.id)
+            select(Licence)
+            .join(GIProduct, GIProduct.id == Licence.product_id)
+            .where(Licence.status == LicenceStatus.ACTIVE, GIProduct.requires_origin.is_(False))
+            .order_by(Licence.id)
         )
         assert licence is not None
         request = BatchRequest(
@@ -136,8 +142,13 @@ async def test_staging_then_switching_and_the_refusals(
         assert refused.exit_code == 1 and "label_key_refused" in refused.output, refused.output
         assert why in refused.output
 
+    async with database.sessionmaker() as session:  # a demo bureau for the new account
+        bureau = await session.scalar(
+            select(Organisation.id).where(Organisation.name_zh == "五原县市场监督管理局")
+        )
     regulator = await clitool.run_cli(url, "user", "create", "--username", "reg", "--role",
-                                      "regulator", "--as", "chief", *PASSWORD)  # fmt: skip
+                                      "regulator", "--organisation-id", str(bureau),
+                                      "--as", "chief", *PASSWORD)  # fmt: skip
     assert regulator.exit_code == 0
     unwritable = await rotate_to(tmp_path / "missing" / "gimark.env")
     assert unwritable.exit_code == 1 and "cannot write" in unwritable.output

@@ -23,6 +23,7 @@ from browser import (  # noqa: F401 - chromium_browser: a fixture
     screenshot,
     sqlite_settings,
 )
+from sqlalchemy import select
 
 from app.auth.models import User
 from app.auth.passwords import hash_password
@@ -42,6 +43,10 @@ def _seed(settings: Any) -> Any:
     async def seed(database: Database) -> None:
         await demo(database)
         async with database.sessionmaker() as session, session.begin():
+            # a clerk of the demo regulator's bureau: staff work for an organisation (issue 14)
+            bureau = await session.scalar(
+                select(User.organisation_id).where(User.username == "regulator")
+            )
             session.add(
                 User(
                     username="newclerk",
@@ -49,6 +54,7 @@ def _seed(settings: Any) -> Any:
                     password_hash=hash_password(TEMPORARY),
                     role=Role.REGULATOR,
                     must_change_password=True,
+                    organisation_id=bureau,
                 )
             )
 
@@ -103,6 +109,9 @@ def test_forced_change_then_a_form_survives_an_expired_session(server, chromium_
     page.locator("#unit").fill("袋 0.5 kg")
     page.locator("#production_date").fill((public_today() - timedelta(days=2)).isoformat())
     page.locator("#origin").fill("五原县隆兴昌镇新华村")
+    # Wuyuan sunflower seeds are drawn from a recorded harvest (issue 15): the first offered
+    harvest = page.locator("#sources-choices .code").first.inner_text()
+    page.locator("#sources").fill(f"{harvest} 40")  # × the factor 0.9 ≥ 30 kg
     context.clear_cookies()  # the session expired meanwhile
     page.get_by_role("button", name="提交申请").click()
     page.wait_for_load_state()

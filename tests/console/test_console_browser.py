@@ -120,6 +120,9 @@ def test_licensee_journey(server, chromium) -> None:
     page.get_by_label("每枚标签对应的包装").fill("袋 0.5 kg")
     page.get_by_label("生产日期").fill((public_today() - timedelta(days=2)).isoformat())
     page.get_by_label("产地（保护范围内）").fill("五原县隆兴昌镇")
+    # the seeds are drawn from a recorded harvest (issue 15): 10 kg × 0.9 covers 12 × 0.5 kg
+    harvest = page.locator("#sources-choices .code").first.inner_text()
+    page.get_by_label("原料来源").fill(f"{harvest} 10")
     page.get_by_role("button", name="提交申请").click()
     page.wait_for_url(f"{base}/console/batches/*")
     assert page.get_by_role("heading", name="批次 PW-2026-001").is_visible()

@@ -20,7 +20,6 @@ NEW = {
     "address": "杭锦后旗陕坝镇",
     "contact_name": "王经理",
     "contact_phone": "0478-1234567",
-    "credit_standing": "normal",
 }
 
 

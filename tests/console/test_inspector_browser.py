@@ -85,10 +85,12 @@ def test_inspector_records_a_failing_sample(server, chromium_browser) -> None:  
     context.close()
 
 
-def test_regulator_edits_a_test_items_limit(server, chromium_browser) -> None:  # noqa: F811
+def test_agriculture_bureau_edits_a_test_items_limit(server, chromium_browser) -> None:  # noqa: F811
+    """The product specification's test items are the agriculture bureau's (issue 14's
+    organisation policy): the county 农科局 logs in and raises a limit."""
     context, blocked = offline_context(chromium_browser, locale="zh-CN")
     page = context.new_page()
-    _log_in(page, server, "regulator", "demo-regulator-pass")
+    _log_in(page, server, "wuyuan-agri", "demo-agri-pass")
     page.get_by_role("link", name="地理标志产品").click()
     page.wait_for_url(server.url("/console/products"))
     page.get_by_label("按名称或代码查找").fill("向日")

@@ -126,6 +126,7 @@ async def test_only_an_admin_resets(app, session, world) -> None:
 async def test_a_new_account_made_on_the_users_page_must_change_its_password(
     app, session, admin
 ) -> None:
+    bureau = await factories.organisation(session)
     async with client_for(app) as browser:
         await log_in(browser, admin.username)
         token = csrf_of((await browser.get("/console/admin/users")).text)
@@ -135,6 +136,7 @@ async def test_a_new_account_made_on_the_users_page_must_change_its_password(
             "display_name": "新科员",
             "password": "first password",
             "role": "regulator",
+            "organisation_id": str(bureau.id),
         }
         assert (await browser.post("/console/admin/users", data=body)).status_code == 303
     created = await session.scalar(select(User).where(User.username == "newclerk"))

@@ -9,10 +9,11 @@ from decimal import Decimal
 
 import factories
 import pytest
-from console_helpers import csrf_of
+from console_helpers import csrf_of, log_in
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
+from app.core.principal import OrgKind, Role
 from app.registry.models import GIProduct
 from app.registry.models import TestItem as StandardItem
 
@@ -136,7 +137,17 @@ async def test_refusals_show_by_the_field_and_the_row(regulator_browser, world, 
     assert refused.status_code == 409 and "This product code is taken" in refused.text
 
 
-async def test_edit_a_test_items_limit(regulator_browser, world, session) -> None:
+@pytest.fixture
+async def agriculture_browser(browser, session):  # type: ignore[no-untyped-def]
+    """A member of an agriculture bureau: the standard's test items are its to edit."""
+    bureau = await factories.organisation(session, OrgKind.AGRICULTURE)
+    account = await factories.user(session, Role.REGULATOR, organisation_id=bureau.id)
+    assert (await log_in(browser, account.username)).status_code == 303
+    return browser
+
+
+async def test_edit_a_test_items_limit(agriculture_browser, world, session) -> None:
+    regulator_browser = agriculture_browser
     product = await factories.product(session, code="EDIT1", name_zh="待改产品")
     moisture = await factories.test_item(
         session, product.id, code="moisture", max_value=Decimal("9.0")
@@ -160,7 +171,8 @@ async def test_edit_a_test_items_limit(regulator_browser, world, session) -> Non
     assert 'value="8.5"' in (await regulator_browser.get(done.headers["location"])).text
 
 
-async def test_remove_a_saved_test_item(regulator_browser, world, session) -> None:
+async def test_remove_a_saved_test_item(agriculture_browser, world, session) -> None:
+    regulator_browser = agriculture_browser
     product = await factories.product(session, code="DROP1", name_zh="删项产品")
     moisture = await factories.test_item(session, product.id, code="moisture")
     size = await factories.test_item(session, product.id, code="size", min_value=Decimal("2"))

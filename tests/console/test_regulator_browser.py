@@ -50,6 +50,7 @@ def _seed(settings: Any) -> Any:
                 uscc="91150822MA0N7X2K3Q",
                 address="磴口县",
                 region="巴彦淖尔市磴口县",
+                division_code="150822",  # in the regional bureau's reach (issue 14)
             )
             session.add(applicant)
             await session.flush()

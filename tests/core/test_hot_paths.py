@@ -106,3 +106,61 @@ async def test_a_hot_route_leaves_the_route_in_the_scope_as_the_router_would() -
     async with client_of(app) as client:
         assert (await client.get("/things/abc")).json() == {"hot": "abc"}
     assert seen["route"] == "/things/{code}"
+
+
+def edge_app(metrics, limiter=None) -> FastAPI:  # type: ignore[no-untyped-def]
+    """``small_app`` with HotPaths outermost, doing the outer middlewares' work itself."""
+    from app.core.hotpath import Edge
+    from app.core.requestid import RequestIdMiddleware
+    from app.web.errors import server_error
+
+    async def broken(scope: Scope, _receive: Receive, _send: Send) -> None:
+        raise RuntimeError("boom")
+
+    app = small_app()
+    app.user_middleware.clear()  # small_app's own HotPaths: this one replaces it
+    app.add_middleware(RequestIdMiddleware, on_error=server_error)
+    hot = (SegmentRoute("/things/", "code", 8, echo), SegmentRoute("/broken/", "x", 8, broken))
+    edge = Edge(metrics, None, limiter, server_error)
+    app.add_middleware(
+        HotPaths,
+        handlers=app.exception_handlers,
+        exact={"/healthz": healthz},
+        segments=hot,
+        edge=edge,
+    )
+    return app
+
+
+async def test_at_the_edge_a_hot_request_gets_an_id_its_errors_and_its_metrics() -> None:
+    from app.core.metrics import RequestMetrics
+
+    metrics = RequestMetrics()
+    async with client_of(edge_app(metrics)) as client:
+        ok = await client.get("/things/abc", headers={"X-Request-Id": "edge00001"})
+        refused = await client.get("/things/refuse")
+        broken = await client.get("/broken/x")
+    assert ok.json() == {"hot": "abc"} and ok.headers["x-request-id"] == "edge00001"
+    assert (refused.status_code, refused.json()["code"]) == (409, "refused")
+    assert refused.headers["x-request-id"]
+    assert broken.status_code == 500 and broken.headers["x-request-id"]
+    assert broken.headers["content-type"] == "application/problem+json"
+    assert metrics._counts == {
+        ("GET", "/things/{code}", 200): 1,
+        ("GET", "/things/{code}", 409): 1,
+        ("GET", "/broken/{x}", 500): 1,
+    }
+
+
+async def test_at_the_edge_the_rate_limit_is_the_middlewares_own() -> None:
+    from app.core.metrics import RequestMetrics
+    from app.core.ratelimit import MemoryBackend, PathLimit, RateLimitMiddleware, Rule
+
+    rules = [PathLimit("things", Rule(2, 60), prefixes=("/things/",))]
+    limiter = RateLimitMiddleware(echo, rules=rules, backend=MemoryBackend())
+    metrics = RequestMetrics()
+    async with client_of(edge_app(metrics, limiter)) as client:
+        statuses = [(await client.get(f"/things/a{n}")).status_code for n in range(3)]
+        last = await client.get("/things/z")
+    assert statuses == [200, 200, 429] and last.headers["retry-after"]
+    assert last.headers["x-request-id"] and metrics._counts[("GET", "/things/{code}", 429)] == 2

@@ -57,6 +57,7 @@ async def test_a_database_error_logs_no_hash_no_email(engine, test_settings, on_
     database = Database(engine)  # committed transactions: the race needs two of them
     async with database.sessionmaker() as session, session.begin():
         admin = await factories.user(session, Role.ADMIN)
+        bureau = await factories.organisation(session)
     app = create_app(test_settings, database)
     transport = httpx.ASGITransport(app=app, client=("203.0.113.77", 40000))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
@@ -70,6 +71,7 @@ async def test_a_database_error_logs_no_hash_no_email(engine, test_settings, on_
                     display_name="王芳",
                     password_hash=HOLDER_HASH,
                     role=Role.REGULATOR,
+                    organisation_id=bureau.id,
                 )
             )
             await holder.flush()
@@ -78,6 +80,7 @@ async def test_a_database_error_logs_no_hash_no_email(engine, test_settings, on_
                 "display_name": "王芳",
                 "password": PASSWORD,
                 "role": "regulator",
+                "organisation_id": bureau.id,
             }
             request = asyncio.create_task(client.post("/api/v1/users", json=body, headers=headers))
             if not on_sqlite:

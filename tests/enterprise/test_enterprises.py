@@ -13,6 +13,7 @@ def body(uscc: str = VALID) -> dict:
         "uscc": uscc,
         "address": "五原县",
         "region": "巴彦淖尔市",
+        "division_code": "150821",  # the registered address's county (issue 14)
     }
 
 

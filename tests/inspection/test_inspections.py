@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import factories
 import pytest
-from inspection_fixtures import inspection_body, verdict_of
+from inspection_fixtures import inspection_body, verdict_of, window_closes
 from sqlalchemy import func, select
 
 from app.core.errors import Unprocessable
@@ -101,7 +101,13 @@ async def test_a_failing_inspection_suspends_the_batch_at_once(session, client, 
     measure = await session.scalar(select(BatchMeasure))
     assert measure.kind == "suspend" and measure.inspection_id == response.json()["id"]
     assert "purity" in measure.reason
-    notice = await session.scalar(select(PublicNotice).where(PublicNotice.kind == "inspection"))
+    # Not published while the enterprise may object (issue 14, point 3) …
+    inspection_notice = select(PublicNotice).where(PublicNotice.kind == "inspection")
+    assert await session.scalar(inspection_notice) is None
+    assert response.json()["stage"] == "provisional" and response.json()["objection_deadline"]
+    # … and published once final.
+    assert await window_closes(gi) == [response.json()["id"]]
+    notice = await session.scalar(inspection_notice)
     assert notice.result == "fail" and notice.lot_number == "WY-2026-001"
 
 

@@ -3,7 +3,7 @@ consumer report or a case number), checked, and the public notice shows the cita
 
 import factories
 import pytest
-from inspection_fixtures import inspection_body
+from inspection_fixtures import inspection_body, window_closes
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
@@ -17,6 +17,7 @@ async def _record(client, gi, report: str, **values: str) -> int:
     body = inspection_body(gi["batch"].id, report, **values)
     response = await client.post("/api/v1/inspections", json=body, headers=gi["as_regulator"])
     assert response.status_code == 201, response.text
+    await window_closes(gi)  # a recall cites a final result
     return response.json()["id"]
 
 
@@ -70,6 +71,7 @@ async def _other_failing_batch_inspection(session, client, gi) -> int:
     body = inspection_body(batch.id, "O-1", moisture="11")
     response = await client.post("/api/v1/inspections", json=body, headers=gi["as_regulator"])
     assert response.json()["result"] == "fail"
+    await window_closes(gi)
     return response.json()["id"]
 
 

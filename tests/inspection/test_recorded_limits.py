@@ -4,7 +4,7 @@ does not rewrite its items, its result or its notice."""
 from decimal import Decimal
 
 import pytest
-from inspection_fixtures import inspection_body
+from inspection_fixtures import inspection_body, window_closes
 from sqlalchemy import select, text
 
 from app.core import migrate
@@ -14,14 +14,14 @@ WHAT_THE_STANDARD_SAID = "≤ 9.0 %"
 
 
 async def _tighten_moisture(client, gi) -> None:
-    """The regulator edits the product: moisture now ≤ 8.0 g/100g by another method."""
+    """The agriculture bureau edits the standard: moisture now ≤ 8.0 g/100g by another method."""
     url = f"/api/v1/products/{gi['product'].id}"
     product = (await client.get(url, headers=gi["as_regulator"])).json()
     for item in product["test_items"]:
         if item["code"] == "moisture":
             item |= {"max_value": "8.0", "unit": "g/100g", "method": "GB 5009.3-2016"}
     body = {k: v for k, v in product.items() if k not in ("id", "code")}
-    edited = await client.put(url, json=body, headers=gi["as_regulator"])
+    edited = await client.put(url, json=body, headers=gi["as_agriculture"])
     assert edited.status_code == 200, edited.text
 
 
@@ -53,6 +53,7 @@ async def test_editing_a_limit_does_not_rewrite_an_inspection(client, gi) -> Non
     item = _moisture(judged.json()["items"])
     assert judged.json()["result"] == "fail" and item["limits"] == "≤ 8.0 g/100g"
     assert item["method"] == "GB 5009.3-2016"
+    await window_closes(gi)  # published once final
     page = await client.get("/public/notices", params={"q": "KEEP-2"})
     assert "≤ 8.0 g/100g" in page.text and "GB 5009.3-2016" in page.text
 

@@ -4,7 +4,7 @@ precision, and mark the failing row visibly and for screen readers, in Chinese a
 import re
 
 import pytest
-from inspection_fixtures import inspection_body
+from inspection_fixtures import inspection_body, window_closes
 from sqlalchemy import select
 
 from app.core.notices import NoticeKind, PublicNotice, Subject, publish
@@ -31,6 +31,7 @@ async def test_limits_and_the_failing_row(
     body = inspection_body(gi["batch"].id, "LIM-1", moisture="10.2", purity="97.0")
     recorded = await client.post("/api/v1/inspections", json=body, headers=gi["as_regulator"])
     assert recorded.json()["result"] == "fail"
+    await window_closes(gi)  # published once final
     page = (await client.get("/public/notices", params={"kind": "inspection", "lang": lang})).text
     assert "— –" not in page and "9.0000" not in page
 

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from inspection_fixtures import inspection_body
+from inspection_fixtures import inspection_body, window_closes
 
 from app.core import notices
 from app.core.notices import NoticeKind
@@ -34,6 +34,7 @@ async def publish_some(client, gi) -> None:
     headers = gi["as_regulator"]
     body = inspection_body(gi["batch"].id, "BYNE-2026-0107", moisture="11")
     assert (await client.post("/api/v1/inspections", json=body, headers=headers)).status_code == 201
+    await window_closes(gi)  # published once final
     recall = GROUNDS | {"case_number": "召-2026-1"}
     url = f"/api/v1/batches/{gi['batch'].id}/recall"
     assert (await client.post(url, json=recall, headers=headers)).status_code == 200

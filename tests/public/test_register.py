@@ -16,6 +16,7 @@ PUBLIC_FIELDS = {
     "status",
     "withdrawn_on",
     "is_demo",
+    "credit_listing",  # the enterprise's listing on the credit list, while in force
 }
 
 
@@ -58,3 +59,17 @@ async def test_register_search_by_uscc_and_html(session, client) -> None:
     english = await client.get("/public/register", params={"q": "丰瑞", "lang": "en"})
     assert "Wuyuan Sunflower" in english.text and "GI certification mark" in english.text
     assert "<script" not in html.text  # no external or inline script on the public page
+
+
+async def test_register_page_keeps_the_search_across_pages(session, client) -> None:
+    product = await factories.product(session, name_zh="乌海葡萄")
+    for n in range(3):
+        company = await factories.enterprise(session, name=f"海勃湾葡萄园{n}")
+        await factories.licence(session, company.id, product.id)
+
+    html = (await client.get("/public/register", params={"q": "海勃湾", "limit": 2})).text
+    assert 'action="/public/register"' in html and 'value="海勃湾"' in html
+    assert "共 3 条" in html
+    assert "/public/register?lang=zh&q=%E6%B5%B7%E5%8B%83%E6%B9%BE&offset=2&limit=2" in html
+    last = (await client.get("/public/register", params={"q": "海勃湾", "offset": 2})).text
+    assert "下一页" not in last

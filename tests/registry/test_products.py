@@ -31,7 +31,10 @@ BASE = {
 
 @pytest.fixture
 async def regulator(session, client):
-    return await factories.auth_headers(session, client, Role.REGULATOR)
+    """A member of the agriculture bureau: it registers products and keeps their standards'
+    test items (issue 14)."""
+    bureau = await factories.organisation(session, factories.OrgKind.AGRICULTURE)
+    return await factories.auth_headers(session, client, Role.REGULATOR, organisation_id=bureau.id)
 
 
 async def test_create_read_update_product_with_test_items(client, regulator) -> None:

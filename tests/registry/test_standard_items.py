@@ -19,7 +19,7 @@ async def _put_items(client, gi, keep: set[str]) -> dict:
         for item in product["test_items"]
         if item["code"] in keep
     ]
-    edited = await client.put(url, json=body, headers=gi["as_regulator"])
+    edited = await client.put(url, json=body, headers=gi["as_agriculture"])
     assert edited.status_code == 200, edited.text
     return edited.json()
 
@@ -84,7 +84,7 @@ async def test_naming_a_retired_item_again_brings_it_back(client, gi) -> None:
             "max_value": "8.0",
         }
     ]
-    restored = await client.put(url, json=body, headers=gi["as_regulator"])
+    restored = await client.put(url, json=body, headers=gi["as_agriculture"])
     assert restored.status_code == 200, restored.text
     items = {i["code"]: i for i in restored.json()["test_items"]}
     assert items["moisture"]["id"] == moisture_id  # the same row, back in force

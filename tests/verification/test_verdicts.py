@@ -245,6 +245,8 @@ async def test_the_asyncpg_hot_path_reads_exactly_what_the_session_path_reads(
             result=InspectionResult.FAIL,
         )
     )
+    origin = [{"county": "五原县", "township": "隆兴昌镇", "harvest_year": 2025}]
+    label_world["batch"].origin_public = origin  # JSON: asyncpg hands it over as text
     await session.flush()
     connection = await session.connection()
     raw = (await connection.get_raw_connection()).driver_connection
@@ -256,5 +258,6 @@ async def test_the_asyncpg_hot_path_reads_exactly_what_the_session_path_reads(
         assert one["epoch"] == epoch
     assert set(rows) == set(codes)  # the unknown code is simply absent
     assert rows[codes[0]]["inspection_report"] == "R-9"
+    assert rows[codes[0]]["origin_public"] == origin
     assert await lookup_many(raw, []) == (epoch, {})  # the epoch comes back even for no codes
     assert epoch == await current_epoch(connection)

@@ -291,3 +291,17 @@ def listing(status: JobStatus | None = None, kind: str | None = None) -> Select[
     if kind is not None:
         query = query.where(Job.kind == kind)
     return query
+
+
+async def live_job(session: AsyncSession, kind: str, arg: str, value: int) -> Job | None:
+    """A queued or running job of ``kind`` whose ``args[arg]`` is ``value`` (so that asking
+    twice for the same work finds the job already asked for)."""
+    live = (JobStatus.QUEUED, JobStatus.RUNNING)
+    query = (
+        select(Job)
+        .where(Job.kind == kind, Job.status.in_(live), Job.args[arg].as_integer() == value)
+        .order_by(Job.id.desc())
+        .limit(1)
+    )
+    found: Job | None = await session.scalar(query)
+    return found

@@ -11,6 +11,7 @@ The PostgreSQL hot path runs ``LOOKUP_MANY`` and the probe on a bare asyncpg con
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import asyncpg
@@ -22,7 +23,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 
 from app.core.trust import EPOCH, TrustEpoch
 from app.enterprise.models import Enterprise
-from app.inspection.models import Inspection
+from app.inspection.models import Inspection, InspectionStage
 from app.label.models import Label, LabelBatch, LabelScanStat
 from app.licence.models import Licence
 from app.registry.models import GIProduct
@@ -30,9 +31,11 @@ from app.tradeitem.models import TradeItem
 
 
 def _latest_inspection(column: Any) -> Any:
+    """The latest final result: a failure in its objection window, or overturned by a re-test,
+    is never shown (issue 14, point 3)."""
     return (
         select(column)
-        .where(Inspection.batch_id == LabelBatch.id)
+        .where(Inspection.batch_id == LabelBatch.id, Inspection.stage == InspectionStage.FINAL)
         .order_by(Inspection.sampled_on.desc(), Inspection.id.desc())
         .limit(1)
         .scalar_subquery()
@@ -48,6 +51,7 @@ ROWS = (
         LabelBatch.status.label("batch_status"),
         LabelBatch.lot_number,
         LabelBatch.production_date,
+        LabelBatch.origin_public,
         LabelBatch.issued_at,
         LabelBatch.unit,
         Licence.status.label("licence_status"),
@@ -140,6 +144,8 @@ async def lookup_many(
         if record["code"] is not None:
             row = dict(record)
             del row["epoch"]
+            if isinstance(row["origin_public"], str):  # asyncpg hands JSON over as text
+                row["origin_public"] = json.loads(row["origin_public"])
             rows[row["code"]] = row
     return int(records[0]["epoch"]), rows
 

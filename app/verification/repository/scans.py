@@ -39,6 +39,7 @@ from app.core.principal import Principal
 from app.core.search import contains_text
 from app.core.time import public_zone, utcnow
 from app.enterprise.models import Enterprise
+from app.enterprise.repository import enterprises_in_reach
 from app.label.models import Label, LabelBatch, LabelScanStat
 from app.registry.models import GIProduct
 from app.verification.models import Scan, ScanDaily
@@ -300,6 +301,8 @@ def readable_scans(
     )
     if principal.is_licensee:
         query = query.where(LabelBatch.enterprise_id == principal.enterprise_id)
+    elif (reach := enterprises_in_reach(principal)) is not None:
+        query = query.where(LabelBatch.enterprise_id.in_(reach))
     if code:
         query = query.where(Scan.code == code)
     if batch_id:

@@ -43,7 +43,13 @@ async def test_a_tick_at_16_30_utc_enqueues_the_next_local_days_job(session) -> 
 
 def test_the_daily_jobs_are_registered() -> None:
     kinds = {p.kind for p in periodic.PERIODIC}
-    assert kinds == {"scans.rollup", "scans.purge_salts", "audit.checkpoint", "print_files.purge"}
+    assert kinds == {
+        "scans.rollup",
+        "scans.purge_salts",
+        "audit.checkpoint",
+        "print_files.purge",
+        "inspection.close_windows",
+    }
     assert all(kind in REGISTRY for kind in kinds)
 
 

@@ -1,0 +1,58 @@
+"""A label as an EPC, and an EPC back to a label code.
+
+A label of a batch whose trade item has a GTIN is an SGTIN: its EPC is the constrained
+canonical GS1 Digital Link ``https://id.gs1.org/01/<GTIN-14>/21/<CODE>``, the form the event
+hash reduces every Digital Link to (the QR's ``https://<host>/01/…/10/<lot>/21/<CODE>`` names
+the same instance; the lot is the batch's attribute, not the label's identity). A label
+without a GTIN has no GS1 key; its EPC is its public verification URL
+``https://<host>/v/<CODE>`` (DESIGN §4), which resolves to its verdict.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.epcis.eventhash import canonical_digital_link
+from app.label.code import is_well_formed, normalise
+from app.tradeitem.gtin import as_gtin14
+
+_SGTIN = re.compile(r"^https://id\.gs1\.org/01/(\d{14})/21/([^/?#]+)$")
+_PUBLIC = re.compile(r"^https?://[^/?#]+/v/([^/?#]+)/?$", re.IGNORECASE)
+
+
+def label_epc(code: str, gtin: str | None, base_url: str) -> str:
+    if gtin:
+        return f"https://id.gs1.org/01/{as_gtin14(gtin)}/21/{code}"
+    return f"{base_url.rstrip('/')}/v/{code}"
+
+
+@dataclass(frozen=True)
+class NamedLabel:
+    """The label code an EPC names, and the GTIN it claims (``None`` for a public URL)."""
+
+    code: str
+    gtin14: str | None
+
+
+def named_label(epc: str) -> NamedLabel | None:
+    """The label an EPC names, in any of the forms a label is written in (canonical or
+    on-host Digital Link, SGTIN URN, public URL, the bare code); ``None`` when it cannot
+    name a gimark label."""
+    canonical = canonical_digital_link(epc)
+    if canonical is not None:
+        found = _SGTIN.match(canonical)
+        if found is None:
+            return None
+        return _well_formed(found.group(2), found.group(1))
+    public = _PUBLIC.match(epc)
+    if public is not None:
+        return _well_formed(public.group(1), None)
+    if "/" in epc or ":" in epc:
+        return None
+    return _well_formed(epc, None)
+
+
+def _well_formed(text: str, gtin14: str | None) -> NamedLabel | None:
+    code = normalise(text)
+    return NamedLabel(code, gtin14) if is_well_formed(code) else None

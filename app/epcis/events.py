@@ -1,0 +1,114 @@
+"""gimark's acts written as EPCIS 2.0 events, and the page positions they stand at.
+
+A batch of 10⁶ labels is commissioned by one act, but its event is not one list of 10⁶ EPCs
+built in memory for every query: each act that names a batch's labels reads as consecutive
+ObjectEvents of at most :data:`EPCS_PER_EVENT` labels (by serial, or in the act's own order
+of codes), the event's ``part``. Instance-level EPCs rather than a class-level
+``quantityList`` because a label is an instance (its own code and verdict) and a label
+without a GTIN has no class identifier at all; and because ``MATCH_epc`` must find the
+commissioning of the one code a retailer scanned. A query page holds at most
+``perPage`` × :data:`EPCS_PER_EVENT` EPCs, and an event's content (and so its ``eventID``)
+never depends on the page it lands on.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from app.core.errors import Unprocessable
+from app.core.time import public_zone
+from app.epcis.eventhash import event_id
+from app.epcis.vocabulary import Epcs, EventTemplate
+
+EPCS_PER_EVENT = 500
+
+OWN, CAPTURED = 0, 1  # the two sources, in the order they sort at one instant
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """Where an event stands in the query's order: time, source, row (audit seq or captured
+    event id), part (of an act naming more than :data:`EPCS_PER_EVENT` labels)."""
+
+    at: datetime
+    source: int
+    row: int
+    part: int = 0
+
+    def token(self) -> str:
+        raw = json.dumps([self.at.isoformat(), self.source, self.row, self.part])
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def from_token(cls, token: str) -> Position:
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            at, source, row, part = json.loads(raw)
+            instant = datetime.fromisoformat(at)
+            if instant.tzinfo is None or source not in (OWN, CAPTURED):
+                raise ValueError(token)
+            instant = instant.astimezone(UTC)
+            if not all(isinstance(n, int) and 0 <= n < 2**63 for n in (row, part)):
+                raise ValueError(token)
+        except (ValueError, TypeError, OverflowError, binascii.Error) as error:
+            raise Unprocessable(
+                "nextPageToken is not one this server gave", field="nextPageToken"
+            ) from error
+        return cls(instant, source, row, part)
+
+
+def parts_of(template: EventTemplate, quantity: int, after: dict[str, Any]) -> int:
+    """How many events the act reads as."""
+    count = len(after.get("codes") or ()) if template.epcs is Epcs.CODES else quantity
+    return max(1, -(-count // EPCS_PER_EVENT))
+
+
+def part_of(template: EventTemplate, serial: int, code: str, after: dict[str, Any]) -> int | None:
+    """The part of the act that names the label (``None``: the act does not name it)."""
+    if template.epcs is Epcs.BATCH:
+        return (serial - 1) // EPCS_PER_EVENT
+    codes = after.get("codes") or []
+    return codes.index(code) // EPCS_PER_EVENT if code in codes else None
+
+
+def serial_range(part: int) -> tuple[int, int]:
+    return part * EPCS_PER_EVENT + 1, (part + 1) * EPCS_PER_EVENT
+
+
+def codes_of_part(after: dict[str, Any], part: int) -> list[str]:
+    codes: list[str] = after.get("codes") or []
+    return codes[part * EPCS_PER_EVENT : (part + 1) * EPCS_PER_EVENT]
+
+
+def event_time(at: datetime) -> tuple[str, str]:
+    """``eventTime`` on the public clock, at millisecond precision, and its offset."""
+    local = at.astimezone(public_zone())
+    text = local.isoformat(timespec="milliseconds")
+    return text, text[-6:]
+
+
+def own_event(
+    template: EventTemplate, at: datetime, epcs: list[str], after: dict[str, Any]
+) -> dict[str, Any]:
+    """One of gimark's events, its ``eventID`` computed from its content."""
+    time, offset = event_time(at)
+    event: dict[str, Any] = {
+        "type": template.event_type,
+        "eventTime": time,
+        "eventTimeZoneOffset": offset,
+    }
+    if template.parent is not None and after.get(template.parent):
+        event |= {"parentID": after[template.parent], "childEPCs": epcs}
+    else:
+        event["epcList"] = epcs
+    event |= {
+        "action": template.action,
+        "bizStep": template.biz_step,
+        "disposition": template.disposition_of(after),
+    }
+    return {"eventID": event_id(event)} | event

@@ -1,0 +1,176 @@
+"""The queries of the EPCIS domain: the audited acts that are events, the labels they name,
+and captured events. Scoping has its one home here: a licensee reads its own enterprise's."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    cast,
+    false,
+    or_,
+    select,
+    true,
+    union_all,
+)
+
+from app.audit.models import AuditEvent
+from app.core.principal import Principal
+from app.epcis.models import CapturedEpc, CapturedEvent
+from app.epcis.vocabulary import Subject
+from app.inspection.models import Inspection
+from app.label.models import Label, LabelBatch
+from app.tradeitem.models import TradeItem
+
+
+def _scoped(principal: Principal, enterprise: Any) -> ColumnElement[bool]:
+    """Staff read every enterprise's events; a licensee its own (an enterprise-less principal
+    reads nothing)."""
+    if principal.is_staff:
+        return true()
+    scoped: ColumnElement[bool] = enterprise == principal.enterprise_id
+    return scoped
+
+
+def _audit_columns() -> tuple[Any, ...]:
+    return (
+        AuditEvent.seq,
+        AuditEvent.occurred_at,
+        AuditEvent.action,
+        AuditEvent.after,
+        LabelBatch.id.label("batch_id"),
+        LabelBatch.quantity,
+        LabelBatch.enterprise_id,
+        TradeItem.gtin,
+    )
+
+
+def _after_position(at: datetime | None, seq: int | None) -> ColumnElement[bool]:
+    if at is None:
+        return true()
+    if seq is None:  # the cursor stands on a captured event: acts at the same time came before
+        return AuditEvent.occurred_at > at
+    return or_(
+        AuditEvent.occurred_at > at, and_(AuditEvent.occurred_at == at, AuditEvent.seq >= seq)
+    )
+
+
+def audited_events(
+    principal: Principal,
+    actions: dict[Subject, list[str]],
+    *,
+    since: datetime | None,
+    before: datetime | None,
+    batch_id: int | None,
+    after_at: datetime | None,
+    after_seq: int | None,
+    limit: int,
+) -> Select[Any]:
+    """Audit events of the mapped ``actions`` with the batch they are about (and its GTIN),
+    in (time, seq) order from the cursor on."""
+    parts = []
+    for subject, names in actions.items():
+        if not names:
+            continue
+        query = (
+            select(*_audit_columns())
+            .select_from(AuditEvent)
+            .where(AuditEvent.object_type == subject.value, AuditEvent.action.in_(names))
+        )
+        if subject is Subject.INSPECTION:
+            query = query.join(
+                Inspection, AuditEvent.object_id == cast(Inspection.id, String)
+            ).join(LabelBatch, LabelBatch.id == Inspection.batch_id)
+        else:
+            query = query.join(LabelBatch, AuditEvent.object_id == cast(LabelBatch.id, String))
+        query = query.outerjoin(TradeItem, TradeItem.id == LabelBatch.item_id).where(
+            _scoped(principal, LabelBatch.enterprise_id), _after_position(after_at, after_seq)
+        )
+        if since is not None:
+            query = query.where(AuditEvent.occurred_at >= since)
+        if before is not None:
+            query = query.where(AuditEvent.occurred_at < before)
+        if batch_id is not None:
+            query = query.where(LabelBatch.id == batch_id)
+        parts.append(query)
+    if not parts:  # no mapped act passes the filters
+        return (
+            select(*_audit_columns())
+            .select_from(AuditEvent)
+            .join(LabelBatch, false())
+            .outerjoin(TradeItem, TradeItem.id == LabelBatch.item_id)
+        )
+    rows = union_all(*parts).subquery()
+    return select(rows).order_by(rows.c.occurred_at, rows.c.seq).limit(limit)
+
+
+def codes_by_serial(batch_id: int, first: int, last: int) -> Select[str]:
+    """The batch's codes with serials ``first``..``last`` (the unique (batch, serial) index)."""
+    return (
+        select(Label.code)
+        .where(Label.batch_id == batch_id, Label.serial.between(first, last))
+        .order_by(Label.serial)
+    )
+
+
+def labels_named(
+    principal: Principal, codes: Collection[str]
+) -> Select[str, int, int, int, str | None]:
+    """The labels among ``codes`` the principal may read, with their batch, serial, enterprise
+    and GTIN."""
+    return (
+        select(
+            Label.code,
+            Label.batch_id,
+            Label.serial,
+            LabelBatch.enterprise_id,
+            TradeItem.gtin,
+        )
+        .join(LabelBatch, LabelBatch.id == Label.batch_id)
+        .outerjoin(TradeItem, TradeItem.id == LabelBatch.item_id)
+        .where(Label.code.in_(list(codes)), _scoped(principal, LabelBatch.enterprise_id))
+    )
+
+
+def captured_events(
+    principal: Principal,
+    *,
+    event_type: str | None,
+    biz_step: str | None,
+    since: datetime | None,
+    before: datetime | None,
+    code: str | None,
+    after_at: datetime | None,
+    after_id: int | None,
+    limit: int,
+) -> Select[CapturedEvent]:
+    """Captured events in (time, id) order from the cursor on; a cursor standing on one of
+    gimark's own events (``after_id`` None) admits every captured event of that time."""
+    query = select(CapturedEvent).where(_scoped(principal, CapturedEvent.enterprise_id))
+    if after_at is not None:
+        query = query.where(
+            CapturedEvent.event_time >= after_at
+            if after_id is None
+            else or_(
+                CapturedEvent.event_time > after_at,
+                and_(CapturedEvent.event_time == after_at, CapturedEvent.id > after_id),
+            )
+        )
+    if event_type is not None:
+        query = query.where(CapturedEvent.event_type == event_type)
+    if biz_step is not None:
+        query = query.where(CapturedEvent.biz_step == biz_step)
+    if since is not None:
+        query = query.where(CapturedEvent.event_time >= since)
+    if before is not None:
+        query = query.where(CapturedEvent.event_time < before)
+    if code is not None:
+        named = select(CapturedEpc.event_pk).where(CapturedEpc.code == code)
+        query = query.where(CapturedEvent.id.in_(named))
+    return query.order_by(CapturedEvent.event_time, CapturedEvent.id).limit(limit)

@@ -1,0 +1,234 @@
+"""The EPCIS query: gimark's own events (read from the ledger) and captured ones, merged in
+one (eventTime, source, row, part) order and paged by a cursor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import Unprocessable
+from app.core.principal import Principal
+from app.core.time import utcnow
+from app.epcis import repository
+from app.epcis.epc import label_epc, named_label
+from app.epcis.events import (
+    CAPTURED,
+    OWN,
+    Position,
+    codes_of_part,
+    own_event,
+    part_of,
+    parts_of,
+    serial_range,
+)
+from app.epcis.models import CapturedEvent
+from app.epcis.vocabulary import (
+    CONTEXT,
+    FROM_AUDIT,
+    SCHEMA_VERSION,
+    Epcs,
+    Subject,
+    actions_for,
+    bare_biz_step,
+)
+
+MAX_SCANS = 20  # rounds of ledger reads for one page when MATCH_epc leaves rows without a part
+
+
+@dataclass(frozen=True)
+class EventQuery:
+    event_type: str | None = None
+    since: datetime | None = None  # GE_eventTime
+    before: datetime | None = None  # LT_eventTime
+    match_epc: str | None = None
+    biz_step: str | None = None
+    token: str | None = None
+    per_page: int = 20
+
+
+@dataclass(frozen=True)
+class LabelRef:
+    code: str
+    batch_id: int
+    serial: int
+
+
+@dataclass
+class Candidate:
+    position: Position
+    row: Any = None  # the audit row (own) or the CapturedEvent
+
+
+@dataclass(frozen=True)
+class EventPage:
+    document: dict[str, Any]
+    next_token: str | None
+
+
+def _utc(instant: datetime | None, field: str = "eventTime") -> datetime | None:
+    """UTC (a time without offset is taken as UTC); 422 for one UTC cannot hold."""
+    if instant is None:
+        return None
+    try:
+        return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+    except OverflowError as error:
+        raise Unprocessable(f"{field} is out of range", field=field) from error
+
+
+async def _matched(session: AsyncSession, actor: Principal, epc: str) -> LabelRef | None:
+    """The label ``MATCH_epc`` names, if the actor may read it (the GTIN a Digital Link
+    carries must be its item's: another GTIN is another trade item's instance)."""
+    named = named_label(epc)
+    if named is None:
+        return None
+    row = (await session.execute(repository.labels_named(actor, [named.code]))).first()
+    if row is None:
+        return None
+    if named.gtin14 is not None and (row.gtin or "").zfill(14) != named.gtin14:
+        return None
+    return LabelRef(row.code, row.batch_id, row.serial)
+
+
+def _own_parts(row: Any, match: LabelRef | None) -> list[int]:
+    template = FROM_AUDIT[row.action]
+    after = row.after or {}
+    if match is None:
+        return list(range(parts_of(template, row.quantity, after)))
+    part = part_of(template, match.serial, match.code, after)
+    return [] if part is None else [part]
+
+
+async def _own_candidates(
+    session: AsyncSession,
+    actor: Principal,
+    query: EventQuery,
+    cursor: Position | None,
+    match: LabelRef | None,
+    wanted: int,
+) -> list[Candidate]:
+    """At least ``wanted`` of gimark's own events after the cursor (fewer: there are no more)."""
+    biz_step = bare_biz_step(query.biz_step) if query.biz_step else None
+    actions = {s: actions_for(s, query.event_type, biz_step) for s in Subject}
+    found: list[Candidate] = []
+    if not any(actions.values()):
+        return found
+    at = cursor.at if cursor else None
+    seq = cursor.row if cursor and cursor.source == OWN else None
+    for _ in range(MAX_SCANS):
+        select = repository.audited_events(
+            actor,
+            actions,
+            since=query.since,
+            before=query.before,
+            batch_id=match.batch_id if match else None,
+            after_at=at,
+            after_seq=seq,
+            limit=wanted + 1,
+        )
+        rows = (await session.execute(select)).all()
+        for row in rows:
+            occurred = _utc(row.occurred_at)
+            assert occurred is not None
+            for part in _own_parts(row, match):
+                position = Position(occurred, OWN, row.seq, part)
+                if cursor is None or position > cursor:
+                    found.append(Candidate(position, row))
+        if len(found) >= wanted or len(rows) <= wanted:
+            return found
+        last = rows[-1]
+        at, seq = _utc(last.occurred_at), last.seq + 1  # the next round starts after it
+    return found
+
+
+async def _captured_candidates(
+    session: AsyncSession,
+    actor: Principal,
+    query: EventQuery,
+    cursor: Position | None,
+    match: LabelRef | None,
+    wanted: int,
+) -> list[Candidate]:
+    select = repository.captured_events(
+        actor,
+        event_type=query.event_type,
+        biz_step=bare_biz_step(query.biz_step) if query.biz_step else None,
+        since=query.since,
+        before=query.before,
+        code=match.code if match else None,
+        after_at=cursor.at if cursor else None,
+        after_id=cursor.row if cursor and cursor.source == CAPTURED else None,
+        limit=wanted,
+    )
+    captured = (await session.scalars(select)).all()
+    return [
+        Candidate(Position(_utc(e.event_time) or e.event_time, CAPTURED, e.id), e) for e in captured
+    ]
+
+
+async def _events(
+    session: AsyncSession, page: list[Candidate], base_url: str
+) -> list[dict[str, Any]]:
+    events = []
+    for candidate in page:
+        if candidate.position.source == CAPTURED:
+            assert isinstance(candidate.row, CapturedEvent)
+            events.append(candidate.row.body)
+            continue
+        row, part = candidate.row, candidate.position.part
+        template = FROM_AUDIT[row.action]
+        after = row.after or {}
+        if template.epcs is Epcs.BATCH:
+            codes = list(
+                await session.scalars(repository.codes_by_serial(row.batch_id, *serial_range(part)))
+            )
+        else:
+            codes = codes_of_part(after, part)
+        epcs = [label_epc(code, row.gtin, base_url) for code in codes]
+        events.append(own_event(template, candidate.position.at, epcs, after))
+    return events
+
+
+async def query_events(
+    session: AsyncSession, actor: Principal, query: EventQuery, base_url: str
+) -> EventPage:
+    """One page of the events the actor may read, filtered as the query says."""
+    cursor = Position.from_token(query.token) if query.token else None
+    query = EventQuery(
+        query.event_type,
+        _utc(query.since, "GE_eventTime"),
+        _utc(query.before, "LT_eventTime"),
+        query.match_epc,
+        query.biz_step,
+        query.token,
+        query.per_page,
+    )
+    match = await _matched(session, actor, query.match_epc) if query.match_epc else None
+    candidates: list[Candidate] = []
+    if query.match_epc is None or match is not None:
+        wanted = query.per_page + 1
+        candidates = await _own_candidates(session, actor, query, cursor, match, wanted)
+        candidates += await _captured_candidates(session, actor, query, cursor, match, wanted)
+    candidates.sort(key=lambda c: c.position)
+    page = candidates[: query.per_page]
+    more = len(candidates) > query.per_page
+    events = await _events(session, page, base_url)
+    return EventPage(query_document(events), page[-1].position.token() if more else None)
+
+
+def query_document(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """An EPCISQueryDocument carrying ``events`` (the standard's SimpleEventQuery result)."""
+    return {
+        "@context": [CONTEXT],
+        "type": "EPCISQueryDocument",
+        "schemaVersion": SCHEMA_VERSION,
+        "creationDate": utcnow().isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "epcisBody": {
+            "queryResults": {
+                "queryName": "SimpleEventQuery",
+                "resultsBody": {"eventList": events},
+            }
+        },
+    }

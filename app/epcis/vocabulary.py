@@ -1,0 +1,116 @@
+"""How gimark's recorded acts read as EPCIS 2.0 events: the one table to extend.
+
+The events are not stored twice: each is read from the audit ledger (the act, its time, its
+snapshot) and the batch and labels it names, so an act recorded before this module existed
+has its event too. :data:`FROM_AUDIT` maps an audited action to the event it is. Adding an
+act (activation, aggregation…) is one entry here; its audit event must name the batch
+(``object_type`` ``label_batch``, or ``inspection`` for an inspection) and, for acts on some
+of a batch's labels, carry their codes in ``after["codes"]`` (as ``label.void`` does).
+
+Vocabulary: CBV 2.0 bare words (the schema's enums); the JSON-LD context makes them
+``https://ref.gs1.org/cbv/BizStep-…`` URIs.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
+SCHEMA_VERSION = "2.0"
+EVENT_TYPES = (
+    "ObjectEvent",
+    "AggregationEvent",
+    "TransactionEvent",
+    "TransformationEvent",
+    "AssociationEvent",
+)
+CBV_BIZSTEP = "https://ref.gs1.org/cbv/BizStep-"
+
+
+class Subject(enum.StrEnum):
+    """What the audit event's object is, and so how it leads to its batch."""
+
+    BATCH = "label_batch"
+    INSPECTION = "inspection"
+
+
+class Epcs(enum.StrEnum):
+    """Which labels the event names."""
+
+    BATCH = "batch"  # every label of the batch, by serial (a commissioning, a recall…)
+    CODES = "codes"  # the codes the act listed, ``after["codes"]``
+
+
+@dataclass(frozen=True)
+class EventTemplate:
+    event_type: str
+    action: str  # ADD, OBSERVE, DELETE
+    biz_step: str
+    disposition: str | Callable[[dict[str, Any]], str]  # fixed, or read from ``after``
+    subject: Subject = Subject.BATCH
+    epcs: Epcs = Epcs.BATCH
+    parent: str | None = None  # AggregationEvent: the ``after`` key naming the parent code
+
+    def disposition_of(self, after: dict[str, Any]) -> str:
+        return self.disposition if isinstance(self.disposition, str) else self.disposition(after)
+
+
+def _inspection_outcome(after: dict[str, Any]) -> str:
+    return "conformant" if after.get("result") == "pass" else "non_conformant"
+
+
+# Audited action → the EPCIS event it is.
+FROM_AUDIT: dict[str, EventTemplate] = {
+    # the batch's codes minted: every label comes into being
+    "batch.issue": EventTemplate("ObjectEvent", "ADD", "commissioning", "active"),
+    # a sampled lot's result: the whole lot observed, conformant or not
+    "inspection.record": EventTemplate(
+        "ObjectEvent", "OBSERVE", "inspecting", _inspection_outcome, Subject.INSPECTION
+    ),
+    # Only final results are events (issue 14.3): a failure becomes one when its objection
+    # window closes unanswered (finalise, always non-conformant) or by the re-test that decides.
+    "inspection.finalise": EventTemplate(
+        "ObjectEvent", "OBSERVE", "inspecting", "non_conformant", Subject.INSPECTION
+    ),
+    "inspection.retest": EventTemplate(
+        "ObjectEvent", "OBSERVE", "inspecting", _inspection_outcome, Subject.INSPECTION
+    ),
+    # CBV 2.0 has no "recalling" step: the lot is held where it is, its disposition recalled
+    "batch.recall": EventTemplate("ObjectEvent", "OBSERVE", "holding", "recalled"),
+    # a revoked batch's codes are out of use; a reversal puts them back
+    "batch.revoke": EventTemplate("ObjectEvent", "DELETE", "decommissioning", "inactive"),
+    "batch.unrevoke": EventTemplate("ObjectEvent", "ADD", "commissioning", "active"),
+    # damaged or misprinted labels voided by the licensee, and their undoing
+    "label.void": EventTemplate(
+        "ObjectEvent", "DELETE", "decommissioning", "inactive", epcs=Epcs.CODES
+    ),
+    "label.unvoid": EventTemplate("ObjectEvent", "ADD", "commissioning", "active", epcs=Epcs.CODES),
+    # Next (issue 15 points 2 and 3), once those acts are audited with their codes:
+    # "label.activate": EventTemplate("ObjectEvent", "OBSERVE", "commissioning", "active",
+    #                                 epcs=Epcs.CODES),
+    # "aggregation.pack": EventTemplate("AggregationEvent", "ADD", "packing",
+    #                                   "container_closed", epcs=Epcs.CODES, parent="parent"),
+}
+
+
+def actions_for(subject: Subject, event_type: str | None, biz_step: str | None) -> list[str]:
+    """The audited actions of ``subject`` whose events pass the type and step filters."""
+    return [
+        action
+        for action, template in FROM_AUDIT.items()
+        if template.subject is subject
+        and event_type in (None, template.event_type)
+        and biz_step in (None, template.biz_step)
+    ]
+
+
+def bare_biz_step(text: str) -> str:
+    """A CBV step as the bare word the events carry (``…/BizStep-shipping`` → ``shipping``,
+    ``urn:epcglobal:cbv:bizstep:shipping`` too); another URI as it is."""
+    for prefix in (CBV_BIZSTEP, "urn:epcglobal:cbv:bizstep:"):
+        if text.startswith(prefix):
+            return text[len(prefix) :]
+    return text
