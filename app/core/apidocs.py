@@ -77,23 +77,26 @@ def install_api_docs(app: FastAPI) -> None:
     app.mount(ASSETS_URL, StaticFiles(directory=ASSETS), name="api-docs-assets")
     router = APIRouter(include_in_schema=False, dependencies=[PUBLIC])
 
+    # The pages read the app from the request, never from this closure: FastAPI caches every
+    # endpoint for the life of the process, and a closure over ``app`` would keep each app
+    # made (its engine, caches and routes) alive with it (a test suite makes thousands).
     @router.get("/docs")
     async def swagger_ui(request: Request) -> HTMLResponse:
-        root = request.scope.get("root_path", "")
+        root, served = request.scope.get("root_path", ""), request.app
         return confined(
             get_swagger_ui_html(
                 openapi_url=f"{root}{openapi_url}",
-                title=f"{app.title} - Swagger UI",
+                title=f"{served.title} - Swagger UI",
                 oauth2_redirect_url=f"{root}{oauth2_redirect_url}",
                 swagger_js_url=f"{root}{ASSETS_URL}/swagger-ui-bundle.js",
                 swagger_css_url=f"{root}{ASSETS_URL}/swagger-ui.css",
                 swagger_favicon_url=f"{root}{ASSETS_URL}/favicon.png",
-                init_oauth=app.swagger_ui_init_oauth,
+                init_oauth=served.swagger_ui_init_oauth,
                 # A deep link inside each operation's toggle button nests one control in
                 # another, which screen readers cannot announce (axe: nested-interactive).
                 # The highlighter's colours on its dark theme fall short of AA contrast.
                 swagger_ui_parameters={
-                    **(app.swagger_ui_parameters or {}),
+                    **(served.swagger_ui_parameters or {}),
                     "deepLinking": False,
                     "syntaxHighlight": False,
                 },
@@ -116,7 +119,7 @@ def install_api_docs(app: FastAPI) -> None:
         return confined(
             get_redoc_html(
                 openapi_url=f"{root}{openapi_url}",
-                title=f"{app.title} - ReDoc",
+                title=f"{request.app.title} - ReDoc",
                 redoc_js_url=f"{root}{ASSETS_URL}/redoc.standalone.js",
                 redoc_favicon_url=f"{root}{ASSETS_URL}/favicon.png",
                 with_google_fonts=False,

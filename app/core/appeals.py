@@ -13,6 +13,9 @@ In the kernel, like the notice ledger, because the adverse acts live in several 
 The periods are settings (``GIMARK_APPEAL_REVIEW_DAYS``, ``GIMARK_APPEAL_LITIGATION_MONTHS``)
 installed by ``create_app``; a deadline is counted from the act's calendar day in the GI's zone
 (the first day not counted, as both laws count periods), so 60 days from 1 March end on 30 April.
+A period whose last day is a day off ends on the next working day (《民事诉讼法》第八十五条,
+whose counting of periods both laws follow), by the working-day calendar (app/core/workdays.py):
+60 days from 2 August 2026 end on 8 October, after the National Day holiday, not on 1 October.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import Base, BigIntPK, UTCDateTime
 from app.core.time import public_date, utcnow
+from app.core.workdays import CalendarNotCovered, WorkingCalendar, working_calendar
 
 REVIEW_BASIS = "《中华人民共和国行政复议法》第二十条"
 LITIGATION_BASIS = "《中华人民共和国行政诉讼法》第四十六条"
@@ -76,13 +80,35 @@ class Deadlines:
         }
 
 
-def deadlines(acted_on: date, periods: AppealPeriods | None = None) -> Deadlines:
+def period_end(last_day: date, calendar: WorkingCalendar) -> date:
+    """The day a period ends whose last day by the count is ``last_day``: the first working day
+    from it. In a year the calendar does not cover yet only weekends are skipped (an adverse act
+    must never fail for want of a calendar), so a deadline may then fall on a public holiday,
+    one the admin has not entered; ``CalendarNotCovered`` says so wherever days are counted."""
+    try:
+        return calendar.first_workday_from(last_day)
+    except CalendarNotCovered:
+        while last_day.weekday() >= 5:
+            last_day += timedelta(days=1)
+        return last_day
+
+
+def deadlines(
+    acted_on: date,
+    periods: AppealPeriods | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> Deadlines:
+    """The deadlines of an act on ``acted_on``; with a ``calendar``, a deadline on a day off
+    moves to the next working day."""
     periods = periods or _periods
-    return Deadlines(
-        acted_on=acted_on,
-        review_by=acted_on + timedelta(days=periods.review_days),
-        litigation_by=add_months(acted_on, periods.litigation_months),
-    )
+    review_by = acted_on + timedelta(days=periods.review_days)
+    litigation_by = add_months(acted_on, periods.litigation_months)
+    if calendar is not None:
+        review_by, litigation_by = (
+            period_end(review_by, calendar),
+            period_end(litigation_by, calendar),
+        )
+    return Deadlines(acted_on=acted_on, review_by=review_by, litigation_by=litigation_by)
 
 
 class AppealRight(Base):
@@ -115,7 +141,7 @@ async def record(
     reason: str | None,
 ) -> AppealRight:
     now = utcnow()
-    due = deadlines(public_date(now))
+    due = deadlines(public_date(now), calendar=await working_calendar(session))
     right = AppealRight(
         enterprise_id=enterprise_id,
         action=action,

@@ -77,6 +77,12 @@ class WorkingCalendar:
             left -= self.is_workday(day)
         return day
 
+    def first_workday_from(self, day: date) -> date:
+        """``day`` if it is a working day, else the first working day after it."""
+        while not self.is_workday(day):
+            day += timedelta(days=1)
+        return day
+
     def between(self, start: date, end: date) -> int:
         """Working days after ``start`` up to and including ``end`` (0 when end <= start)."""
         count, day = 0, start

@@ -35,6 +35,7 @@ from app.audit.transition import EFFECTS
 from app.core import appeals
 from app.core.notices import NoticeKind
 from app.core.time import public_today
+from app.core.workdays import working_calendar
 from app.label.models import BatchMeasureKind
 from app.report.models import ReportStatus
 from app.revocation.models import RevocationScope
@@ -223,17 +224,20 @@ async def _adverse_acts_carry_appeal_rights(
     adverse = Counter(a for a in actions if EFFECTS[a].adverse)
     assert Counter(r.action for r in rights) == adverse, f"{case.id}: appeal rights {rights}"
     today = public_today()
+    # 60 days and 6 months, each moved off a rest day or holiday
+    due = appeals.deadlines(today, calendar=await working_calendar(session))
+    assert due.review_by >= today + timedelta(days=60)
+    assert due.litigation_by >= appeals.add_months(today, 6)
     for right in rights:
         assert right.acted_on == today
-        assert right.review_by == today + timedelta(days=60)
-        assert right.litigation_by == appeals.add_months(today, 6)
+        assert (right.review_by, right.litigation_by) == (due.review_by, due.litigation_by)
         if case.id != "load_the_demo":
             assert right.enterprise_id == world.company.id
     for notice in await adverse_notices_since(session, world.started):
         if notice.kind in {EFFECTS[a].notice for a in adverse}:
             appeal = notice.detail["appeal"]
-            assert appeal["review_by"] == (today + timedelta(days=60)).isoformat()
-            assert appeal["litigation_by"] == appeals.add_months(today, 6).isoformat()
+            assert appeal["review_by"] == due.review_by.isoformat()
+            assert appeal["litigation_by"] == due.litigation_by.isoformat()
 
 
 def test_every_action_in_the_table_of_effects_has_a_path_here() -> None:

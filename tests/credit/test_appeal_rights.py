@@ -5,16 +5,17 @@ with the deadline to apply for administrative review and to sue, and no one else
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import factories
 import pytest
 
-from app.core.appeals import add_months, deadlines
+from app.core.appeals import add_months, deadlines, period_end
 from app.core.principal import Role
 from app.core.time import public_today
+from app.core.workdays import WorkingCalendar
 
 TODAY = public_today()
+# 60 days and 6 months from today, each moved off a day off (no admin calendar entries here)
+DUE = deadlines(TODAY, calendar=WorkingCalendar())
 
 
 def test_deadlines_count_from_the_day_of_the_act() -> None:
@@ -24,6 +25,21 @@ def test_deadlines_count_from_the_day_of_the_act() -> None:
     assert add_months(date_(2026, 8, 31), 6) == date_(2027, 2, 28)
     assert add_months(date_(2027, 8, 31), 6) == date_(2028, 2, 29)
     assert add_months(date_(2026, 12, 15), 1) == date_(2027, 1, 15)
+
+
+def test_a_deadline_on_a_day_off_moves_to_the_next_working_day() -> None:
+    calendar = WorkingCalendar()
+    due = deadlines(date_(2026, 8, 2), calendar=calendar)
+    assert due.review_by == date_(2026, 10, 8)  # 1 October: National Day, off until the 7th
+    assert due.litigation_by == date_(2027, 2, 2)  # a Tuesday, in a year not yet covered
+    on_a_weekday = deadlines(date_(2026, 3, 1), calendar=calendar)
+    assert on_a_weekday == deadlines(date_(2026, 3, 1))  # 30 April and 1 September stand
+    # A make-up Saturday is a working day; an uncovered year skips weekends only.
+    assert period_end(date_(2026, 10, 10), calendar) == date_(2026, 10, 10)
+    assert period_end(date_(2027, 3, 6), calendar) == date_(2027, 3, 8)
+    # An admin's entry counts: a day declared off pushes the deadline on.
+    closed = WorkingCalendar({date_(2026, 4, 30): False})
+    assert deadlines(date_(2026, 3, 1), calendar=closed).review_by == date_(2026, 5, 6)
 
 
 def date_(y: int, m: int, d: int):
@@ -61,8 +77,8 @@ async def test_a_licensee_sees_the_appeal_rights_of_acts_against_it_only(client,
     assert right["action"] == "licence.suspend" and right["object_type"] == "licence"
     assert right["object_id"] == two_shops["mine"].id and right["reason"] == "抽检不合格"
     assert right["acted_on"] == TODAY.isoformat()
-    assert right["review_by"] == (TODAY + timedelta(days=60)).isoformat()
-    assert right["litigation_by"] == add_months(TODAY, 6).isoformat()
+    assert right["review_by"] == DUE.review_by.isoformat()
+    assert right["litigation_by"] == DUE.litigation_by.isoformat()
     assert "行政复议法" in right["review_basis"] and "行政诉讼法" in right["litigation_basis"]
 
     asked = {"enterprise_id": two_shops["theirs"].enterprise_id}
@@ -78,6 +94,6 @@ async def test_a_withdrawal_notice_states_the_appeal_deadlines(client, two_shops
     assert (await client.post(url, json=grounds, headers=two_shops["regulator"])).status_code == 200
     notices = await client.get("/api/v1/public/notices", params={"kind": "licence_withdrawal"})
     (notice,) = [n for n in notices.json()["items"] if n["case_number"] == "WY-1"]
-    assert notice["detail"]["appeal"]["review_by"] == (TODAY + timedelta(days=60)).isoformat()
+    assert notice["detail"]["appeal"]["review_by"] == DUE.review_by.isoformat()
     html = await client.get("/public/notices", params={"kind": "licence_withdrawal"})
-    assert (TODAY + timedelta(days=60)).isoformat() in html.text
+    assert DUE.review_by.isoformat() in html.text

@@ -15,8 +15,13 @@ from sqlalchemy import func, select, text
 
 from app.audit.models import AuditEvent
 from app.audit.service import AUDIT_LOCK_KEY
+from app.core.jobs.models import JobStatus
+from app.core.jobs.registry import Registry
+from app.core.jobs.worker import Worker
 from app.core.principal import Role
+from app.jobs import issue_jobs
 from app.label import issuance
+from app.label import service as label_service
 from app.label.models import BatchStatus, Label
 
 MILLION = 1_000_000
@@ -66,12 +71,17 @@ async def test_a_report_commits_while_a_million_labels_are_written(own_settings,
             )
         regulator = await login_as(database, client, Role.REGULATOR)
 
-        approve = asyncio.create_task(
-            client.post(f"/api/v1/batches/{batch.id}/approve", json={}, headers=regulator)
+        # A million labels are issued by the job worker (issue 16): the approval queues it.
+        approved = await client.post(
+            f"/api/v1/batches/{batch.id}/approve", json={}, headers=regulator
         )
+        assert approved.status_code == 200 and approved.json()["status"] == "approved"
+        only_issuing = Registry()
+        only_issuing.register(label_service.ISSUE_JOB, issue_jobs.issue_batch_job)
+        issue = asyncio.create_task(Worker(database, only_issuing).run_once())
         writing = asyncio.create_task(pause.writing.wait())
-        await asyncio.wait({approve, writing}, return_when=asyncio.FIRST_COMPLETED)
-        assert pause.writing.is_set(), approve.result().text
+        await asyncio.wait({issue, writing}, return_when=asyncio.FIRST_COMPLETED)
+        assert pause.writing.is_set(), issue.result()
 
         async with database.sessionmaker() as session:
             assert await session.scalar(LEDGER_LOCK_HOLDERS) == 0  # nobody holds the ledger
@@ -80,7 +90,7 @@ async def test_a_report_commits_while_a_million_labels_are_written(own_settings,
         # failure instead of a hung test
         report = await asyncio.wait_for(client.post("/api/v1/reports", data=form), timeout=300)
         assert report.status_code == 201, report.text
-        assert not approve.done()  # the issuance is still writing
+        assert not issue.done()  # the issuance is still writing
         async with database.sessionmaker() as session:
             filed = await session.scalar(
                 select(AuditEvent).where(
@@ -91,8 +101,10 @@ async def test_a_report_commits_while_a_million_labels_are_written(own_settings,
         assert filed is not None  # committed, with its place in the chain
 
         pause.go_on.set()
-        approved = await approve
-        assert approved.status_code == 200 and approved.json()["status"] == "issued"
+        ran = await issue
+        assert ran is not None and ran[1] is JobStatus.SUCCEEDED
+        issued = await client.get(f"/api/v1/batches/{batch.id}", headers=regulator)
+        assert issued.json()["status"] == "issued"
         verified = (await client.get("/api/v1/audit/verify", headers=regulator)).json()
         assert verified["ok"], verified
         async with database.sessionmaker() as session:
@@ -110,4 +122,4 @@ async def test_a_report_commits_while_a_million_labels_are_written(own_settings,
                 ).all()
             )
         assert labels == MILLION
-        assert filed.seq < chained["batch.approve"] < chained["batch.issue"]
+        assert chained["batch.approve"] < filed.seq < chained["batch.issue"]
