@@ -66,9 +66,9 @@ def load_statements(labels: int, batches: int, scans: int) -> list[str]:
     per_batch = labels // batches
     return [
         *SEED[:3],
-        "INSERT INTO enterprise (name, uscc, address, region, credit_standing, created_at,"
+        "INSERT INTO enterprise (name, uscc, address, region, division_code, created_at,"
         " updated_at) SELECT '五原县第' || g || '号向日葵合作社', '91150821M' || lpad(g::text, 9,"
-        " '0'), '五原县', '巴彦淖尔市五原县', 'normal', now(), now()"
+        " '0'), '五原县', '巴彦淖尔市五原县', '150821', now(), now()"
         f" FROM generate_series(2, {ENTERPRISES}) g",
         "INSERT INTO licence (number, enterprise_id, product_id, status, production_area_mu,"
         " production_location, valid_from, valid_until, applied_at, created_at, updated_at)"

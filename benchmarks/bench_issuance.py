@@ -62,8 +62,8 @@ SEED = [
     " clone_distinct_sources, clone_window_hours, clone_max_speed_kmh, created_at, updated_at)"
     " VALUES ('B', '基准', 'Bench', 'protected_product', 'GB/T 1', '五原县', 250, 0.5, false,"
     " 20, 72, 900, now(), now())",
-    "INSERT INTO enterprise (name, uscc, address, region, credit_standing, created_at, updated_at)"
-    " VALUES ('基准企业', '91350100M000100Y43', '五原县', '五原县', 'normal', now(), now())",
+    "INSERT INTO enterprise (name, uscc, address, region, division_code, created_at, updated_at)"
+    " VALUES ('基准企业', '91350100M000100Y43', '五原县', '五原县', '150821', now(), now())",
     "INSERT INTO licence (number, enterprise_id, product_id, status, production_area_mu,"
     " production_location, valid_from, valid_until, applied_at, created_at, updated_at)"
     " VALUES ('GI-B-1', 1, 1, 'active', 100000, '五原县', now(), now() + interval '1 year',"

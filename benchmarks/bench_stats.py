@@ -73,7 +73,7 @@ def seed_statements(labels: int, scans: int) -> list[str]:
     """The generating statements, one per table, in foreign-key order (``ANALYZE`` last)."""
     enterprises = [
         f"('基准企业{i}', '{compose('91', COUNTIES[i % len(COUNTIES)], f'MB{i:06d}')}',"
-        f" '五原县', '五原县', 'normal', now(), now())"
+        f" '五原县', '五原县', '{COUNTIES[i % len(COUNTIES)]}', now(), now())"
         for i in range(21)
     ]
     start = f"timestamptz '{YEAR}-01-01 00:00+08'"
@@ -83,7 +83,7 @@ def seed_statements(labels: int, scans: int) -> list[str]:
         " clone_distinct_sources, clone_window_hours, clone_max_speed_kmh, created_at, updated_at)"
         " SELECT 'B' || n, '基准产品' || n, 'Bench ' || n, 'protected_product', 'GB/T 1', '五原县',"
         " 250, 0.5, false, 20, 72, 900, now(), now() FROM generate_series(1, 3) n",
-        "INSERT INTO enterprise (name, uscc, address, region, credit_standing, created_at,"
+        "INSERT INTO enterprise (name, uscc, address, region, division_code, created_at,"
         " updated_at) VALUES " + ", ".join(enterprises),
         "INSERT INTO licence (number, enterprise_id, product_id, status, production_area_mu,"
         " production_location, valid_from, valid_until, applied_at, decided_at, created_at,"
