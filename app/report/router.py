@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 from app.auth.deps import SettingsDep
 from app.core import divisions
 from app.core.db import SessionDep
-from app.core.errors import DomainError
+from app.core.errors import DomainError, NotFound
 from app.core.pagination import Page, PageDep
 from app.core.permissions import PUBLIC, permit
 from app.core.principal import Principal
@@ -205,15 +205,28 @@ async def report_status_json(
     return found
 
 
-@public.get("/public/reports", response_class=HTMLResponse)
+@public.get(
+    "/public/reports",
+    response_class=HTMLResponse,
+    responses={
+        404: {"description": "no such receipt: the form again", "content": {"text/html": {}}}
+    },
+)
 async def report_lookup(
     request: Request,
     session: SessionDep,
     receipt: Annotated[str | None, Query(max_length=40)] = None,
 ) -> HTMLResponse:
-    """Where a reporter types the receipt number; with ``receipt``, its status page."""
-    if receipt and receipt.strip():
-        return await report_status_page(request, session, receipt)
+    """Where a reporter types the receipt number; with ``receipt``, its status page. A number
+    that opens no report shows the form again, with what was typed and a 404."""
+    typed = (receipt or "").strip()
+    if typed:
+        try:
+            return await report_status_page(request, session, typed)
+        except NotFound:
+            page = render(request, "report_status.html", {"found": None, "unknown": typed}, 404)
+            page.headers.update(PRIVATE)
+            return page
     page = render(request, "report_status.html", {"found": None})
     page.headers.update(PRIVATE)
     return page

@@ -140,8 +140,11 @@ async def test_the_thank_you_page_shows_the_receipt_that_opens_the_status_page(
     assert form.status_code == 200 and 'name="receipt"' in form.text
     looked_up = await client.get("/public/reports", params={"receipt": receipt, "lang": "en"})
     assert looked_up.status_code == 200 and "Received, awaiting acceptance" in looked_up.text
-    unknown = await client.get("/public/reports", params={"receipt": receipts.new_receipt()})
-    assert unknown.status_code == 404
+    mistyped = receipts.new_receipt()
+    unknown = await client.get("/public/reports", params={"receipt": mistyped})
+    assert unknown.status_code == 404  # the form again, with what was typed and why
+    assert 'name="receipt"' in unknown.text and f'value="{mistyped}"' in unknown.text
+    assert "没有找到这个回执号对应的举报" in unknown.text
     refused = await client.post(
         "/report", data={"what_was_seen": "包装印刷模糊", "where_bought_division": "999999"}
     )
