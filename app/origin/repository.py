@@ -1,4 +1,5 @@
-"""Every query of the origin domain. A licensee reads its own enterprise's records only."""
+"""Every query of the origin domain. A licensee reads its own enterprise's records only, a
+bureau those of the enterprises in its jurisdiction (issue 14)."""
 
 from __future__ import annotations
 
@@ -14,14 +15,21 @@ from app.core.principal import Principal
 from app.core.search import contains_text
 from app.core.time import utcnow
 from app.enterprise.models import Enterprise
+from app.enterprise.repository import enterprises_in_reach
 from app.origin.models import GrowingBase, Harvest, LotDraw, ProtectedAreaShape, Purchase
 
 
-def readable_bases(principal: Principal) -> Select[GrowingBase]:
-    query = select(GrowingBase)
+def _scoped(query: Select[Any], owner: Any, principal: Principal) -> Select[Any]:
+    """``query`` held to the records ``principal`` may read, by their enterprise ``owner``."""
     if principal.is_licensee:
-        query = query.where(GrowingBase.enterprise_id == principal.enterprise_id)
+        return query.where(owner == principal.enterprise_id)
+    if (reach := enterprises_in_reach(principal)) is not None:
+        return query.where(owner.in_(reach))
     return query
+
+
+def readable_bases(principal: Principal) -> Select[GrowingBase]:
+    return _scoped(select(GrowingBase), GrowingBase.enterprise_id, principal)
 
 
 def readable_base(principal: Principal, base_id: int) -> Select[GrowingBase]:
@@ -60,8 +68,7 @@ def harvest_listing(
     query = select(Harvest, _drawn(Harvest.id).label("drawn_kg")).order_by(
         Harvest.harvested_on.desc(), Harvest.id.desc()
     )
-    if principal.is_licensee:
-        query = query.where(Harvest.enterprise_id == principal.enterprise_id)
+    query = _scoped(query, Harvest.enterprise_id, principal)
     if base_id is not None:
         query = query.where(Harvest.base_id == base_id)
     if enterprise_id is not None:
@@ -75,8 +82,7 @@ def purchase_listing(
     query = select(Purchase, _drawn(Purchase.id).label("drawn_kg")).order_by(
         Purchase.purchased_on.desc(), Purchase.id.desc()
     )
-    if principal.is_licensee:
-        query = query.where(Purchase.enterprise_id == principal.enterprise_id)
+    query = _scoped(query, Purchase.enterprise_id, principal)
     if product_id is not None:
         query = query.where(Purchase.product_id == product_id)
     if enterprise_id is not None:

@@ -351,3 +351,39 @@ async def test_a_harvest_beyond_what_the_base_could_grow_is_refused(client, mill
             "/api/v1/origin/harvests", json=next_year, headers=mill["licensee"]
         )
         assert made.status_code == 201, made.text  # a new year, a new crop
+
+
+async def test_a_bureau_reads_the_origin_records_of_its_jurisdiction_only(
+    session, client, mill
+) -> None:
+    """A mill in 五原县 (150821): its county's bureau reads its bases, harvests and purchases;
+    another county's (海勃湾区, 150302) gets 404 on each and empty lists (issue 14)."""
+    made = await harvest(client, mill, "2000")
+    body = {
+        "product_id": mill["product"].id,
+        "seller_kind": "grower",
+        "seller_name": "王某",
+        "division_code": "150821",
+        "township": "塔尔湖镇",
+        "purchased_on": LAST_AUTUMN.isoformat(),
+        "quantity_kg": "500",
+    }
+    bought = await client.post("/api/v1/origin/purchases", json=body, headers=mill["licensee"])
+    assert bought.status_code == 201, bought.text
+    one = {
+        "bases": made["base_id"],
+        "harvests": made["id"],
+        "purchases": bought.json()["id"],
+    }
+    for division, sees in (("150821", True), ("150302", False)):
+        bureau = await factories.organisation(session, division_code=division)
+        headers = await factories.auth_headers(
+            session, client, Role.REGULATOR, organisation_id=bureau.id
+        )
+        for kind, record_id in one.items():
+            url = f"/api/v1/origin/{kind}"
+            single = await client.get(f"{url}/{record_id}", headers=headers)
+            listed = (await client.get(url, headers=headers)).json()["items"]
+            where = f"{division} {kind}"
+            assert single.status_code == (200 if sees else 404), where + single.text
+            assert (record_id in [r["id"] for r in listed]) is sees, where
