@@ -4,14 +4,17 @@ from sqlalchemy import Select, select
 
 from app.core.appeals import AppealRight
 from app.core.principal import Principal
+from app.enterprise.repository import enterprises_in_reach
 
 
 def readable_rights(principal: Principal) -> Select[AppealRight]:
     """The one place that scopes appeal rights: a licensee sees only those of acts against
-    its own enterprise."""
+    its own enterprise, a bureau those against the enterprises in its jurisdiction."""
     query = select(AppealRight)
     if principal.is_licensee:
         query = query.where(AppealRight.enterprise_id == principal.enterprise_id)
+    elif (reach := enterprises_in_reach(principal)) is not None:
+        query = query.where(AppealRight.enterprise_id.in_(reach))
     return query
 
 

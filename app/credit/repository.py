@@ -9,6 +9,7 @@ from app.core.principal import Principal
 from app.core.search import contains_text
 from app.credit.models import CreditListing
 from app.enterprise.models import Enterprise
+from app.enterprise.repository import enterprises_in_reach
 
 
 def in_force_on(today: date) -> ColumnElement[bool]:
@@ -21,10 +22,13 @@ def in_force_on(today: date) -> ColumnElement[bool]:
 
 
 def readable_listings(principal: Principal) -> Select[CreditListing]:
-    """The one place that scopes credit listings: a licensee sees only its enterprise's."""
+    """The one place that scopes credit listings: a licensee sees only its enterprise's, a
+    bureau those of the enterprises in its jurisdiction (the published list is public apart)."""
     query = select(CreditListing)
     if principal.is_licensee:
         query = query.where(CreditListing.enterprise_id == principal.enterprise_id)
+    elif (reach := enterprises_in_reach(principal)) is not None:
+        query = query.where(CreditListing.enterprise_id.in_(reach))
     return query
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
 
 from app.audit.models import AuditEvent
 from app.core.principal import Principal
+from app.enterprise.repository import enterprises_in_reach
 from app.epcis.models import CapturedEpc, CapturedEvent
 from app.epcis.vocabulary import Subject
 from app.inspection.models import Inspection
@@ -30,10 +31,11 @@ from app.tradeitem.models import TradeItem
 
 
 def _scoped(principal: Principal, enterprise: Any) -> ColumnElement[bool]:
-    """Staff read every enterprise's events; a licensee its own (an enterprise-less principal
-    reads nothing)."""
+    """Staff read the events of the enterprises in their jurisdiction (all, where no division
+    limits them); a licensee its own (an enterprise-less principal reads nothing)."""
     if principal.is_staff:
-        return true()
+        reach = enterprises_in_reach(principal)
+        return true() if reach is None else enterprise.in_(reach)
     scoped: ColumnElement[bool] = enterprise == principal.enterprise_id
     return scoped
 

@@ -192,3 +192,24 @@ async def test_an_unpublished_listing_blocks_but_is_not_public(session, client, 
     assert register.json()["items"][0]["credit_listing"] is None
     public = await client.get("/api/v1/public/credit-list", params={"q": shop["company"].uscc})
     assert public.json()["items"] == []
+
+
+async def test_a_bureau_reads_the_listings_and_appeal_rights_of_its_jurisdiction_only(
+    session, client, shop
+) -> None:
+    """The listed company is in 五原县 (150821): that county's bureau reads its listing and the
+    right to appeal it; 海勃湾区's (150302) gets 404 and empty lists (issue 14). The published
+    list itself stays public."""
+    listing = await list_it(client, shop)
+    for division, sees in (("150821", True), ("150302", False)):
+        bureau = await factories.organisation(session, division_code=division)
+        headers = await factories.auth_headers(
+            session, client, Role.REGULATOR, organisation_id=bureau.id
+        )
+        one = await client.get(f"/api/v1/credit-listings/{listing['id']}", headers=headers)
+        assert one.status_code == (200 if sees else 404), division
+        listed = (await client.get("/api/v1/credit-listings", headers=headers)).json()["items"]
+        assert (listing["id"] in [item["id"] for item in listed]) is sees, division
+        rights = (await client.get("/api/v1/appeal-rights", headers=headers)).json()["items"]
+        ours = [r for r in rights if r["enterprise_id"] == shop["company"].id]
+        assert bool(ours) is sees, division

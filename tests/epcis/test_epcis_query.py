@@ -4,6 +4,7 @@ its filters, its cursor paging, and who sees what."""
 import json
 from pathlib import Path
 
+import factories
 import jsonschema
 import pytest
 from epcis_world import A_QUANTITY, GTIN, all_events, reference_ids
@@ -192,3 +193,22 @@ async def test_plain_json_on_request(client, world):
 async def test_out_of_range_input_is_a_422_not_a_crash(client, world, params):
     response = await client.get("/api/v1/epcis/events", params=params, headers=world["regulator"])
     assert response.status_code == 422, response.text
+
+
+async def test_a_bureau_reads_the_events_of_its_jurisdiction_only(session, client, world):
+    """The lot's enterprise is in 五原县 (150821): that county's bureau reads every event the
+    region does; 海勃湾区's (150302) reads none (issue 14)."""
+
+    async def events(headers) -> list[dict]:
+        response = await client.get("/api/v1/epcis/events", params={"perPage": 50}, headers=headers)
+        assert response.status_code == 200, response.text
+        return response.json()["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+
+    everything = await events(world["regulator"])
+    assert everything
+    for division, expected in (("150821", everything), ("150302", [])):
+        bureau = await factories.organisation(session, division_code=division)
+        headers = await factories.auth_headers(
+            session, client, Role.REGULATOR, organisation_id=bureau.id
+        )
+        assert await events(headers) == expected, division
