@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.transition import record_transition
@@ -22,6 +23,7 @@ from app.core.errors import NotFound
 from app.core.pagination import PageParams, paginate
 from app.core.principal import Principal
 from app.core.time import public_today, public_zone
+from app.enterprise.repository import enterprises_in_reach
 from app.licence import service as licence_service
 from app.licence.models import LicenceStatus
 from app.planning import draw, repository, staffing
@@ -66,9 +68,11 @@ class Member:
 # --- the population, the pool and the exclusions --------------------------------------------
 
 
-async def _licence_population(session: AsyncSession, data: PlanCreate) -> list[Member]:
+async def _licence_population(
+    session: AsyncSession, data: PlanCreate, reach: Select[int] | None
+) -> list[Member]:
     rows = await repository.active_licences_with_uscc(
-        session, data.product_id, data.period_start, data.period_end
+        session, data.product_id, data.period_start, data.period_end, reach
     )
     today = public_today()
     return [
@@ -84,13 +88,16 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, public_zone())
 
 
-async def _batch_population(session: AsyncSession, data: PlanCreate) -> list[Member]:
+async def _batch_population(
+    session: AsyncSession, data: PlanCreate, reach: Select[int] | None
+) -> list[Member]:
     rows = await repository.batches_issued_between(
         session,
         data.product_id,
         staffing.SAMPLED_BATCHES,
         _day_start(data.period_start),
         _day_start(data.period_end + timedelta(days=1)),
+        reach,
     )
     return [
         Member(
@@ -104,14 +111,18 @@ async def _batch_population(session: AsyncSession, data: PlanCreate) -> list[Mem
     ]
 
 
-async def _population(session: AsyncSession, data: PlanCreate) -> list[Member]:
+async def _population(session: AsyncSession, actor: Principal, data: PlanCreate) -> list[Member]:
+    """The plan's population within the drawing bureau's jurisdiction: a county bureau
+    inspects its county's licensees, not another county's."""
+    reach = enterprises_in_reach(actor)
     if data.population is PlanPopulation.LICENCES:
-        members = await _licence_population(session, data)
+        members = await _licence_population(session, data, reach)
     else:
-        members = await _batch_population(session, data)
+        members = await _batch_population(session, data, reach)
     if not members:
+        where = "" if actor.division_code is None else f" in division {actor.division_code}"
         raise EmptyPopulation(
-            f"no {data.population.value} of GI product {data.product_id} in the period "
+            f"no {data.population.value} of GI product {data.product_id}{where} in the period "
             f"{data.period_start} to {data.period_end}: nothing to draw from"
         )
     return sorted(members, key=lambda m: m.target.key)
@@ -137,10 +148,13 @@ class Draw:
     excluded: list[tuple[int, str]]
     drawn: list[draw.Drawn]
 
-    def published_input(self, data: PlanCreate) -> dict[str, Any]:
+    def published_input(self, data: PlanCreate, jurisdiction: str | None) -> dict[str, Any]:
         """What is published for a re-run, besides the seed and sample (plan columns)."""
+        rule = POPULATION_RULES[data.population]
+        if jurisdiction is not None:
+            rule += f"; of enterprises registered in division {jurisdiction} or below"
         return {
-            "population_rule": POPULATION_RULES[data.population],
+            "population_rule": rule,
             "population": [
                 {"key": m.target.key, "enterprise": m.target.enterprise} for m in self.members
             ],
@@ -150,9 +164,9 @@ class Draw:
         }
 
 
-async def _draw(session: AsyncSession, data: PlanCreate) -> Draw:
+async def _draw(session: AsyncSession, actor: Principal, data: PlanCreate) -> Draw:
     pool = await staffing.active_inspectors(session, data.inspector_ids)
-    members = await _population(session, data)
+    members = await _population(session, actor, data)
     excluded = await _excluded(session, pool, members)
     seed = data.seed or secrets.token_hex(16)
     fraction = data.sample_fraction
@@ -198,7 +212,7 @@ def _assignments(
 async def create_plan(session: AsyncSession, actor: Principal, data: PlanCreate) -> InspectionPlan:
     """Draw the targets and their inspectors, store and publish the plan."""
     product = await registry_service.get_product(session, data.product_id)
-    result = await _draw(session, data)
+    result = await _draw(session, actor, data)
     plan = InspectionPlan(
         title=data.title,
         product_id=product.id,
@@ -210,7 +224,9 @@ async def create_plan(session: AsyncSession, actor: Principal, data: PlanCreate)
         inspectors_per_target=data.inspectors_per_target,
         seed=result.seed,
         algorithm=draw.ALGORITHM,
-        draw_input=result.published_input(data),
+        draw_input=result.published_input(
+            data, actor.division_code if actor.jurisdiction is not None else None
+        ),
         created_by_id=actor.user_id,
     )
     session.add(plan)

@@ -20,10 +20,15 @@ from app.planning.models import InspectionAssignment, InspectionPlan, InspectorC
 
 
 async def active_licences_with_uscc(
-    session: AsyncSession, product_id: int, period_start: date, period_end: date
+    session: AsyncSession,
+    product_id: int,
+    period_start: date,
+    period_end: date,
+    reach: Select[int] | None = None,
 ) -> list[tuple[Licence, str]]:
-    """The product's active licences valid during the period, each with its enterprise's USCC."""
-    rows = await session.execute(
+    """The product's active licences valid during the period, each with its enterprise's USCC
+    (of the enterprises in ``reach``, where a jurisdiction limits the plan)."""
+    query = (
         select(Licence, Enterprise.uscc)
         .join(Enterprise, Enterprise.id == Licence.enterprise_id)
         .where(
@@ -33,6 +38,9 @@ async def active_licences_with_uscc(
             Licence.valid_until >= period_start,
         )
     )
+    if reach is not None:
+        query = query.where(Licence.enterprise_id.in_(reach))
+    rows = await session.execute(query)
     return [(licence, uscc) for licence, uscc in rows]
 
 
@@ -42,10 +50,11 @@ async def batches_issued_between(
     statuses: Sequence[BatchStatus],
     start: datetime,
     end: datetime,
+    reach: Select[int] | None = None,
 ) -> list[tuple[LabelBatch, str | None, str]]:
     """The product's batches in ``statuses`` issued in [start, end), with licence number and
-    enterprise USCC."""
-    rows = await session.execute(
+    enterprise USCC (of the enterprises in ``reach``, where a jurisdiction limits the plan)."""
+    query = (
         select(LabelBatch, Licence.number, Enterprise.uscc)
         .join(Licence, Licence.id == LabelBatch.licence_id)
         .join(Enterprise, Enterprise.id == LabelBatch.enterprise_id)
@@ -56,6 +65,9 @@ async def batches_issued_between(
             LabelBatch.issued_at < end,
         )
     )
+    if reach is not None:
+        query = query.where(LabelBatch.enterprise_id.in_(reach))
+    rows = await session.execute(query)
     return [(batch, number, uscc) for batch, number, uscc in rows]
 
 
@@ -99,14 +111,17 @@ async def conflict_pairs(
 
 
 async def conflicts_of(
-    session: AsyncSession, inspector_id: int
+    session: AsyncSession, inspector_id: int, reach: Select[int] | None = None
 ) -> list[tuple[InspectorConflict, Enterprise]]:
-    rows = await session.execute(
+    query = (
         select(InspectorConflict, Enterprise)
         .join(Enterprise, Enterprise.id == InspectorConflict.enterprise_id)
         .where(InspectorConflict.inspector_id == inspector_id)
         .order_by(Enterprise.name, Enterprise.id)
     )
+    if reach is not None:
+        query = query.where(InspectorConflict.enterprise_id.in_(reach))
+    rows = await session.execute(query)
     return [(conflict, enterprise) for conflict, enterprise in rows]
 
 

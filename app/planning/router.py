@@ -69,10 +69,10 @@ async def public_plan(session: SessionDep, plan_id: int) -> PublicPlan:
 @router.get("/inspectors/{inspector_id}/conflicts")
 async def list_conflicts(
     session: SessionDep,
-    _actor: Annotated[Principal, permit("inspector_conflict.list")],
+    actor: Annotated[Principal, permit("inspector_conflict.list")],
     inspector_id: int,
 ) -> list[ConflictRead]:
-    return await staffing.list_conflicts(session, inspector_id)
+    return await staffing.list_conflicts(session, actor, inspector_id)
 
 
 @router.put("/inspectors/{inspector_id}/conflicts/{enterprise_id}")

@@ -20,6 +20,7 @@ from app.core.pagination import PageParams, paginate_rows
 from app.core.principal import Principal, Role
 from app.enterprise import service as enterprise_service
 from app.enterprise.models import Enterprise
+from app.enterprise.repository import enterprises_in_reach
 from app.label import service as label_service
 from app.label.models import BatchStatus
 from app.licence import service as licence_service
@@ -170,6 +171,8 @@ async def set_conflict(
 async def clear_conflict(
     session: AsyncSession, actor: Principal, inspector_id: int, enterprise_id: int, reason: str
 ) -> None:
+    # Only a bureau whose jurisdiction holds the enterprise may lift its conflict (404 else).
+    await enterprise_service.get_readable(session, actor, enterprise_id)
     conflict = await session.get(InspectorConflict, (inspector_id, enterprise_id))
     if conflict is None:
         raise NotFound(f"inspector {inspector_id} has no conflict with enterprise {enterprise_id}")
@@ -186,9 +189,12 @@ async def clear_conflict(
     )
 
 
-async def list_conflicts(session: AsyncSession, inspector_id: int) -> list[ConflictRead]:
+async def list_conflicts(
+    session: AsyncSession, actor: Principal, inspector_id: int
+) -> list[ConflictRead]:
+    """The inspector's conflicts with enterprises in the actor's jurisdiction."""
     await _inspector(session, inspector_id)
-    rows = await repository.conflicts_of(session, inspector_id)
+    rows = await repository.conflicts_of(session, inspector_id, enterprises_in_reach(actor))
     return [ConflictRead.model_validate(_conflict_fields(c, e)) for c, e in rows]
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import factories
 import httpx
 import pytest
+from console_helpers import client_for, csrf_of, log_in
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 
 from app.core.config import Settings
@@ -28,10 +29,13 @@ from app.core.db import Database
 from app.core.permissions import POLICY, api_routes, route_action
 from app.core.principal import Role
 from app.core.time import public_today, utcnow
+from app.credit.models import CreditListing
 from app.inspection.models import Inspection, InspectionResult
 from app.label.code import LabelCodec
 from app.main import ROUTERS, create_app
+from app.origin.models import BaseKind, GrowingBase, Harvest, Purchase, SellerKind
 from app.packing.models import Package, PackageKind
+from app.planning.models import InspectorConflict
 from app.report.models import ConsumerReport, ReportStatus
 from app.revocation.models import Revocation, RevocationScope
 from app.supervision.models import ProducerKind, RosterEntry, UseReport, UseReportStatus
@@ -62,9 +66,12 @@ class World:
     connection: AsyncConnection
     places: dict[str, Place]
     headers: dict[str, dict[str, str]]
+    usernames: dict[str, str]
 
 
-async def _place(session: Any, codec: LabelCodec, product: Any, division: str, n: int) -> Place:
+async def _place(
+    session: Any, codec: LabelCodec, product: Any, inspector: Any, division: str, n: int
+) -> Place:
     company = await factories.enterprise(
         session, division_code=division, uscc=factories.compose("91", division, f"MJ{n:06d}")
     )
@@ -123,7 +130,44 @@ async def _place(session: Any, codec: LabelCodec, product: Any, division: str, n
         source="普查",
         on_roster=public_today() - timedelta(days=400),
     )
-    session.add_all([inspection, report, revocation, use_report, entry, carton])
+    listing = CreditListing(
+        enterprise_id=company.id,
+        reason="冒用专用标志",
+        legal_basis="《商标法》第五十七条",
+        case_number=f"信{n}",
+        starts_on=public_today() - timedelta(days=10),
+        ends_on=public_today() + timedelta(days=355),
+    )
+    base = GrowingBase(
+        enterprise_id=company.id,
+        product_id=product.id,
+        name=f"基地{n}",
+        kind=BaseKind.PLOT,
+        division_code=division,
+        township="隆兴昌镇",
+        area_mu=Decimal(100),
+    )
+    session.add_all([inspection, report, revocation, use_report, entry, carton, listing, base])
+    await session.flush()
+    harvest = Harvest(
+        base_id=base.id,
+        enterprise_id=company.id,
+        harvested_on=public_today() - timedelta(days=30),
+        quantity_kg=Decimal(500),
+    )
+    purchase = Purchase(
+        enterprise_id=company.id,
+        product_id=product.id,
+        seller_kind=SellerKind.GROWER,
+        seller_name="张三",
+        division_code=division,
+        township="隆兴昌镇",
+        purchased_on=public_today() - timedelta(days=20),
+        harvest_year=public_today().year,
+        quantity_kg=Decimal(300),
+    )
+    conflict = InspectorConflict(inspector_id=inspector.id, enterprise_id=company.id, reason="亲属")
+    session.add_all([harvest, purchase, conflict])
     await session.flush()
     return Place(
         {
@@ -138,6 +182,11 @@ async def _place(session: Any, codec: LabelCodec, product: Any, division: str, n
             "revocation_id": revocation.id,
             "entry_id": entry.id,
             "package_code": carton.code,
+            "listing_id": listing.id,
+            "base_id": base.id,
+            "harvest_id": harvest.id,
+            "purchase_id": purchase.id,
+            "inspector_id": inspector.id,
         }
     )
 
@@ -162,20 +211,21 @@ async def world(engine: AsyncEngine, test_settings: Settings) -> AsyncIterator[W
             product = await factories.product(
                 session, protected_area_codes=["150800", "150302"], protected_area="河套、乌海"
             )
+            inspector = await factories.user(session, Role.INSPECTOR)
             places = {
-                name: await _place(session, codec, product, code, 900 + i)
+                name: await _place(session, codec, product, inspector, code, 900 + i)
                 for i, (name, code) in enumerate(PLACES.items())
             }
-            headers = {}
+            usernames = {}
             for level, code in BUREAUS.items():
                 bureau = await factories.organisation(session, division_code=code)
                 account = await factories.user(session, Role.REGULATOR, organisation_id=bureau.id)
-                headers[level] = account.username
+                usernames[level] = account.username
             await session.commit()
             headers = {
-                level: await factories.login(client, name) for level, name in headers.items()
+                level: await factories.login(client, name) for level, name in usernames.items()
             }
-            yield World(client, connection, places, headers)
+            yield World(client, connection, places, headers, usernames)
         await transaction.rollback()
 
 
@@ -191,6 +241,11 @@ ID_PARAMS = {
     "report_id",
     "revocation_id",
     "entry_id",
+    "listing_id",
+    "base_id",
+    "harvest_id",
+    "purchase_id",
+    "inspector_id",  # with an enterprise_id: the inspector's conflict with that enterprise
 }
 # Bodies that get a mutation past validation, so a refusal is about the object.
 BODIES: dict[str, Any] = {
@@ -209,6 +264,8 @@ def _endpoints() -> list[tuple[str, str, str]]:
             continue
         if Role.REGULATOR not in POLICY[action] or not params <= ID_PARAMS | {"kind"}:
             continue
+        if params == {"inspector_id"}:  # the inspector's own list: tested on its own below
+            continue
         for method in sorted(route.methods or ()):
             found.append((method, route.path, action))
     return found
@@ -224,7 +281,8 @@ def _url(template: str, place: Place) -> str:
     if template.startswith("/api/v1/packages/"):
         ids["code"] = ids["package_code"]  # a carton's code, not a label's
     ids["kind"] = "png"
-    return re.sub(r"{(\w+)}", lambda m: str(ids[m.group(1)]), template)
+    url = re.sub(r"{(\w+)}", lambda m: str(ids[m.group(1)]), template)
+    return url + "?reason=回避关系已消除" if "/conflicts/" in template else url
 
 
 def _body_refused(answer: httpx.Response) -> bool:
@@ -297,6 +355,16 @@ async def test_lists_hold_only_the_division(world: World) -> None:
         assert not ids & others, f"{path} leaks {ids & others}"
 
 
+async def test_an_inspectors_conflicts_are_listed_within_the_jurisdiction(world: World) -> None:
+    inspector = world.places["own"].ids["inspector_id"]
+    url = f"/api/v1/inspectors/{inspector}/conflicts"
+    for level, seen in VISIBLE.items():
+        answer = await world.client.get(url, headers=world.headers[level])
+        assert answer.status_code == 200, answer.text
+        listed = {row["enterprise_id"] for row in answer.json()}
+        assert listed == {world.places[name].ids["enterprise_id"] for name in seen}, level
+
+
 async def test_a_county_bureau_of_wuyuan_gets_404_on_a_wuhai_licence(world: World) -> None:
     wuhai = world.places["other_city"].ids["licence_id"]
     answer = await world.client.get(f"/api/v1/licences/{wuhai}", headers=world.headers["county"])
@@ -344,3 +412,73 @@ async def test_ids_in_a_body_are_held_to_the_division_too(world: World) -> None:
             else:
                 assert answer.status_code == 404, where
                 assert "product" not in answer.json()["detail"], where
+
+
+# --- the console -----------------------------------------------------------------------------
+# The console's pages call the same services, so they must give the same answers: a bureau's
+# clerk who types another county's id into the address bar gets the console's 404 page.
+
+
+def _console_endpoints() -> list[tuple[str, str]]:
+    from app.console.router import ROUTERS as CONSOLE
+
+    found = []
+    for route in api_routes(CONSOLE):
+        action = route_action(route)
+        params = set(re.findall(r"{(\w+)}", route.path))
+        if action is None or not params or not params <= ID_PARAMS:
+            continue
+        if Role.REGULATOR not in POLICY[action]:
+            continue
+        found.extend((method, route.path) for method in sorted(route.methods or ()))
+    return found
+
+
+CONSOLE_ENDPOINTS = _console_endpoints()
+FORM = {
+    "reason": "按规定处理",
+    "legal_basis": "《商标法》第五十七条",
+    "case_number": "案1",
+}
+
+
+def _console_url(template: str, place: Place) -> str:
+    ids = dict(place.ids)
+    if template.startswith("/console/use-reports/"):
+        ids["report_id"] = ids["use_report_id"]
+    return re.sub(r"{(\w+)}", lambda m: str(ids[m.group(1)]), template)
+
+
+def test_the_console_matrix_covers_the_regulators_pages() -> None:
+    covered = {p for _, path in CONSOLE_ENDPOINTS for p in re.findall(r"{(\w+)}", path)}
+    assert {"batch_id", "licence_id", "enterprise_id", "report_id", "listing_id"} <= covered
+    assert len(CONSOLE_ENDPOINTS) >= 25
+
+
+@pytest.mark.parametrize("level", list(BUREAUS))
+async def test_the_console_answers_as_the_api_does(world: World, level: str) -> None:
+    app = world.client._transport.app  # type: ignore[attr-defined]
+    leaks, hidden = [], []
+    async with client_for(app) as browser:
+        assert (await log_in(browser, world.usernames[level])).status_code == 303
+        token = csrf_of((await browser.get("/console")).text)
+        for method, template in CONSOLE_ENDPOINTS:
+            for place_name, place in world.places.items():
+                url = _console_url(template, place)
+                savepoint = await world.connection.begin_nested()
+                try:
+                    data = {"csrf_token": token, **FORM} if method == "POST" else None
+                    answer = await browser.request(method, url, data=data)
+                finally:
+                    await savepoint.rollback()
+                where = f"{level} bureau {method} {url} ({place_name}) → {answer.status_code}"
+                assert answer.status_code < 500, where + answer.text[:300]
+                if place_name in VISIBLE[level]:
+                    if answer.status_code == 404 and not template.endswith("/photo"):
+                        hidden.append(where)
+                    if method == "GET" and not template.endswith("/photo"):
+                        assert answer.is_success, where + answer.text[:300]
+                elif answer.status_code != 404:
+                    leaks.append(where)
+    assert not leaks, "out-of-jurisdiction answers other than 404:\n" + "\n".join(leaks)
+    assert not hidden, "in-jurisdiction objects answered 404:\n" + "\n".join(hidden)

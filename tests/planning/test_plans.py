@@ -229,6 +229,40 @@ async def test_an_empty_population_is_refused(session, client, world):
     assert unknown.status_code == 404
 
 
+async def test_a_county_bureau_draws_from_its_county_only(session, client, world):
+    """Issue 14.1: a county bureau's plan inspects its county's licensees; the region's plan
+    inspects all of them. The published rule says which division the draw was held to."""
+    sibling = await factories.enterprise(
+        session, division_code="150822", uscc=factories.compose("91", "150822", "PL000001")
+    )
+    await factories.licence(session, sibling.id, world["product"].id)
+    bureau = await factories.organisation(session, division_code="150821")
+    clerk = await factories.user(session, Role.REGULATOR, organisation_id=bureau.id)
+    headers = await factories.login(client, clerk.username)
+    body = plan_body(world, sample_size=1)
+    county = await client.post("/api/v1/inspection-plans", json=body, headers=headers)
+    assert county.status_code == 201, county.text
+    published = await public(client, county.json()["id"])
+    enterprises = {t["enterprise"] for t in published["draw_input"]["population"]}
+    assert enterprises == {c.uscc for c in world["companies"]}  # 五原县's three, not 磴口县's
+    assert "150821" in published["draw_input"]["population_rule"]
+    assert draw.check(published).matches
+
+    region = await create(client, world, sample_size=1)
+    assert region.status_code == 201, region.text
+    assert region.json()["population_size"] == 4
+    region_rule = (await public(client, region.json()["id"]))["draw_input"]["population_rule"]
+    assert "150000" in region_rule
+
+    elsewhere = await factories.organisation(session, division_code="150302")
+    wuhai = await factories.user(session, Role.REGULATOR, organisation_id=elsewhere.id)
+    refused = await client.post(
+        "/api/v1/inspection-plans", json=body, headers=await factories.login(client, wuhai.username)
+    )
+    assert refused.status_code == 422 and refused.json()["code"] == "empty_population"
+    assert "150302" in refused.json()["detail"]
+
+
 async def test_a_past_period_leaves_out_licences_not_valid_in_it(client, world):
     long_ago = {"period_start": "2001-01-01", "period_end": "2001-12-31"}
     response = await create(client, world, **long_ago)
