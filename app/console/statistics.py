@@ -19,6 +19,7 @@ from app.console.deps import permit_console
 from app.console.templates import console_lang, render
 from app.console.wording import state_name
 from app.core.db import SessionDep
+from app.core.errors import Unprocessable
 from app.core.permissions import can
 from app.core.principal import Principal
 from app.core.time import public_today
@@ -191,7 +192,9 @@ def _h(reports: service.ReportFigures, first: bool) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
-def _parse(query: dict[str, str]) -> tuple[service.Filters | None, dict[str, str]]:
+def _parse(
+    query: dict[str, str], principal: Principal
+) -> tuple[service.Filters | None, dict[str, str]]:
     """The filters from the form's fields, or the refusals by field."""
     errors: dict[str, str] = {}
     today = public_today()
@@ -214,9 +217,12 @@ def _parse(query: dict[str, str]) -> tuple[service.Filters | None, dict[str, str
     if errors:
         return None, errors
     try:
+        division = principal.division_for_figures(division)
         return service.Filters(start, end, product_id, division), {}
     except BadFilter as refused:
         return None, {refused.field: refused.detail}
+    except Unprocessable as refused:  # a division outside the bureau's jurisdiction
+        return None, {"division": refused.detail}
 
 
 @router.get("", response_class=HTMLResponse)
@@ -226,7 +232,9 @@ async def statistics_page(
     session: SessionDep,
 ) -> HTMLResponse:
     query = {k: v for k, v in request.query_params.items() if k != "lang"}
-    filters, errors = _parse(query)
+    filters, errors = _parse(query, principal)
+    if filters is not None and filters.division and not query.get("division"):
+        query["division"] = filters.division  # the bureau's own: the form says what is shown
     products = await service.product_names(session)
     context: dict[str, Any] = {
         "query": query,
@@ -247,7 +255,7 @@ async def statistics_page(
 
 @router.get("/annual-report")
 async def annual_report_download(
-    _principal: Annotated[Principal, permit_console("statistics.annual_report")],
+    principal: Annotated[Principal, permit_console("statistics.annual_report")],
     session: SessionDep,
     product_id: int,
     year: int,
@@ -256,7 +264,8 @@ async def annual_report_download(
 ) -> Response:
     """The annual report's file, as ``GET /api/v1/stats/annual-report`` gives it, for the
     signed-in console (whose session is a cookie, not the API's bearer token)."""
-    chosen = service.Filters.year(year, product_id, division or None)
+    division = principal.division_for_figures(division or None)
+    chosen = service.Filters.year(year, product_id, division)
     report = await annual.gather(session, chosen)
     if format == "xlsx":
         body, media_type = annual.xlsx(report), annual.XLSX_MEDIA_TYPE

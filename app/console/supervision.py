@@ -231,16 +231,18 @@ async def use_rate_page(
     product = _chosen(products, product_id)
     period_text = period or str(public_today().year)
     rate, error, status = None, None, 200
+    chosen = division or None
     if product is not None:
         try:
-            rate = await use_rate(session, product.id, division or None, parse_period(period_text))
+            chosen = principal.division_for_figures(chosen)
+            rate = await use_rate(session, product.id, chosen, parse_period(period_text))
         except DomainError as exc:
             error, status = exc.detail, exc.status
     context = {
         "products": products,
         "product": product,
         "period": period_text,
-        "division": division or "",
+        "division": chosen or "",
         "rate": rate,
         "error": error,
     }

@@ -9,6 +9,7 @@ import enum
 from dataclasses import dataclass
 
 from app.core import divisions
+from app.core.errors import Unprocessable
 
 
 class Role(enum.StrEnum):
@@ -72,6 +73,29 @@ class Principal:
         if self.role is not Role.REGULATOR or self.division_code is None:
             return None
         return divisions.prefix(self.division_code)
+
+    def division_for_figures(self, division: str | None) -> str | None:
+        """The division a bureau's figures (statistics, the use rate, the annual report) are of:
+        the one asked for when it lies in the jurisdiction, the bureau's own when none is asked
+        (a county's clerk sees the county's rate, not the region's); ``None`` (everything) for
+        a principal no division limits. A province-level bureau, the top of a deployment,
+        defaults to everything too: scans of codes never issued belong to no enterprise and so
+        to no division, and counterfeits are what it watches for. A division outside the
+        jurisdiction is refused."""
+        reach = self.jurisdiction
+        if reach is None:
+            return division
+        if division is None:
+            assert self.division_code is not None  # a jurisdiction comes from a division
+            province = divisions.require(self.division_code).level is divisions.Level.PROVINCE
+            return None if province else self.division_code
+        if not division.startswith(reach):
+            raise Unprocessable(
+                f"division {division} is outside this bureau's jurisdiction "
+                f"({self.division_code} and below)",
+                field="division",
+            )
+        return division
 
     @property
     def user_id(self) -> int | None:

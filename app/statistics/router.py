@@ -43,16 +43,17 @@ DivisionCode = Annotated[
 
 
 def filters(
+    reader: Reader,
     product_id: Annotated[int | None, Query(ge=1)] = None,
     division: DivisionCode = None,
     from_: Annotated[date | None, Query(alias="from", description="first day (public)")] = None,
     to: Annotated[date | None, Query(description="last day; default today")] = None,
 ) -> service.Filters:
-    """The period defaults to this year so far."""
+    """The period defaults to this year so far; the division to the bureau's own."""
     today = public_today()
     end = to or today
     start = from_ or date(end.year, 1, 1)
-    return service.Filters(start, end, product_id, division)
+    return service.Filters(start, end, product_id, reader.division_for_figures(division))
 
 
 FiltersDep = Annotated[service.Filters, Depends(filters)]
@@ -120,7 +121,7 @@ async def licences(_p: Reader, session: SessionDep, chosen: FiltersDep) -> Licen
     },
 )
 async def annual_report(
-    _p: Annotated[Principal, permit("statistics.annual_report")],
+    actor: Annotated[Principal, permit("statistics.annual_report")],
     session: SessionDep,
     product_id: Annotated[int, Query(ge=1)],
     year: Annotated[int, Query(ge=2000, le=2100)],
@@ -128,8 +129,10 @@ async def annual_report(
     format: Annotated[Literal["pdf", "xlsx"], Query()] = "pdf",
 ) -> Response:
     """The year's figures, inspections, enforcement acts and consumer reports of a product
-    (optionally a division), with a signature block: a document to file upward as it is."""
-    report = await annual.gather(session, service.Filters.year(year, product_id, division))
+    (optionally a division; a bureau's own by default), with a signature block: a document
+    to file upward as it is."""
+    chosen = service.Filters.year(year, product_id, actor.division_for_figures(division))
+    report = await annual.gather(session, chosen)
     body, media_type = (
         (annual.pdf(report), "application/pdf")
         if format == "pdf"

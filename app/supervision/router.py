@@ -138,7 +138,9 @@ async def get_use_rate(
     """Roster enterprises that used the mark ÷ those active in the period, against the 90 %
     target, with the exporters alone and the enterprises that did not use it (the definition:
     ``app.supervision.use_rate``)."""
-    return await use_rate(session, product_id, division, parse_period(period))
+    return await use_rate(
+        session, product_id, actor.division_for_figures(division), parse_period(period)
+    )
 
 
 # --- annual use reports ----------------------------------------------------------------------

@@ -482,3 +482,25 @@ async def test_the_console_answers_as_the_api_does(world: World, level: str) -> 
                     leaks.append(where)
     assert not leaks, "out-of-jurisdiction answers other than 404:\n" + "\n".join(leaks)
     assert not hidden, "in-jurisdiction objects answered 404:\n" + "\n".join(hidden)
+
+
+async def test_figures_are_of_the_jurisdiction(world: World) -> None:
+    """Statistics, the use rate and the annual report: a bureau's figures default to its own
+    division, and a division outside its jurisdiction is refused, not computed."""
+    client, county = world.client, world.headers["county"]
+    answer = await client.get("/api/v1/stats/licences", headers=county)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["filters"]["division"] == BUREAUS["county"]
+    region = await client.get("/api/v1/stats/licences", headers=world.headers["region"])
+    assert region.json()["filters"]["division"] is None  # the province: everything
+    city = await client.get("/api/v1/stats/licences?division=150821", headers=world.headers["city"])
+    assert city.status_code == 200 and city.json()["filters"]["division"] == "150821"
+    for url in (
+        "/api/v1/stats?division=150302",
+        "/api/v1/stats/licences?division=150800",
+        f"/api/v1/supervision/use-rate?product_id=1&period={public_today().year}&division=150302",
+        f"/api/v1/stats/annual-report?product_id=1&year={public_today().year}&division=150302",
+    ):
+        refused = await client.get(url, headers=county)
+        assert refused.status_code == 422, (url, refused.text)
+        assert refused.json()["field"] == "division" and "150821" in refused.json()["detail"]
