@@ -45,13 +45,19 @@ def read(entry: RosterEntry, enterprise_id: int | None) -> RosterRead:
     return RosterRead.model_validate(entry).model_copy(update={"enterprise_id": enterprise_id})
 
 
-def check_jurisdiction(actor: Principal, division_code: str) -> None:
-    """A bureau keeps the roster of its own division and below."""
+def jurisdiction_refusal(actor: Principal, division_code: str) -> str | None:
+    """Why the actor may not keep a roster entry in ``division_code`` (None: it may)."""
     reach = actor.jurisdiction
     if reach is not None and not division_code.startswith(reach):
-        raise Forbidden(
-            f"{division_code} lies outside this organisation's division ({actor.division_code})"
-        )
+        return f"{division_code} lies outside this organisation's division ({actor.division_code})"
+    return None
+
+
+def check_jurisdiction(actor: Principal, division_code: str) -> None:
+    """A bureau keeps the roster of its own division and below."""
+    refusal = jurisdiction_refusal(actor, division_code)
+    if refusal is not None:
+        raise Forbidden(refusal)
 
 
 async def get(session: AsyncSession, actor: Principal, entry_id: int) -> RosterRead:

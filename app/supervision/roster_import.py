@@ -162,25 +162,31 @@ def _reason(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def check_line(product: GIProduct, line: Line) -> RosterFields | ImportProblem:
+def check_line(
+    product: GIProduct, line: Line, actor: Principal | None = None
+) -> RosterFields | ImportProblem:
     try:
         fields = RosterFields.model_validate(_values(line.cells))
     except ValidationError as exc:
         return ImportProblem(line=line.number, reason=_reason(exc))
     refusal = roster.area_refusal(product, fields.division_code)
+    if refusal is None and actor is not None:
+        refusal = roster.jurisdiction_refusal(actor, fields.division_code)
     if refusal is not None:
         return ImportProblem(line=line.number, reason=f"division_code: {refusal}")
     return fields
 
 
 def check_lines(
-    product: GIProduct, lines: Iterator[Line]
-) -> tuple[list[RosterFields], list[ImportProblem]]:
-    good: list[RosterFields] = []
+    product: GIProduct, lines: Iterator[Line], actor: Principal | None = None
+) -> tuple[dict[int, RosterFields], list[ImportProblem]]:
+    """The good rows by line number, and the bad ones; with ``actor``, a row outside its
+    jurisdiction is bad."""
+    good: dict[int, RosterFields] = {}
     problems: list[ImportProblem] = []
     first_line: dict[str, int] = {}
     for line in lines:
-        checked = check_line(product, line)
+        checked = check_line(product, line, actor)
         if isinstance(checked, ImportProblem):
             problems.append(checked)
         elif checked.uscc in first_line:
@@ -188,7 +194,7 @@ def check_lines(
             problems.append(ImportProblem(line=line.number, reason=reason))
         else:
             first_line[checked.uscc] = line.number
-            good.append(checked)
+            good[line.number] = checked
     return good, problems
 
 
@@ -205,15 +211,39 @@ async def import_roster(
     good_rows: bool = False,
 ) -> ImportReport:
     product = await registry_service.get_product(session, product_id)
-    good, problems = check_lines(product, read_lines(data, filename))
+    good, problems = check_lines(product, read_lines(data, filename), actor)
+    problems += await _kept_elsewhere(session, actor, product.id, good)
+    problems.sort(key=lambda problem: problem.line)
     if problems and not good_rows:
         raise RosterImportRejected(
             f"{len(problems)} bad row(s); nothing was imported. Correct them, or import the "
             "good rows only",
             problems=[p.model_dump() for p in problems],
         )
-    report = await _upsert(session, actor, product.id, good)
+    report = await _upsert(session, actor, product.id, list(good.values()))
     return report.model_copy(update={"skipped": len(problems), "problems": problems})
+
+
+async def _kept_elsewhere(
+    session: AsyncSession, actor: Principal, product_id: int, good: dict[int, RosterFields]
+) -> list[ImportProblem]:
+    """Take out of ``good`` the rows of enterprises another division keeps on the roster, as
+    bad rows: a county's file must not move (or overwrite) a neighbour's entry."""
+    if actor.jurisdiction is None or not good:
+        return []
+    usccs = [row.uscc for row in good.values()]
+    stored = {
+        e.uscc: e for e in await session.scalars(repository.roster_entries(product_id, usccs))
+    }
+    problems = []
+    for number, row in list(good.items()):
+        entry = stored.get(row.uscc)
+        refusal = None if entry is None else roster.jurisdiction_refusal(actor, entry.division_code)
+        if refusal is not None:
+            del good[number]
+            reason = f"uscc: {row.uscc} is on the roster of another division; {refusal}"
+            problems.append(ImportProblem(line=number, reason=reason))
+    return problems
 
 
 async def _upsert(

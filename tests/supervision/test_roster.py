@@ -87,6 +87,31 @@ async def test_the_good_rows_on_request_and_a_reimport_changes_nothing(session, 
     assert (third["updated"], third["unchanged"]) == (1, 1)
 
 
+async def test_a_county_bureau_imports_its_county_only(session, client, setting):
+    """Issue 14.1: 五原县's bureau keeps 五原县's roster. A row in 临河区 is a bad row, and so
+    is a row for an enterprise 临河区's entry already holds (the file must not move it)."""
+    product, region = setting
+    bureau = await factories.organisation(session, division_code=WUYUAN)
+    clerk = await factories.user(session, Role.REGULATOR, organisation_id=bureau.id)
+    county = await factories.login(client, clerk.username)
+    linhe = f"{U2},河套合作社,150802,种植合作社,否,摸底,2026-01-01,"
+    assert (await _import(client, region, product, _csv(linhe))).status_code == 200
+    moved = f"{U2},河套合作社,{WUYUAN},种植合作社,否,摸底,2026-01-01,"
+    outside = f"{U3},临河企业,150802,加工企业,否,摸底,2026-01-01,"
+    data = _csv(GOOD_ROWS[0], moved, outside)
+    refused = await _import(client, county, product, data)
+    assert refused.status_code == 422, refused.text
+    problems = {p["line"]: p["reason"] for p in refused.json()["problems"]}
+    assert sorted(problems) == [3, 4]
+    assert "another division" in problems[3] and "150802" in problems[4]
+    assert await _count(session) == 1
+
+    partial = (await _import(client, county, product, data, good=True)).json()
+    assert (partial["created"], partial["skipped"]) == (1, 2)
+    stored = await session.scalar(select(RosterEntry).where(RosterEntry.uscc == U2))
+    assert stored is not None and stored.division_code == "150802"  # still 临河区's
+
+
 async def test_an_xlsx_with_date_and_number_cells(session, client, setting):
     product, headers = setting
     book = Workbook()
