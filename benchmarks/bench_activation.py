@@ -257,7 +257,7 @@ PostgreSQL 127.0.0.1:5432; gimark with one uvicorn worker (uvloop, httptools, no
 a licensee activates all of them over HTTP in calls of {args.chunk:,} codes
 (`POST /api/v1/labels/activate`, one call after another, each with its own `Idempotency-Key`:
 validation, idempotency record, one set-based UPDATE … RETURNING (the counts and serial ranges), one audit
-event). Baseline: the bare `UPDATE label SET status = 'active' … WHERE code = ANY($1) AND
+event with the counts and one per batch naming the serial runs switched). Baseline: the bare `UPDATE label SET status = 'active' … WHERE code = ANY($1) AND
 status = 'inactive'` over asyncpg, same codes, same chunks. Every label is made inactive again
 and the table vacuumed before each run; rounds alternate which side goes first. Load average
 (5 min) before and after: {load[0]:.1f}, {load[1]:.1f} on {machine()}.

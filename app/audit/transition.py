@@ -130,6 +130,15 @@ EFFECTS: dict[str, Effect] = {
     "revocation.reverse": Effect(verdict=True, notice=NoticeKind.REVOCATION_REVERSED),
     "batch.revoke": VERDICT,  # part of its revocation.batch, which carries the appeal
     "batch.unrevoke": VERDICT,
+    # Which labels of one batch an act changed, as serial runs (app.label.runs): recorded
+    # with plain ``audit.record`` beside the act's own transition above, which moves the epoch
+    # and publishes what the act owes; they only name the labels its EPCIS events read.
+    "labels.activated": QUIET,
+    "labels.deactivated": QUIET,
+    "labels.packed": QUIET,
+    "labels.unpacked": QUIET,
+    "labels.revoked": QUIET,
+    "labels.restored": QUIET,
     # EPCIS events a licensee's system captured: the public check does not read them
     "epcis.capture": QUIET,
     # consumer reports: the verify page does not show them

@@ -6,6 +6,10 @@ hash reduces every Digital Link to (the QR's ``https://<host>/01/…/10/<lot>/21
 the same instance; the lot is the batch's attribute, not the label's identity). A label
 without a GTIN has no GS1 key; its EPC is its public verification URL
 ``https://<host>/v/<CODE>`` (DESIGN §4), which resolves to its verdict.
+
+A carton (the parent of an AggregationEvent) is an SSCC when its line prints one: its EPC is
+the canonical Digital Link ``https://id.gs1.org/00/<SSCC>``. A carton with a gimark code has
+no GS1 key either; its EPC is the public URL its code's scan answers at, as a label's.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass
 
 from app.epcis.eventhash import canonical_digital_link
 from app.label.code import is_well_formed, normalise
+from app.packing.codes import is_sscc
 from app.tradeitem.gtin import as_gtin14
 
 _SGTIN = re.compile(r"^https://id\.gs1\.org/01/(\d{14})/21/([^/?#]+)$")
@@ -24,6 +29,12 @@ _PUBLIC = re.compile(r"^https?://[^/?#]+/v/([^/?#]+)/?$", re.IGNORECASE)
 def label_epc(code: str, gtin: str | None, base_url: str) -> str:
     if gtin:
         return f"https://id.gs1.org/01/{as_gtin14(gtin)}/21/{code}"
+    return f"{base_url.rstrip('/')}/v/{code}"
+
+
+def package_epc(code: str, base_url: str) -> str:
+    if is_sscc(code):
+        return f"https://id.gs1.org/00/{code}"
     return f"{base_url.rstrip('/')}/v/{code}"
 
 

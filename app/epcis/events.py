@@ -2,8 +2,8 @@
 
 A batch of 10⁶ labels is commissioned by one act, but its event is not one list of 10⁶ EPCs
 built in memory for every query: each act that names a batch's labels reads as consecutive
-ObjectEvents of at most :data:`EPCS_PER_EVENT` labels (by serial, or in the act's own order
-of codes), the event's ``part``. Instance-level EPCs rather than a class-level
+events of at most :data:`EPCS_PER_EVENT` labels (by serial, in the act's own order of codes,
+or along its serial runs), the event's ``part``. Instance-level EPCs rather than a class-level
 ``quantityList`` because a label is an instance (its own code and verdict) and a label
 without a GTIN has no class identifier at all; and because ``MATCH_epc`` must find the
 commissioning of the one code a retailer scanned. A query page holds at most
@@ -62,9 +62,19 @@ class Position:
         return cls(instant, source, row, part)
 
 
+def _runs(after: dict[str, Any]) -> list[list[int]]:
+    runs: list[list[int]] = after.get("runs") or []
+    return runs
+
+
 def parts_of(template: EventTemplate, quantity: int, after: dict[str, Any]) -> int:
     """How many events the act reads as."""
-    count = len(after.get("codes") or ()) if template.epcs is Epcs.CODES else quantity
+    if template.epcs is Epcs.CODES:
+        count = len(after.get("codes") or ())
+    elif template.epcs is Epcs.RUNS:
+        count = sum(last - first + 1 for first, last in _runs(after))
+    else:
+        count = quantity
     return max(1, -(-count // EPCS_PER_EVENT))
 
 
@@ -72,8 +82,23 @@ def part_of(template: EventTemplate, serial: int, code: str, after: dict[str, An
     """The part of the act that names the label (``None``: the act does not name it)."""
     if template.epcs is Epcs.BATCH:
         return (serial - 1) // EPCS_PER_EVENT
+    if template.epcs is Epcs.RUNS:
+        position = _position_in_runs(_runs(after), serial)
+        return None if position is None else position // EPCS_PER_EVENT
     codes = after.get("codes") or []
     return codes.index(code) // EPCS_PER_EVENT if code in codes else None
+
+
+def _position_in_runs(runs: list[list[int]], serial: int) -> int | None:
+    """Where the serial stands among the runs' serials, counted from 0 (``None``: absent)."""
+    position = 0
+    for first, last in runs:
+        if serial < first:
+            return None  # ascending: it is in none of the runs left
+        if serial <= last:
+            return position + serial - first
+        position += last - first + 1
+    return None
 
 
 def serial_range(part: int) -> tuple[int, int]:
@@ -85,6 +110,23 @@ def codes_of_part(after: dict[str, Any], part: int) -> list[str]:
     return codes[part * EPCS_PER_EVENT : (part + 1) * EPCS_PER_EVENT]
 
 
+def runs_of_part(after: dict[str, Any], part: int) -> list[tuple[int, int]]:
+    """The serial runs of the part: the act's serials at positions ``part`` × 500 on, at
+    most :data:`EPCS_PER_EVENT` of them, cut out of its runs."""
+    start, stop = part * EPCS_PER_EVENT, (part + 1) * EPCS_PER_EVENT
+    cut: list[tuple[int, int]] = []
+    position = 0
+    for first, last in _runs(after):
+        length = last - first + 1
+        low, high = max(start, position), min(stop, position + length)
+        if low < high:
+            cut.append((first + low - position, first + high - 1 - position))
+        position += length
+        if position >= stop:
+            break
+    return cut
+
+
 def event_time(at: datetime) -> tuple[str, str]:
     """``eventTime`` on the public clock, at millisecond precision, and its offset."""
     local = at.astimezone(public_zone())
@@ -93,17 +135,22 @@ def event_time(at: datetime) -> tuple[str, str]:
 
 
 def own_event(
-    template: EventTemplate, at: datetime, epcs: list[str], after: dict[str, Any]
+    template: EventTemplate,
+    at: datetime,
+    epcs: list[str],
+    after: dict[str, Any],
+    parent: str | None = None,
 ) -> dict[str, Any]:
-    """One of gimark's events, its ``eventID`` computed from its content."""
+    """One of gimark's events, its ``eventID`` computed from its content; ``parent`` is an
+    AggregationEvent's parent EPC (``template.parent`` says where the act names it)."""
     time, offset = event_time(at)
     event: dict[str, Any] = {
         "type": template.event_type,
         "eventTime": time,
         "eventTimeZoneOffset": offset,
     }
-    if template.parent is not None and after.get(template.parent):
-        event |= {"parentID": after[template.parent], "childEPCs": epcs}
+    if parent is not None:
+        event |= {"parentID": parent, "childEPCs": epcs}
     else:
         event["epcList"] = epcs
     event |= {

@@ -121,6 +121,17 @@ def codes_by_serial(batch_id: int, first: int, last: int) -> Select[str]:
     )
 
 
+def codes_in_runs(batch_id: int, runs: Collection[tuple[int, int]]) -> Select[str]:
+    """The batch's codes with serials in ``runs`` ((first, last) pairs, at most one event's
+    worth), in serial order."""
+    spans = [Label.serial.between(first, last) for first, last in runs]
+    return (
+        select(Label.code)
+        .where(Label.batch_id == batch_id, or_(false(), *spans))
+        .order_by(Label.serial)
+    )
+
+
 def labels_named(
     principal: Principal, codes: Collection[str]
 ) -> Select[str, int, int, int, str | None]:

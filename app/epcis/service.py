@@ -1,5 +1,11 @@
 """The EPCIS query: gimark's own events (read from the ledger) and captured ones, merged in
-one (eventTime, source, row, part) order and paged by a cursor."""
+one (eventTime, source, row, part) order and paged by a cursor.
+
+``MATCH_epc`` reads the acts on the label's batch and keeps those naming the label; on a batch
+with thousands of such acts (a carton each) one page stops reading after :data:`MAX_SCANS`
+rounds and ends where it stopped, with a token to go on from there (a short page, even an
+empty one, but never a page that ends the results early).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +19,7 @@ from app.core.errors import Unprocessable
 from app.core.principal import Principal
 from app.core.time import utcnow
 from app.epcis import repository
-from app.epcis.epc import label_epc, named_label
+from app.epcis.epc import label_epc, named_label, package_epc
 from app.epcis.events import (
     CAPTURED,
     OWN,
@@ -22,6 +28,7 @@ from app.epcis.events import (
     own_event,
     part_of,
     parts_of,
+    runs_of_part,
     serial_range,
 )
 from app.epcis.models import CapturedEvent
@@ -60,6 +67,14 @@ class LabelRef:
 class Candidate:
     position: Position
     row: Any = None  # the audit row (own) or the CapturedEvent
+
+
+@dataclass
+class OwnScan:
+    found: list[Candidate]
+    # Where the ledger was read up to when the scan stopped before it ran out of rows: own
+    # events after it are unread, so the page must end there.
+    horizon: Position | None = None
 
 
 @dataclass(frozen=True)
@@ -108,13 +123,14 @@ async def _own_candidates(
     cursor: Position | None,
     match: LabelRef | None,
     wanted: int,
-) -> list[Candidate]:
-    """At least ``wanted`` of gimark's own events after the cursor (fewer: there are no more)."""
+) -> OwnScan:
+    """At least ``wanted`` of gimark's own events after the cursor (fewer: there are no more,
+    or the scan stopped at its horizon)."""
     biz_step = bare_biz_step(query.biz_step) if query.biz_step else None
     actions = {s: actions_for(s, query.event_type, biz_step) for s in Subject}
     found: list[Candidate] = []
     if not any(actions.values()):
-        return found
+        return OwnScan(found)
     at = cursor.at if cursor else None
     seq = cursor.row if cursor and cursor.source == OWN else None
     for _ in range(MAX_SCANS):
@@ -137,10 +153,12 @@ async def _own_candidates(
                 if cursor is None or position > cursor:
                     found.append(Candidate(position, row))
         if len(found) >= wanted or len(rows) <= wanted:
-            return found
+            return OwnScan(found)
         last = rows[-1]
         at, seq = _utc(last.occurred_at), last.seq + 1  # the next round starts after it
-    return found
+    assert at is not None
+    last_part = parts_of(FROM_AUDIT[last.action], last.quantity, last.after or {}) - 1
+    return OwnScan(found, Position(at, OWN, last.seq, last_part))
 
 
 async def _captured_candidates(
@@ -180,15 +198,24 @@ async def _events(
         row, part = candidate.row, candidate.position.part
         template = FROM_AUDIT[row.action]
         after = row.after or {}
-        if template.epcs is Epcs.BATCH:
-            codes = list(
-                await session.scalars(repository.codes_by_serial(row.batch_id, *serial_range(part)))
-            )
-        else:
-            codes = codes_of_part(after, part)
+        codes = await _codes_of_part(session, row, template.epcs, part)
         epcs = [label_epc(code, row.gtin, base_url) for code in codes]
-        events.append(own_event(template, candidate.position.at, epcs, after))
+        parent = after.get(template.parent) if template.parent else None
+        parent_epc = package_epc(parent, base_url) if parent else None
+        events.append(own_event(template, candidate.position.at, epcs, after, parent_epc))
     return events
+
+
+async def _codes_of_part(session: AsyncSession, row: Any, epcs: Epcs, part: int) -> list[str]:
+    """The codes the part of the act names, in its order."""
+    if epcs is Epcs.CODES:
+        return codes_of_part(row.after or {}, part)
+    if epcs is Epcs.RUNS:
+        runs = runs_of_part(row.after or {}, part)
+        query = repository.codes_in_runs(row.batch_id, runs)
+    else:
+        query = repository.codes_by_serial(row.batch_id, *serial_range(part))
+    return list(await session.scalars(query))
 
 
 async def query_events(
@@ -206,16 +233,29 @@ async def query_events(
         query.per_page,
     )
     match = await _matched(session, actor, query.match_epc) if query.match_epc else None
-    candidates: list[Candidate] = []
+    own, captured = OwnScan([]), []
     if query.match_epc is None or match is not None:
         wanted = query.per_page + 1
-        candidates = await _own_candidates(session, actor, query, cursor, match, wanted)
-        candidates += await _captured_candidates(session, actor, query, cursor, match, wanted)
-    candidates.sort(key=lambda c: c.position)
-    page = candidates[: query.per_page]
-    more = len(candidates) > query.per_page
+        own = await _own_candidates(session, actor, query, cursor, match, wanted)
+        captured = await _captured_candidates(session, actor, query, cursor, match, wanted)
+    page, next_position = _page(own, captured, query.per_page)
     events = await _events(session, page, base_url)
-    return EventPage(query_document(events), page[-1].position.token() if more else None)
+    token = next_position.token() if next_position else None
+    return EventPage(query_document(events), token)
+
+
+def _page(
+    own: OwnScan, captured: list[Candidate], per_page: int
+) -> tuple[list[Candidate], Position | None]:
+    """The page's candidates in order, and where the next page starts (``None``: no more).
+    Nothing beyond the own scan's horizon: an unread own event might come before it."""
+    candidates = sorted(own.found + captured, key=lambda c: c.position)
+    if own.horizon is not None:
+        candidates = [c for c in candidates if c.position <= own.horizon]
+    page = candidates[:per_page]
+    if len(candidates) > per_page:
+        return page, page[-1].position
+    return page, own.horizon
 
 
 def query_document(events: list[dict[str, Any]]) -> dict[str, Any]:

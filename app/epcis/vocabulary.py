@@ -3,9 +3,14 @@
 The events are not stored twice: each is read from the audit ledger (the act, its time, its
 snapshot) and the batch and labels it names, so an act recorded before this module existed
 has its event too. :data:`FROM_AUDIT` maps an audited action to the event it is. Adding an
-act (activation, aggregation…) is one entry here; its audit event must name the batch
-(``object_type`` ``label_batch``, or ``inspection`` for an inspection) and, for acts on some
-of a batch's labels, carry their codes in ``after["codes"]`` (as ``label.void`` does).
+act is one entry here; its audit event must name the batch (``object_type`` ``label_batch``,
+or ``inspection`` for an inspection) and, for acts on some of a batch's labels, name them:
+their codes in ``after["codes"]`` (as ``label.void`` does), or their serial runs in
+``after["runs"]`` (the ``labels.*`` events an act on labels of several batches records per
+batch, ``app.label.runs``: activation, packing, revocation of labels and its reversal).
+An event's content is what the ledger recorded of the act and what never changes after it (a
+label's code at its batch and serial), so its ``eventID`` stays what it was when first read;
+only the EPCs' form follows the item's GTIN and the public address as they are now.
 
 Vocabulary: CBV 2.0 bare words (the schema's enums); the JSON-LD context makes them
 ``https://ref.gs1.org/cbv/BizStep-…`` URIs.
@@ -42,6 +47,7 @@ class Epcs(enum.StrEnum):
 
     BATCH = "batch"  # every label of the batch, by serial (a commissioning, a recall…)
     CODES = "codes"  # the codes the act listed, ``after["codes"]``
+    RUNS = "runs"  # the batch's serials in ``after["runs"]``, [[first, last], ...] ascending
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,7 @@ class EventTemplate:
     disposition: str | Callable[[dict[str, Any]], str]  # fixed, or read from ``after``
     subject: Subject = Subject.BATCH
     epcs: Epcs = Epcs.BATCH
-    parent: str | None = None  # AggregationEvent: the ``after`` key naming the parent code
+    parent: str | None = None  # AggregationEvent: the ``after`` key naming the package code
 
     def disposition_of(self, after: dict[str, Any]) -> str:
         return self.disposition if isinstance(self.disposition, str) else self.disposition(after)
@@ -60,6 +66,11 @@ class EventTemplate:
 
 def _inspection_outcome(after: dict[str, Any]) -> str:
     return "conformant" if after.get("result") == "pass" else "non_conformant"
+
+
+def _restored_as(after: dict[str, Any]) -> str:
+    """A revoked label comes back active, or inactive if its line never activated it."""
+    return "inactive" if after.get("status") == "inactive" else "active"
 
 
 # Audited action → the EPCIS event it is.
@@ -88,11 +99,33 @@ FROM_AUDIT: dict[str, EventTemplate] = {
         "ObjectEvent", "DELETE", "decommissioning", "inactive", epcs=Epcs.CODES
     ),
     "label.unvoid": EventTemplate("ObjectEvent", "ADD", "commissioning", "active", epcs=Epcs.CODES),
-    # Next (issue 15 points 2 and 3), once those acts are audited with their codes:
-    # "label.activate": EventTemplate("ObjectEvent", "OBSERVE", "commissioning", "active",
-    #                                 epcs=Epcs.CODES),
-    # "aggregation.pack": EventTemplate("AggregationEvent", "ADD", "packing",
-    #                                   "container_closed", epcs=Epcs.CODES, parent="parent"),
+    # The packing line (issue 15). A label was commissioned when its batch was issued; the
+    # line puts it on sale (or takes it back off, a correction): its disposition changes, the
+    # label stays what it was, so OBSERVE rather than a second ADD (or a DELETE).
+    "labels.activated": EventTemplate(
+        "ObjectEvent", "OBSERVE", "commissioning", "active", epcs=Epcs.RUNS
+    ),
+    "labels.deactivated": EventTemplate(
+        "ObjectEvent", "OBSERVE", "decommissioning", "inactive", epcs=Epcs.RUNS
+    ),
+    # Units into (out of) a carton, the carton the parent. A line may fill a carton over
+    # several calls and never says when it is sealed, so not "container_closed": the goods
+    # are at the producer, being packed. Cartons onto pallets have no event yet: their
+    # children are package codes, which name no batch (see app.packing.service).
+    "labels.packed": EventTemplate(
+        "AggregationEvent", "ADD", "packing", "in_progress", epcs=Epcs.RUNS, parent="package"
+    ),
+    "labels.unpacked": EventTemplate(
+        "AggregationEvent", "DELETE", "unpacking", "in_progress", epcs=Epcs.RUNS, parent="package"
+    ),
+    # Labels revoked one by one or with their licence, as a batch's revocation reads; the
+    # reversal restores exactly those still revoked, as they were (one event per status).
+    "labels.revoked": EventTemplate(
+        "ObjectEvent", "DELETE", "decommissioning", "inactive", epcs=Epcs.RUNS
+    ),
+    "labels.restored": EventTemplate(
+        "ObjectEvent", "ADD", "commissioning", _restored_as, epcs=Epcs.RUNS
+    ),
 }
 
 

@@ -4,7 +4,10 @@ licensee's line activates them - by a serial range of a batch, a scanned list of
 units of a carton (``app.packing``, which hands its selection here).
 
 One call is one set-based UPDATE (``repository.switch_activation``), never an ORM object per
-code, and one audit event with the counts and the serial ranges per batch, not one per code.
+code, and one audit event with the counts and the serial ranges per batch, not one per code;
+beside it, one ``labels.activated`` (``labels.deactivated``) event per batch touched names the
+labels switched as serial runs (``app.label.runs``), which is what the EPCIS event of the act
+reads (``app.epcis``). The runs come from the UPDATE's RETURNING, so they cost no query.
 
 Activation does not move the trust epoch (``app.audit.transition``: ``label.activate`` is
 quiet): a ``not_active`` row is never cached (``app.verification.cache``), so the first check
@@ -28,6 +31,7 @@ from app.core.time import utcnow
 from app.label import repository
 from app.label.code import is_well_formed
 from app.label.models import BatchStatus, LabelStatus
+from app.label.runs import record_runs, serials_by_batch
 
 SAMPLE = 100  # refused codes named in an answer; the counts cover all of them
 
@@ -93,7 +97,8 @@ async def switch(
     switched = await repository.switch_activation(
         session, target.which, enterprise_id, deactivating=deactivating, values=values
     )
-    outcome = Outcome(changed=len(switched), ranges=_ranges(switched))
+    serials = serials_by_batch(switched)
+    outcome = Outcome(changed=len(switched), ranges=_ranges(serials))
     if target.codes is not None and outcome.changed == len(target.codes):
         outcome.requested = outcome.changed  # the line's usual call: every code switched
     else:
@@ -114,21 +119,17 @@ async def switch(
         },
         reason=reason,
     )
+    action = "labels.deactivated" if deactivating else "labels.activated"
+    await record_runs(session, actor, action, serials, reason=reason)
     return outcome
 
 
-def _ranges(switched: Sequence[tuple[int, int]]) -> list[dict[str, int]]:
-    """Per batch, the lowest and highest serial switched and how many."""
-    spans: dict[int, list[int]] = {}
-    for batch_id, serial in switched:
-        span = spans.get(batch_id)
-        if span is None:
-            spans[batch_id] = [serial, serial, 1]
-        else:
-            span[0], span[1], span[2] = min(span[0], serial), max(span[1], serial), span[2] + 1
+def _ranges(serials: dict[int, list[int]]) -> list[dict[str, int]]:
+    """Per batch, the lowest and highest serial switched and how many (not a list of what
+    changed when there are gaps: the ``labels.*`` events name exactly that)."""
     return [
-        {"batch_id": batch_id, "first_serial": first, "last_serial": last, "count": count}
-        for batch_id, (first, last, count) in sorted(spans.items())
+        {"batch_id": batch_id, "first_serial": s[0], "last_serial": s[-1], "count": len(s)}
+        for batch_id, s in sorted(serials.items())
     ]
 
 

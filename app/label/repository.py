@@ -431,21 +431,27 @@ def scanned_by_batch(codes: list[str]) -> Select[int, int]:
 
 
 async def _update_labels(
-    session: AsyncSession, /, *where: ColumnElement[bool], **values: Any
-) -> int:
-    result = await session.execute(
-        update(Label).where(*where).values(**values).execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    session: AsyncSession, returned: Sequence[str], /, *where: ColumnElement[bool], **values: Any
+) -> Sequence[Any]:
+    """The ``returned`` columns of each label the UPDATE changed. On the table, as
+    :func:`switch_activation`: the ORM would build a result object per returned row, and a
+    licence's revocation returns a million."""
+    await session.flush()  # as the ORM statement did (autoflush), before the table's UPDATE
+    table = cast(Table, Label.__table__)
+    query = update(table).where(*where).values(**values)
+    returning = query.returning(*(table.c[name] for name in returned))
+    connection = await session.connection()
+    return (await connection.execute(returning)).all()
 
 
 async def revoke_active_labels(
     session: AsyncSession, which: ColumnElement[bool], /, **values: Any
-) -> int:
-    """Set ``values`` on the still-live (active or inactive) labels among ``which``; how many
-    there were. An inactive label revoked stays off the market even if a line activates it."""
+) -> Sequence[Row[int, int]]:
+    """Set ``values`` on the still-live (active or inactive) labels among ``which``; (batch id,
+    serial) of each. An inactive label revoked stays off the market even if a line activates
+    it."""
     live = Label.status.in_(LabelStatus.live())
-    return await _update_labels(session, live, which, **values)
+    return await _update_labels(session, ("batch_id", "serial"), live, which, **values)
 
 
 def restored_status() -> Any:
@@ -458,10 +464,11 @@ def restored_status() -> Any:
 
 async def restore_revoked_labels(
     session: AsyncSession, revocation_id: int, /, **values: Any
-) -> int:
-    """Set ``values`` on the labels the revocation revoked that are revoked still."""
+) -> Sequence[Row[int, int, LabelStatus]]:
+    """Set ``values`` on the labels the revocation revoked that are revoked still; (batch id,
+    serial, the status it came back as) of each."""
     revoked = (Label.revocation_id == revocation_id, Label.status == LabelStatus.REVOKED)
-    return await _update_labels(session, *revoked, **values)
+    return await _update_labels(session, ("batch_id", "serial", "status"), *revoked, **values)
 
 
 def batches_requiring_activation(batch_ids: Collection[int]) -> Select[int]:

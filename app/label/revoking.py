@@ -23,6 +23,7 @@ from app.core.principal import Principal
 from app.core.time import utcnow
 from app.label import repository, standing
 from app.label.models import BatchStatus, LabelBatch, LabelStatus
+from app.label.runs import serials_by_batch
 
 
 @dataclass(frozen=True)
@@ -44,24 +45,40 @@ class RevokingAct:
         }
 
 
-async def revoke_labels_of_licence(session: AsyncSession, act: RevokingAct, licence_id: int) -> int:
-    """Revoke every still-active label issued under the licence; how many were."""
-    return await repository.revoke_active_labels(
+# What a revocation or its reversal changed: each batch's serials (``app.label.runs``), the
+# exact set the UPDATE returned, for the act's ``labels.revoked`` / ``labels.restored`` events.
+Changed = dict[int, list[int]]
+
+
+def count(changed: Changed) -> int:
+    return sum(len(serials) for serials in changed.values())
+
+
+async def revoke_labels_of_licence(
+    session: AsyncSession, act: RevokingAct, licence_id: int
+) -> Changed:
+    """Revoke every still-active label issued under the licence."""
+    revoked = await repository.revoke_active_labels(
         session, repository.labels_of_licence(licence_id), **act.label_values()
     )
+    return serials_by_batch((batch_id, serial) for batch_id, serial in revoked)
 
 
-async def revoke_labels(session: AsyncSession, act: RevokingAct, codes: Sequence[str]) -> int:
+async def revoke_labels(session: AsyncSession, act: RevokingAct, codes: Sequence[str]) -> Changed:
     """Revoke those of the labels (by normalised code) that are still live (active or not
     yet activated)."""
-    return await repository.revoke_active_labels(
+    revoked = await repository.revoke_active_labels(
         session, repository.labels_with_codes(codes), **act.label_values()
     )
+    return serials_by_batch((batch_id, serial) for batch_id, serial in revoked)
 
 
-async def restore_labels(session: AsyncSession, revocation_id: int, by_id: int | None) -> int:
-    """Reactivate the labels the revocation revoked and nothing has touched since."""
-    return await repository.restore_revoked_labels(
+async def restore_labels(
+    session: AsyncSession, revocation_id: int, by_id: int | None
+) -> dict[LabelStatus, Changed]:
+    """Reactivate the labels the revocation revoked and nothing has touched since; what
+    changed by the status each came back as (inactive: never activated on its line)."""
+    restored = await repository.restore_revoked_labels(
         session,
         revocation_id,
         status=repository.restored_status(),
@@ -70,6 +87,10 @@ async def restore_labels(session: AsyncSession, revocation_id: int, by_id: int |
         status_reason=None,
         revocation_id=None,
     )
+    by_status: dict[LabelStatus, list[tuple[int, int]]] = {}
+    for batch_id, serial, status in restored:
+        by_status.setdefault(LabelStatus(status), []).append((batch_id, serial))
+    return {status: serials_by_batch(labels) for status, labels in by_status.items()}
 
 
 @dataclass(frozen=True)

@@ -67,10 +67,11 @@ def batches_of_units(package: Package) -> Select[int]:
 
 def unit_placements(
     which: ColumnElement[bool], enterprise_id: int
-) -> Select[str, LabelStatus, int | None]:
-    """(code, label status, carton id or None) of the enterprise's labels among ``which``."""
+) -> Select[str, LabelStatus, int | None, int, int]:
+    """(code, label status, carton id or None, batch id, serial) of the enterprise's labels
+    among ``which``."""
     return (
-        select(Label.code, Label.status, PackageUnit.package_id)
+        select(Label.code, Label.status, PackageUnit.package_id, Label.batch_id, Label.serial)
         .join(LabelBatch, LabelBatch.id == Label.batch_id)
         .outerjoin(PackageUnit, PackageUnit.code == Label.code)
         .where(which, LabelBatch.enterprise_id == enterprise_id)
@@ -85,13 +86,20 @@ async def add_units(session: AsyncSession, package_id: int, codes: Sequence[str]
     return len(rows)
 
 
-async def remove_units(session: AsyncSession, package_id: int, codes: Sequence[str] | None) -> int:
-    """Take ``codes`` (None: every unit) out of the carton; how many were in it."""
+async def remove_units(
+    session: AsyncSession, package_id: int, codes: Sequence[str] | None
+) -> list[str]:
+    """Take ``codes`` (None: every unit) out of the carton; the codes that were in it."""
     query = delete(PackageUnit).where(PackageUnit.package_id == package_id)
     if codes is not None:
         query = query.where(PackageUnit.code.in_(list(codes)))
-    result = await session.execute(query.execution_options(synchronize_session=False))
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    returning = query.returning(PackageUnit.code).execution_options(synchronize_session=False)
+    return list(await session.scalars(returning))
+
+
+def serials_of(codes: Sequence[str]) -> Select[int, int]:
+    """(batch id, serial) of the labels among ``codes``."""
+    return select(Label.batch_id, Label.serial).where(Label.code.in_(list(codes)))
 
 
 def carton_placements(

@@ -3,7 +3,11 @@ aggregation of units into cartons and cartons onto pallets (issue 15 points 2-3)
 
 Only a licensee (a person or its API key) acts, on its own enterprise's labels and packages;
 anything else reads as unknown (404 for a package, ``unknown`` for a code), as everywhere.
-Each call is one audited transition, with counts, not an event per code."""
+Each call is one audited transition, with counts, not an event per code; units put into or
+taken out of a carton are also named per batch as serial runs (``labels.packed`` /
+``labels.unpacked`` with the carton's code, ``app.label.runs``), which the EPCIS
+AggregationEvents read (``app.epcis``). Cartons put on or taken off a pallet are not: their
+children are package codes, which no batch holds, so a pallet has no EPCIS event yet."""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from app.label import service as label_service
 from app.label.code import ALPHABET, CODE_LENGTH, LabelCodec, normalise
 from app.label.models import BatchMeasure, LabelStatus
 from app.label.repository import labels_coded
+from app.label.runs import record_runs, serials_by_batch
 from app.label.schemas import RecallRequest
 from app.packing import repository
 from app.packing.codes import package_code
@@ -164,6 +169,7 @@ class _Tally:
         self.result = PackResult(
             package=package.code, changed=0, unchanged=0, refused={}, refused_codes=[]
         )
+        self.units: list[tuple[int, int]] = []  # (batch id, serial) of the units moved
 
     def refuse(self, code: str, reason: str) -> None:
         refused = self.result.refused
@@ -187,7 +193,21 @@ async def pack(
     after["refused"] = result.refused
     action = "package.unpack" if out else "package.pack"
     await record_transition(session, actor, action, "package", package.id, after=after)
+    await _record_units(session, actor, package, tally.units, out)
     return result
+
+
+async def _record_units(
+    session: AsyncSession,
+    actor: Principal,
+    carton: Package,
+    units: list[tuple[int, int]],
+    out: bool,
+) -> None:
+    """The units the call moved, per batch, with the carton they went into (came out of)."""
+    action = "labels.unpacked" if out else "labels.packed"
+    context = {"package": carton.code}
+    await record_runs(session, actor, action, serials_by_batch(units), context=context)
 
 
 async def _pack_units(
@@ -199,9 +219,10 @@ async def _pack_units(
     placements = await session.execute(
         repository.unit_placements(labels_coded(session, codes), carton.enterprise_id)
     )
-    found: dict[str, tuple[LabelStatus, int | None]] = {
-        code: (status, carton_id) for code, status, carton_id in placements
-    }
+    found: dict[str, tuple[LabelStatus, int | None]] = {}
+    serials: dict[str, tuple[int, int]] = {}
+    for code, status, carton_id, batch_id, serial in placements:
+        found[code], serials[code] = (status, carton_id), (batch_id, serial)
     moving: list[str] = []
     for code in codes:
         if code not in found:
@@ -222,9 +243,12 @@ async def _pack_units(
         else:
             moving.append(code)
     if out:
-        tally.result.changed = await repository.remove_units(session, carton.id, moving)
+        moved = await repository.remove_units(session, carton.id, moving) if moving else []
     else:
-        tally.result.changed = await repository.add_units(session, carton.id, moving)
+        await repository.add_units(session, carton.id, moving)
+        moved = moving
+    tally.result.changed = len(moved)
+    tally.units = [serials[code] for code in moved]
 
 
 async def _pack_cartons(
@@ -271,11 +295,16 @@ async def empty(session: AsyncSession, actor: Principal, typed: str) -> PackResu
     package = await get_package(session, actor, typed)
     if package.kind is PackageKind.CARTON:
         tally = _Tally(package)
-        tally.result.changed = await repository.remove_units(session, package.id, None)
+        removed = await repository.remove_units(session, package.id, None)
+        tally.result.changed = len(removed)
         after = {"changed": tally.result.changed, "everything": True}
         await record_transition(
             session, actor, "package.unpack", "package", package.id, after=after
         )
+        if removed:
+            rows = await session.execute(repository.serials_of(removed))
+            units = [(batch_id, serial) for batch_id, serial in rows]
+            await _record_units(session, actor, package, units, out=True)
         return tally.result
     cartons = list(await session.scalars(repository.cartons_on(package.id)))
     return (

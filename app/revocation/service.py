@@ -5,7 +5,9 @@ The labels and the batch belong to the label domain, which changes them
 (``app.label.revoking``: set-based UPDATEs, since a batch may hold a million labels). Every
 revocation is one ``Revocation`` row and one audited transition (``app.audit.transition``:
 the audit event, the public notice and one verdict-cache invalidation for the whole act), all
-in the caller's transaction.
+in the caller's transaction. A revocation of labels (and a reversal that restores them) also
+records which, per batch, as serial runs (``labels.revoked`` / ``labels.restored``,
+``app.label.runs``): what its EPCIS decommissioning (commissioning) events name.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from app.label import revoking, standing
 from app.label import service as label_service
 from app.label.code import is_well_formed, normalise
 from app.label.models import BatchStatus, LabelStatus
+from app.label.runs import record_runs
 from app.licence import service as licence_service
 from app.licence.models import Licence
 from app.packing import service as packing_service
@@ -67,9 +70,14 @@ def _act(actor: Principal, revocation: Revocation) -> revoking.RevokingAct:
 
 
 async def _record(
-    session: AsyncSession, actor: Principal, revocation: Revocation, about: notices.Subject
+    session: AsyncSession,
+    actor: Principal,
+    revocation: Revocation,
+    about: notices.Subject,
+    revoked: revoking.Changed | None = None,
 ) -> Revocation:
-    """The revocation's transition: one audit event, one notice, one bump whatever its scope."""
+    """The revocation's transition: one audit event, one notice, one bump whatever its scope;
+    and the labels it ``revoked``, per batch (none for a batch's: its labels keep theirs)."""
     after = audit.snapshot(revocation, *RECORDED)
     about.reason, about.legal_basis = revocation.reason, revocation.legal_basis
     about.case_number = revocation.case_number
@@ -84,6 +92,10 @@ async def _record(
         reason=revocation.reason,
         about=about,
         against=revocation.enterprise_id,
+    )
+    context = {"revocation_id": revocation.id}
+    await record_runs(
+        session, actor, "labels.revoked", revoked or {}, reason=revocation.reason, context=context
     )
     return revocation
 
@@ -112,9 +124,10 @@ async def revoke_outstanding_labels_of_licence(
     session.add(revocation)
     await session.flush()
     act = _act(actor, revocation)
-    revocation.label_count = await revoking.revoke_labels_of_licence(session, act, licence.id)
+    revoked = await revoking.revoke_labels_of_licence(session, act, licence.id)
+    revocation.label_count = revoking.count(revoked)
     about = await _licence_subject(session, actor, licence, licence.enterprise_id)
-    return await _record(session, actor, revocation, about)
+    return await _record(session, actor, revocation, about, revoked)
 
 
 async def revoke_batch(
@@ -209,10 +222,11 @@ async def revoke_labels(
     session.add(revocation)
     await session.flush()
     act = _act(actor, revocation)
-    revocation.label_count = await revoking.revoke_labels(session, act, target.active)
+    revoked = await revoking.revoke_labels(session, act, target.active)
+    revocation.label_count = revoking.count(revoked)
     about = await _enterprise_subject(session, actor, revocation)
     about.detail["codes"] = target.active[:1000]
-    return await _record(session, actor, revocation, about)
+    return await _record(session, actor, revocation, about, revoked)
 
 
 async def revoke_package(
@@ -270,10 +284,16 @@ async def reverse(
         "revocation",
         revocation.id,
         before=before,
-        after={"reversed_at": revocation.reversed_at.isoformat(), "labels_restored": restored},
+        after={
+            "reversed_at": revocation.reversed_at.isoformat(),
+            "labels_restored": sum(revoking.count(labels) for labels in restored.values()),
+        },
         reason=reason,
         about=about,
     )
+    for status, labels in sorted(restored.items()):  # an EPCIS event has one disposition
+        context = {"revocation_id": revocation.id, "status": status.value}
+        await record_runs(session, actor, "labels.restored", labels, reason=reason, context=context)
     return revocation
 
 

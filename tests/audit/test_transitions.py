@@ -91,7 +91,10 @@ CASES = [
     Case(paths.suspend_licence, ("licence.suspend",)),
     Case(paths.reinstate_licence, ("licence.reinstate",)),
     Case(paths.withdraw_licence, ("licence.withdraw",)),
-    Case(paths.withdraw_licence_revoking_its_labels, ("licence.withdraw", "revocation.licence")),
+    Case(
+        paths.withdraw_licence_revoking_its_labels,
+        ("licence.withdraw", "revocation.licence", "labels.revoked"),
+    ),
     # batches and labels
     Case(paths.request_batch, ("batch.request",)),
     Case(
@@ -110,12 +113,13 @@ CASES = [
     Case(paths.rotate_label_key, ("label_key.rotate",)),
     Case(paths.request_replacement_labels, ("batch.request", "batch.replace")),
     # the packing line (issue 15)
-    Case(paths.activate_labels, ("label.activate",)),
-    Case(paths.deactivate_labels, ("label.deactivate",)),
+    # each act on labels names them per batch too (``labels.*``, app.label.runs): quiet
+    Case(paths.activate_labels, ("label.activate", "labels.activated")),
+    Case(paths.deactivate_labels, ("label.deactivate", "labels.deactivated")),
     Case(paths.create_package, ("package.create",)),
-    Case(paths.pack_a_carton, ("package.pack",)),
-    Case(paths.unpack_a_carton, ("package.unpack",)),
-    Case(paths.revoke_a_carton, ("revocation.labels",)),
+    Case(paths.pack_a_carton, ("package.pack", "labels.packed")),
+    Case(paths.unpack_a_carton, ("package.unpack", "labels.unpacked")),
+    Case(paths.revoke_a_carton, ("revocation.labels", "labels.revoked")),
     Case(paths.recall_a_carton, ("batch.recall",)),
     # inspections and their planning
     Case(paths.record_passing_inspection, ("inspection.record",)),
@@ -133,8 +137,8 @@ CASES = [
     Case(paths.end_credit_listing_early, ("credit.end",)),
     # revocations
     Case(paths.revoke_batch, ("revocation.batch", "batch.revoke")),
-    Case(paths.revoke_labels, ("revocation.labels",)),
-    Case(paths.reverse_label_revocation, ("revocation.reverse",)),
+    Case(paths.revoke_labels, ("revocation.labels", "labels.revoked")),
+    Case(paths.reverse_label_revocation, ("revocation.reverse", "labels.restored")),
     Case(paths.reverse_batch_revocation, ("revocation.reverse", "batch.unrevoke")),
     # EPCIS events captured from a licensee's own system
     Case(paths.capture_epcis_events, ("epcis.capture",)),

@@ -3,11 +3,14 @@ ledger holds their ``batch.issue``), one batch of A packing an item with a GTIN 
 than two events' worth of labels, then an inspection, a void and a recall on it."""
 
 import copy
+import json
 import logging
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import factories
+import jsonschema
 import pytest
 from epcis_event_hash_generator import hash_generator, json_to_py
 from inspection_fixtures import inspection_body
@@ -15,6 +18,7 @@ from inspection_fixtures import inspection_body
 from app.audit import service as audit
 from app.core.principal import SYSTEM, Role
 from app.core.time import public_today
+from app.epcis.vocabulary import CONTEXT
 from app.inspection import objections
 from app.label import service as label_service
 from app.label.models import BatchStatus, Label
@@ -22,9 +26,13 @@ from app.label.models import BatchStatus, Label
 GTIN = "06901234567892"
 A_QUANTITY = 1201  # three events of at most 500 labels
 RECALL = {"reason": "水分超标", "legal_basis": "《食品安全法》第六十三条"}
+SCHEMA = json.loads((Path(__file__).with_name("vendor") / "EPCIS-JSON-Schema.json").read_text())
+VALIDATOR = jsonschema.Draft7Validator(
+    SCHEMA, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
+)
 
 
-async def _issued(session, settings, licence, quantity: int, **fields):
+async def issued_batch(session, settings, licence, quantity: int, **fields):
     batch = await factories.batch(
         session, licence, quantity=quantity, status=BatchStatus.APPROVED, issued_at=None, **fields
     )
@@ -53,10 +61,10 @@ async def world(session, client, test_settings):
     item = await factories.item(session, a.id, product.id, gtin=GTIN)
     licence_a = await factories.licence(session, a.id, product.id)
     licence_b = await factories.licence(session, b.id, product.id)
-    batch_a = await _issued(
+    batch_a = await issued_batch(
         session, test_settings, licence_a, A_QUANTITY, item_id=item.id, lot_number="WY-2026-001"
     )
-    batch_b = await _issued(session, test_settings, licence_b, 5)
+    batch_b = await issued_batch(session, test_settings, licence_b, 5)
     await audit.append_pending(session)  # normally at commit; the requests below read them
     codes_a, codes_b = await codes_of(session, batch_a.id), await codes_of(session, batch_b.id)
     regulator = await factories.auth_headers(session, client, Role.REGULATOR)
@@ -101,6 +109,19 @@ async def all_events(client, headers, **params) -> list[dict]:
         if token is None:
             return events
     raise AssertionError("the pages never end")
+
+
+def as_document(events: list[dict]) -> dict:
+    """The events in an EPCISDocument, as a capturing system would receive them."""
+    document = {"@context": [CONTEXT], "type": "EPCISDocument", "schemaVersion": "2.0"}
+    return document | {
+        "creationDate": "2026-11-30T00:00:00Z",
+        "epcisBody": {"eventList": events},
+    }
+
+
+def schema_errors(document: dict) -> list[str]:
+    return [f"{list(e.absolute_path)}: {e.message}" for e in VALIDATOR.iter_errors(document)]
 
 
 def reference_ids(document: dict) -> list[str]:

@@ -1,21 +1,13 @@
 """The EPCIS event query: what gimark emits (valid EPCIS 2.0, hashed as the reference hashes),
 its filters, its cursor paging, and who sees what."""
 
-import json
-from pathlib import Path
-
 import factories
-import jsonschema
 import pytest
-from epcis_world import A_QUANTITY, GTIN, all_events, reference_ids
+from epcis_world import A_QUANTITY, GTIN, VALIDATOR, all_events, reference_ids
 
 from app.core.principal import Role
 from app.epcis.vocabulary import CONTEXT
 
-SCHEMA = json.loads((Path(__file__).with_name("vendor") / "EPCIS-JSON-Schema.json").read_text())
-VALIDATOR = jsonschema.Draft7Validator(
-    SCHEMA, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
-)
 pytestmark = pytest.mark.filterwarnings("ignore:open_text is deprecated:DeprecationWarning")
 
 
