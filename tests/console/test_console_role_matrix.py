@@ -6,14 +6,22 @@ default kind) → a 403 page; otherwise anything but 403."""
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
 
 import factories
+import httpx
 import pytest
 from console_helpers import client_for, csrf_of, log_in
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 
 from app.console.router import ROUTERS
+from app.core.config import Settings
+from app.core.db import Database
 from app.core.permissions import ORG_POLICY, api_routes, route_action, route_roles
 from app.core.principal import Role
+from app.main import create_app
 
 GUARDED = [
     (method, route.path, roles, route_action(route))
@@ -39,22 +47,65 @@ def test_console_routes_are_found() -> None:
     assert len(GUARDED) >= 5
 
 
+@dataclass
+class Signed:
+    """The module's app, its connection, and each role's signed-in cookies and CSRF token."""
+
+    app: Any
+    connection: AsyncConnection
+    cookies: dict[Role, httpx.Cookies]
+    tokens: dict[Role, str]
+
+
+@pytest.fixture(scope="module")
+async def signed(engine: AsyncEngine, test_settings: Settings) -> AsyncIterator[Signed]:
+    """One account per role, signed in once for the module (a login costs a password hash);
+    each request below runs in a savepoint rolled back after it, from a copy of the role's
+    cookies, so no request sees another's effects, server- or client-side."""
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        maker = async_sessionmaker(
+            bind=connection,
+            expire_on_commit=False,
+            autoflush=False,
+            join_transaction_mode="create_savepoint",
+        )
+        app = create_app(test_settings, Database(engine, maker))
+        cookies, tokens = {}, {}
+        async with maker() as session:
+            accounts = {}
+            for role in Role:
+                company = await factories.enterprise(session) if role is Role.LICENSEE else None
+                accounts[role] = await factories.user(
+                    session, role, company.id if company else None
+                )
+            await session.commit()
+        for role, account in accounts.items():
+            async with client_for(app) as client:
+                assert (await log_in(client, account.username)).status_code == 303
+                tokens[role] = csrf_of((await client.get("/console")).text)
+                cookies[role] = httpx.Cookies(client.cookies)
+        yield Signed(app, connection, cookies, tokens)
+        await transaction.rollback()
+
+
 @pytest.mark.parametrize(
     ("method", "path", "roles", "action"), GUARDED, ids=[f"{m} {p}" for m, p, _, _ in GUARDED]
 )
-async def test_console_role_matrix(app, session, method: str, path: str, roles, action) -> None:
-    async with client_for(app) as anonymous:
+async def test_console_role_matrix(signed: Signed, method: str, path: str, roles, action) -> None:
+    async with client_for(signed.app) as anonymous:
         response = await anonymous.request(method, concrete(path))
         assert response.status_code == 303
         assert response.headers["location"].startswith("/console/login?next=")
     for role in Role:
-        company = await factories.enterprise(session) if role is Role.LICENSEE else None
-        account = await factories.user(session, role, company.id if company else None)
-        async with client_for(app) as client:
-            assert (await log_in(client, account.username)).status_code == 303
-            token = csrf_of((await client.get("/console")).text)
-            data = {"csrf_token": token} if method == "POST" else None
-            response = await client.request(method, concrete(path), data=data)
+        data = {"csrf_token": signed.tokens[role]} if method == "POST" else None
+        savepoint = await signed.connection.begin_nested()
+        try:
+            async with client_for(signed.app) as client:
+                client.cookies = httpx.Cookies(signed.cookies[role])
+                response = await client.request(method, concrete(path), data=data)
+        finally:
+            await savepoint.rollback()
         assert (response.status_code == 403) == refused(role, roles, action), (
             role,
             response.status_code,
