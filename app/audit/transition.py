@@ -82,6 +82,7 @@ EFFECTS: dict[str, Effect] = {
     # licences: a suspended or withdrawn licence turns its labels' verdicts
     "licence.create": QUIET,  # demo data only (``gimark demo load``); its labels come after
     "licence.apply": QUIET,
+    "licence.endorse": QUIET,  # the registrant association admits; the bureau still decides
     "licence.approve": QUIET,  # a pending licence has no labels yet
     "licence.reject": ADVERSE,
     "licence.suspend": ADVERSE_VERDICT,

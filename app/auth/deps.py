@@ -42,6 +42,7 @@ def _key_principal(key: ApiKey, creator: Principal) -> Principal:
         key.enterprise_id,
         creator.org_kind,
         creator.division_code,
+        creator.organisation_id,
     )
 
 

@@ -22,6 +22,7 @@ def user_principal(user: User, organisation: Organisation | None = None) -> Prin
         user.enterprise_id,
         organisation.kind if organisation else None,
         organisation.division_code if organisation else None,
+        organisation.id if organisation else None,
     )
 
 

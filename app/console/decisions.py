@@ -22,7 +22,7 @@ from app.console.form_flow import decide
 from app.console.templates import render
 from app.core.db import SessionDep
 from app.core.permissions import can
-from app.core.principal import Principal
+from app.core.principal import OrgKind, Principal
 from app.core.time import public_today
 from app.enterprise import service as enterprise_service
 from app.label import licence_use, replacement
@@ -31,7 +31,7 @@ from app.label.models import BatchStatus
 from app.label.schemas import BatchApprove, BatchDecision
 from app.licence import service as licence_service
 from app.licence.models import LicenceStatus
-from app.licence.schemas import LicenceApprove, LicenceDecision
+from app.licence.schemas import LicenceApprove, LicenceDecision, LicenceEndorse
 from app.registry import service as registry_service
 
 # The states a licence may be withdrawn from (``licence_service.lock_withdrawable``).
@@ -54,14 +54,25 @@ async def show_licence(
 ) -> HTMLResponse:
     licence = await licence_service.get_readable(session, principal, licence_id)
     state = licence_service.effective_status(licence)
+    product = await registry_service.get_product(session, licence.product_id)
+    pending = state is LicenceStatus.PENDING
+    awaiting = pending and licence_service.needs_endorsement(licence, product)
+    registrant = product.registrant_organisation_id
+    speaks_for_mark = registrant is not None and principal.organisation_id == registrant
     context: dict[str, Any] = {
         "licence": licence,
         "state": state.value,
         "enterprise": await enterprise_service.get_readable(
             session, principal, licence.enterprise_id
         ),
-        "product": await registry_service.get_product(session, licence.product_id),
-        "may_decide": state is LicenceStatus.PENDING and can(principal, "licence.approve"),
+        "product": product,
+        "registrant": await registry_service.registrant_of(session, product),
+        "awaiting_endorsement": awaiting,
+        "may_endorse": awaiting and speaks_for_mark and can(principal, "licence.endorse"),
+        "may_approve": pending and can(principal, "licence.approve"),
+        "may_reject": pending
+        and can(principal, "licence.reject")
+        and (principal.org_kind is not OrgKind.ASSOCIATION or speaks_for_mark),
         "may_suspend": state is LicenceStatus.ACTIVE and can(principal, "licence.suspend"),
         "may_reinstate": state is LicenceStatus.SUSPENDED and can(principal, "licence.reinstate"),
         "may_withdraw": state in WITHDRAWABLE and can(principal, "licence.withdraw"),
@@ -97,6 +108,24 @@ async def approve_licence(
         form,
         form.validated(LicenceApprove),
         lambda data: licence_service.approve(session, principal, licence_id, data),
+        lambda status: show_licence(request, session, principal, licence_id, form, status),
+        f"/console/licences/{licence_id}",
+    )
+
+
+@licences.post("/{licence_id}/endorse", response_class=HTMLResponse)
+async def endorse_licence(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, permit_console("licence.endorse")],
+    licence_id: int,
+) -> Response:
+    form = DecisionForm.from_form("endorse", await request.form(), ("note",))
+    return await decide(
+        session,
+        form,
+        form.validated(LicenceEndorse),
+        lambda data: licence_service.endorse(session, principal, licence_id, data),
         lambda status: show_licence(request, session, principal, licence_id, form, status),
         f"/console/licences/{licence_id}",
     )

@@ -29,6 +29,7 @@ FIELDS = (
     "trademark_reg_number",
     "programme_document",
     "holder",
+    "registrant_organisation_id",
     "protected_area",
     "protected_area_codes",
     "quota_unit",

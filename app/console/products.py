@@ -61,8 +61,12 @@ async def product_list(
     return render(request, "products.html", context)
 
 
-def _page(
-    request: Request, form: ProductForm, product_id: int | None, status: int = 200
+async def _page(
+    request: Request,
+    session: AsyncSession,
+    form: ProductForm,
+    product_id: int | None,
+    status: int = 200,
 ) -> HTMLResponse:
     """The form (new when ``product_id`` is None). It shows only what the form holds, never
     the loaded product: after a refused save, that row is expired with the savepoint."""
@@ -74,6 +78,10 @@ def _page(
         "units": UNIT_NAMES,
         "qr_forms": QR_FORM_NAMES,
         "item_fields": ITEM_FIELDS,
+        "associations": {
+            str(org.id): (org.name_zh, org.name_en)
+            for org in await registry_service.associations(session)
+        },
     }
     return render(request, "product_form.html", context, status)
 
@@ -93,9 +101,11 @@ async def _rows_changed(request: Request, form: ProductForm) -> bool:
 
 @router.get("/new", response_class=HTMLResponse)
 async def new_product(
-    request: Request, _principal: Annotated[Principal, permit_console("product.create")]
+    request: Request,
+    session: SessionDep,
+    _principal: Annotated[Principal, permit_console("product.create")],
 ) -> HTMLResponse:
-    return _page(request, ProductForm.new(), None)
+    return await _page(request, session, ProductForm.new(), None)
 
 
 @router.post("", response_class=HTMLResponse)
@@ -106,10 +116,10 @@ async def create_product(
 ) -> Response:
     form = ProductForm.typed(await request.form())
     if await _rows_changed(request, form):
-        return _page(request, form, None)
+        return await _page(request, session, form, None)
 
     async def page(status: int) -> Response:
-        return _page(request, form, None, status)
+        return await _page(request, session, form, None, status)
 
     return await decide(
         session,
@@ -133,7 +143,7 @@ async def edit_product(
     product_id: int,
 ) -> HTMLResponse:
     product = await _product(session, product_id)
-    return _page(request, ProductForm.of(product), product_id)
+    return await _page(request, session, ProductForm.of(product), product_id)
 
 
 @router.post("/{product_id}", response_class=HTMLResponse)
@@ -147,10 +157,10 @@ async def update_product(
     form = ProductForm.typed(await request.form(), product)
     form.values["code"] = product.code  # the code identifies the product: not editable
     if await _rows_changed(request, form):
-        return _page(request, form, product_id)
+        return await _page(request, session, form, product_id)
 
     async def page(status: int) -> Response:
-        return _page(request, form, product_id, status)
+        return await _page(request, session, form, product_id, status)
 
     return await decide(
         session,

@@ -106,6 +106,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "protected_area.read": STAFF_AND_LICENSEE,
     # licences
     "licence.apply": STAFF_AND_LICENSEE,
+    "licence.endorse": STAFF,
     "licence.approve": STAFF,
     "licence.reject": STAFF,
     "licence.suspend": STAFF,
@@ -226,8 +227,9 @@ ORG_POLICY: dict[str, frozenset[OrgKind]] = {
     "product.update": BUREAUS,
     "product.artwork": BUREAUS,
     "product.test_items": frozenset({OrgKind.AGRICULTURE}),
-    # licences: the market-supervision bureau decides; an association may refuse one of its
-    # mark's applications
+    # licences: a collective or certification mark's registrant association endorses (or
+    # refuses) its mark's applications, the market-supervision bureau confirms
+    "licence.endorse": frozenset({OrgKind.ASSOCIATION}),
     "licence.approve": MARKET_SUPERVISION,
     "licence.reject": MARK_HOLDERS,
     "licence.suspend": MARKET_SUPERVISION,

@@ -55,6 +55,8 @@ class Principal:
     # licensees and the system; ``app.auth`` never makes a staff principal without them.
     org_kind: OrgKind | None = None
     division_code: str | None = None
+    # Which organisation: a mark's registrant association endorses its own mark's licences.
+    organisation_id: int | None = None
 
     @property
     def is_staff(self) -> bool:

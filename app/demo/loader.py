@@ -225,6 +225,9 @@ async def load_demo(session: AsyncSession, settings: Settings) -> bool:
         for serial, row in enumerate(ENTERPRISES, start=1)
     ]
     organisations = await _organisations(session)
+    # 五原向日葵 is a certification mark: its registrant association endorses each licence
+    # application before the county bureau approves it (issue 14.2).
+    products["WYXRK"].registrant_organisation_id = organisations["wuyuan_assoc"].id
     users: dict[str, User] = {}
     for username, display_name, role, password in USERS:
         organisation = organisations.get(USER_ORGANISATION.get(username, ""))

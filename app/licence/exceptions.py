@@ -7,3 +7,11 @@ class QuotaExceeded(DomainError):
 
 class DuplicateApplication(Conflict):
     code = "duplicate_application"
+
+
+class EndorsementRequired(Conflict):
+    code = "endorsement_required"
+
+
+class NotTheRegistrant(DomainError):
+    status, code = 403, "not_the_registrant"

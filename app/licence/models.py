@@ -85,6 +85,11 @@ class Licence(Timestamped, Base):
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
     legal_basis: Mapped[str | None] = mapped_column(Text)
     case_number: Mapped[str | None] = mapped_column(String(64))
+    # A collective or certification mark's registrant association endorsed the application
+    # (issue 14.2): the bureau approves only what the mark's owner has admitted under its rules.
+    endorsed_at: Mapped[datetime | None]
+    endorsed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    endorsement_note: Mapped[str | None] = mapped_column(Text)
     # This licensee's labels need activation even where the product does not require it.
     requires_activation: Mapped[bool] = mapped_column(default=False)
 

@@ -14,6 +14,7 @@ from app.licence.schemas import (
     LicenceApply,
     LicenceApprove,
     LicenceDecision,
+    LicenceEndorse,
     LicenceRead,
 )
 
@@ -55,6 +56,18 @@ async def get_licence(
     session: SessionDep, actor: Annotated[Principal, permit("licence.read")], licence_id: int
 ) -> LicenceRead:
     return _read(await service.get_readable(session, actor, licence_id))
+
+
+@router.post("/{licence_id}/endorse")
+async def endorse(
+    session: SessionDep,
+    actor: Annotated[Principal, permit("licence.endorse")],
+    licence_id: int,
+    body: LicenceEndorse,
+) -> LicenceRead:
+    """The registrant association of a collective or certification mark admits the applicant
+    under its rules; the bureau then approves (409 ``endorsement_required`` before that)."""
+    return _read(await service.endorse(session, actor, licence_id, body))
 
 
 @router.post("/{licence_id}/approve")

@@ -43,6 +43,14 @@ class LicenceDecision(BaseModel):
     reason: str = Reason
 
 
+class LicenceEndorse(BaseModel):
+    note: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="the association's remark, e.g. the rule or meeting it admitted the member by",
+    )
+
+
 class LicenceWithdraw(BaseModel):
     reason: str = Reason
     legal_basis: str = Field(min_length=2, max_length=2000)
@@ -70,6 +78,11 @@ class LicenceRead(BaseModel):
     applied_at: datetime
     decided_at: datetime | None
     decision_reason: str | None
+    endorsed_at: datetime | None = Field(
+        default=None,
+        description="when the mark's registrant association endorsed the application",
+    )
+    endorsement_note: str | None = None
     withdrawn_at: datetime | None
     withdrawal_reason: str | None
     legal_basis: str | None

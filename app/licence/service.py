@@ -20,17 +20,18 @@ from app.audit.transition import audited, record_transition
 from app.core import notices
 from app.core.errors import InvalidState, NotFound, Unprocessable, require_state
 from app.core.pagination import CursorParams, KeysetSlice, PageParams, keyset_paginate, paginate
-from app.core.principal import Principal
+from app.core.principal import OrgKind, Principal
 from app.core.time import public_today, utcnow
 from app.credit import service as credit_service
 from app.enterprise import service as enterprise_service
 from app.licence import repository
-from app.licence.exceptions import DuplicateApplication
+from app.licence.exceptions import DuplicateApplication, EndorsementRequired, NotTheRegistrant
 from app.licence.models import Licence, LicenceStatus
 from app.licence.schemas import (
     LicenceApply,
     LicenceApprove,
     LicenceDecision,
+    LicenceEndorse,
     LicenceWithdraw,
     Quota,
 )
@@ -169,6 +170,52 @@ async def _next_number(session: AsyncSession, product_code: str, year: int) -> s
     return f"{prefix}{(count or 0) + 1:04d}"
 
 
+def _registrant_acts(actor: Principal, product: GIProduct) -> bool:
+    """Whether the actor speaks for the product's registrant association."""
+    return (
+        product.registrant_organisation_id is not None
+        and actor.organisation_id == product.registrant_organisation_id
+    )
+
+
+def _held_to_own_mark(actor: Principal, product: GIProduct) -> None:
+    """An association decides only on its own mark's applications (``ORG_POLICY`` lets
+    associations act at all; this says which)."""
+    if actor.org_kind is OrgKind.ASSOCIATION and not _registrant_acts(actor, product):
+        raise NotTheRegistrant(
+            f"only the registrant association of {product.name_zh} decides on its applications"
+        )
+
+
+async def endorse(
+    session: AsyncSession, actor: Principal, licence_id: int, data: LicenceEndorse
+) -> Licence:
+    """The mark's registrant association admits the applicant under its rules (issue 14.2):
+    the application stays pending until the bureau approves it."""
+    licence = await get_readable(session, actor, licence_id, for_update=True)
+    _require(licence, LicenceStatus.PENDING)
+    product = await registry_service.get_product(session, licence.product_id)
+    if not _registrant_acts(actor, product):
+        raise NotTheRegistrant(
+            f"only the registrant association of {product.name_zh} endorses its applications"
+        )
+    if licence.endorsed_at is not None:
+        raise InvalidState(
+            f"licence {licence.id} was endorsed on {licence.endorsed_at:%Y-%m-%d} already",
+            current_state="endorsed",
+        )
+    fields = ("endorsed_at", "endorsement_note")
+    async with audited(session, actor, "licence.endorse", licence, *fields, reason=data.note):
+        licence.endorsed_at, licence.endorsed_by_id = utcnow(), actor.user_id
+        licence.endorsement_note = data.note
+    return licence
+
+
+def needs_endorsement(licence: Licence, product: GIProduct) -> bool:
+    """A mark with a registrant association: its endorsement comes before the approval."""
+    return product.registrant_organisation_id is not None and licence.endorsed_at is None
+
+
 async def approve(
     session: AsyncSession,
     actor: Principal,
@@ -178,12 +225,18 @@ async def approve(
     reason: str | None = None,
 ) -> Licence:
     """Every transition locks the licence row first (see :func:`lock_active`): of two
-    concurrent decisions the second reads the first's result and is refused with 409."""
+    concurrent decisions the second reads the first's result and is refused with 409. A
+    mark with a registrant association is approved only once the association endorsed it."""
     licence = await get_readable(session, actor, licence_id, for_update=True)
     _require(licence, LicenceStatus.PENDING)
+    product = await registry_service.get_product(session, licence.product_id)
+    if needs_endorsement(licence, product):
+        raise EndorsementRequired(
+            f"licence {licence.id} awaits the endorsement of {product.name_zh}'s registrant "
+            "association"
+        )
     reason = reason if reason is not None else data.reason
     async with audited(session, actor, "licence.approve", licence, *AUDITED, reason=reason):
-        product = await registry_service.get_product(session, licence.product_id)
         valid_from = data.valid_from or public_today()
         if data.valid_until <= valid_from:
             raise Unprocessable("valid_until must be after valid_from")
@@ -208,6 +261,7 @@ async def reject(
 ) -> Licence:
     licence = await get_readable(session, actor, licence_id, for_update=True)
     _require(licence, LicenceStatus.PENDING)
+    _held_to_own_mark(actor, await registry_service.get_product(session, licence.product_id))
     reason = reason if reason is not None else data.reason
     async with audited(session, actor, "licence.reject", licence, *AUDITED, reason=reason):
         licence.status, licence.decided_at, licence.decision_reason = (

@@ -5,6 +5,10 @@ class MissingRouteFields(Unprocessable):
     code = "route_fields_missing"
 
 
+class BadRegistrant(Unprocessable):
+    code = "bad_registrant"
+
+
 class ProductCodeTaken(Conflict):
     code = "product_code_taken"
 

@@ -59,6 +59,9 @@ class GIProduct(Timestamped, Base):
     # GI comes from is cited instead, never a made-up number.
     programme_document: Mapped[str | None] = mapped_column(String(300))
     holder: Mapped[str | None] = mapped_column(String(200))
+    # A collective or certification mark's registrant (an association, issue 14.2): it
+    # endorses each licence application under its rules before the bureau approves it.
+    registrant_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
     protected_area: Mapped[str] = mapped_column(Text)
     # GB/T 2260 codes of the divisions the protected area is made of (see app.core.divisions).
     protected_area_codes: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -8,6 +8,8 @@ from sqlalchemy import Row, Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from app.core.organisations import Organisation
+from app.core.principal import OrgKind
 from app.core.search import contains_text
 from app.registry.models import GIProduct, LegalRoute, TestItem
 
@@ -55,3 +57,22 @@ async def every_item_of(session: AsyncSession, product_id: int) -> list[TestItem
     item named again must be found among the retired ones and brought back."""
     query = select(TestItem).where(TestItem.product_id == product_id).order_by(TestItem.id)
     return list(await session.scalars(query))
+
+
+async def association(session: AsyncSession, organisation_id: int) -> Organisation | None:
+    """The organisation, if it is an association (a mark's registrant must be one)."""
+    found: Organisation | None = await session.scalar(
+        select(Organisation).where(
+            Organisation.id == organisation_id, Organisation.kind == OrgKind.ASSOCIATION
+        )
+    )
+    return found
+
+
+async def associations(session: AsyncSession) -> Sequence[Organisation]:
+    query = (
+        select(Organisation)
+        .where(Organisation.kind == OrgKind.ASSOCIATION)
+        .order_by(Organisation.name_zh, Organisation.id)
+    )
+    return (await session.scalars(query)).all()

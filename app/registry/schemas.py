@@ -50,6 +50,11 @@ class ProductFields(BaseModel):
         "the standard or registration number is not known",
     )
     holder: str | None = Field(default=None, max_length=200)
+    registrant_organisation_id: int | None = Field(
+        default=None,
+        description="a collective or certification mark's registrant association: it endorses "
+        "each licence application before the bureau approves it (none: the bureau alone)",
+    )
     protected_area: str = Field(min_length=1, max_length=2000)
     protected_area_codes: list[str] = Field(
         default_factory=list,

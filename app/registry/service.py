@@ -9,13 +9,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.transition import audited, record_transition
 from app.core.errors import Forbidden, NotFound
+from app.core.organisations import Organisation
 from app.core.pagination import PageParams, paginate
 from app.core.permissions import can
 from app.core.principal import Principal
 from app.core.time import utcnow
 from app.registry import repository
 from app.registry.artwork import validate_artwork
-from app.registry.exceptions import DuplicateTestItem, MissingRouteFields, ProductCodeTaken
+from app.registry.exceptions import (
+    BadRegistrant,
+    DuplicateTestItem,
+    MissingRouteFields,
+    ProductCodeTaken,
+)
 from app.registry.models import GIProduct, LegalRoute, TestItem
 from app.registry.schemas import ProductCreate, ProductFields, TestItemIn
 
@@ -30,6 +36,7 @@ AUDITED_FIELDS = (
     "trademark_reg_number",
     "programme_document",
     "protected_area_codes",
+    "registrant_organisation_id",
     "quota_unit",
     "standard_yield_kg_per_mu",
     "default_pack_size_kg",
@@ -75,6 +82,23 @@ def check_route_fields(data: ProductFields) -> None:
         )
 
 
+async def check_registrant(session: AsyncSession, data: ProductFields) -> None:
+    """Only a collective or certification mark has a registrant, and it is an association."""
+    if data.registrant_organisation_id is None:
+        return
+    if not data.route.is_trademark:
+        raise BadRegistrant(
+            f"a {data.route.value} GI has no registrant association: only a collective or "
+            "certification mark's owner endorses its licences",
+            field="registrant_organisation_id",
+        )
+    if await repository.association(session, data.registrant_organisation_id) is None:
+        raise BadRegistrant(
+            f"organisation {data.registrant_organisation_id} is not an association",
+            field="registrant_organisation_id",
+        )
+
+
 def legal_line_of(fields: Mapping[str, Any], lang: str = "zh") -> str:
     """The text printed beside the mark: trademark + registration number, GI name + standard
     or announcement number, or, where no number is known, the programme document cited. In
@@ -117,6 +141,18 @@ async def get_product(session: AsyncSession, product_id: int) -> GIProduct:
     return product
 
 
+async def registrant_of(session: AsyncSession, product: GIProduct) -> Organisation | None:
+    """The association that registered the product's mark, if it has one."""
+    if product.registrant_organisation_id is None:
+        return None
+    return await repository.association(session, product.registrant_organisation_id)
+
+
+async def associations(session: AsyncSession) -> Sequence[Organisation]:
+    """The associations a mark's registrant may be chosen from."""
+    return await repository.associations(session)
+
+
 async def list_products(
     session: AsyncSession, page: PageParams, route: LegalRoute | None = None, q: str | None = None
 ) -> tuple[list[GIProduct], int]:
@@ -125,6 +161,7 @@ async def list_products(
 
 async def create_product(session: AsyncSession, actor: Principal, data: ProductCreate) -> GIProduct:
     check_route_fields(data)
+    await check_registrant(session, data)
     if await repository.code_taken(session, data.code):
         raise ProductCodeTaken(f"a GI product with code {data.code!r} exists")
     product = GIProduct(**data.model_dump(exclude={"test_items"}))
@@ -144,6 +181,7 @@ async def update_product(
     items: list[TestItemIn],
 ) -> GIProduct:
     check_route_fields(data)
+    await check_registrant(session, data)
     product = await get_product(session, product_id)
     await _may_edit_items(session, actor, product.id, items)
     async with audited(session, actor, "product.update", product, *AUDITED_FIELDS) as change:

@@ -86,6 +86,7 @@ CASES = [
     Case(paths.upload_protected_area_shape, ("protected_area.shape",)),
     # licences
     Case(paths.apply_for_licence, ("licence.apply",)),
+    Case(paths.endorse_licence, ("licence.endorse",)),
     Case(paths.approve_licence, ("licence.approve",)),
     Case(paths.reject_licence, ("licence.reject",)),
     Case(paths.suspend_licence, ("licence.suspend",)),

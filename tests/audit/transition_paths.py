@@ -13,7 +13,7 @@ from transition_world import JobContext, World
 
 from app.auth import service as auth_service
 from app.auth.principal import user_principal
-from app.core.principal import SYSTEM, Role
+from app.core.principal import SYSTEM, OrgKind, Role
 from app.core.time import public_today
 from app.demo.loader import load_demo
 from app.inspection import objections
@@ -297,6 +297,16 @@ async def approve_licence(w: World) -> None:
     await w.start()
     until = {"valid_until": (TODAY + timedelta(days=730)).isoformat()}
     await w.post(f"/api/v1/licences/{licence_id}/approve", REGULATOR, until)
+
+
+async def endorse_licence(w: World) -> None:
+    association = await factories.organisation(w.session, OrgKind.ASSOCIATION)
+    w.product.registrant_organisation_id = association.id
+    licence_id = await _pending_licence(w)
+    member = await factories.user(w.session, REGULATOR, organisation_id=association.id)
+    headers = await factories.login(w.client, member.username)
+    await w.start()
+    await w.post(f"/api/v1/licences/{licence_id}/endorse", None, {}, headers=headers)
 
 
 async def reject_licence(w: World) -> None:

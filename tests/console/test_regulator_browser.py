@@ -62,6 +62,8 @@ def _seed(settings: Any) -> Any:
                     production_area_mu=Decimal("80"),
                     production_location="磴口县补隆淖镇",
                     applied_at=utcnow(),
+                    endorsed_at=utcnow(),  # by the mark's registrant, where it has one
+                    endorsement_note="演示：协会已同意",
                 )
             )
 

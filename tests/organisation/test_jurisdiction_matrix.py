@@ -26,8 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionma
 
 from app.core.config import Settings
 from app.core.db import Database
-from app.core.permissions import POLICY, api_routes, route_action
-from app.core.principal import Role
+from app.core.permissions import ORG_POLICY, POLICY, api_routes, route_action
+from app.core.principal import OrgKind, Role
 from app.core.time import public_today, utcnow
 from app.credit.models import CreditListing
 from app.inspection.models import Inspection, InspectionResult
@@ -253,6 +253,15 @@ BODIES: dict[str, Any] = {
 }
 
 
+def _bureau_may(action: str) -> bool:
+    """A market-supervision bureau's clerk may call the action at all (an association's act
+    is refused to it before any object is looked up, the same for every id)."""
+    kinds = ORG_POLICY.get(action)
+    return Role.REGULATOR in POLICY[action] and (
+        kinds is None or OrgKind.MARKET_SUPERVISION in kinds
+    )
+
+
 def _endpoints() -> list[tuple[str, str, str]]:
     """(method, path template, action) of every API route a regulator may call that takes the
     id of an enterprise's object."""
@@ -262,7 +271,7 @@ def _endpoints() -> list[tuple[str, str, str]]:
         params = set(re.findall(r"{(\w+)}", route.path))
         if action is None or not params or not route.path.startswith("/api/"):
             continue
-        if Role.REGULATOR not in POLICY[action] or not params <= ID_PARAMS | {"kind"}:
+        if not _bureau_may(action) or not params <= ID_PARAMS | {"kind"}:
             continue
         if params == {"inspector_id"}:  # the inspector's own list: tested on its own below
             continue
@@ -428,7 +437,7 @@ def _console_endpoints() -> list[tuple[str, str]]:
         params = set(re.findall(r"{(\w+)}", route.path))
         if action is None or not params or not params <= ID_PARAMS:
             continue
-        if Role.REGULATOR not in POLICY[action]:
+        if not _bureau_may(action):
             continue
         found.extend((method, route.path) for method in sorted(route.methods or ()))
     return found
