@@ -5,9 +5,9 @@ investigation") but is not published: it is ``provisional``, and the enterprise 
 gimark with the last day it may object, ``GIMARK_OBJECTION_WORKING_DAYS`` working days after
 the notification (``app.core.workdays``: public holidays and make-up working days).
 
-- The enterprise objects within the window and names the re-test laboratory, another than the
-  first (until the organisations work lands, a laboratory is an inspector account with the
-  laboratory's name). After the window's last day, an objection is refused with the deadline.
+- The enterprise objects within the window and names the re-test laboratory (by one of its
+  inspectors): an accredited laboratory organisation other than the first result's. After the
+  window's last day, an objection is refused with the deadline.
 - That laboratory's inspector records the re-test on the retained sample, judged against the
   limits stored with the first result (those in force when it was judged). A pass overturns
   the first result, which is never published, and the batch returns to good standing; a fail
@@ -31,7 +31,7 @@ from app.auth.models import User
 from app.core.config import get_settings
 from app.core.errors import Conflict, NotFound, Unprocessable, require_state
 from app.core.pagination import PageParams, paginate, paginate_rows
-from app.core.principal import SYSTEM, Principal, Role
+from app.core.principal import SYSTEM, Principal
 from app.core.time import public_today
 from app.core.workdays import working_calendar
 from app.inspection import limits, repository, results
@@ -152,10 +152,16 @@ async def laboratories(
     if inspection is None:
         raise NotFound(f"inspection {inspection_id} not found")
     first = [i for i in (inspection.inspector_id, inspection.recorded_by_id) if i is not None]
+    first_labs = await repository.organisations_of(session, first)
     return [
-        RetestLaboratory(inspector_id=user.id, name=user.display_name)
-        for user in await repository.accredited_inspectors(session, first)
-        if _lab_key(user.display_name) != _lab_key(inspection.lab)
+        RetestLaboratory(
+            inspector_id=user.id,
+            name=lab.name_zh,
+            inspector=user.display_name,
+            accreditation_number=lab.accreditation_number,
+        )
+        for user, lab in await repository.retest_laboratories(session, first, first_labs)
+        if _lab_key(lab.name_zh) != _lab_key(inspection.lab)
     ]
 
 
@@ -199,16 +205,19 @@ async def file_objection(
 async def _other_laboratory(
     session: AsyncSession, inspection: Inspection, batch: LabelBatch, data: ObjectionCreate
 ) -> tuple[str, User]:
-    """(name, inspector) of the re-test laboratory: accredited, not the first, not conflicted."""
-    retester = await session.get(User, data.retest_inspector_id)
-    if retester is None or retester.role is not Role.INSPECTOR or not retester.is_active:
+    """(name, inspector) of the re-test laboratory: an accredited laboratory organisation, not
+    the first result's, not conflicted. Its name is the organisation's, not what was typed."""
+    found = await repository.laboratory_inspector(session, data.retest_inspector_id)
+    if found is None:
         raise Unprocessable(
             f"user {data.retest_inspector_id} is not an accredited laboratory's inspector",
             field="retest_inspector_id",
         )
-    lab = (data.retest_lab or retester.display_name).strip()
-    first = (inspection.inspector_id, inspection.recorded_by_id)
-    if retester.id in first or _lab_key(lab) == _lab_key(inspection.lab):
+    retester, laboratory = found
+    lab = laboratory.name_zh
+    first = [i for i in (inspection.inspector_id, inspection.recorded_by_id) if i is not None]
+    same_lab = laboratory.id in await repository.organisations_of(session, first)
+    if retester.id in first or same_lab or _lab_key(lab) == _lab_key(inspection.lab):
         raise Unprocessable(
             f"the re-test must be done by another laboratory than the first ({inspection.lab})",
             field="retest_inspector_id",

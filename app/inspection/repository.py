@@ -15,7 +15,8 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
-from app.core.principal import Principal, Role
+from app.core.organisations import Organisation
+from app.core.principal import OrgKind, Principal, Role
 from app.enterprise.models import Enterprise
 from app.enterprise.repository import enterprises_in_reach
 from app.inspection.models import (
@@ -124,14 +125,51 @@ async def expired_windows(session: AsyncSession, today: date) -> list[Inspection
     return list(await session.scalars(_locked(query)))
 
 
-async def accredited_inspectors(session: AsyncSession, excluded: list[int]) -> list[User]:
-    """Active inspector accounts (until organisations: one per laboratory), by name."""
-    query = (
-        select(User)
-        .where(User.role == Role.INSPECTOR, User.is_active.is_(True), User.id.not_in(excluded))
-        .order_by(User.display_name, User.id)
+def _accredited_laboratory_inspectors() -> Select[User, Organisation]:
+    return (
+        select(User, Organisation)
+        .join(Organisation, Organisation.id == User.organisation_id)
+        .where(
+            User.role == Role.INSPECTOR,
+            User.is_active.is_(True),
+            Organisation.kind == OrgKind.LABORATORY,
+            Organisation.accreditation_number.is_not(None),
+        )
     )
-    return list(await session.scalars(query))
+
+
+async def retest_laboratories(
+    session: AsyncSession, excluded_users: list[int], excluded_organisations: set[int]
+) -> list[tuple[User, Organisation]]:
+    """Active inspectors of accredited laboratories other than the excluded ones, by
+    laboratory and name: where a re-test may go."""
+    query = (
+        _accredited_laboratory_inspectors()
+        .where(
+            User.id.not_in(excluded_users),
+            Organisation.id.not_in(excluded_organisations),
+        )
+        .order_by(Organisation.name_zh, User.display_name, User.id)
+    )
+    return [(user, organisation) for user, organisation in await session.execute(query)]
+
+
+async def laboratory_inspector(
+    session: AsyncSession, user_id: int
+) -> tuple[User, Organisation] | None:
+    """The user, if an active inspector of an accredited laboratory, with the laboratory."""
+    row = (
+        await session.execute(_accredited_laboratory_inspectors().where(User.id == user_id))
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+async def organisations_of(session: AsyncSession, user_ids: list[int]) -> set[int]:
+    """The organisations the users work for (the laboratory of a first result)."""
+    query = select(User.organisation_id).where(
+        User.id.in_(user_ids), User.organisation_id.is_not(None)
+    )
+    return {org for org in await session.scalars(query) if org is not None}
 
 
 def objection_listing(principal: Principal) -> Select[InspectionObjection, Inspection, str]:

@@ -144,7 +144,8 @@ class ObjectionCreate(BaseModel):
         default=None,
         min_length=2,
         max_length=200,
-        description="the re-test laboratory's name (default: the inspector's display name)",
+        description="ignored: the re-test laboratory is named by its organisation's register "
+        "entry (kept so that older clients sending it are not refused)",
     )
 
 
@@ -175,10 +176,12 @@ class ObjectionListed(ObjectionRead):
 
 
 class RetestLaboratory(BaseModel):
-    """An accredited laboratory the re-test may go to (until organisations: an inspector)."""
+    """An accredited laboratory the re-test may go to, by one of its inspectors."""
 
     inspector_id: int
-    name: str
+    name: str = Field(description="the laboratory organisation's name")
+    inspector: str | None = Field(default=None, description="the inspector's name")
+    accreditation_number: str | None = None
 
 
 class RetestCreate(BaseModel):

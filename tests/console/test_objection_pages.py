@@ -47,7 +47,12 @@ async def test_objection_and_retest_through_the_console(session, app, world) -> 
     )
     first = await inspection_service.record(session, user_principal(world.regulator), failing)
     assert first.stage == "provisional"
-    retester = await factories.user(session, Role.INSPECTOR, display_name=OTHER_LAB)
+    laboratory = await factories.organisation(
+        session, factories.OrgKind.LABORATORY, name_zh=OTHER_LAB
+    )
+    retester = await factories.user(
+        session, Role.INSPECTOR, organisation_id=laboratory.id, display_name="复检员"
+    )
 
     async with _browser(app, world.regulator.username) as regulator:
         queues = await regulator.get("/console/queues")

@@ -14,7 +14,7 @@ from sqlalchemy import select
 import app.core.time as clock
 from app.core.notices import PublicNotice
 from app.core.permissions import is_public
-from app.core.principal import Role
+from app.core.principal import OrgKind, Role
 from app.core.workdays import WorkingCalendar
 from app.inspection import objections
 from app.inspection.models import Inspection, InspectionStage
@@ -56,7 +56,11 @@ async def _fail(client, gi, body: dict, as_: str = "as_regulator") -> dict:
 
 
 async def _retester(gi, name: str = OTHER_LAB):
-    return await factories.user(gi["session"], Role.INSPECTOR, display_name=name)
+    """An inspector of another accredited laboratory (an organisation of its own)."""
+    lab = await factories.organisation(gi["session"], OrgKind.LABORATORY, name_zh=name)
+    return await factories.user(
+        gi["session"], Role.INSPECTOR, organisation_id=lab.id, display_name="复检员"
+    )
 
 
 def _objection(inspector_id: int, lab: str | None = OTHER_LAB) -> dict:
@@ -133,12 +137,29 @@ async def test_the_retest_must_go_to_another_laboratory(client, gi) -> None:
     regulator = await factories.user(gi["session"], Role.REGULATOR)
     not_a_lab = await client.post(url, json=_objection(regulator.id), headers=headers)
     assert not_a_lab.status_code == 422
+    # A colleague at the first laboratory (the same organisation, another account and name).
+    colleague = await factories.user(
+        gi["session"],
+        Role.INSPECTOR,
+        organisation_id=gi["inspector"].organisation_id,
+        display_name="同所另一检验员",
+    )
+    same_org = await client.post(url, json=_objection(colleague.id, None), headers=headers)
+    assert same_org.status_code == 422 and "another laboratory" in same_org.json()["detail"]
+    # A bureau's own inspector is no accredited laboratory.
+    bureau = await factories.organisation(gi["session"], OrgKind.MARKET_SUPERVISION)
+    bureau_inspector = await factories.user(
+        gi["session"], Role.INSPECTOR, organisation_id=bureau.id
+    )
+    not_accredited = await client.post(url, json=_objection(bureau_inspector.id), headers=headers)
+    assert not_accredited.status_code == 422
     # The choices offered leave out the first laboratory.
     offered = await client.get(
         f"/api/v1/inspections/{failed['id']}/retest-laboratories", headers=headers
     )
     ids = {lab["inspector_id"] for lab in offered.json()}
     assert gi["inspector"].id not in ids and renamed.id not in ids
+    assert colleague.id not in ids and bureau_inspector.id not in ids
     other = await _retester(gi)
     assert other.id in {
         lab["inspector_id"]
