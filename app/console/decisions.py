@@ -55,7 +55,7 @@ async def show_licence(
     licence = await licence_service.get_readable(session, principal, licence_id)
     state = licence_service.effective_status(licence)
     product = await registry_service.get_product(session, licence.product_id)
-    pending = state is LicenceStatus.PENDING
+    pending = state in LicenceStatus.undecided()
     awaiting = pending and licence_service.needs_endorsement(licence, product)
     registrant = product.registrant_organisation_id
     speaks_for_mark = registrant is not None and principal.organisation_id == registrant

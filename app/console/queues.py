@@ -90,7 +90,7 @@ class Names:
 async def _licence_queue(session: AsyncSession, principal: Principal, names: Names) -> Queue:
     page = PageParams(limit=SHOWN, offset=0)
     pending = LicenceStatus.PENDING
-    found, total = await licence_service.list_readable(session, principal, page, status=pending)
+    found, total = await licence_service.list_undecided(session, principal, page)
     await names.preload(licence.enterprise_id for licence in found)
     items = []
     for licence in found:

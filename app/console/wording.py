@@ -5,6 +5,7 @@ from __future__ import annotations
 STATES: dict[str, tuple[str, str]] = {
     # licences
     "pending": ("待审核", "Pending"),
+    "endorsed": ("协会已背书", "Endorsed"),
     "active": ("有效", "Active"),
     "suspended": ("已暂停", "Suspended"),
     "withdrawn": ("已撤销", "Withdrawn"),

@@ -22,6 +22,9 @@ from app.core.time import public_today
 
 class LicenceStatus(enum.StrEnum):
     PENDING = "pending"
+    # A collective or certification mark's application its registrant association endorsed;
+    # the bureau confirms it (-> active) or refuses it (DESIGN §3, issue 14.2).
+    ENDORSED = "endorsed"
     ACTIVE = "active"
     SUSPENDED = "suspended"
     WITHDRAWN = "withdrawn"
@@ -33,6 +36,11 @@ class LicenceStatus(enum.StrEnum):
     def open(cls) -> frozenset[LicenceStatus]:
         """An application or licence still open: a second one for the same pair is refused."""
         return _OPEN
+
+    @classmethod
+    def undecided(cls) -> frozenset[LicenceStatus]:
+        """Applications awaiting the bureau's decision (endorsed ones included)."""
+        return _UNDECIDED
 
     @classmethod
     def listed(cls) -> frozenset[LicenceStatus]:
@@ -57,7 +65,8 @@ class LicenceStatus(enum.StrEnum):
         return status
 
 
-_OPEN = frozenset({LicenceStatus.PENDING, LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED})
+_UNDECIDED = frozenset({LicenceStatus.PENDING, LicenceStatus.ENDORSED})
+_OPEN = _UNDECIDED | {LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED}
 _LISTED = frozenset({LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED, LicenceStatus.WITHDRAWN})
 _FORBIDDING_USE = frozenset({LicenceStatus.SUSPENDED, LicenceStatus.WITHDRAWN})
 

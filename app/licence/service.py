@@ -83,6 +83,16 @@ def _active(licence: Licence) -> Licence:
     return licence
 
 
+async def list_undecided(
+    session: AsyncSession, principal: Principal, page: PageParams
+) -> tuple[list[Licence], int]:
+    """Applications awaiting a decision (pending or endorsed), oldest first."""
+    query = repository.readable_licences(principal).where(
+        Licence.status.in_(LicenceStatus.undecided())
+    )
+    return await paginate(session, query.order_by(Licence.id), page)
+
+
 async def list_readable(
     session: AsyncSession,
     principal: Principal,
@@ -191,7 +201,7 @@ async def endorse(
     session: AsyncSession, actor: Principal, licence_id: int, data: LicenceEndorse
 ) -> Licence:
     """The mark's registrant association admits the applicant under its rules (issue 14.2):
-    the application stays pending until the bureau approves it."""
+    ``pending → endorsed``; the bureau then confirms it (``→ active``) or refuses it."""
     licence = await get_readable(session, actor, licence_id, for_update=True)
     _require(licence, LicenceStatus.PENDING)
     product = await registry_service.get_product(session, licence.product_id)
@@ -199,13 +209,9 @@ async def endorse(
         raise NotTheRegistrant(
             f"only the registrant association of {product.name_zh} endorses its applications"
         )
-    if licence.endorsed_at is not None:
-        raise InvalidState(
-            f"licence {licence.id} was endorsed on {licence.endorsed_at:%Y-%m-%d} already",
-            current_state="endorsed",
-        )
-    fields = ("endorsed_at", "endorsement_note")
+    fields = ("status", "endorsed_at", "endorsement_note")
     async with audited(session, actor, "licence.endorse", licence, *fields, reason=data.note):
+        licence.status = LicenceStatus.ENDORSED
         licence.endorsed_at, licence.endorsed_by_id = utcnow(), actor.user_id
         licence.endorsement_note = data.note
     return licence
@@ -213,7 +219,9 @@ async def endorse(
 
 def needs_endorsement(licence: Licence, product: GIProduct) -> bool:
     """A mark with a registrant association: its endorsement comes before the approval."""
-    return product.registrant_organisation_id is not None and licence.endorsed_at is None
+    return (
+        product.registrant_organisation_id is not None and licence.status is LicenceStatus.PENDING
+    )
 
 
 async def approve(
@@ -228,7 +236,7 @@ async def approve(
     concurrent decisions the second reads the first's result and is refused with 409. A
     mark with a registrant association is approved only once the association endorsed it."""
     licence = await get_readable(session, actor, licence_id, for_update=True)
-    _require(licence, LicenceStatus.PENDING)
+    _require(licence, *LicenceStatus.undecided())
     product = await registry_service.get_product(session, licence.product_id)
     if needs_endorsement(licence, product):
         raise EndorsementRequired(
@@ -260,7 +268,7 @@ async def reject(
     reason: str | None = None,
 ) -> Licence:
     licence = await get_readable(session, actor, licence_id, for_update=True)
-    _require(licence, LicenceStatus.PENDING)
+    _require(licence, *LicenceStatus.undecided())
     _held_to_own_mark(actor, await registry_service.get_product(session, licence.product_id))
     reason = reason if reason is not None else data.reason
     async with audited(session, actor, "licence.reject", licence, *AUDITED, reason=reason):

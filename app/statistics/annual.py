@@ -44,6 +44,7 @@ STATUS_NAMES = {
 }
 LICENCE_NAMES = {
     "pending": "审核中",
+    "endorsed": "协会已背书",
     "active": "有效",
     "suspended": "暂停",
     "withdrawn": "撤回",

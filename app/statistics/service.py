@@ -320,7 +320,7 @@ async def licence_figures(session: AsyncSession, filters: Filters) -> LicenceFig
         reason,
     ) in await repository.licences(session, filters.product_id, enterprises):
         by_state[LicenceStatus.effective(status, valid_until).value] += 1
-        granted = status not in (LicenceStatus.PENDING, LicenceStatus.REJECTED)
+        granted = status not in (*LicenceStatus.undecided(), LicenceStatus.REJECTED)
         if granted and decided_at is not None and start <= decided_at < end:
             new += 1
         if withdrawn_at is not None and start <= withdrawn_at < end:

@@ -58,11 +58,12 @@ def _seed(settings: Any) -> Any:
                 Licence(
                     enterprise_id=applicant.id,
                     product_id=product.id,
-                    status=LicenceStatus.PENDING,
+                    # endorsed by the mark's registrant, where it has one (issue 14.2)
+                    status=LicenceStatus.ENDORSED,
                     production_area_mu=Decimal("80"),
                     production_location="磴口县补隆淖镇",
                     applied_at=utcnow(),
-                    endorsed_at=utcnow(),  # by the mark's registrant, where it has one
+                    endorsed_at=utcnow(),
                     endorsement_note="演示：协会已同意",
                 )
             )

@@ -60,7 +60,7 @@ async def test_the_bureau_approves_only_what_the_registrant_endorsed(session, cl
     endorsed = await client.post(f"{url}/endorse", json=note, headers=mark["registrant"])
     assert endorsed.status_code == 200, endorsed.text
     body = endorsed.json()
-    assert body["status"] == "pending" and body["endorsed_at"] is not None
+    assert body["status"] == "endorsed" and body["endorsed_at"] is not None
     assert body["endorsement_note"] == note["note"]
     again = await client.post(f"{url}/endorse", json={}, headers=mark["registrant"])
     assert again.status_code == 409
