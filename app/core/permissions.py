@@ -304,11 +304,10 @@ def _own_enterprise(principal: Principal, obj: object, _assigned: bool) -> bool:
 
 
 def _in_jurisdiction(principal: Principal, obj: object, _assigned: bool) -> bool:
-    reach = principal.jurisdiction
-    if reach is None or not hasattr(obj, "division_code"):
+    if principal.jurisdiction is None or not hasattr(obj, "division_code"):
         return True  # no division limit, or an object scoped by the repositories' filters
     code = obj.division_code
-    return isinstance(code, str) and code.startswith(reach)
+    return isinstance(code, str) and principal.reaches(code)
 
 
 def _assigned_inspector(principal: Principal, obj: object, assigned: bool) -> bool:

@@ -76,6 +76,12 @@ class Principal:
             return None
         return divisions.prefix(self.division_code)
 
+    def reaches(self, division_code: str) -> bool:
+        """Whether the division lies in the principal's jurisdiction (always, where none
+        limits it)."""
+        reach = self.jurisdiction
+        return reach is None or division_code.startswith(reach)
+
     def division_for_figures(self, division: str | None) -> str | None:
         """The division a bureau's figures (statistics, the use rate, the annual report) are of:
         the one asked for when it lies in the jurisdiction, the bureau's own when none is asked
@@ -84,14 +90,13 @@ class Principal:
         defaults to everything too: scans of codes never issued belong to no enterprise and so
         to no division, and counterfeits are what it watches for. A division outside the
         jurisdiction is refused."""
-        reach = self.jurisdiction
-        if reach is None:
+        if self.jurisdiction is None:
             return division
         if division is None:
             assert self.division_code is not None  # a jurisdiction comes from a division
             province = divisions.require(self.division_code).level is divisions.Level.PROVINCE
             return None if province else self.division_code
-        if not division.startswith(reach):
+        if not self.reaches(division):
             raise Unprocessable(
                 f"division {division} is outside this bureau's jurisdiction "
                 f"({self.division_code} and below)",

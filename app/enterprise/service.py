@@ -96,9 +96,7 @@ async def update(
     changes = data.model_dump(exclude=kept)
     if data.uscc is not None and data.uscc != enterprise.uscc:  # a correction
         await _refuse_taken_uscc(session, data.uscc)
-    if data.division_code is not None and not (
-        data.division_code.startswith(actor.jurisdiction or "")
-    ):
+    if data.division_code is not None and not actor.reaches(data.division_code):
         raise Forbidden(f"division {data.division_code} lies outside this organisation's division")
     return await _apply(session, actor, enterprise, changes)
 

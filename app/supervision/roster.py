@@ -47,10 +47,9 @@ def read(entry: RosterEntry, enterprise_id: int | None) -> RosterRead:
 
 def jurisdiction_refusal(actor: Principal, division_code: str) -> str | None:
     """Why the actor may not keep a roster entry in ``division_code`` (None: it may)."""
-    reach = actor.jurisdiction
-    if reach is not None and not division_code.startswith(reach):
-        return f"{division_code} lies outside this organisation's division ({actor.division_code})"
-    return None
+    if actor.reaches(division_code):
+        return None
+    return f"{division_code} lies outside this organisation's division ({actor.division_code})"
 
 
 def check_jurisdiction(actor: Principal, division_code: str) -> None:

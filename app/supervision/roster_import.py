@@ -162,15 +162,13 @@ def _reason(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def check_line(
-    product: GIProduct, line: Line, actor: Principal | None = None
-) -> RosterFields | ImportProblem:
+def check_line(product: GIProduct, line: Line, actor: Principal) -> RosterFields | ImportProblem:
     try:
         fields = RosterFields.model_validate(_values(line.cells))
     except ValidationError as exc:
         return ImportProblem(line=line.number, reason=_reason(exc))
     refusal = roster.area_refusal(product, fields.division_code)
-    if refusal is None and actor is not None:
+    if refusal is None:
         refusal = roster.jurisdiction_refusal(actor, fields.division_code)
     if refusal is not None:
         return ImportProblem(line=line.number, reason=f"division_code: {refusal}")
@@ -178,10 +176,10 @@ def check_line(
 
 
 def check_lines(
-    product: GIProduct, lines: Iterator[Line], actor: Principal | None = None
+    product: GIProduct, lines: Iterator[Line], actor: Principal
 ) -> tuple[dict[int, RosterFields], list[ImportProblem]]:
-    """The good rows by line number, and the bad ones; with ``actor``, a row outside its
-    jurisdiction is bad."""
+    """The good rows by line number, and the bad ones (a row outside the actor's
+    jurisdiction among them)."""
     good: dict[int, RosterFields] = {}
     problems: list[ImportProblem] = []
     first_line: dict[str, int] = {}
@@ -211,9 +209,9 @@ async def import_roster(
     good_rows: bool = False,
 ) -> ImportReport:
     product = await registry_service.get_product(session, product_id)
-    good, problems = check_lines(product, read_lines(data, filename), actor)
-    problems += await _kept_elsewhere(session, actor, product.id, good)
-    problems.sort(key=lambda problem: problem.line)
+    checked, problems = check_lines(product, read_lines(data, filename), actor)
+    good, elsewhere = await _not_kept_elsewhere(session, actor, product.id, checked)
+    problems = sorted(problems + elsewhere, key=lambda problem: problem.line)
     if problems and not good_rows:
         raise RosterImportRejected(
             f"{len(problems)} bad row(s); nothing was imported. Correct them, or import the "
@@ -224,26 +222,28 @@ async def import_roster(
     return report.model_copy(update={"skipped": len(problems), "problems": problems})
 
 
-async def _kept_elsewhere(
-    session: AsyncSession, actor: Principal, product_id: int, good: dict[int, RosterFields]
-) -> list[ImportProblem]:
-    """Take out of ``good`` the rows of enterprises another division keeps on the roster, as
+async def _not_kept_elsewhere(
+    session: AsyncSession, actor: Principal, product_id: int, rows: dict[int, RosterFields]
+) -> tuple[dict[int, RosterFields], list[ImportProblem]]:
+    """The rows, less those of enterprises another division keeps on the roster, which are
     bad rows: a county's file must not move (or overwrite) a neighbour's entry."""
-    if actor.jurisdiction is None or not good:
-        return []
-    usccs = [row.uscc for row in good.values()]
+    if actor.jurisdiction is None or not rows:
+        return rows, []
+    usccs = [row.uscc for row in rows.values()]
     stored = {
         e.uscc: e for e in await session.scalars(repository.roster_entries(product_id, usccs))
     }
+    kept: dict[int, RosterFields] = {}
     problems = []
-    for number, row in list(good.items()):
+    for number, row in rows.items():
         entry = stored.get(row.uscc)
         refusal = None if entry is None else roster.jurisdiction_refusal(actor, entry.division_code)
-        if refusal is not None:
-            del good[number]
+        if refusal is None:
+            kept[number] = row
+        else:
             reason = f"uscc: {row.uscc} is on the roster of another division; {refusal}"
             problems.append(ImportProblem(line=number, reason=reason))
-    return problems
+    return kept, problems
 
 
 async def _upsert(

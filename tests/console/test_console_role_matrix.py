@@ -14,14 +14,13 @@ import factories
 import httpx
 import pytest
 from console_helpers import client_for, csrf_of, log_in
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
+from module_app import module_app
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.console.router import ROUTERS
 from app.core.config import Settings
-from app.core.db import Database
 from app.core.permissions import ORG_POLICY, api_routes, route_action, route_roles
 from app.core.principal import Role
-from app.main import create_app
 
 GUARDED = [
     (method, route.path, roles, route_action(route))
@@ -62,17 +61,10 @@ async def signed(engine: AsyncEngine, test_settings: Settings) -> AsyncIterator[
     """One account per role, signed in once for the module (a login costs a password hash);
     each request below runs in a savepoint rolled back after it, from a copy of the role's
     cookies, so no request sees another's effects, server- or client-side."""
-    async with engine.connect() as connection:
-        transaction = await connection.begin()
-        maker = async_sessionmaker(
-            bind=connection,
-            expire_on_commit=False,
-            autoflush=False,
-            join_transaction_mode="create_savepoint",
-        )
-        app = create_app(test_settings, Database(engine, maker))
+    async with module_app(engine, test_settings) as module:
+        app = module.app
         cookies, tokens = {}, {}
-        async with maker() as session:
+        async with module.sessionmaker() as session:
             accounts = {}
             for role in Role:
                 company = await factories.enterprise(session) if role is Role.LICENSEE else None
@@ -85,8 +77,7 @@ async def signed(engine: AsyncEngine, test_settings: Settings) -> AsyncIterator[
                 assert (await log_in(client, account.username)).status_code == 303
                 tokens[role] = csrf_of((await client.get("/console")).text)
                 cookies[role] = httpx.Cookies(client.cookies)
-        yield Signed(app, connection, cookies, tokens)
-        await transaction.rollback()
+        yield Signed(app, module.connection, cookies, tokens)
 
 
 @pytest.mark.parametrize(

@@ -22,17 +22,17 @@ import factories
 import httpx
 import pytest
 from console_helpers import client_for, csrf_of, log_in
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
+from module_app import module_app
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.core.config import Settings
-from app.core.db import Database
 from app.core.permissions import ORG_POLICY, POLICY, api_routes, route_action
 from app.core.principal import OrgKind, Role
 from app.core.time import public_today, utcnow
 from app.credit.models import CreditListing
 from app.inspection.models import Inspection, InspectionResult
 from app.label.code import LabelCodec
-from app.main import ROUTERS, create_app
+from app.main import ROUTERS
 from app.origin.models import BaseKind, GrowingBase, Harvest, Purchase, SellerKind
 from app.packing.models import Package, PackageKind
 from app.planning.models import InspectorConflict
@@ -193,20 +193,13 @@ async def _place(
 
 @pytest.fixture(scope="module")
 async def world(engine: AsyncEngine, test_settings: Settings) -> AsyncIterator[World]:
-    async with engine.connect() as connection:
-        transaction = await connection.begin()
-        maker = async_sessionmaker(
-            bind=connection,
-            expire_on_commit=False,
-            autoflush=False,
-            join_transaction_mode="create_savepoint",
-        )
-        app = create_app(test_settings, Database(engine, maker))
+    async with module_app(engine, test_settings) as module:
+        connection = module.connection
         codec = LabelCodec(test_settings.label_key_bytes(), test_settings.label_current_key_id)
-        transport = httpx.ASGITransport(app=app, client=("198.51.100.8", 40000))
+        transport = httpx.ASGITransport(app=module.app, client=("198.51.100.8", 40000))
         async with (
             httpx.AsyncClient(transport=transport, base_url="http://testserver") as client,
-            maker() as session,
+            module.sessionmaker() as session,
         ):
             product = await factories.product(
                 session, protected_area_codes=["150800", "150302"], protected_area="河套、乌海"
@@ -226,7 +219,6 @@ async def world(engine: AsyncEngine, test_settings: Settings) -> AsyncIterator[W
                 level: await factories.login(client, name) for level, name in usernames.items()
             }
             yield World(client, connection, places, headers, usernames)
-        await transaction.rollback()
 
 
 # --- the endpoints ---------------------------------------------------------------------------
