@@ -64,19 +64,27 @@ class EventTemplate:
         return self.disposition if isinstance(self.disposition, str) else self.disposition(after)
 
 
+def _labels_as_issued(after: dict[str, Any]) -> str:
+    """A batch's labels come into being active, or inactive where its product or licence
+    requires the packing line to activate them: what ``batch.issue`` recorded it wrote (an
+    issue recorded before activation existed has no ``labels``: it wrote active ones)."""
+    return "inactive" if after.get("labels") == "inactive" else "active"
+
+
 def _inspection_outcome(after: dict[str, Any]) -> str:
     return "conformant" if after.get("result") == "pass" else "non_conformant"
 
 
 def _restored_as(after: dict[str, Any]) -> str:
-    """A revoked label comes back active, or inactive if its line never activated it."""
+    """A revoked (voided) label comes back active, or inactive if its line never activated
+    it: the ``status`` the act recorded (without one, from before activation: active)."""
     return "inactive" if after.get("status") == "inactive" else "active"
 
 
 # Audited action → the EPCIS event it is.
 FROM_AUDIT: dict[str, EventTemplate] = {
     # the batch's codes minted: every label comes into being
-    "batch.issue": EventTemplate("ObjectEvent", "ADD", "commissioning", "active"),
+    "batch.issue": EventTemplate("ObjectEvent", "ADD", "commissioning", _labels_as_issued),
     # a sampled lot's result: the whole lot observed, conformant or not
     "inspection.record": EventTemplate(
         "ObjectEvent", "OBSERVE", "inspecting", _inspection_outcome, Subject.INSPECTION
@@ -94,11 +102,14 @@ FROM_AUDIT: dict[str, EventTemplate] = {
     # a revoked batch's codes are out of use; a reversal puts them back
     "batch.revoke": EventTemplate("ObjectEvent", "DELETE", "decommissioning", "inactive"),
     "batch.unrevoke": EventTemplate("ObjectEvent", "ADD", "commissioning", "active"),
-    # damaged or misprinted labels voided by the licensee, and their undoing
+    # damaged or misprinted labels voided by the licensee, and their undoing (one event per
+    # status the labels come back in, as a revocation's reversal)
     "label.void": EventTemplate(
         "ObjectEvent", "DELETE", "decommissioning", "inactive", epcs=Epcs.CODES
     ),
-    "label.unvoid": EventTemplate("ObjectEvent", "ADD", "commissioning", "active", epcs=Epcs.CODES),
+    "label.unvoid": EventTemplate(
+        "ObjectEvent", "ADD", "commissioning", _restored_as, epcs=Epcs.CODES
+    ),
     # The packing line (issue 15). A label was commissioned when its batch was issued; the
     # line puts it on sale (or takes it back off, a correction): its disposition changes, the
     # label stays what it was, so OBSERVE rather than a second ADD (or a DELETE).

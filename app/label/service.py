@@ -360,7 +360,13 @@ async def undo_void(session: AsyncSession, actor: Principal, codes: list[str]) -
         label.status = LabelStatus.INACTIVE if never_activated else LabelStatus.ACTIVE
         label.status_changed_at, label.status_reason = now, None
     changed = [label.code for label in labels]
-    await _record_per_batch(session, actor, "label.unvoid", labels, None)
+    # One event per status they came back in: it is the disposition of the act's EPCIS event,
+    # and recorded now, for the labels' status may change again before the event is read.
+    for status in (LabelStatus.ACTIVE, LabelStatus.INACTIVE):
+        restored = [label for label in labels if label.status is status]
+        if restored:
+            after = {"status": status.value}
+            await _record_per_batch(session, actor, "label.unvoid", restored, None, after)
     return changed
 
 
@@ -436,14 +442,21 @@ async def _require_not_replaced(session: AsyncSession, labels: list[Label]) -> N
 
 
 async def _record_per_batch(
-    session: AsyncSession, actor: Principal, action: str, labels: list[Label], reason: str | None
+    session: AsyncSession,
+    actor: Principal,
+    action: str,
+    labels: list[Label],
+    reason: str | None,
+    context: dict[str, str] | None = None,
 ) -> None:
-    """One event per batch touched, naming that batch's codes: the ledger is read per batch
-    (a batch's history), so codes of several batches must not hide under the first one's."""
+    """One event per batch touched, naming that batch's codes (``context`` added to each
+    ``after``): the ledger is read per batch (a batch's history), so codes of several batches
+    must not hide under the first one's."""
     by_batch: dict[int, list[str]] = {}
     for label in labels:
         by_batch.setdefault(label.batch_id, []).append(label.code)
     for batch_id, codes in sorted(by_batch.items()):
+        after = {"codes": codes} | (context or {})
         await record_transition(
-            session, actor, action, "label_batch", batch_id, after={"codes": codes}, reason=reason
+            session, actor, action, "label_batch", batch_id, after=after, reason=reason
         )
