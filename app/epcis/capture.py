@@ -4,9 +4,11 @@ against the EPCIS 2.0 schema and against the licensee's labels, then stored as s
 Every EPC an event lists (``epcList``, ``childEPCs``, ``inputEPCList``, ``outputEPCList``)
 must be one of the licensee's own labels, written in any form a label is written in (see
 ``app.epcis.epc``), and a Digital Link's GTIN must be the label's item's; a ``parentID`` may
-be another identifier (a carton's SSCC) but, if it is a gimark label, it must be theirs too.
-Each refusal names its JSON path, and nothing is stored unless the whole document passes.
-An event without an ``eventID`` gets the one the EPCIS event hash gives it.
+be another identifier (a carton's SSCC, or the gimark code of one of the licensee's packages)
+but, if it is a gimark label, it must be theirs too. Each refusal names its JSON path, and
+nothing is stored unless the whole document passes. An event without an ``eventID`` gets the
+one the EPCIS event hash gives it. The codes of the labels and packages an event names are
+stored with it, for the query's EPC parameters to find it by (``app.epcis.matching``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from app.audit.transition import record_transition
 from app.core.errors import Forbidden, Unprocessable
 from app.core.principal import Principal
 from app.epcis import repository
-from app.epcis.epc import NamedLabel, named_label
+from app.epcis.epc import NamedLabel, named_label, named_package
 from app.epcis.eventhash import event_id
 from app.epcis.models import CapturedEpc, CapturedEvent, EpcisCapture
 from app.epcis.validation import json_path, schema_errors
@@ -48,9 +50,12 @@ def _epcs(events: list[Any]) -> Iterator[tuple[int, str, str]]:
                 yield i, json_path(["epcisBody", "eventList", i, name, j]), epc
 
 
-def _parse(events: list[Any]) -> tuple[dict[str, NamedLabel], list[dict[str, str]]]:
-    """The label each slot names, and the slots naming none."""
+def _parse(
+    events: list[Any],
+) -> tuple[dict[str, NamedLabel], dict[str, str], list[dict[str, str]]]:
+    """The label each slot names, the SSCC each parent names, and the slots naming none."""
     named: dict[str, NamedLabel] = {}
+    ssccs: dict[str, str] = {}
     errors: list[dict[str, str]] = []
     for _, path, epc in _epcs(events):
         label = named_label(epc)
@@ -60,10 +65,33 @@ def _parse(events: list[Any]) -> tuple[dict[str, NamedLabel], list[dict[str, str
             named[path] = label
     for i, event in enumerate(events):
         parent = event.get("parentID")
+        path = json_path(["epcisBody", "eventList", i, "parentID"])
         label = named_label(parent) if isinstance(parent, str) else None
+        package = named_package(parent) if isinstance(parent, str) else None
         if label is not None:
-            named[json_path(["epcisBody", "eventList", i, "parentID"])] = label
-    return named, errors
+            named[path] = label
+        elif package is not None:
+            ssccs[path] = package  # a gimark code is a label's or a package's: asked later
+    return named, ssccs, errors
+
+
+async def _own_package_parents(
+    session: AsyncSession, actor: Principal, named: dict[str, NamedLabel]
+) -> dict[str, str]:
+    """The parents named by a gimark code that is one of the licensee's packages (taken out
+    of ``named``, which then holds labels only), by path."""
+    parents = {
+        path: label.code
+        for path, label in named.items()
+        if path.endswith(".parentID") and label.gtin14 is None
+    }
+    if not parents:
+        return {}
+    own = set(await session.scalars(repository.packages_named(actor, set(parents.values()))))
+    packages = {path: code for path, code in parents.items() if code in own}
+    for path in packages:
+        del named[path]
+    return packages
 
 
 async def _check_owned(
@@ -125,10 +153,11 @@ async def capture(
     if actor.enterprise_id is None:
         raise Forbidden("capture is for a licensee's own labels")
     events = _checked_shape(document)
-    named, errors = _parse(events)
-    if len(named) + len(errors) > MAX_EPCS:
+    named, packages, errors = _parse(events)
+    if len(named) + len(packages) + len(errors) > MAX_EPCS:
         message = f"at most {MAX_EPCS} EPCs per document"
         raise _refuse(message, [{"path": "$.epcisBody.eventList", "message": message}])
+    packages |= await _own_package_parents(session, actor, named)
     errors += await _check_owned(session, actor, named)
     for i, event in enumerate(events):
         if not any(event.get(name) for name in EPC_LISTS) and event.get("parentID") is None:
@@ -137,7 +166,8 @@ async def capture(
     if errors:
         raise _refuse("the document names EPCs that are not your labels", errors)
     fields = [_event_fields(event, i) for i, event in enumerate(events)]
-    return await _store(session, actor, document, list(zip(events, fields, strict=True)), named)
+    events_with_fields = list(zip(events, fields, strict=True))
+    return await _store(session, actor, document, events_with_fields, named, packages)
 
 
 async def _store(
@@ -146,8 +176,10 @@ async def _store(
     document: dict[str, Any],
     events: list[tuple[dict[str, Any], tuple[datetime, str | None]]],
     named: dict[str, NamedLabel],
+    packages: dict[str, str],
 ) -> tuple[EpcisCapture, list[str]]:
     assert actor.enterprise_id is not None
+    codes_at = {path: label.code for path, label in named.items()} | packages
     record = EpcisCapture(
         enterprise_id=actor.enterprise_id, captured_by=actor.audit_name, event_count=len(events)
     )
@@ -173,7 +205,7 @@ async def _store(
         await session.flush()
         event_ids.append(row.event_id)
         prefix = json_path(["epcisBody", "eventList", i]) + "."
-        codes = {label.code for path, label in named.items() if path.startswith(prefix)}
+        codes = {code for path, code in codes_at.items() if path.startswith(prefix)}
         session.add_all(CapturedEpc(event_pk=row.id, code=code) for code in sorted(codes))
     await record_transition(
         session,

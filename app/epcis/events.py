@@ -67,14 +67,21 @@ def _runs(after: dict[str, Any]) -> list[list[int]]:
     return runs
 
 
-def parts_of(template: EventTemplate, quantity: int, after: dict[str, Any]) -> int:
-    """How many events the act reads as."""
-    if template.epcs is Epcs.CODES:
-        count = len(after.get("codes") or ())
+def _listed(template: EventTemplate, after: dict[str, Any]) -> list[str]:
+    """The codes the act listed one by one (its labels' or its cartons')."""
+    key = template.epcs.listed
+    codes: list[str] = (after.get(key) if key else None) or []
+    return codes
+
+
+def parts_of(template: EventTemplate, quantity: int | None, after: dict[str, Any]) -> int:
+    """How many events the act reads as (``quantity``: its batch's, for an act on all of it)."""
+    if template.epcs.listed:
+        count = len(_listed(template, after))
     elif template.epcs is Epcs.RUNS:
         count = sum(last - first + 1 for first, last in _runs(after))
     else:
-        count = quantity
+        count = quantity or 0
     return max(1, -(-count // EPCS_PER_EVENT))
 
 
@@ -85,7 +92,13 @@ def part_of(template: EventTemplate, serial: int, code: str, after: dict[str, An
     if template.epcs is Epcs.RUNS:
         position = _position_in_runs(_runs(after), serial)
         return None if position is None else position // EPCS_PER_EVENT
-    codes = after.get("codes") or []
+    return listed_part_of(template, code, after)
+
+
+def listed_part_of(template: EventTemplate, code: str, after: dict[str, Any]) -> int | None:
+    """The part of the act that lists ``code`` (a label's or a carton's; ``None``: it does
+    not list it)."""
+    codes = _listed(template, after)
     return codes.index(code) // EPCS_PER_EVENT if code in codes else None
 
 
@@ -105,9 +118,9 @@ def serial_range(part: int) -> tuple[int, int]:
     return part * EPCS_PER_EVENT + 1, (part + 1) * EPCS_PER_EVENT
 
 
-def codes_of_part(after: dict[str, Any], part: int) -> list[str]:
-    codes: list[str] = after.get("codes") or []
-    return codes[part * EPCS_PER_EVENT : (part + 1) * EPCS_PER_EVENT]
+def codes_of_part(template: EventTemplate, after: dict[str, Any], part: int) -> list[str]:
+    """The codes the part lists (of an act listing its codes one by one)."""
+    return _listed(template, after)[part * EPCS_PER_EVENT : (part + 1) * EPCS_PER_EVENT]
 
 
 def runs_of_part(after: dict[str, Any], part: int) -> list[tuple[int, int]]:

@@ -41,7 +41,9 @@ class CapturedEvent(Base):
 
 
 class CapturedEpc(Base):
-    """A label a captured event names (``MATCH_epc`` finds its events through these)."""
+    """A label a captured event names, or the package its ``parentID`` is (an SSCC's 18
+    digits, a gimark code): the query's EPC parameters find its events through these, and
+    its body says in which field (``app.epcis.matching``)."""
 
     __tablename__ = "epcis_captured_epc"
 

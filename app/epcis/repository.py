@@ -8,12 +8,16 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
+    Integer,
     Select,
     String,
+    Text,
     and_,
     cast,
     false,
+    null,
     or_,
     select,
     true,
@@ -27,6 +31,7 @@ from app.epcis.models import CapturedEpc, CapturedEvent
 from app.epcis.vocabulary import Subject
 from app.inspection.models import Inspection
 from app.label.models import Label, LabelBatch
+from app.packing.models import Package, PackageKind
 from app.tradeitem.models import TradeItem
 
 
@@ -53,6 +58,20 @@ def _audit_columns() -> tuple[Any, ...]:
     )
 
 
+def _package_columns() -> tuple[Any, ...]:
+    """A pallet's act, in the columns of :func:`_audit_columns`: it names no batch."""
+    return (
+        AuditEvent.seq,
+        AuditEvent.occurred_at,
+        AuditEvent.action,
+        AuditEvent.after,
+        cast(null(), BigInteger).label("batch_id"),
+        cast(null(), Integer).label("quantity"),
+        Package.enterprise_id,
+        cast(null(), String).label("gtin"),
+    )
+
+
 def _after_position(at: datetime | None, seq: int | None) -> ColumnElement[bool]:
     if at is None:
         return true()
@@ -63,6 +82,43 @@ def _after_position(at: datetime | None, seq: int | None) -> ColumnElement[bool]
     )
 
 
+def _batch_acts(principal: Principal, subject: Subject, names: list[str]) -> Select[Any]:
+    """The acts of ``subject`` named ``names`` with the batch they are about (and its GTIN)."""
+    query = (
+        select(*_audit_columns())
+        .select_from(AuditEvent)
+        .where(AuditEvent.object_type == subject.value, AuditEvent.action.in_(names))
+    )
+    if subject is Subject.INSPECTION:
+        query = query.join(Inspection, AuditEvent.object_id == cast(Inspection.id, String)).join(
+            LabelBatch, LabelBatch.id == Inspection.batch_id
+        )
+    else:
+        query = query.join(LabelBatch, AuditEvent.object_id == cast(LabelBatch.id, String))
+    return query.outerjoin(TradeItem, TradeItem.id == LabelBatch.item_id).where(
+        _scoped(principal, LabelBatch.enterprise_id)
+    )
+
+
+def _pallet_acts(principal: Principal, names: list[str]) -> Select[Any]:
+    """A pallet's acts named ``names`` that moved at least one carton: a carton's own
+    ``package.pack`` is its units' ``labels.packed``, and a call that moved nothing (or one
+    recorded before the cartons were) names no child."""
+    moved_one = AuditEvent.after[("cartons", 0)].as_string().is_not(None)
+    return (
+        select(*_package_columns())
+        .select_from(AuditEvent)
+        .join(Package, AuditEvent.object_id == cast(Package.id, String))
+        .where(
+            AuditEvent.object_type == Subject.PACKAGE.value,
+            AuditEvent.action.in_(names),
+            Package.kind == PackageKind.PALLET,
+            moved_one,
+            _scoped(principal, Package.enterprise_id),
+        )
+    )
+
+
 def audited_events(
     principal: Principal,
     actions: dict[Subject, list[str]],
@@ -70,36 +126,32 @@ def audited_events(
     since: datetime | None,
     before: datetime | None,
     batch_id: int | None,
+    mentioning: Collection[str] = (),
     after_at: datetime | None,
     after_seq: int | None,
     limit: int,
 ) -> Select[Any]:
     """Audit events of the mapped ``actions`` with the batch they are about (and its GTIN),
-    in (time, seq) order from the cursor on."""
+    in (time, seq) order from the cursor on; ``batch_id``: only that batch's (a pallet's acts
+    have none); ``mentioning``: only those whose recorded ``after`` has each code in it (a
+    package's, as a parent or a child: a coarse filter, the caller decides)."""
     parts = []
     for subject, names in actions.items():
-        if not names:
+        if not names or (subject is Subject.PACKAGE and batch_id is not None):
             continue
-        query = (
-            select(*_audit_columns())
-            .select_from(AuditEvent)
-            .where(AuditEvent.object_type == subject.value, AuditEvent.action.in_(names))
-        )
-        if subject is Subject.INSPECTION:
-            query = query.join(
-                Inspection, AuditEvent.object_id == cast(Inspection.id, String)
-            ).join(LabelBatch, LabelBatch.id == Inspection.batch_id)
+        if subject is Subject.PACKAGE:
+            query = _pallet_acts(principal, names)
         else:
-            query = query.join(LabelBatch, AuditEvent.object_id == cast(LabelBatch.id, String))
-        query = query.outerjoin(TradeItem, TradeItem.id == LabelBatch.item_id).where(
-            _scoped(principal, LabelBatch.enterprise_id), _after_position(after_at, after_seq)
-        )
+            query = _batch_acts(principal, subject, names)
+        query = query.where(_after_position(after_at, after_seq))
         if since is not None:
             query = query.where(AuditEvent.occurred_at >= since)
         if before is not None:
             query = query.where(AuditEvent.occurred_at < before)
         if batch_id is not None:
             query = query.where(LabelBatch.id == batch_id)
+        for code in mentioning:
+            query = query.where(cast(AuditEvent.after, Text).contains(code))
         parts.append(query)
     if not parts:  # no mapped act passes the filters
         return (
@@ -151,6 +203,13 @@ def labels_named(
     )
 
 
+def packages_named(principal: Principal, codes: Collection[str]) -> Select[str]:
+    """The codes among ``codes`` of packages the principal may read."""
+    return select(Package.code).where(
+        Package.code.in_(list(codes)), _scoped(principal, Package.enterprise_id)
+    )
+
+
 def captured_events(
     principal: Principal,
     *,
@@ -158,13 +217,14 @@ def captured_events(
     biz_step: str | None,
     since: datetime | None,
     before: datetime | None,
-    code: str | None,
+    codes: Collection[str],
     after_at: datetime | None,
     after_id: int | None,
     limit: int,
 ) -> Select[CapturedEvent]:
-    """Captured events in (time, id) order from the cursor on; a cursor standing on one of
-    gimark's own events (``after_id`` None) admits every captured event of that time."""
+    """Captured events naming every one of ``codes`` (a label's or a package's, in any
+    field), in (time, id) order from the cursor on; a cursor standing on one of gimark's own
+    events (``after_id`` None) admits every captured event of that time."""
     query = select(CapturedEvent).where(_scoped(principal, CapturedEvent.enterprise_id))
     if after_at is not None:
         query = query.where(
@@ -183,7 +243,7 @@ def captured_events(
         query = query.where(CapturedEvent.event_time >= since)
     if before is not None:
         query = query.where(CapturedEvent.event_time < before)
-    if code is not None:
+    for code in codes:
         named = select(CapturedEpc.event_pk).where(CapturedEpc.code == code)
         query = query.where(CapturedEvent.id.in_(named))
     return query.order_by(CapturedEvent.event_time, CapturedEvent.id).limit(limit)

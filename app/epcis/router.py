@@ -73,7 +73,27 @@ async def query_events(
         Query(
             alias="MATCH_epc",
             max_length=500,
-            description="one label, as its EPC, its Digital Link, its public URL or its code",
+            description="events listing it in `epcList` or `childEPCs`: a label (its EPC, "
+            "Digital Link, public URL or code) or a carton (its SSCC or gimark code, as a "
+            "child of its pallet's events)",
+        ),
+    ] = None,
+    match_parent_id: Annotated[
+        str | None,
+        Query(
+            alias="MATCH_parentID",
+            max_length=500,
+            description="events whose `parentID` it is: a carton or a pallet (its SSCC, as "
+            "`https://id.gs1.org/00/…`, an EPC URN or its digits, or its gimark code)",
+        ),
+    ] = None,
+    match_any_epc: Annotated[
+        str | None,
+        Query(
+            alias="MATCH_anyEPC",
+            max_length=500,
+            description="events naming it anywhere: `epcList`, `childEPCs`, `parentID`, "
+            "`inputEPCList` or `outputEPCList`",
         ),
     ] = None,
     eq_biz_step: Annotated[
@@ -83,12 +103,22 @@ async def query_events(
     next_page_token: Annotated[str | None, Query(alias="nextPageToken", max_length=200)] = None,
     per_page: Annotated[int, Query(alias="perPage", ge=1, le=MAX_PER_PAGE)] = 20,
 ) -> JSONResponse:
-    """gimark's own events (commissioning at issue, inspection, recall, batch revocation, void)
-    and the events the licensee captured, as an EPCISQueryDocument; a licensee sees its own.
-    Follow the `Link` header (or pass `GS1-Next-Page-Token` as `nextPageToken`) for the next
-    page; an act naming more than 500 labels reads as several events of 500."""
+    """gimark's own events (commissioning at issue, activation, inspection, recall,
+    revocation, void, units into cartons and cartons onto pallets) and the events the licensee
+    captured, as an EPCISQueryDocument; a licensee sees its own. The `MATCH_*` parameters
+    given are all applied (AND), as the standard's are. Follow the `Link` header (or pass
+    `GS1-Next-Page-Token` as `nextPageToken`) for the next page; an act naming more than 500
+    EPCs reads as several events of 500."""
     query = service.EventQuery(
-        event_type, ge_event_time, lt_event_time, match_epc, eq_biz_step, next_page_token, per_page
+        event_type,
+        ge_event_time,
+        lt_event_time,
+        match_epc,
+        eq_biz_step,
+        next_page_token,
+        per_page,
+        match_parent_id,
+        match_any_epc,
     )
     page = await service.query_events(session, actor, query, settings.public_base_url)
     headers = {}

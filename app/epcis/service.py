@@ -1,15 +1,17 @@
 """The EPCIS query: gimark's own events (read from the ledger) and captured ones, merged in
 one (eventTime, source, row, part) order and paged by a cursor.
 
-``MATCH_epc`` reads the acts on the label's batch and keeps those naming the label; on a batch
-with thousands of such acts (a carton each) one page stops reading after :data:`MAX_SCANS`
-rounds and ends where it stopped, with a token to go on from there (a short page, even an
-empty one, but never a page that ends the results early).
+The EPC parameters (``MATCH_epc``, ``MATCH_parentID``, ``MATCH_anyEPC``, ``app.epcis.matching``)
+read the acts that may name the EPC (a label's: those on its batch; a package's: those whose
+record mentions its code) and keep the parts that do; on a batch with thousands of such acts
+(a carton each) one page stops reading after :data:`MAX_SCANS` rounds and ends where it
+stopped, with a token to go on from there (a short page, even an empty one, but never a page
+that ends the results early).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,31 +20,32 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.errors import Unprocessable
 from app.core.principal import Principal
 from app.core.time import utcnow
-from app.epcis import repository
-from app.epcis.epc import label_epc, named_label, package_epc
+from app.epcis import matching, repository
+from app.epcis.epc import label_epc, package_epc
 from app.epcis.events import (
     CAPTURED,
     OWN,
     Position,
     codes_of_part,
     own_event,
-    part_of,
     parts_of,
     runs_of_part,
     serial_range,
 )
+from app.epcis.matching import Match
 from app.epcis.models import CapturedEvent
 from app.epcis.vocabulary import (
     CONTEXT,
     FROM_AUDIT,
     SCHEMA_VERSION,
     Epcs,
+    EventTemplate,
     Subject,
     actions_for,
     bare_biz_step,
 )
 
-MAX_SCANS = 20  # rounds of ledger reads for one page when MATCH_epc leaves rows without a part
+MAX_SCANS = 20  # rounds of ledger reads for one page when an EPC leaves rows without a part
 
 
 @dataclass(frozen=True)
@@ -54,13 +57,17 @@ class EventQuery:
     biz_step: str | None = None
     token: str | None = None
     per_page: int = 20
+    match_parent_id: str | None = None
+    match_any_epc: str | None = None
 
-
-@dataclass(frozen=True)
-class LabelRef:
-    code: str
-    batch_id: int
-    serial: int
+    def epc_parameters(self) -> list[tuple[str, str]]:
+        """(parameter, EPC) of the EPC parameters given."""
+        given = {
+            "MATCH_epc": self.match_epc,
+            "MATCH_parentID": self.match_parent_id,
+            "MATCH_anyEPC": self.match_any_epc,
+        }
+        return [(name, epc) for name, epc in given.items() if epc is not None]
 
 
 @dataclass
@@ -93,27 +100,39 @@ def _utc(instant: datetime | None, field: str = "eventTime") -> datetime | None:
         raise Unprocessable(f"{field} is out of range", field=field) from error
 
 
-async def _matched(session: AsyncSession, actor: Principal, epc: str) -> LabelRef | None:
-    """The label ``MATCH_epc`` names, if the actor may read it (the GTIN a Digital Link
-    carries must be its item's: another GTIN is another trade item's instance)."""
-    named = named_label(epc)
-    if named is None:
-        return None
-    row = (await session.execute(repository.labels_named(actor, [named.code]))).first()
-    if row is None:
-        return None
-    if named.gtin14 is not None and (row.gtin or "").zfill(14) != named.gtin14:
-        return None
-    return LabelRef(row.code, row.batch_id, row.serial)
+async def _matches(
+    session: AsyncSession, actor: Principal, query: EventQuery
+) -> list[Match] | None:
+    """The EPC parameters, resolved; ``None`` when one names nothing the actor may read."""
+    matches = []
+    for parameter, epc in query.epc_parameters():
+        match = await matching.resolve(session, actor, parameter, epc)
+        if match is None:
+            return None
+        matches.append(match)
+    return matches
 
 
-def _own_parts(row: Any, match: LabelRef | None) -> list[int]:
+def _own_parts(row: Any, matches: list[Match]) -> list[int]:
+    """The parts of the act that every EPC parameter finds."""
     template = FROM_AUDIT[row.action]
-    after = row.after or {}
-    if match is None:
-        return list(range(parts_of(template, row.quantity, after)))
-    part = part_of(template, match.serial, match.code, after)
-    return [] if part is None else [part]
+    parts = set(range(parts_of(template, row.quantity, row.after or {})))
+    for match in matches:
+        parts &= matching.parts_naming(match, template, row)
+    return sorted(parts)
+
+
+def _own_actions(query: EventQuery, matches: list[Match]) -> dict[Subject, list[str]]:
+    """Per subject, the audited actions whose events pass the filters and may name the EPCs."""
+    biz_step = bare_biz_step(query.biz_step) if query.biz_step else None
+    return {
+        subject: [
+            action
+            for action in actions_for(subject, query.event_type, biz_step)
+            if all(matching.may_name(m, FROM_AUDIT[action]) for m in matches)
+        ]
+        for subject in Subject
+    }
 
 
 async def _own_candidates(
@@ -121,15 +140,15 @@ async def _own_candidates(
     actor: Principal,
     query: EventQuery,
     cursor: Position | None,
-    match: LabelRef | None,
+    matches: list[Match],
     wanted: int,
 ) -> OwnScan:
     """At least ``wanted`` of gimark's own events after the cursor (fewer: there are no more,
     or the scan stopped at its horizon)."""
-    biz_step = bare_biz_step(query.biz_step) if query.biz_step else None
-    actions = {s: actions_for(s, query.event_type, biz_step) for s in Subject}
+    actions = _own_actions(query, matches)
+    narrowed = matching.ledger_filter(matches)
     found: list[Candidate] = []
-    if not any(actions.values()):
+    if not any(actions.values()) or not narrowed.possible:
         return OwnScan(found)
     at = cursor.at if cursor else None
     seq = cursor.row if cursor and cursor.source == OWN else None
@@ -139,7 +158,8 @@ async def _own_candidates(
             actions,
             since=query.since,
             before=query.before,
-            batch_id=match.batch_id if match else None,
+            batch_id=narrowed.batch_id,
+            mentioning=narrowed.mentioning,
             after_at=at,
             after_seq=seq,
             limit=wanted + 1,
@@ -148,7 +168,7 @@ async def _own_candidates(
         for row in rows:
             occurred = _utc(row.occurred_at)
             assert occurred is not None
-            for part in _own_parts(row, match):
+            for part in _own_parts(row, matches):
                 position = Position(occurred, OWN, row.seq, part)
                 if cursor is None or position > cursor:
                     found.append(Candidate(position, row))
@@ -166,24 +186,36 @@ async def _captured_candidates(
     actor: Principal,
     query: EventQuery,
     cursor: Position | None,
-    match: LabelRef | None,
+    matches: list[Match],
     wanted: int,
 ) -> list[Candidate]:
-    select = repository.captured_events(
-        actor,
-        event_type=query.event_type,
-        biz_step=bare_biz_step(query.biz_step) if query.biz_step else None,
-        since=query.since,
-        before=query.before,
-        code=match.code if match else None,
-        after_at=cursor.at if cursor else None,
-        after_id=cursor.row if cursor and cursor.source == CAPTURED else None,
-        limit=wanted,
-    )
-    captured = (await session.scalars(select)).all()
-    return [
-        Candidate(Position(_utc(e.event_time) or e.event_time, CAPTURED, e.id), e) for e in captured
-    ]
+    """At least ``wanted`` captured events after the cursor (fewer: there are no more). The
+    stored codes find the events naming each EPC; their bodies keep those naming it in the
+    fields its parameter looks in, so a round may keep fewer than it read."""
+    at = cursor.at if cursor else None
+    after_id = cursor.row if cursor and cursor.source == CAPTURED else None
+    found: list[Candidate] = []
+    while True:
+        select = repository.captured_events(
+            actor,
+            event_type=query.event_type,
+            biz_step=bare_biz_step(query.biz_step) if query.biz_step else None,
+            since=query.since,
+            before=query.before,
+            codes=[match.code for match in matches],
+            after_at=at,
+            after_id=after_id,
+            limit=wanted,
+        )
+        captured = (await session.scalars(select)).all()
+        found += [
+            Candidate(Position(_utc(e.event_time) or e.event_time, CAPTURED, e.id), e)
+            for e in captured
+            if all(matching.names(e.body, match) for match in matches)
+        ]
+        if len(found) >= wanted or len(captured) < wanted:
+            return found
+        at, after_id = _utc(captured[-1].event_time), captured[-1].id
 
 
 async def _events(
@@ -198,18 +230,24 @@ async def _events(
         row, part = candidate.row, candidate.position.part
         template = FROM_AUDIT[row.action]
         after = row.after or {}
-        codes = await _codes_of_part(session, row, template.epcs, part)
-        epcs = [label_epc(code, row.gtin, base_url) for code in codes]
+        codes = await _codes_of_part(session, row, template, part)
+        if template.epcs is Epcs.CARTONS:
+            epcs = [package_epc(code, base_url) for code in codes]
+        else:
+            epcs = [label_epc(code, row.gtin, base_url) for code in codes]
         parent = after.get(template.parent) if template.parent else None
         parent_epc = package_epc(parent, base_url) if parent else None
         events.append(own_event(template, candidate.position.at, epcs, after, parent_epc))
     return events
 
 
-async def _codes_of_part(session: AsyncSession, row: Any, epcs: Epcs, part: int) -> list[str]:
+async def _codes_of_part(
+    session: AsyncSession, row: Any, template: EventTemplate, part: int
+) -> list[str]:
     """The codes the part of the act names, in its order."""
-    if epcs is Epcs.CODES:
-        return codes_of_part(row.after or {}, part)
+    epcs = template.epcs
+    if epcs.listed:
+        return codes_of_part(template, row.after or {}, part)
     if epcs is Epcs.RUNS:
         runs = runs_of_part(row.after or {}, part)
         query = repository.codes_in_runs(row.batch_id, runs)
@@ -223,21 +261,15 @@ async def query_events(
 ) -> EventPage:
     """One page of the events the actor may read, filtered as the query says."""
     cursor = Position.from_token(query.token) if query.token else None
-    query = EventQuery(
-        query.event_type,
-        _utc(query.since, "GE_eventTime"),
-        _utc(query.before, "LT_eventTime"),
-        query.match_epc,
-        query.biz_step,
-        query.token,
-        query.per_page,
+    query = replace(
+        query, since=_utc(query.since, "GE_eventTime"), before=_utc(query.before, "LT_eventTime")
     )
-    match = await _matched(session, actor, query.match_epc) if query.match_epc else None
+    matches = await _matches(session, actor, query)
     own, captured = OwnScan([]), []
-    if query.match_epc is None or match is not None:
+    if matches is not None:
         wanted = query.per_page + 1
-        own = await _own_candidates(session, actor, query, cursor, match, wanted)
-        captured = await _captured_candidates(session, actor, query, cursor, match, wanted)
+        own = await _own_candidates(session, actor, query, cursor, matches, wanted)
+        captured = await _captured_candidates(session, actor, query, cursor, matches, wanted)
     page, next_position = _page(own, captured, query.per_page)
     events = await _events(session, page, base_url)
     token = next_position.token() if next_position else None

@@ -8,6 +8,9 @@ or ``inspection`` for an inspection) and, for acts on some of a batch's labels, 
 their codes in ``after["codes"]`` (as ``label.void`` does), or their serial runs in
 ``after["runs"]`` (the ``labels.*`` events an act on labels of several batches records per
 batch, ``app.label.runs``: activation, packing, revocation of labels and its reversal).
+Cartons put on (taken off) a pallet are the pallet's own ``package.pack`` (``package.unpack``)
+event (``object_type`` ``package``), the cartons it moved in ``after["cartons"]``: a pallet's
+children are package codes, which no batch holds.
 An event's content is what the ledger recorded of the act and what never changes after it (a
 label's code at its batch and serial), so its ``eventID`` stays what it was when first read;
 only the EPCs' form follows the item's GTIN and the public address as they are now.
@@ -40,6 +43,7 @@ class Subject(enum.StrEnum):
 
     BATCH = "label_batch"
     INSPECTION = "inspection"
+    PACKAGE = "package"  # a pallet: the cartons put on it or taken off
 
 
 class Epcs(enum.StrEnum):
@@ -48,6 +52,12 @@ class Epcs(enum.StrEnum):
     BATCH = "batch"  # every label of the batch, by serial (a commissioning, a recall…)
     CODES = "codes"  # the codes the act listed, ``after["codes"]``
     RUNS = "runs"  # the batch's serials in ``after["runs"]``, [[first, last], ...] ascending
+    CARTONS = "cartons"  # not labels: the carton codes the act moved, ``after["cartons"]``
+
+    @property
+    def listed(self) -> str | None:
+        """The ``after`` key listing the act's codes, one by one (``None``: not listed)."""
+        return {Epcs.CODES: "codes", Epcs.CARTONS: "cartons"}.get(self)
 
 
 @dataclass(frozen=True)
@@ -121,13 +131,32 @@ FROM_AUDIT: dict[str, EventTemplate] = {
     ),
     # Units into (out of) a carton, the carton the parent. A line may fill a carton over
     # several calls and never says when it is sealed, so not "container_closed": the goods
-    # are at the producer, being packed. Cartons onto pallets have no event yet: their
-    # children are package codes, which name no batch (see app.packing.service).
+    # are at the producer, being packed.
     "labels.packed": EventTemplate(
         "AggregationEvent", "ADD", "packing", "in_progress", epcs=Epcs.RUNS, parent="package"
     ),
     "labels.unpacked": EventTemplate(
         "AggregationEvent", "DELETE", "unpacking", "in_progress", epcs=Epcs.RUNS, parent="package"
+    ),
+    # Cartons onto (off) a pallet, the pallet the parent: the same steps one level up. Only a
+    # pallet's act that moved cartons is an event (a carton's is its units' ``labels.*``).
+    "package.pack": EventTemplate(
+        "AggregationEvent",
+        "ADD",
+        "packing",
+        "in_progress",
+        Subject.PACKAGE,
+        Epcs.CARTONS,
+        parent="package",
+    ),
+    "package.unpack": EventTemplate(
+        "AggregationEvent",
+        "DELETE",
+        "unpacking",
+        "in_progress",
+        Subject.PACKAGE,
+        Epcs.CARTONS,
+        parent="package",
     ),
     # Labels revoked one by one or with their licence, as a batch's revocation reads; the
     # reversal restores exactly those still revoked, as they were (one event per status).

@@ -6,8 +6,10 @@ anything else reads as unknown (404 for a package, ``unknown`` for a code), as e
 Each call is one audited transition, with counts, not an event per code; units put into or
 taken out of a carton are also named per batch as serial runs (``labels.packed`` /
 ``labels.unpacked`` with the carton's code, ``app.label.runs``), which the EPCIS
-AggregationEvents read (``app.epcis``). Cartons put on or taken off a pallet are not: their
-children are package codes, which no batch holds, so a pallet has no EPCIS event yet."""
+AggregationEvents read (``app.epcis``). Cartons put on or taken off a pallet are named in the
+pallet's own transition (``after["cartons"]``, with the pallet's code): their codes belong to
+no batch, and a pallet's call moves at most 10⁴ of them, so the ledger holds them as they are
+and the pallet's AggregationEvents read them there."""
 
 from __future__ import annotations
 
@@ -170,6 +172,7 @@ class _Tally:
             package=package.code, changed=0, unchanged=0, refused={}, refused_codes=[]
         )
         self.units: list[tuple[int, int]] = []  # (batch id, serial) of the units moved
+        self.cartons: list[str] = []  # the codes of the cartons moved
 
     def refuse(self, code: str, reason: str) -> None:
         refused = self.result.refused
@@ -191,6 +194,8 @@ async def pack(
     result = tally.result
     after: dict[str, Any] = {"changed": result.changed, "unchanged": result.unchanged}
     after["refused"] = result.refused
+    if package.kind is PackageKind.PALLET:
+        after |= {"package": package.code, "cartons": tally.cartons}
     action = "package.unpack" if out else "package.pack"
     await record_transition(session, actor, action, "package", package.id, after=after)
     await _record_units(session, actor, package, tally.units, out)
@@ -288,6 +293,7 @@ async def _pack_cartons(
         tally.result.changed = await repository.set_pallet(
             session, moving, pallet.enterprise_id, target
         )
+        tally.cartons = moving  # each is the enterprise's carton, so each was moved
 
 
 async def empty(session: AsyncSession, actor: Principal, typed: str) -> PackResult:
