@@ -1,5 +1,6 @@
-"""The roll-up tables: daily counts per product × division × measure, and each source's
-watermark, so a refresh reads only what is new since the last one."""
+"""The roll-up tables: daily counts per product × division × measure, each source's
+watermark, so a refresh reads only what is new since the last one, and the division each
+enterprise's counts were filed under."""
 
 from __future__ import annotations
 
@@ -41,3 +42,15 @@ class StatWatermark(Base):
     last_id: Mapped[int | None] = mapped_column(BigInteger)
     last_at: Mapped[datetime | None]
     refreshed_at: Mapped[datetime]
+
+
+class StatCountedDivision(Base):
+    """The division the roll-up has counted an enterprise's figures under. ``stat_daily`` keeps
+    no enterprise, so when an enterprise's division changes (a bureau corrects it; revision
+    0034 changed the rule from the USCC's office to ``division_code``) this is what tells the
+    refresh to move the enterprise's counts, and from where (``app.statistics.rollup``)."""
+
+    __tablename__ = "stat_counted_division"
+
+    enterprise_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    division: Mapped[str] = mapped_column(String(8))

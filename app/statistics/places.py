@@ -1,9 +1,10 @@
 """Where a figure belongs: the enterprise's division, a division filter, and a scan's region.
 
-An enterprise records no division of its own; its USCC carries, for life, the GB/T 2260 code
-of the office that registered it (characters 3–8). That is the division its figures count
-under, mapped onto today's map (a code abolished since maps to its successor), so a filter on
-today's city finds the co-operative registered under the old league's code.
+An enterprise's figures count under its ``division_code``, the county of its registered
+address (issue 14): the same division that puts it in a bureau's jurisdiction everywhere
+else, so a county bureau's figures are those of the enterprises it can list. The office that
+registered its USCC (characters 3–8) may be another one: a city office registers companies
+located in its counties.
 
 A scan's region comes only from a location the shopper chose to share (already rounded to
 0.1°). The division table has no boundaries, so a location is mapped to a division only by a
@@ -23,6 +24,16 @@ NATIONAL = "100000"  # a USCC registered by a national office names no local div
 
 Locator = Callable[[float, float], str | None]
 _locator: Locator | None = None
+
+
+def division_of_enterprise(division_code: str | None, uscc: str) -> str:
+    """The division an enterprise's figures count under.
+
+    ``division_code`` may be missing: revision 0026 left it empty where the USCC's office code
+    was abolished and split between several successors, and no bureau has set it since. Such
+    an enterprise is still counted under the best knowledge there is, its registering office
+    (today's equivalent), rather than under "unknown", which no county or city filter finds."""
+    return division_code if division_code else division_of_uscc(uscc)
 
 
 def division_of_uscc(uscc: str) -> str:

@@ -33,7 +33,7 @@ from app.licence.models import Licence
 from app.registry.models import GIProduct
 from app.report.models import ConsumerReport
 from app.revocation.models import Revocation
-from app.statistics.models import NO_PRODUCT, StatDaily, StatWatermark
+from app.statistics.models import NO_PRODUCT, StatCountedDivision, StatDaily, StatWatermark
 from app.verification.models import Scan, ScanDaily
 
 Row = tuple[Any, ...]
@@ -82,6 +82,11 @@ async def last_refresh(session: AsyncSession) -> datetime | None:
 # --- the sources ----------------------------------------------------------------------------
 
 
+def _of_enterprises(enterprise_ids: Collection[int] | None) -> list[ColumnElement[bool]]:
+    """Narrows a source to some enterprises' rows (those moving to another division)."""
+    return [] if enterprise_ids is None else [LabelBatch.enterprise_id.in_(enterprise_ids)]
+
+
 async def scan_id_bound(session: AsyncSession, after_id: int, cutoff: datetime) -> int | None:
     """The highest scan id past ``after_id`` recorded before ``cutoff`` (a range on the key)."""
     found: int | None = await session.scalar(
@@ -90,9 +95,15 @@ async def scan_id_bound(session: AsyncSession, after_id: int, cutoff: datetime) 
     return found
 
 
-async def scan_counts(session: AsyncSession, after_id: int, upto_id: int) -> Sequence[Row]:
+async def scan_counts(
+    session: AsyncSession,
+    after_id: int,
+    upto_id: int,
+    enterprise_ids: Collection[int] | None = None,
+) -> Sequence[Row]:
     """(day, product, enterprise, verdict, latitude, longitude, scans) of the scans with ids in
-    (after_id, upto_id]; a code matching no label has no product and no enterprise."""
+    (after_id, upto_id], of ``enterprise_ids`` only if given; a code matching no label has no
+    product and no enterprise."""
     day = _day(session, Scan.scanned_at)
     query = (
         select(
@@ -107,7 +118,7 @@ async def scan_counts(session: AsyncSession, after_id: int, upto_id: int) -> Seq
         .select_from(Scan)
         .outerjoin(Label, Label.code == Scan.code)
         .outerjoin(LabelBatch, LabelBatch.id == Label.batch_id)
-        .where(Scan.id > after_id, Scan.id <= upto_id)
+        .where(Scan.id > after_id, Scan.id <= upto_id, *_of_enterprises(enterprise_ids))
         .group_by(
             day,
             LabelBatch.product_id,
@@ -138,8 +149,14 @@ async def retained_scan_counts(session: AsyncSession) -> list[Row]:
     return [tuple(row) for row in await session.execute(query)]
 
 
-async def issued_counts(session: AsyncSession, after: datetime | None, upto: datetime) -> list[Row]:
-    """(day, product, enterprise, labels) of the batches issued in (after, upto]."""
+async def issued_counts(
+    session: AsyncSession,
+    after: datetime | None,
+    upto: datetime,
+    enterprise_ids: Collection[int] | None = None,
+) -> list[Row]:
+    """(day, product, enterprise, labels) of the batches issued in (after, upto] (of
+    ``enterprise_ids`` only, if given)."""
     day = _day(session, LabelBatch.issued_at)
     window = LabelBatch.issued_at <= upto
     if after is not None:
@@ -147,7 +164,7 @@ async def issued_counts(session: AsyncSession, after: datetime | None, upto: dat
     query = (
         select(day, LabelBatch.product_id, LabelBatch.enterprise_id, func.count(Label.code))
         .join(Label, Label.batch_id == LabelBatch.id)
-        .where(window)
+        .where(window, *_of_enterprises(enterprise_ids))
         .group_by(day, LabelBatch.product_id, LabelBatch.enterprise_id)
     )
     return [tuple(row) for row in await session.execute(query)]
@@ -188,8 +205,14 @@ async def reversed_revocation_times(
     return list(await session.scalars(select(Revocation.revoked_at).where(window)))
 
 
-async def clone_counts(session: AsyncSession, after: datetime | None, upto: datetime) -> list[Row]:
-    """(day, product, enterprise, reason, codes) of the codes first flagged in (after, upto]."""
+async def clone_counts(
+    session: AsyncSession,
+    after: datetime | None,
+    upto: datetime,
+    enterprise_ids: Collection[int] | None = None,
+) -> list[Row]:
+    """(day, product, enterprise, reason, codes) of the codes first flagged in (after, upto]
+    (of ``enterprise_ids`` only, if given)."""
     day = _day(session, LabelScanStat.flagged_at)
     window = and_(LabelScanStat.flagged_at.is_not(None), LabelScanStat.flagged_at <= upto)
     if after is not None:
@@ -204,7 +227,7 @@ async def clone_counts(session: AsyncSession, after: datetime | None, upto: date
         )
         .join(Label, Label.code == LabelScanStat.code)
         .join(LabelBatch, LabelBatch.id == Label.batch_id)
-        .where(window)
+        .where(window, *_of_enterprises(enterprise_ids))
         .group_by(
             day, LabelBatch.product_id, LabelBatch.enterprise_id, LabelScanStat.suspect_reason
         )
@@ -212,16 +235,52 @@ async def clone_counts(session: AsyncSession, after: datetime | None, upto: date
     return [tuple(row) for row in await session.execute(query)]
 
 
-async def usccs(session: AsyncSession, enterprise_ids: Collection[int]) -> dict[int, str]:
-    if not enterprise_ids:
-        return {}
-    query = select(Enterprise.id, Enterprise.uscc).where(Enterprise.id.in_(enterprise_ids))
-    return {enterprise_id: uscc for enterprise_id, uscc in await session.execute(query)}
+async def enterprise_places(
+    session: AsyncSession, enterprise_ids: Collection[int] | None = None
+) -> dict[int, tuple[str | None, str]]:
+    """Enterprise → (division_code, USCC), of ``enterprise_ids`` or of every enterprise (a
+    province's register holds thousands, not millions)."""
+    query = select(Enterprise.id, Enterprise.division_code, Enterprise.uscc)
+    if enterprise_ids is not None:
+        if not enterprise_ids:
+            return {}
+        query = query.where(Enterprise.id.in_(enterprise_ids))
+    return {i: (division_code, uscc) for i, division_code, uscc in await session.execute(query)}
 
 
-async def all_usccs(session: AsyncSession) -> dict[int, str]:
-    """Every enterprise's USCC: a county's register holds thousands, not millions."""
-    return {i: uscc for i, uscc in await session.execute(select(Enterprise.id, Enterprise.uscc))}
+async def counted_divisions(session: AsyncSession) -> dict[int, str]:
+    rows = await session.execute(
+        select(StatCountedDivision.enterprise_id, StatCountedDivision.division)
+    )
+    return {enterprise_id: division for enterprise_id, division in rows}
+
+
+async def possibly_moved(session: AsyncSession) -> dict[int, tuple[str, str | None, str]]:
+    """Enterprise → (counted division, division_code, USCC) of the enterprises whose
+    division_code is not the one counted under: those moved, and those without a division_code
+    (their division comes from the USCC, in Python). One pass over a table of one row per
+    enterprise."""
+    query = select(
+        StatCountedDivision.enterprise_id,
+        StatCountedDivision.division,
+        Enterprise.division_code,
+        Enterprise.uscc,
+    ).join(Enterprise, Enterprise.id == StatCountedDivision.enterprise_id)
+    query = query.where(Enterprise.division_code.is_distinct_from(StatCountedDivision.division))
+    return {i: (counted, code, uscc) for i, counted, code, uscc in await session.execute(query)}
+
+
+async def save_counted_divisions(session: AsyncSession, divisions: dict[int, str]) -> None:
+    if not divisions:
+        return
+    dialect = postgresql if on_postgresql(session) else sqlite
+    upsert = dialect.insert(StatCountedDivision)
+    await session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=["enterprise_id"], set_={"division": upsert.excluded.division}
+        ),
+        [{"enterprise_id": i, "division": division} for i, division in divisions.items()],
+    )
 
 
 # --- the roll-up's writes -------------------------------------------------------------------
@@ -252,6 +311,20 @@ async def delete_daily(
     if days is not None:
         query = query.where(StatDaily.day.in_(days))
     await session.execute(query)
+
+
+async def delete_emptied_daily(
+    session: AsyncSession, days: Collection[date], divisions: Collection[str]
+) -> None:
+    """Forget the rows of ``divisions`` on ``days`` that a move left at zero (an enterprise's
+    counts moved away): a region or verdict of zero scans is no figure to show."""
+    if not days:
+        return
+    await session.execute(
+        delete(StatDaily).where(
+            StatDaily.day.in_(days), StatDaily.division.in_(divisions), StatDaily.count == 0
+        )
+    )
 
 
 # --- the figures ----------------------------------------------------------------------------

@@ -6,8 +6,8 @@ run); inspections, consumer reports and licences are read from their own tables,
 county holds by the hundred or thousand, not by the million.
 
 A division filter takes any GB/T 2260 code: a county, or a city or province with everything
-inside it. An enterprise's division is that of its USCC's registering office
-(``app.statistics.places``).
+inside it. An enterprise's division is its ``division_code``, the county of its registered
+address, as for every bureau's jurisdiction (``app.statistics.places``).
 """
 
 from __future__ import annotations
@@ -209,12 +209,10 @@ async def enterprises_in(session: AsyncSession, filters: Filters) -> set[int] | 
     prefix = filters.prefix
     if prefix is None:
         return None
-    usccs = await repository.all_usccs(session)
     return {
         enterprise_id
-        for enterprise_id, uscc in usccs.items()
-        if (division := places.division_of_uscc(uscc)) != UNKNOWN_DIVISION
-        and division.startswith(prefix)
+        for enterprise_id, (code, uscc) in (await repository.enterprise_places(session)).items()
+        if places.division_of_enterprise(code, uscc).startswith(prefix)
     }
 
 

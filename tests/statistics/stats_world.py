@@ -49,7 +49,10 @@ async def _batch(
 ) -> tuple[int, LabelBatch, list[Label]]:
     n = next(_codes)
     company = await factories.enterprise(
-        session, name=f"统计企业{n}", uscc=compose("91", county, f"MB{n:06d}")
+        session,
+        name=f"统计企业{n}",
+        uscc=compose("91", county, f"MB{n:06d}"),
+        division_code=county,
     )
     licence = await factories.licence(session, company.id, product.id)
     batch = await factories.batch(session, licence, issued_at=issued, quantity=count)

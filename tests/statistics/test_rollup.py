@@ -20,13 +20,15 @@ from app.verification.models import Scan
 from app.verification.rollup import roll_up as retention_roll_up
 
 YEAR = public_today().year - 1
+DENGKOU = "150822"  # 磴口县, where the 临河区 enterprise turns out to lie
 FAR = (48.9, 106.1)  # a shared location (rounded to 0.1°)
 
 
 async def direct_count(session) -> Counter:
     """What stat_daily must hold, counted row by row from the source tables."""
     division = {
-        e.id: places.division_of_uscc(e.uscc) for e in await session.scalars(select(Enterprise))
+        e.id: places.division_of_enterprise(e.division_code, e.uscc)
+        for e in await session.scalars(select(Enterprise))
     }
     batches = {b.id: b for b in await session.scalars(select(LabelBatch))}
     labels = {label.code: label for label in await session.scalars(select(Label))}
@@ -200,3 +202,42 @@ async def test_scans_retained_before_the_first_refresh_count_as_unrecorded(sessi
     assert counts[(date(YEAR, 1, 21), NO_PRODUCT, "unknown", "scan", "unrecorded")] == 2
     await rollup.refresh(session, utcnow() + timedelta(minutes=3))
     assert await rolled_up(session) == counts  # taken once, on the first refresh only
+
+
+async def _move(session, enterprise_id: int, division: str) -> None:
+    company = await session.get(Enterprise, enterprise_id)
+    company.division_code = division  # a bureau corrects the registered county
+    await session.flush()
+
+
+async def test_a_moved_enterprise_takes_its_counts_along(session, world) -> None:
+    now = utcnow()
+    await rollup.refresh(session, now)
+    await _move(session, world.enterprise_ids[LINHE], DENGKOU)
+    await add_scans(session, world, [scan(world.code(LINHE, 5), now - timedelta(days=1))])
+    await rollup.refresh(session, now + timedelta(minutes=3))
+    counts = await rolled_up(session)
+    assert counts == await direct_count(session)
+    product = world.product.id
+    assert counts[(date(YEAR, 3, 2), product, DENGKOU, "label.issued", "all")] == 7
+    assert counts[(date(YEAR, 3, 20), product, DENGKOU, "label.revoked", "all")] == 1
+    assert counts[(date(YEAR, 6, 1), product, DENGKOU, "clone", "distinct_sources")] == 1
+    emptied = select(func.count()).where(StatDaily.division == LINHE)
+    assert await session.scalar(emptied) == 0  # no region or verdict of 0 scans left behind
+    await rollup.refresh(session, now + timedelta(minutes=6))
+    assert await rolled_up(session) == counts  # moved once
+
+
+async def test_scans_past_the_retention_stay_where_they_were_filed(session, world) -> None:
+    """Their verdicts survive only in stat_daily, per division: nothing says which were the
+    moved enterprise's. Its labels, kept for ever, move."""
+    now = utcnow()
+    await rollup.refresh(session, now)
+    await retention_roll_up(session, now + timedelta(days=900))
+    await _move(session, world.enterprise_ids[LINHE], DENGKOU)
+    await rollup.refresh(session, now + timedelta(minutes=3))
+    counts = await rolled_up(session)
+    product = world.product.id
+    assert counts[(date(YEAR, 4, 6), product, LINHE, "scan", "genuine")] == 1
+    assert counts[(date(YEAR, 3, 2), product, DENGKOU, "label.issued", "all")] == 7
+    assert counts[(date(YEAR, 3, 2), product, LINHE, "label.issued", "all")] == 0
