@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 import factories
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from verification_fixtures import client_from
 
 from app.core.principal import Role
@@ -157,6 +157,28 @@ async def test_batched_writer_flushes_buffered_scans(engine) -> None:
             select(Scan.source_hash).where(Scan.code == "Q" * 20, Scan.source_hash == "y")
         )
     assert stored == "y"
+
+
+async def test_a_flush_larger_than_one_chunk_writes_every_scan_once(engine) -> None:
+    """A flush goes out in chunks (so that checks are served between them): all of them
+    land, in one transaction, and each code's running total counts every scan."""
+    from app.core.db import Database
+    from app.label.models import LabelScanStat
+
+    log = scanlog.ScanLog(Database(engine), batched=True, interval=60)
+    codes = ["R" * 20, "S" * 20]
+    count = scanlog.FLUSH_CHUNK * 2 + 7
+    async with Database(engine).sessionmaker() as unused:
+        for n in range(count):
+            await log.record(unused, record(codes[n % 2], f"source{n}"))
+    assert await log.flush() == count
+    async with Database(engine).sessionmaker() as reader:
+        stored = await reader.scalar(select(func.count()).where(Scan.code.in_(codes)))
+        totals = dict(
+            (await reader.execute(select(LabelScanStat.code, LabelScanStat.scan_count))).all()
+        )
+    assert stored == count
+    assert totals == {codes[0]: (count + 1) // 2, codes[1]: count // 2}
 
 
 async def test_rollup_folds_old_scans_into_daily_counts(session, label_world) -> None:
