@@ -223,3 +223,27 @@ async def test_verify_json_keeps_its_errors_and_methods(client, label_world) -> 
     ok = await client.get(f"/api/v1/verify/{code}")
     assert ok.headers["content-type"] == "application/json" and ok.headers["x-request-id"]
     assert "/api/v1/verify/{code}" in (await client.get("/openapi.json")).json()["paths"]
+
+
+async def test_the_lookup_pool_never_plans_a_sequential_scan(engine, test_settings, on_sqlite):
+    """The pool's statements are key probes: a plan made while a table looks empty must not
+    scan it row by row once it fills (readers.SERVER_SETTINGS)."""
+    if on_sqlite:
+        pytest.skip("the pooled reader is PostgreSQL's hot path")
+    from app.verification.readers import create_pool
+    from app.verification.repository.lookups import _ARGUMENTS, _CODES_AT, LOOKUP_MANY_SQL
+
+    pool = await create_pool(test_settings.resolved_database_url, 1)
+    try:
+        async with pool.acquire() as connection:
+            # Known to be empty, as on a new install: the state a cached plan outlives.
+            await connection.execute("TRUNCATE label_scan_stat")
+            await connection.execute("VACUUM ANALYZE label_scan_stat")
+            arguments = list(_ARGUMENTS)
+            arguments[_CODES_AT] = ["A" * 20, "B" * 20]
+            plan = [
+                row[0] for row in await connection.fetch("EXPLAIN " + LOOKUP_MANY_SQL, *arguments)
+            ]
+    finally:
+        await pool.close()
+    assert not [line for line in plan if "Seq Scan" in line], plan

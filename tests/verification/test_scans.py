@@ -175,7 +175,13 @@ async def test_a_flush_larger_than_one_chunk_writes_every_scan_once(engine) -> N
     async with Database(engine).sessionmaker() as reader:
         stored = await reader.scalar(select(func.count()).where(Scan.code.in_(codes)))
         totals = dict(
-            (await reader.execute(select(LabelScanStat.code, LabelScanStat.scan_count))).all()
+            (
+                await reader.execute(
+                    select(LabelScanStat.code, LabelScanStat.scan_count).where(
+                        LabelScanStat.code.in_(codes)
+                    )
+                )
+            ).all()
         )
     assert stored == count
     assert totals == {codes[0]: (count + 1) // 2, codes[1]: count // 2}
