@@ -82,6 +82,12 @@ async def last_refresh(session: AsyncSession) -> datetime | None:
 # --- the sources ----------------------------------------------------------------------------
 
 
+def _within(column: Any, after: datetime | None, upto: datetime) -> ColumnElement[bool]:
+    """``column`` in (after, upto]; no ``after``: since ever."""
+    window: ColumnElement[bool] = column <= upto
+    return window if after is None else and_(window, column > after)
+
+
 def _of_enterprises(enterprise_ids: Collection[int] | None) -> list[ColumnElement[bool]]:
     """Narrows a source to some enterprises' rows (those moving to another division)."""
     return [] if enterprise_ids is None else [LabelBatch.enterprise_id.in_(enterprise_ids)]
@@ -158,9 +164,7 @@ async def issued_counts(
     """(day, product, enterprise, labels) of the batches issued in (after, upto] (of
     ``enterprise_ids`` only, if given)."""
     day = _day(session, LabelBatch.issued_at)
-    window = LabelBatch.issued_at <= upto
-    if after is not None:
-        window = and_(window, LabelBatch.issued_at > after)
+    window = _within(LabelBatch.issued_at, after, upto)
     query = (
         select(day, LabelBatch.product_id, LabelBatch.enterprise_id, func.count(Label.code))
         .join(Label, Label.batch_id == LabelBatch.id)
@@ -199,9 +203,7 @@ async def reversed_revocation_times(
 ) -> list[datetime]:
     """When the revocations reversed in (after, upto] had revoked their labels: those days'
     revoked counts must be counted again (their labels are active once more)."""
-    window = Revocation.reversed_at <= upto
-    if after is not None:
-        window = and_(window, Revocation.reversed_at > after)
+    window = _within(Revocation.reversed_at, after, upto)
     return list(await session.scalars(select(Revocation.revoked_at).where(window)))
 
 
@@ -214,9 +216,7 @@ async def clone_counts(
     """(day, product, enterprise, reason, codes) of the codes first flagged in (after, upto]
     (of ``enterprise_ids`` only, if given)."""
     day = _day(session, LabelScanStat.flagged_at)
-    window = and_(LabelScanStat.flagged_at.is_not(None), LabelScanStat.flagged_at <= upto)
-    if after is not None:
-        window = and_(window, LabelScanStat.flagged_at > after)
+    window = _within(LabelScanStat.flagged_at, after, upto)  # never flagged: NULL, outside
     query = (
         select(
             day,
